@@ -1,0 +1,68 @@
+// Command dupes finds duplicate documents in a MongoDB collection, shows them, lets you choose
+// which document of each group to keep, and deletes the rest safely (backup first, guarded
+// deletes). Run with no subcommand for the terminal UI; see usage for the batch commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "dupes:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `dupes finds and safely removes duplicate documents in MongoDB.
+
+Usage:
+  dupes [URI] [--ns DB.COLL] [--key F[,F...]] [--backup DIR] [--read-only]
+                                    the terminal UI; with --ns and --key it opens on the groups
+  dupes --demo                      the terminal UI on built-in demo data, no server needed
+  dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] [--format table|json]
+  dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE --out PLAN.json
+  dupes apply   [--uri U] --plan PLAN.json [--backup DIR] [--yes]
+  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE
+                [--backup DIR] [--dry-run] [--yes] [--create-index]
+  dupes restore [--uri U] --backup PATH [--yes]
+  dupes explain-error [--uri U] 'E11000 duplicate key error ...'
+
+URI and --uri default to $MONGODB_URI, else mongodb://localhost:27017.
+RULE is first, last (by _id), max:FIELD, min:FIELD or most-fields.
+--backup defaults to $XDG_STATE_HOME/dupes/backups (~/.local/state/dupes/backups).
+Without --yes, apply and resolve only print what they would do.
+Exit status: 0 done, 1 error, 2 usage.
+`
+
+// run dispatches to a subcommand, or to the TUI.
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "--help", "-help", "help":
+			fmt.Fprint(stdout, usage)
+			return nil
+		case "scan":
+			return runScan(args[1:], stdout, stderr)
+		case "plan":
+			return runPlan(args[1:], stdout, stderr)
+		case "apply":
+			return runApply(args[1:], stdout, stderr)
+		case "resolve":
+			return runResolve(args[1:], stdout, stderr)
+		case "restore":
+			return runRestore(args[1:], stdout, stderr)
+		case "explain-error":
+			return runExplainError(args[1:], stdout, stderr)
+		}
+	}
+	return runTUI(args, stdout, stderr)
+}

@@ -1,0 +1,63 @@
+package model
+
+import "time"
+
+// Outcome is what happened to one group of a plan when it ran.
+type Outcome string
+
+// Outcomes.
+const (
+	Deleted    Outcome = "deleted"     // every planned delete of the group happened
+	Partial    Outcome = "partial"     // some members deleted, others skipped
+	Skipped    Outcome = "skipped"     // nothing deleted, with a reason
+	Failed     Outcome = "failed"      // the server returned an error
+	NotReached Outcome = "not-reached" // the run stopped before this group
+)
+
+// GroupResult is the outcome of one plan group.
+type GroupResult struct {
+	Group   int     `json:"group"` // index in Plan.Groups
+	Outcome Outcome `json:"outcome"`
+	Deleted int     `json:"deleted"`
+	// Skipped lists members not deleted and why (gone, key changed, keeper changed…).
+	Skipped []SkippedDoc `json:"skipped,omitempty"`
+	Error   string       `json:"error,omitempty"`
+}
+
+// SkippedDoc is one planned delete that did not happen, with the reason.
+type SkippedDoc struct {
+	ID     Value  `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// Progress is what a running plan reports after each batch.
+type Progress struct {
+	GroupsDone  int
+	GroupsTotal int
+	DocsDeleted int
+	DocsTotal   int
+	Elapsed     time.Duration
+}
+
+// Rate is documents deleted per second so far.
+func (p Progress) Rate() float64 {
+	if p.Elapsed <= 0 {
+		return 0
+	}
+	return float64(p.DocsDeleted) / p.Elapsed.Seconds()
+}
+
+// Report is the account of a finished (or stopped) run.
+type Report struct {
+	NS           Namespace     `json:"ns"`
+	StartedAt    time.Time     `json:"startedAt"`
+	FinishedAt   time.Time     `json:"finishedAt"`
+	Cancelled    bool          `json:"cancelled"`
+	Deleted      int           `json:"deleted"`
+	SkippedDocs  int           `json:"skipped"`
+	FailedGroups int           `json:"failedGroups"`
+	NotReached   int           `json:"notReached"`
+	BackupPath   string        `json:"backup,omitempty"`
+	ManifestPath string        `json:"manifest,omitempty"`
+	Groups       []GroupResult `json:"groups"`
+}

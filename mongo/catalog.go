@@ -1,0 +1,144 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Databases lists the deployment's databases, by name.
+func (c *Client) Databases(ctx context.Context) ([]model.Database, error) {
+	res, err := c.mc.ListDatabases(ctx, bson.D{})
+	if err != nil {
+		return nil, c.wrap("list databases", err)
+	}
+	out := make([]model.Database, 0, len(res.Databases))
+	for _, d := range res.Databases {
+		out = append(out, model.Database{Name: d.Name, SizeOnDisk: d.SizeOnDisk})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Collections lists a database's collections with their type and estimated count (from
+// metadata, one cheap round trip each; -1 for views, which have no count of their own).
+func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection, error) {
+	cur, err := c.mc.Database(db).ListCollections(ctx, bson.D{})
+	if err != nil {
+		return nil, c.wrap("list collections of "+db, err)
+	}
+	var specs []struct {
+		Name    string `bson:"name"`
+		Type    string `bson:"type"`
+		Options struct {
+			Capped bool `bson:"capped"`
+		} `bson:"options"`
+	}
+	if err := cur.All(ctx, &specs); err != nil {
+		return nil, c.wrap("list collections of "+db, err)
+	}
+	out := make([]model.Collection, 0, len(specs))
+	for _, s := range specs {
+		col := model.Collection{
+			NS:     model.Namespace{DB: db, Coll: s.Name},
+			Type:   model.CollectionType(s.Type),
+			Capped: s.Options.Capped,
+			Count:  -1,
+		}
+		if col.Type == "" {
+			col.Type = model.TypeCollection
+		}
+		if col.Type == model.TypeCollection {
+			n, err := c.coll(col.NS).EstimatedDocumentCount(ctx)
+			if err != nil {
+				return nil, c.wrap("count "+col.NS.String(), err)
+			}
+			col.Count = n
+		}
+		out = append(out, col)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].NS.Coll < out[j].NS.Coll })
+	return out, nil
+}
+
+// Collection describes one namespace, or says clearly that it does not exist.
+func (c *Client) Collection(ctx context.Context, ns model.Namespace) (model.Collection, error) {
+	cols, err := c.Collections(ctx, ns.DB)
+	if err != nil {
+		return model.Collection{}, err
+	}
+	for _, col := range cols {
+		if col.NS == ns {
+			return col, nil
+		}
+	}
+	return model.Collection{}, fmt.Errorf("%s: no such collection (database %q has %d collections)", ns, ns.DB, len(cols))
+}
+
+// Indexes lists a collection's indexes with the options that decide uniqueness.
+func (c *Client) Indexes(ctx context.Context, ns model.Namespace) ([]model.Index, error) {
+	cur, err := c.coll(ns).Indexes().List(ctx)
+	if err != nil {
+		return nil, c.wrap("list indexes of "+ns.String(), err)
+	}
+	defer cur.Close(ctx)
+	var out []model.Index
+	for cur.Next(ctx) {
+		ix, err := indexFrom(cur.Current)
+		if err != nil {
+			return nil, fmt.Errorf("index of %s: %w", ns, err)
+		}
+		out = append(out, ix)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, c.wrap("list indexes of "+ns.String(), err)
+	}
+	return out, nil
+}
+
+func indexFrom(spec bson.Raw) (model.Index, error) {
+	var ix model.Index
+	ix.Name, _ = spec.Lookup("name").StringValueOK()
+	keys, ok := spec.Lookup("key").DocumentOK()
+	if !ok {
+		return ix, fmt.Errorf("index %q has no key document", ix.Name)
+	}
+	elems, err := keys.Elements()
+	if err != nil {
+		return ix, err
+	}
+	for _, e := range elems {
+		ix.Fields = append(ix.Fields, e.Key())
+	}
+	ix.Unique = truthy(spec.Lookup("unique"))
+	ix.Sparse = truthy(spec.Lookup("sparse"))
+	if pf, ok := spec.Lookup("partialFilterExpression").DocumentOK(); ok {
+		if js, err := bson.MarshalExtJSON(pf, false, false); err == nil {
+			ix.PartialFilter = string(js)
+		}
+	}
+	if col, ok := spec.Lookup("collation").DocumentOK(); ok {
+		var c model.Collation
+		c.Locale, _ = col.Lookup("locale").StringValueOK()
+		if s, ok := col.Lookup("strength").AsInt64OK(); ok {
+			c.Strength = int(s)
+		}
+		c.CaseLevel = truthy(col.Lookup("caseLevel"))
+		ix.Collation = &c
+	}
+	return ix, nil
+}
+
+// truthy reads index option flags, which older tools wrote as numbers.
+func truthy(v bson.RawValue) bool {
+	if b, ok := v.BooleanOK(); ok {
+		return b
+	}
+	if n, ok := v.AsInt64OK(); ok {
+		return n != 0
+	}
+	return false
+}

@@ -1,0 +1,131 @@
+// Package mongo is dupes' adapter to MongoDB: the only package that imports the driver.
+// It connects, lists what a deployment holds, samples fields, scans for duplicate groups and
+// fetches documents, and returns model types so nothing above it sees BSON.
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+)
+
+// DefaultURI is used when neither an argument nor $MONGODB_URI names a deployment.
+const DefaultURI = "mongodb://localhost:27017"
+
+// ConnectTimeout bounds how long Connect waits for a server before saying it cannot reach one.
+const ConnectTimeout = 5 * time.Second
+
+// ErrReadOnly is returned by every writing call of a client opened with ReadOnly.
+var ErrReadOnly = errors.New("dupes runs read-only (--read-only): nothing is written")
+
+// Options tune a connection.
+type Options struct {
+	// ReadOnly makes every writing method fail with ErrReadOnly before it touches the server.
+	ReadOnly bool
+	// Timeout bounds server selection and the first ping; ConnectTimeout when zero.
+	Timeout time.Duration
+}
+
+// Client is a connection to one deployment.
+type Client struct {
+	mc       *mongo.Client
+	uri      string // redacted: safe to show
+	secret   string // the password, to scrub from any error text
+	readOnly bool
+}
+
+// Connect opens a connection and checks that the server answers (and that the credentials, if
+// any, are accepted) within the timeout. Its errors never contain the password.
+func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = ConnectTimeout
+	}
+	c := &Client{uri: Redact(uri), secret: password(uri), readOnly: opt.ReadOnly}
+	if !strings.HasPrefix(uri, "mongodb://") && !strings.HasPrefix(uri, "mongodb+srv://") {
+		return nil, fmt.Errorf("%q is not a MongoDB URI: it must start with mongodb:// or mongodb+srv://", c.uri)
+	}
+	co := options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(opt.Timeout).
+		SetConnectTimeout(opt.Timeout).
+		SetAppName("dupes")
+	mc, err := mongo.Connect(co)
+	if err != nil {
+		return nil, c.wrap("connect to "+c.uri, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, opt.Timeout+time.Second)
+	defer cancel()
+	if err := mc.Ping(pctx, readpref.PrimaryPreferred()); err != nil {
+		_ = mc.Disconnect(context.Background())
+		return nil, c.wrap("connect to "+c.uri, err)
+	}
+	c.mc = mc
+	return c, nil
+}
+
+// URI is the connection string with its password replaced, safe to show and log.
+func (c *Client) URI() string { return c.uri }
+
+// ReadOnly reports whether writes are refused.
+func (c *Client) ReadOnly() bool { return c.readOnly }
+
+// Close ends the connection.
+func (c *Client) Close(ctx context.Context) error {
+	if c == nil || c.mc == nil {
+		return nil
+	}
+	return c.mc.Disconnect(ctx)
+}
+
+func (c *Client) coll(ns model.Namespace) *mongo.Collection {
+	return c.mc.Database(ns.DB).Collection(ns.Coll)
+}
+
+// lastError pulls the useful part out of the driver's server-selection error, which
+// otherwise prints a whole topology description.
+var lastError = regexp.MustCompile(`Last error: ([^}]*?)\s*}`)
+
+// wrap turns a driver error into one sentence a DBA can act on, without the password.
+func (c *Client) wrap(what string, err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, context.Canceled):
+		msg = "cancelled"
+	case isServerSelection(err):
+		reason := "no server answered within " + ConnectTimeout.String()
+		if m := lastError.FindStringSubmatch(msg); m != nil {
+			reason = m[1]
+		}
+		msg = "cannot reach the server: " + reason
+	case strings.Contains(msg, "auth") && (strings.Contains(msg, "fail") || strings.Contains(msg, "Authentication")):
+		msg = "authentication failed: check the user name, password and authSource in the URI"
+	}
+	return &Error{What: what, Msg: scrub(msg, c.secret), Err: err}
+}
+
+func isServerSelection(err error) bool {
+	var sse topology.ServerSelectionError
+	return errors.As(err, &sse) || strings.Contains(err.Error(), "server selection error")
+}
+
+// Error is an adapter error: what was being done and why it failed, with secrets removed.
+// Unwrap gives the driver's error for errors.Is checks; its text may hold the password, so
+// show Error() only.
+type Error struct {
+	What string
+	Msg  string
+	Err  error
+}
+
+func (e *Error) Error() string { return e.What + ": " + e.Msg }
+
+// Unwrap gives the underlying error.
+func (e *Error) Unwrap() error { return e.Err }

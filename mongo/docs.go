@@ -1,0 +1,100 @@
+package mongo
+
+import (
+	"context"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// FetchBatchSize is how many _ids one find asks for.
+const FetchBatchSize = 1000
+
+// FetchDocs reads documents by _id, FetchBatchSize ids per round trip, and returns them in
+// the order of ids. Documents that no longer exist are left out.
+func (c *Client) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error) {
+	return c.fetch(ctx, ns, ids, nil)
+}
+
+// fetch reads documents by _id with an optional projection.
+func (c *Client) fetch(ctx context.Context, ns model.Namespace, ids []model.Value, projection bson.D) ([]model.Doc, error) {
+	found := make(map[model.Value]model.Doc, len(ids))
+	for start := 0; start < len(ids); start += FetchBatchSize {
+		end := min(start+FetchBatchSize, len(ids))
+		in, err := rawValues(ids[start:end])
+		if err != nil {
+			return nil, err
+		}
+		opts := options.Find().SetBatchSize(int32(end - start))
+		if projection != nil {
+			opts.SetProjection(projection)
+		}
+		cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}, opts)
+		if err != nil {
+			return nil, c.wrap("read documents of "+ns.String(), err)
+		}
+		for cur.Next(ctx) {
+			d, err := flatten(cur.Current)
+			if err != nil {
+				cur.Close(ctx)
+				return nil, err
+			}
+			found[d.ID] = d
+		}
+		err = cur.Err()
+		cur.Close(ctx)
+		if err != nil {
+			return nil, c.wrap("read documents of "+ns.String(), err)
+		}
+	}
+	out := make([]model.Doc, 0, len(found))
+	for _, id := range ids {
+		if d, ok := found[id]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Keepers applies a keep rule to groups and returns, per group, the index in its IDs of the
+// document to keep. Rules that compare documents read them in batches of FetchBatchSize ids
+// (projected to the compared field where one is named), never one round trip per group.
+func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error) {
+	keep := make([]int, len(groups))
+	if !rule.NeedsDocs() {
+		for i, g := range groups {
+			keep[i], _ = rule.Keeper(g, nil)
+		}
+		return keep, nil
+	}
+	var projection bson.D
+	if rule.NeedsField() {
+		projection = bson.D{{Key: rule.Field, Value: 1}}
+	}
+	for start := 0; start < len(groups); {
+		// Take whole groups until the batch holds about FetchBatchSize ids.
+		end, n := start, 0
+		for end < len(groups) && (n == 0 || n+groups[end].Count() <= FetchBatchSize) {
+			n += groups[end].Count()
+			end++
+		}
+		ids := make([]model.Value, 0, n)
+		for _, g := range groups[start:end] {
+			ids = append(ids, g.IDs...)
+		}
+		docs, err := c.fetch(ctx, ns, ids, projection)
+		if err != nil {
+			return nil, err
+		}
+		for i := start; i < end; i++ {
+			k, err := rule.Keeper(groups[i], docs)
+			if err != nil {
+				return nil, err
+			}
+			keep[i] = k
+		}
+		start = end
+	}
+	return keep, nil
+}

@@ -1,0 +1,219 @@
+// Package mongotest gives tests a live server speaking the MongoDB wire protocol and a fresh
+// database on it.
+//
+// With $MONGODB_URI set, tests use that server. Otherwise the first test that asks starts
+// mongo-java-server (in-memory) on a free loopback port, once per test binary; it stops when
+// the binary exits, because it serves only while its standard input stays open. Its jars come
+// from Maven Central through Maven and stay in ~/.m2; the classpath is cached under the user
+// cache directory so later runs do not start Maven at all.
+//
+// If no server can be had the calling test fails, saying how to provide one: live tests never
+// pass by skipping.
+package mongotest
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+var (
+	once     sync.Once
+	shared   string // the server's URI
+	startErr error
+	client   *mongo.Client
+	counter  atomic.Int64
+	// serverStdin is the launched server's standard input, kept open while tests run.
+	serverStdin io.WriteCloser
+)
+
+// JavaServer reports whether the tests run against mongo-java-server, whose gaps (DESIGN.md §7:
+// collation and partial filters ignored, no $type…) some tests must allow for.
+func JavaServer() bool { return os.Getenv("MONGODB_URI") == "" }
+
+// URI returns the live server's URI, starting the server on first use.
+func URI(tb testing.TB) string {
+	tb.Helper()
+	once.Do(func() { shared, startErr = start() })
+	if startErr != nil {
+		tb.Fatalf("no live MongoDB server for this test: %v\n"+
+			"Set MONGODB_URI to a server you own, or install Java 17+ and Maven so the tests can "+
+			"start mongo-java-server (see README.md).", startErr)
+	}
+	return shared
+}
+
+// Client returns a driver client connected to the live server, shared by the tests of a binary.
+func Client(tb testing.TB) *mongo.Client {
+	tb.Helper()
+	uri := URI(tb)
+	if client == nil {
+		c, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second))
+		if err != nil {
+			tb.Fatalf("connect to test server: %v", err)
+		}
+		client = c
+	}
+	return client
+}
+
+// DB gives the test a database of its own, dropped when the test ends.
+func DB(tb testing.TB) *mongo.Database {
+	tb.Helper()
+	c := Client(tb)
+	name := dbName(tb.Name())
+	db := c.Database(name)
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = db.Drop(ctx)
+	})
+	return db
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_]`)
+
+// dbName makes a unique database name within MongoDB's 63-byte limit.
+func dbName(test string) string {
+	n := counter.Add(1)
+	base := unsafeChars.ReplaceAllString(test, "_")
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	return fmt.Sprintf("dupes_%s_%d_%d", base, os.Getpid()%100000, n)
+}
+
+// start launches mongo-java-server, or returns $MONGODB_URI.
+func start() (string, error) {
+	if uri := os.Getenv("MONGODB_URI"); uri != "" {
+		return uri, nil
+	}
+	dir := sourceDir()
+	cp, err := classpath(dir)
+	if err != nil {
+		return "", err
+	}
+	java, err := exec.LookPath("java")
+	if err != nil {
+		return "", errors.New("java is not installed (mongo-java-server needs Java 17+)")
+	}
+	cmd := exec.Command(java, "-Xss4m", "-cp", cp, filepath.Join(dir, "Launcher.java"))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return "", err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("start mongo-java-server: %w", err)
+	}
+	// stdin stays open for the life of this process (held in a package variable, so no
+	// finalizer closes it); the server exits when it closes.
+	serverStdin = stdin
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+				addr <- a
+			}
+		}
+		close(addr)
+	}()
+	select {
+	case a, ok := <-addr:
+		if !ok {
+			_ = cmd.Wait()
+			return "", fmt.Errorf("mongo-java-server exited before listening: %s", stderr.String())
+		}
+		return "mongodb://" + a + "/?directConnection=true", nil
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		return "", fmt.Errorf("mongo-java-server did not start within 60s: %s", stderr.String())
+	}
+}
+
+// sourceDir is this package's directory, where the launcher and its pom live.
+func sourceDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "javaserver")
+}
+
+// classpath returns the server's classpath, asking Maven only when the cached one is missing
+// or names a jar that is gone.
+func classpath(dir string) (string, error) {
+	pom, err := os.ReadFile(filepath.Join(dir, "pom.xml"))
+	if err != nil {
+		return "", fmt.Errorf("read the test server's pom.xml: %w", err)
+	}
+	sum := sha256.Sum256(pom)
+	cacheDir, err := os.UserCacheDir()
+	if err != nil {
+		cacheDir = os.TempDir()
+	}
+	cacheFile := filepath.Join(cacheDir, "dupes", "testserver-"+hex.EncodeToString(sum[:8])+".classpath")
+	if cp, err := os.ReadFile(cacheFile); err == nil && jarsExist(string(cp)) {
+		return strings.TrimSpace(string(cp)), nil
+	}
+	mvn, err := exec.LookPath("mvn")
+	if err != nil {
+		return "", errors.New("maven (mvn) is not installed; it fetches mongo-java-server from Maven Central")
+	}
+	if err := os.MkdirAll(filepath.Dir(cacheFile), 0o755); err != nil {
+		return "", err
+	}
+	tmp := cacheFile + ".tmp"
+	cmd := exec.Command(mvn, "-q", "-B", "-f", filepath.Join(dir, "pom.xml"),
+		"dependency:build-classpath", "-Dmdep.outputFile="+tmp)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("maven could not fetch mongo-java-server: %v\n%s", err, tail(out))
+	}
+	if err := os.Rename(tmp, cacheFile); err != nil {
+		return "", err
+	}
+	cp, err := os.ReadFile(cacheFile)
+	return strings.TrimSpace(string(cp)), err
+}
+
+func jarsExist(cp string) bool {
+	cp = strings.TrimSpace(cp)
+	if cp == "" {
+		return false
+	}
+	for _, jar := range filepath.SplitList(cp) {
+		if _, err := os.Stat(jar); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func tail(b []byte) string {
+	const n = 2000
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return string(b)
+}

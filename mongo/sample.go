@@ -1,0 +1,100 @@
+package mongo
+
+import (
+	"context"
+	"sort"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// DefaultSample is how many documents SampleFields reads when asked for 0.
+const DefaultSample = 1000
+
+// maxSampleDepth stops descent into deeply nested documents; such paths are rarely keys.
+const maxSampleDepth = 6
+
+// SampleFields reads a random sample of up to n documents ($sample) and reports every dotted
+// path seen, with its BSON types and fill rate, most filled first. Paths into arrays of
+// sub-documents ("items.sku") are listed too: a unique index may use them (multikey).
+func (c *Client) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error) {
+	if n <= 0 {
+		n = DefaultSample
+	}
+	cur, err := c.coll(ns).Aggregate(ctx, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}})
+	if err != nil {
+		return nil, c.wrap("sample "+ns.String(), err)
+	}
+	defer cur.Close(ctx)
+	type stat struct {
+		present int
+		types   map[string]int
+		order   int
+	}
+	stats := map[string]*stat{}
+	sampled := 0
+	for cur.Next(ctx) {
+		sampled++
+		seen := map[string]bool{}
+		walkPaths(cur.Current, "", 0, func(path string, t bson.Type) {
+			s := stats[path]
+			if s == nil {
+				s = &stat{types: map[string]int{}, order: len(stats)}
+				stats[path] = s
+			}
+			if !seen[path] {
+				seen[path] = true
+				s.present++
+			}
+			s.types[typeName(t)]++
+		})
+	}
+	if err := cur.Err(); err != nil {
+		return nil, c.wrap("sample "+ns.String(), err)
+	}
+	out := make([]model.FieldInfo, 0, len(stats))
+	orders := map[string]int{}
+	for path, s := range stats {
+		fi := model.FieldInfo{Path: path, Present: s.present, Sampled: sampled}
+		for t := range s.types {
+			fi.Types = append(fi.Types, t)
+		}
+		sort.Slice(fi.Types, func(i, j int) bool {
+			a, b := s.types[fi.Types[i]], s.types[fi.Types[j]]
+			return a > b || (a == b && fi.Types[i] < fi.Types[j])
+		})
+		orders[path] = s.order
+		out = append(out, fi)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Present != out[j].Present {
+			return out[i].Present > out[j].Present
+		}
+		return orders[out[i].Path] < orders[out[j].Path]
+	})
+	return out, nil
+}
+
+// walkPaths calls fn for every path in doc (documents inside arrays included).
+func walkPaths(doc bson.Raw, prefix string, depth int, fn func(string, bson.Type)) {
+	elems, err := doc.Elements()
+	if err != nil || depth > maxSampleDepth {
+		return
+	}
+	for _, e := range elems {
+		path := prefix + e.Key()
+		v := e.Value()
+		fn(path, v.Type)
+		switch v.Type {
+		case bson.TypeEmbeddedDocument:
+			walkPaths(v.Document(), path+".", depth+1, fn)
+		case bson.TypeArray:
+			vals, _ := v.Array().Values()
+			for _, av := range vals {
+				if sub, ok := av.DocumentOK(); ok {
+					walkPaths(sub, path+".", depth+1, fn)
+				}
+			}
+		}
+	}
+}
