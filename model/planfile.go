@@ -1,0 +1,40 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// EncodePlan writes a plan file: indented JSON, one stable shape (see Plan).
+func EncodePlan(p Plan) ([]byte, error) {
+	if p.Version == 0 {
+		p.Version = PlanVersion
+	}
+	if p.Semantics == "" {
+		p.Semantics = p.Key.Semantics()
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// DecodePlan reads a plan file and checks it; unknown fields are an error, so a plan written
+// by a newer dupes, or a file that is not a plan, is refused rather than half-read.
+func DecodePlan(b []byte) (Plan, error) {
+	var p Plan
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Plan{}, fmt.Errorf("not a dupes plan file: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return Plan{}, fmt.Errorf("invalid plan file: %w", err)
+	}
+	return p, nil
+}
