@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/dupes-tui/dupes/mongo/mongobench"
+)
+
+// compare is target 1: `dupes resolve --keep first --yes` against the per-group script on
+// identical data, reseeded before each run, rounds interleaved (the order alternates).
+func (b *bench) compare(ctx context.Context) error {
+	c, err := b.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	spec := mongobench.Spec{Docs: b.cfg.cmpDocs, Groups: b.cfg.cmpGroups, Seed: 1}
+	b.rep.printf("## Resolve vs the per-group script (%d docs, %d groups)\n\n", spec.Docs, spec.Groups)
+	b.rep.printf("| round | script | script aggregate | resolve | resolve peak RSS | server peak (script / resolve) | script ÷ resolve |\n|---:|---:|---:|---:|---:|---:|---:|\n")
+	var scripts, resolves []time.Duration
+	for r := 0; r < b.cfg.rounds; r++ {
+		var (
+			base       mongobench.BaselineResult
+			res        cmdResult
+			bPeak, rPk int64
+		)
+		runScript := func() error {
+			st, _, err := b.seed(ctx, c, spec)
+			if err != nil {
+				return err
+			}
+			b.resetServerPeak()
+			base, err = c.Baseline(ctx)
+			if err != nil {
+				return err
+			}
+			bPeak = b.serverMem().Peak
+			fmt.Fprintf(os.Stderr, "  script: %s (%d groups)\n", sec(base.Total), base.Groups)
+			return check(ctx, c, st, "the script")
+		}
+		runResolve := func() error {
+			st, _, err := b.seed(ctx, c, spec)
+			if err != nil {
+				return err
+			}
+			b.resetServerPeak()
+			res, err = b.resolve(ctx)
+			if err != nil {
+				return err
+			}
+			rPk = b.serverMem().Peak
+			fmt.Fprintf(os.Stderr, "  resolve: %s\n", sec(res.Time))
+			return check(ctx, c, st, "dupes resolve")
+		}
+		first, second := runScript, runResolve
+		if r%2 == 1 {
+			first, second = runResolve, runScript
+		}
+		if err := first(); err != nil {
+			return err
+		}
+		if err := second(); err != nil {
+			return err
+		}
+		scripts, resolves = append(scripts, base.Total), append(resolves, res.Time)
+		b.rep.printf("| %d | %s | %s | %s | %s | %s / %s | %s |\n", r+1, sec(base.Total), sec(base.Aggregate),
+			sec(res.Time), mib(res.PeakRSS), mib(bPeak), mib(rPk), ratio(base.Total, res.Time))
+	}
+	b.rep.printf("| median | %s | | %s | | | **%s** |\n\n", sec(median(scripts)), sec(median(resolves)), ratio(median(scripts), median(resolves)))
+	return c.Drop(ctx)
+}
+
+// scanVsFloor is target 2: `dupes scan --format json` against the bare aggregation drained
+// through the driver, and the adapter's in-process scan between the two, on one seeded
+// collection, rounds interleaved.
+func (b *bench) scanVsFloor(ctx context.Context) error {
+	c, err := b.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	spec := mongobench.Spec{Docs: b.cfg.cmpDocs, Groups: b.cfg.cmpGroups, Seed: 1}
+	if _, _, err := b.seed(ctx, c, spec); err != nil {
+		return err
+	}
+	b.rep.printf("## Scan vs the bare aggregation (%d docs, %d groups)\n\n", spec.Docs, spec.Groups)
+	b.rep.printf("| round | bare aggregation | in-process Scan+All | `dupes scan --format json` | scan peak RSS | scan ÷ bare |\n|---:|---:|---:|---:|---:|---:|\n")
+	var floors, inprocs, scans []time.Duration
+	for r := 0; r < b.cfg.rounds; r++ {
+		fl, err := c.BareScan(ctx, benchKey)
+		if err != nil {
+			return err
+		}
+		ip, n, err := b.scanInProcess(ctx)
+		if err != nil {
+			return err
+		}
+		if n != fl.Groups {
+			return fmt.Errorf("in-process scan found %d groups, the bare aggregation %d", n, fl.Groups)
+		}
+		sc, err := b.scan(ctx)
+		if err != nil {
+			return err
+		}
+		floors, inprocs, scans = append(floors, fl.Time), append(inprocs, ip), append(scans, sc.Time)
+		b.rep.printf("| %d | %s | %s | %s | %s | %s |\n", r+1, sec(fl.Time), sec(ip), sec(sc.Time), mib(sc.PeakRSS), ratio(sc.Time, fl.Time))
+	}
+	b.rep.printf("| median | %s | %s | %s | | **%s** |\n\n", sec(median(floors)), sec(median(inprocs)), sec(median(scans)), ratio(median(scans), median(floors)))
+	return c.Drop(ctx)
+}
+
+// curve is target 5: scan and resolve at each size, time and peak memory, and the script
+// where it finishes in reasonable time.
+func (b *bench) curve(ctx context.Context) error {
+	c, err := b.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	b.rep.printf("## Scaling curve (groups = %.0f%% of documents)\n\n", b.cfg.ratio*100)
+	b.rep.printf("| docs | groups | seed | server RSS after seed | bare aggregation | scan | scan peak RSS | resolve | resolve peak RSS | server peak in resolve | script |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, n := range b.cfg.sizes {
+		spec := mongobench.Spec{Docs: n, Groups: int(float64(n) * b.cfg.ratio), Seed: 1}
+		st, sd, err := b.seed(ctx, c, spec)
+		if err != nil {
+			return err
+		}
+		seededRSS := b.serverMem().RSS
+		fl, err := c.BareScan(ctx, benchKey)
+		if err != nil {
+			return err
+		}
+		sc, err := b.scan(ctx)
+		if err != nil {
+			return err
+		}
+		b.resetServerPeak()
+		res, err := b.resolve(ctx)
+		if err != nil {
+			return err
+		}
+		resPeak := b.serverMem().Peak
+		if err := check(ctx, c, st, "dupes resolve"); err != nil {
+			return err
+		}
+		script := "not run"
+		if n <= b.cfg.baselineMax {
+			if _, _, err := b.seed(ctx, c, spec); err != nil {
+				return err
+			}
+			base, err := c.Baseline(ctx)
+			if err != nil {
+				return err
+			}
+			if err := check(ctx, c, st, "the script"); err != nil {
+				return err
+			}
+			script = sec(base.Total)
+		}
+		b.rep.printf("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, st.Groups, sec(sd), mib(seededRSS),
+			sec(fl.Time), sec(sc.Time), mib(sc.PeakRSS), sec(res.Time), mib(res.PeakRSS), mib(resPeak), script)
+		if err := c.Drop(ctx); err != nil {
+			return err
+		}
+	}
+	b.rep.printf("\n")
+	return nil
+}

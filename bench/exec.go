@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// cmdResult is one run of the dupes binary: wall time and peak resident memory (from wait4).
+type cmdResult struct {
+	Time    time.Duration
+	PeakRSS int64 // bytes
+	Stdout  int   // bytes written to stdout
+	Stderr  string
+}
+
+// buildDupes compiles the dupes binary of the module this runner belongs to.
+func buildDupes(dir string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "dupes")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("run the benchmarks from inside the dupes module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// countingWriter counts what the command prints, so its output costs the command what writing
+// to a pipe costs and no more (like `> /dev/null`).
+type countingWriter struct{ n int }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// runDupes runs the binary and measures it. stdout is discarded (counted); stderr is kept for
+// error messages.
+func runDupes(ctx context.Context, bin string, args ...string) (cmdResult, error) {
+	var out countingWriter
+	var errb bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout = &out
+	cmd.Stderr = &errb
+	start := time.Now()
+	err := cmd.Run()
+	r := cmdResult{Time: time.Since(start), Stdout: out.n, Stderr: errb.String()}
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			r.PeakRSS = ru.Maxrss * 1024
+		}
+	}
+	if err != nil {
+		return r, fmt.Errorf("dupes %s: %v\n%s", strings.Join(args, " "), err, tail(errb.String()))
+	}
+	return r, nil
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return s[len(s)-2000:]
+	}
+	return s
+}

@@ -1,0 +1,126 @@
+// Command bench measures dupes at scale against the per-group script it replaces and against
+// the server's own aggregation time, on a mongo-java-server it launches with a sized heap (or
+// on $MONGODB_URI / -uri). Every comparison is measured side by side in one run, rounds
+// interleaved, because the machines it runs on are noisy. See BENCHMARKS.md.
+//
+//	go run ./bench                       # everything, results in bench/results/
+//	go run ./bench -only probe -sizes 10000,100000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dupes-tui/dupes/mongo/mongotest"
+)
+
+// config is the command line.
+type config struct {
+	uri         string
+	xmx         string
+	sizes       []int
+	ratio       float64
+	rounds      int
+	only        map[string]bool
+	out         string
+	cmpDocs     int
+	cmpGroups   int
+	baselineMax int
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var cfg config
+	var sizes, only string
+	flag.StringVar(&cfg.uri, "uri", os.Getenv("MONGODB_URI"), "server to use instead of launching mongo-java-server (its memory is then not measured)")
+	flag.StringVar(&cfg.xmx, "xmx", "8g", "mongo-java-server's maximum heap (-Xmx)")
+	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "document counts of the scaling curve")
+	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
+	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
+	flag.StringVar(&only, "only", "compare,scan,curve", "experiments to run: probe, compare (resolve vs script), scan (scan vs bare aggregation), curve")
+	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
+	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the side-by-side comparisons")
+	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the side-by-side comparisons")
+	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the per-group script")
+	flag.Parse()
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 10 {
+			return fmt.Errorf("-sizes: %q is not a document count", s)
+		}
+		cfg.sizes = append(cfg.sizes, n)
+	}
+	cfg.only = map[string]bool{}
+	for _, s := range strings.Split(only, ",") {
+		cfg.only[strings.TrimSpace(s)] = true
+	}
+
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if cfg.out == "" {
+		cfg.out = filepath.Join(root, "bench", "results", time.Now().UTC().Format("20060102T150405Z")+".md")
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.out), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "dupes-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	rep := newReport(cfg.out)
+	defer rep.close()
+	rep.machine()
+
+	bin, err := buildDupes(tmp)
+	if err != nil {
+		return err
+	}
+	b := &bench{cfg: cfg, rep: rep, bin: bin, tmp: tmp, serverPid: 0}
+	if cfg.uri == "" {
+		srv, err := mongotest.Launch("-Xmx" + cfg.xmx)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		b.uri, b.serverPid = srv.URI, srv.Pid
+		rep.printf("Server: mongo-java-server 1.47.0 (in-memory), launched with -Xmx%s, pid %d\n\n", cfg.xmx, srv.Pid)
+	} else {
+		b.uri = cfg.uri
+		rep.printf("Server: %s (not launched here: its memory is not measured)\n\n", "-uri")
+	}
+	ctx := context.Background()
+	for _, exp := range []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"probe", b.probe},
+		{"compare", b.compare},
+		{"scan", b.scanVsFloor},
+		{"curve", b.curve},
+	} {
+		if !cfg.only[exp.name] {
+			continue
+		}
+		if err := exp.fn(ctx); err != nil {
+			return fmt.Errorf("%s: %w", exp.name, err)
+		}
+	}
+	fmt.Fprintln(os.Stderr, "results:", cfg.out)
+	return nil
+}

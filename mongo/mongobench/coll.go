@@ -1,0 +1,86 @@
+package mongobench
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Coll is one benchmark collection on a server, for runners outside mongo/ (which may not
+// import the driver themselves).
+type Coll struct {
+	mc *mongo.Client
+	c  *mongo.Collection
+}
+
+// Open connects to uri and names the collection ns.
+func Open(ctx context.Context, uri string, ns model.Namespace) (*Coll, error) {
+	mc, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second))
+	if err != nil {
+		return nil, err
+	}
+	if err := mc.Ping(ctx, nil); err != nil {
+		_ = mc.Disconnect(ctx)
+		return nil, fmt.Errorf("ping %s: %w", uri, err)
+	}
+	return &Coll{mc: mc, c: mc.Database(ns.DB).Collection(ns.Coll)}, nil
+}
+
+// Close disconnects.
+func (c *Coll) Close(ctx context.Context) error { return c.mc.Disconnect(ctx) }
+
+// Seed drops the collection and fills it per spec (see Seed).
+func (c *Coll) Seed(ctx context.Context, spec Spec) (Stats, error) { return Seed(ctx, c.c, spec) }
+
+// Baseline runs the per-group script on the collection's KeyField (see Baseline).
+func (c *Coll) Baseline(ctx context.Context) (BaselineResult, error) {
+	return Baseline(ctx, c.c, KeyField)
+}
+
+// BareScan runs the scan's pipeline with no processing (see BareScan).
+func (c *Coll) BareScan(ctx context.Context, key model.Key) (FloorResult, error) {
+	return BareScan(ctx, c.c, key)
+}
+
+// Count is the exact number of documents.
+func (c *Coll) Count(ctx context.Context) (int64, error) {
+	return c.c.CountDocuments(ctx, bson.D{})
+}
+
+// Drop removes the collection, so the server can free its memory before the next size.
+func (c *Coll) Drop(ctx context.Context) error { return c.c.Drop(ctx) }
+
+// DeleteProbe times k single-document deleteMany({_id: {$in: [id]}}) calls against the seeded
+// collection (ids spread over it), to tell whether the server finds _id $in through its _id
+// index (cost flat in the collection's size) or by a scan (cost growing with it).
+func (c *Coll) DeleteProbe(ctx context.Context, spec Spec, k int) (time.Duration, error) {
+	start := time.Now()
+	for j := 0; j < k; j++ {
+		i := (j*7919 + 13) % spec.Docs
+		if _, err := c.c.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{objectID(spec.Seed, i)}}}}}); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start) / time.Duration(k), nil
+}
+
+// FindProbe times k finds of one document by _id $in, like DeleteProbe.
+func (c *Coll) FindProbe(ctx context.Context, spec Spec, k int) (time.Duration, error) {
+	start := time.Now()
+	for j := 0; j < k; j++ {
+		i := (j*7919 + 17) % spec.Docs
+		cur, err := c.c.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{objectID(spec.Seed, i)}}}}})
+		if err != nil {
+			return 0, err
+		}
+		for cur.Next(ctx) {
+		}
+		cur.Close(ctx)
+	}
+	return time.Since(start) / time.Duration(k), nil
+}

@@ -1,0 +1,50 @@
+package mongobench
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Memory is a process's resident memory from /proc/PID/status, in bytes.
+type Memory struct {
+	RSS  int64 // VmRSS: now
+	Peak int64 // VmHWM: the high-water mark since start or the last ResetPeak
+}
+
+// ReadMemory reads a process's resident memory (Linux only).
+func ReadMemory(pid int) (Memory, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return Memory{}, err
+	}
+	defer f.Close()
+	var m Memory
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, rest, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(fields[0], 10, 64)
+		switch name {
+		case "VmRSS":
+			m.RSS = kb * 1024
+		case "VmHWM":
+			m.Peak = kb * 1024
+		}
+	}
+	return m, sc.Err()
+}
+
+// ResetPeak resets a process's VmHWM to its current RSS (Linux: "5" > /proc/PID/clear_refs), so
+// the peak of one phase can be read on its own.
+func ResetPeak(pid int) error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
