@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -110,7 +112,7 @@ func (b *bench) probe(ctx context.Context) error {
 	}
 	defer c.Close(ctx)
 	b.rep.printf("## Probe: cost of one `_id: {$in: [id]}` find and deleteMany by collection size\n\n")
-	b.rep.printf("| docs | seed time | find (per call) | deleteMany (per call) | server RSS |\n|---:|---:|---:|---:|---:|\n")
+	b.rep.printf("| docs | seed time | find (per call) | deleteMany (per call) | server RSS | server live heap |\n|---:|---:|---:|---:|---:|---:|\n")
 	for _, n := range b.cfg.sizes {
 		spec := mongobench.Spec{Docs: n, Groups: int(float64(n) * b.cfg.ratio), Seed: 1}
 		_, sd, err := b.seed(ctx, c, spec)
@@ -125,8 +127,32 @@ func (b *bench) probe(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		b.rep.printf("| %d | %s | %s | %s | %s |\n", n, sec(sd), ms(f), ms(d), mib(b.serverMem().RSS))
+		b.rep.printf("| %d | %s | %s | %s | %s | %s |\n", n, sec(sd), ms(f), ms(d), mib(b.serverMem().RSS), mib(b.serverLiveHeap()))
 	}
 	b.rep.printf("\n")
 	return c.Drop(ctx)
+}
+
+var heapUsed = regexp.MustCompile(`heap\s+total \d+K, used (\d+)K`)
+
+// serverLiveHeap forces a full GC in the launched JVM (jcmd) and returns the heap it still
+// uses: the server's live data, which RSS (heap the JVM grew and keeps) overstates.
+func (b *bench) serverLiveHeap() int64 {
+	if b.serverPid == 0 {
+		return 0
+	}
+	pid := strconv.Itoa(b.serverPid)
+	if err := exec.Command("jcmd", pid, "GC.run").Run(); err != nil {
+		return 0
+	}
+	out, err := exec.Command("jcmd", pid, "GC.heap_info").Output()
+	if err != nil {
+		return 0
+	}
+	m := heapUsed.FindSubmatch(out)
+	if m == nil {
+		return 0
+	}
+	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	return kb * 1024
 }

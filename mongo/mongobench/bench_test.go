@@ -9,6 +9,7 @@ import (
 	"github.com/dupes-tui/dupes/model"
 	dmongo "github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -94,5 +95,48 @@ func BenchmarkBaseline(b *testing.B) {
 		if err != nil || r.Deleted != int64(st.Surplus) {
 			b.Fatalf("script: deleted %d, %v; want %d", r.Deleted, err, st.Surplus)
 		}
+	}
+}
+
+// BenchmarkPipelines splits the server's aggregation cost by stage: dupes' pipeline, the
+// script's, and dupes' without its $sort or its $ifNull, on the same data.
+func BenchmarkPipelines(b *testing.B) {
+	coll, _, _ := seeded(b)
+	ctx := context.Background()
+	full, err := dmongo.Pipeline(key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	group := func(id any) bson.D {
+		return bson.D{{Key: "$group", Value: bson.D{
+			{Key: "_id", Value: id},
+			{Key: "ids", Value: bson.D{{Key: "$push", Value: "$_id"}}},
+			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
+		}}}
+	}
+	match := bson.D{{Key: "$match", Value: bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}}}
+	ifnull := bson.D{{Key: "k0", Value: bson.D{{Key: "$ifNull", Value: bson.A{"$" + KeyField, nil}}}}}
+	sortID := bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}}
+	for _, v := range []struct {
+		name string
+		p    bson.A
+	}{
+		{"dupes", full},
+		{"script", bson.A{group("$" + KeyField), match}},
+		{"no-sort", bson.A{group(ifnull), match, sortID}},
+		{"no-ifnull", bson.A{sortID, group(bson.D{{Key: "k0", Value: "$" + KeyField}}), match, sortID}},
+		{"sort-only", bson.A{sortID, bson.D{{Key: "$limit", Value: 1}}}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			for b.Loop() {
+				cur, err := coll.Aggregate(ctx, v.p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for cur.Next(ctx) {
+				}
+				cur.Close(ctx)
+			}
+		})
 	}
 }
