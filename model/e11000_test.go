@@ -53,14 +53,14 @@ func TestParseE11000(t *testing.T) {
 
 func TestParseE11000Refuses(t *testing.T) {
 	for msg, want := range map[string]string{
-		"":                                     "not an E11000",
-		"connection refused":                   "not an E11000",
-		`{"code": 11000}`:                      "not an E11000",
-		"E11000 duplicate key error":           "names no collection",
-		"E11000 duplicate key error collection: shop.users index: email_1":                      `no "dup key`,
-		`E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: "a`: "unterminated",
+		"":                           "not an E11000",
+		"connection refused":         "not an E11000",
+		`{"code": 11000}`:            "not an E11000",
+		"E11000 duplicate key error": "names no collection",
+		"E11000 duplicate key error collection: shop.users index: email_1":                        `no "dup key`,
+		`E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: "a`:   "unterminated",
 		`E11000 duplicate key error collection: shop index: email_1 dup key: { email: 1 }`:        "not DB.COLLECTION",
-		`E11000 duplicate key error collection: shop.users index: email_1 dup key: { }`:          "empty",
+		`E11000 duplicate key error collection: shop.users index: email_1 dup key: { }`:           "empty",
 		`E11000 duplicate key error collection: shop.users index: email_1 dup key: { e: Foo(1) }`: "unknown value Foo",
 	} {
 		_, err := ParseE11000(msg)
