@@ -32,8 +32,8 @@ const MaxGroupIDs = 100_000
 //   - $group on (key, _id) first: a document repeating a value in its own array is one entry,
 //     not its own duplicate; missing becomes null ($ifNull), as the index stores it;
 //     --ignore-case and --trim normalise strings here;
-//   - $sort by _id, then $group by key, so each group's ids come in _id order ($push keeps
-//     input order);
+//   - back to one row per (document, key value), $sort by _id, then $group by key, so each
+//     group's ids come in _id order ($push keeps input order);
 //   - keep groups of two or more, cap the listed ids, sort by key.
 //
 // Collation is not a stage: it travels in the aggregate options (see aggregateOptions).
@@ -77,10 +77,11 @@ func pipeline(key model.Key, maxIDs int) (bson.A, error) {
 		bson.D{{Key: "$group", Value: bson.D{
 			{Key: "_id", Value: bson.D{{Key: "k", Value: groupKey}, {Key: "id", Value: "$_id"}}},
 		}}},
-		bson.D{{Key: "$sort", Value: bson.D{{Key: "_id.id", Value: 1}}}},
+		bson.D{{Key: "$project", Value: bson.D{{Key: "_id", Value: "$_id.id"}, {Key: "k", Value: "$_id.k"}}}},
+		bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}},
 		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: "$_id.k"},
-			{Key: "ids", Value: bson.D{{Key: "$push", Value: "$_id.id"}}},
+			{Key: "_id", Value: "$k"},
+			{Key: "ids", Value: bson.D{{Key: "$push", Value: "$_id"}}},
 			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
 		}}},
 		bson.D{{Key: "$match", Value: bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}}},

@@ -235,7 +235,7 @@ func TestPipelineJSONIsTheScan(t *testing.T) {
 			names = append(names, k)
 		}
 	}
-	want := "$project $unwind $group $sort $group $match $project $sort"
+	want := "$project $unwind $group $project $sort $group $match $project $sort"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("stages %s, want %s", got, want)
 	}
