@@ -19,6 +19,9 @@ type GroupResult struct {
 	Group   int     `json:"group"` // index in Plan.Groups
 	Outcome Outcome `json:"outcome"`
 	Deleted int     `json:"deleted"`
+	// Earlier counts planned deletes already done by an earlier, interrupted run of the same
+	// plan: the documents are gone and their copies are in that run's backup.
+	Earlier int `json:"earlier,omitempty"`
 	// Skipped lists members not deleted and why (gone, key changed, keeper changed…).
 	Skipped []SkippedDoc `json:"skipped,omitempty"`
 	Error   string       `json:"error,omitempty"`
@@ -49,15 +52,20 @@ func (p Progress) Rate() float64 {
 
 // Report is the account of a finished (or stopped) run.
 type Report struct {
-	NS           Namespace     `json:"ns"`
-	StartedAt    time.Time     `json:"startedAt"`
-	FinishedAt   time.Time     `json:"finishedAt"`
-	Cancelled    bool          `json:"cancelled"`
-	Deleted      int           `json:"deleted"`
-	SkippedDocs  int           `json:"skipped"`
-	FailedGroups int           `json:"failedGroups"`
-	NotReached   int           `json:"notReached"`
-	BackupPath   string        `json:"backup,omitempty"`
-	ManifestPath string        `json:"manifest,omitempty"`
-	Groups       []GroupResult `json:"groups"`
+	NS           Namespace `json:"ns"`
+	StartedAt    time.Time `json:"startedAt"`
+	FinishedAt   time.Time `json:"finishedAt"`
+	Cancelled    bool      `json:"cancelled"`
+	Deleted      int       `json:"deleted"`
+	Earlier      int       `json:"earlier,omitempty"` // deleted by an earlier run of the plan
+	BackedUp     int       `json:"backedUp"`          // records this run appended to the backup
+	SkippedDocs  int       `json:"skipped"`
+	FailedGroups int       `json:"failedGroups"`
+	NotReached   int       `json:"notReached"`
+	BackupPath   string    `json:"backup,omitempty"`
+	ManifestPath string    `json:"manifest,omitempty"`
+	// Resumed says the run continued the backup of an earlier run of the same plan.
+	Resumed    bool          `json:"resumed,omitempty"`
+	PlanDigest string        `json:"planDigest"`
+	Groups     []GroupResult `json:"groups"`
 }
