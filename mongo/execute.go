@@ -48,6 +48,7 @@ const (
 	ReasonKeyChanged    = "key changed: the document no longer has the group's key values"
 	ReasonKeeperGone    = "keeper gone: the document to keep no longer exists, so the group is left alone"
 	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key values, so the group is left alone"
+	ReasonFiltered      = "filtered out: the document no longer matches the scan's filter or the index's partial filter"
 	ReasonRaced         = "changed after the re-read: not deleted (its copy is in the backup)"
 )
 
@@ -86,7 +87,7 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 		return model.Report{}, err
 	}
 
-	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS)}
+	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), filtered: map[model.Value]bool{}}
 	if err := r.open(time.Now()); err != nil {
 		return model.Report{}, err
 	}
@@ -116,6 +117,8 @@ type execRun struct {
 	manifestPath string
 	rep          model.Report
 	err          error // what stopped the run, if anything
+	// filtered holds the _ids that no longer pass the key's filter (set at each re-read).
+	filtered map[model.Value]bool
 }
 
 // open creates the backup and its manifest, or continues those of an earlier run of the plan.
@@ -285,12 +288,24 @@ type work struct {
 
 // batch handles groups [start, end): re-read, decide, back up, delete, account.
 func (r *execRun) batch(ctx context.Context, start, end int) error {
+	clear(r.filtered)
 	var ids []model.Value
 	for _, g := range r.plan.Groups[start:end] {
 		ids = append(ids, g.Keep)
 		ids = append(ids, g.Delete...)
 	}
-	docs, err := r.reread(ctx, ids)
+	docs, err := r.reread(ctx, ids, nil)
+	if err == nil && len(r.guard.extra) > 0 {
+		// The Go check cannot evaluate query filters: ask the server which members still
+		// pass them, and forget the others.
+		var in map[model.Value]bson.Raw
+		in, err = r.reread(ctx, ids, r.guard.extra)
+		for id := range docs {
+			if _, ok := in[id]; !ok {
+				r.filtered[id] = true
+			}
+		}
+	}
 	if err != nil {
 		r.failAll(start, end, "re-read failed, nothing deleted: "+err.Error())
 		return err
@@ -318,14 +333,20 @@ func (r *execRun) batch(ctx context.Context, start, end int) error {
 	return r.delete(ctx, todo)
 }
 
-// reread fetches documents by _id from the primary, keyed by canonical _id.
-func (r *execRun) reread(ctx context.Context, ids []model.Value) (map[model.Value]bson.Raw, error) {
+// reread fetches documents by _id from the primary, keyed by canonical _id; with a filter,
+// only those that pass it, and only their _id.
+func (r *execRun) reread(ctx context.Context, ids []model.Value, filter bson.D) (map[model.Value]bson.Raw, error) {
 	in, err := rawValues(ids)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := r.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}},
-		options.Find().SetBatchSize(int32(len(ids))))
+	q := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
+	opts := options.Find().SetBatchSize(int32(len(ids)))
+	if filter != nil {
+		q = bson.D{{Key: "$and", Value: bson.A{q, filter}}}
+		opts.SetProjection(bson.D{{Key: "_id", Value: 1}})
+	}
+	cur, err := r.coll.Find(ctx, q, opts)
 	if err != nil {
 		return nil, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
 	}
@@ -350,7 +371,7 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 	groupReason := ""
 	if k, ok := docs[g.Keep]; !ok {
 		groupReason = ReasonKeeperGone
-	} else if !r.guard.matches(k, g.Key) {
+	} else if !r.guard.matches(k, g.Key) || r.filtered[g.Keep] {
 		groupReason = ReasonKeeperChanged
 	}
 	w := work{group: i}
@@ -366,6 +387,8 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: groupReason})
 		case !r.guard.matches(d, g.Key):
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonKeyChanged})
+		case r.filtered[id]:
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonFiltered})
 		default:
 			w.ids = append(w.ids, id)
 			if !r.backup.has(d) {
@@ -415,7 +438,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	for _, w := range todo {
 		all = append(all, w.ids...)
 	}
-	left, verr := r.reread(vctx, all)
+	left, verr := r.reread(vctx, all, nil)
 	if verr != nil {
 		msg := "delete sent but its outcome is unknown (" + r.c.wrap("delete", err).Error() +
 			"): every document it may have deleted is in the backup; re-run the plan to finish"
