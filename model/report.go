@@ -69,3 +69,37 @@ type Report struct {
 	PlanDigest string        `json:"planDigest"`
 	Groups     []GroupResult `json:"groups"`
 }
+
+// RestoreReport is the account of a restore from backups (or of what a dry run would do).
+type RestoreReport struct {
+	DryRun   bool          `json:"dryRun"`
+	Files    []RestoreFile `json:"files"`
+	Records  int           `json:"records"`
+	Inserted int           `json:"inserted"` // or, in a dry run, would be inserted
+	Existing int           `json:"existing"`
+	Failed   int           `json:"failed"`
+}
+
+// RestoreFile is what a restore did with one backup file.
+type RestoreFile struct {
+	Path string    `json:"path"`
+	NS   Namespace `json:"ns"`
+	// Records counts the records read; Superseded the older copies of documents backed up
+	// more than once (a resumed run re-backs-up a document that changed): the last copy wins.
+	Records    int `json:"records"`
+	Superseded int `json:"superseded,omitempty"`
+	// TornBytes is a partial last record, written when a run died mid-write (that batch was
+	// never deleted) and ignored.
+	TornBytes int64 `json:"tornBytes,omitempty"`
+	Inserted  int   `json:"inserted"`
+	// Existing lists backed-up documents whose _id is in the collection: never overwritten.
+	Existing []Value         `json:"existing,omitempty"`
+	Failed   []RestoreFailed `json:"failed,omitempty"`
+}
+
+// RestoreFailed is a document the server refused, e.g. because a unique index built after the
+// cleanup now rejects it.
+type RestoreFailed struct {
+	ID    Value  `json:"id"`
+	Error string `json:"error"`
+}

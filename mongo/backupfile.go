@@ -58,11 +58,14 @@ func (br *BackupReader) Next() (bson.Raw, error) {
 	if size < minRecord || size > MaxBackupRecord {
 		return nil, br.errorf(nil, "record length %d is impossible (a BSON document is %d to %d bytes): not a BSON backup, or corrupt", size, minRecord, MaxBackupRecord)
 	}
-	doc := make([]byte, size)
-	copy(doc, head[:])
-	if n, err := io.ReadFull(br.r, doc[4:]); err != nil {
+	// Grow with what actually arrives, so a corrupt length does not allocate 16 MiB.
+	var buf bytes.Buffer
+	buf.Grow(int(min(size, 1<<16)))
+	buf.Write(head[:])
+	if n, err := io.CopyN(&buf, br.r, size-4); err != nil {
 		return nil, br.errorf(ErrTruncated, "record of %d bytes has only %d", size, n+4)
 	}
+	doc := buf.Bytes()
 	if err := bson.Raw(doc).Validate(); err != nil {
 		return nil, br.errorf(nil, "record of %d bytes is not a valid BSON document: %v", size, err)
 	}
