@@ -121,6 +121,10 @@ func openBackup(path string, create bool) (*backupFile, int64, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("open the backup file: %w", err)
 	}
+	if err := lockBackup(f); err != nil {
+		f.Close()
+		return nil, 0, err
+	}
 	b := &backupFile{f: f, path: path, held: map[string]docHash{}}
 	cut, err := b.load()
 	if err != nil {

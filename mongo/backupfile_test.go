@@ -166,3 +166,21 @@ func FuzzBackupReader(f *testing.F) {
 		}
 	})
 }
+
+// TestBackupLocked checks that a second run cannot write a backup another run holds.
+func TestBackupLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.bson")
+	b, _, err := openBackup(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := openBackup(path, false); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second open: %v", err)
+	}
+	b.Close()
+	b2, _, err := openBackup(path, false)
+	if err != nil {
+		t.Fatalf("open after the first run closed: %v", err)
+	}
+	b2.Close()
+}

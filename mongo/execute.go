@@ -79,6 +79,10 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 			return model.Report{}, fmt.Errorf("refusing the plan: group %d: %w", i+1, err)
 		}
 	}
+	if len(plan.Groups) == 0 {
+		now := time.Now()
+		return model.Report{NS: plan.NS, StartedAt: now, FinishedAt: now, PlanDigest: plan.Digest()}, nil
+	}
 	col, err := c.Collection(ctx, plan.NS)
 	if err != nil {
 		return model.Report{}, err

@@ -8,6 +8,7 @@ import (
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // TestExecuteNetworkFaults cuts the connection between the executor and the server at every
@@ -161,4 +162,46 @@ func TestExecuteCancelDuringDelete(t *testing.T) {
 		t.Fatalf("want batches 1-2 deleted and batch 3 not reached: %+v", rep)
 	}
 	checkSafe(t, db, plan, before, rep.BackupPath)
+}
+
+// TestResumeBacksUpAChangedDocumentAgain interrupts a run after its backup, changes a backed-up
+// document (outside the key), and resumes: the backup gains the new version, the deleted
+// document is the new version, and a restore brings back exactly that version.
+func TestResumeBacksUpAChangedDocumentAgain(t *testing.T) {
+	direct, db := connect(t)
+	users(t, db, 2, 2)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	plan := planFor(t, direct, ns, model.Key{Fields: []string{"email"}})
+	dir := t.TempDir()
+	proxy := newFaultProxy(t, mongotest.URI(t))
+	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	proxy.arm(faultRule{cmd: "delete", nth: 1, mode: cutBefore, kill: true})
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: dir})
+	if err == nil || rep.BackedUp != 2 || rep.Deleted != 0 {
+		t.Fatalf("interrupted run: %v %+v", err, rep)
+	}
+	if _, err := coll(t, db, "users").UpdateOne(context.Background(), bson.D{{Key: "_id", Value: 101}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "note", Value: "changed after the backup"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	changed := rawDocs(t, db, "users")[`{"$numberInt":"101"}`]
+
+	rep2, err := direct.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: dir})
+	if err != nil || rep2.Deleted != 2 || rep2.BackedUp != 1 {
+		t.Fatalf("resume: want 2 deleted and only the changed document backed up again: %v %+v", err, rep2)
+	}
+	if got := ids(backupDocs(t, rep2.BackupPath)); !equal(got, intIDs(101, 101, 201)) {
+		t.Fatalf("backup holds %v", got)
+	}
+	res, err := direct.Restore(context.Background(), rep2.BackupPath, mongo.RestoreOptions{})
+	if err != nil || res.Inserted != 2 || res.Files[0].Superseded != 1 {
+		t.Fatalf("restore: %v %+v", err, res)
+	}
+	if got := rawDocs(t, db, "users")[`{"$numberInt":"101"}`]; string(got) != string(changed) {
+		t.Fatalf("restored %s, want the last version %s", got, changed)
+	}
 }
