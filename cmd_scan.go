@@ -99,7 +99,7 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 		for _, v := range g.Key {
 			row = append(row, v.Display())
 		}
-		fmt.Fprintln(tw, strings.Join(append(row, idList(g, res.trueCount(g))), "\t"))
+		fmt.Fprintln(tw, strings.Join(append(row, groupIDList(g, res.trueCount(g))), "\t"))
 	}
 	tw.Flush()
 	s := res.summary
@@ -114,8 +114,8 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 	}
 }
 
-// idList shows the first ids of a group and how many more there are.
-func idList(g model.Group, count int) string {
+// groupIDList shows the first ids of a group and how many more there are.
+func groupIDList(g model.Group, count int) string {
 	n := min(len(g.IDs), idsShown)
 	parts := make([]string, n)
 	for i := range parts {

@@ -8,5 +8,4 @@ import (
 // These commands are being built; each moves to a file of its own (cmd_<name>.go).
 var errNotYet = errors.New("not implemented yet")
 
-func runRestore(args []string, stdout, stderr io.Writer) error { return errNotYet }
-func runTUI(args []string, stdout, stderr io.Writer) error     { return errNotYet }
+func runTUI(args []string, stdout, stderr io.Writer) error { return errNotYet }
