@@ -109,7 +109,13 @@ func execute(ctx context.Context, c *mongo.Client, plan model.Plan, backupDir st
 
 // printReport says what a run did: deleted, skipped and why, failed, and where the backup is.
 func printReport(w io.Writer, plan model.Plan, rep model.Report) {
+	if rep.Resumed {
+		fmt.Fprintln(w, "resuming the interrupted run of this plan (same backup)")
+	}
 	fmt.Fprintf(w, "deleted %d documents from %s", rep.Deleted, plan.NS)
+	if rep.Earlier > 0 {
+		fmt.Fprintf(w, " (and %d by the earlier run)", rep.Earlier)
+	}
 	if rep.SkippedDocs > 0 {
 		fmt.Fprintf(w, ", skipped %d (changed since the plan: not deleted)", rep.SkippedDocs)
 	}
