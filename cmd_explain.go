@@ -123,7 +123,7 @@ func printMembers(ctx context.Context, w io.Writer, c *mongo.Client, ns model.Na
 			v := d.Get(f)
 			fmt.Fprintf(w, "  %s: %s", f, v.Display())
 		}
-		fmt.Fprintf(w, "  (%d fields)\n", d.Present())
+		fmt.Fprintf(w, "  (%d fields set)\n", d.Present())
 	}
 	if len(g.IDs) > membersShown {
 		fmt.Fprintf(w, "  … and %d more\n", len(g.IDs)-membersShown)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -82,4 +83,17 @@ func TestExplainErrorFromARealRejection(t *testing.T) {
 	}
 	mustContain(t, "explain-error", out, "index:     email_1 (unique, on email)", `key:       email: "a@x.com"`,
 		"semantics: index-exact (email_1); missing = null", "1 document holds this key", `_id: 1  email: "a@x.com"`)
+}
+
+// The message may come on standard input, as when piped from a log.
+func TestExplainErrorFromStdin(t *testing.T) {
+	f := newFixture(t)
+	usersWithDupes(f)
+	cmd := exec.Command(binary, "explain-error", "--uri", f.uri, "-")
+	cmd.Stdin = strings.NewReader(fmt.Sprintf("2026-01-01 app: E11000 duplicate key error collection: %s index: email_1 dup key: { email: \"b\" }\n", f.ns("users")))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	mustContain(t, "explain-error from stdin", string(out), `key:       email: "b"`, "members:   2 documents")
 }

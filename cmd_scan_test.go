@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -224,5 +225,25 @@ func TestExitStatuses(t *testing.T) {
 		if status != 0 && !bytes.HasPrefix([]byte(errOut), []byte("dupes: ")) {
 			t.Errorf("dupes %s: the error does not say who speaks: %q", strings.Join(tc.args, " "), errOut)
 		}
+	}
+}
+
+// Progress lines are for people: never written to a pipe or a file.
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf)
+	p.printf("scanning %d", 1)
+	p.done()
+	file, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	q := newProgress(file)
+	q.printf("scanning %d", 1)
+	q.done()
+	st, _ := file.Stat()
+	if buf.Len() != 0 || st.Size() != 0 {
+		t.Fatalf("progress written to a non-terminal: %q, %d bytes", buf.String(), st.Size())
 	}
 }
