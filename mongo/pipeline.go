@@ -25,18 +25,19 @@ const MaxGroupIDs = 100_000
 // The stages, in order:
 //   - $match: the user's filter, the index's partial filter, and for a sparse index only the
 //     documents holding a key field;
-//   - $project the key fields to k0, k1…; an empty array becomes [[]] so that it survives the
-//     unwind as one value of its own (an index stores [] as undefined, which is not null);
+//   - $sort by _id, which the _id index serves without a blocking sort; every later stage
+//     keeps that order, so $push lists each group's ids in _id order;
+//   - $project the key fields to k0, k1…, strings trimmed and lower-cased when asked. An
+//     array becomes the set of its (normalised) elements: a document repeating a value in its
+//     own array is not its own duplicate. An empty array becomes [[]], so that it survives the
+//     unwind as a value of its own (an index stores [] as undefined, which is not null);
 //   - $unwind each kN, keeping documents whose field is missing or null: a multikey index
 //     holds one entry per array element, so documents sharing any element collide;
-//   - $group on (key, _id) first: a document repeating a value in its own array is one entry,
-//     not its own duplicate; missing becomes null ($ifNull), as the index stores it;
-//     --ignore-case and --trim normalise strings here;
-//   - back to one row per (document, key value), $sort by _id, then $group by key, so each
-//     group's ids come in _id order ($push keeps input order);
+//   - $group by the key values, missing as null ($ifNull), as the index stores it;
 //   - keep groups of two or more, cap the listed ids, sort by key.
 //
-// Collation is not a stage: it travels in the aggregate options (see aggregateOptions).
+// Collation is not a stage: it travels in the aggregate options (see aggregateOptions), and
+// the set and equality operators above compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
 	return pipeline(key, MaxGroupIDs)
 }
@@ -54,13 +55,10 @@ func pipeline(key model.Key, maxIDs int) (bson.A, error) {
 	} else if len(match) > 0 {
 		p = append(p, bson.D{{Key: "$match", Value: match}})
 	}
+	p = append(p, bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}})
 	project := bson.D{{Key: "_id", Value: 1}}
 	for i, f := range key.Fields {
-		project = append(project, bson.E{Key: kname(i), Value: bson.D{{Key: "$cond", Value: bson.A{
-			bson.D{{Key: "$eq", Value: bson.A{"$" + f, bson.A{}}}},
-			bson.A{bson.A{}},
-			"$" + f,
-		}}}})
+		project = append(project, bson.E{Key: kname(i), Value: keyValue(key, "$"+f)})
 	}
 	p = append(p, bson.D{{Key: "$project", Value: project}})
 	for i := range key.Fields {
@@ -71,16 +69,11 @@ func pipeline(key model.Key, maxIDs int) (bson.A, error) {
 	}
 	groupKey := bson.D{}
 	for i := range key.Fields {
-		groupKey = append(groupKey, bson.E{Key: kname(i), Value: normalise(key, "$"+kname(i))})
+		groupKey = append(groupKey, bson.E{Key: kname(i), Value: bson.D{{Key: "$ifNull", Value: bson.A{"$" + kname(i), nil}}}})
 	}
 	p = append(p,
 		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "k", Value: groupKey}, {Key: "id", Value: "$_id"}}},
-		}}},
-		bson.D{{Key: "$project", Value: bson.D{{Key: "_id", Value: "$_id.id"}, {Key: "k", Value: "$_id.k"}}}},
-		bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}},
-		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: "$k"},
+			{Key: "_id", Value: groupKey},
 			{Key: "ids", Value: bson.D{{Key: "$push", Value: "$_id"}}},
 			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
 		}}},
@@ -96,13 +89,31 @@ func pipeline(key model.Key, maxIDs int) (bson.A, error) {
 
 func kname(i int) string { return "k" + strconv.Itoa(i) }
 
-// normalise is the expression for one key value in the group key: missing becomes null, and
-// strings are trimmed and lower-cased when asked. Only strings: $toLower would turn the number
-// 5 into the string "5" and make it collide with "5"; $trim fails on non-strings.
+// keyValue is the expression for one key field before the unwind: arrays become the set of
+// their normalised elements ([] becomes [[]]), other values are normalised. $setDifference
+// with an empty set is the portable way to drop repeats ($setUnion is missing on some servers).
+func keyValue(key model.Key, path string) any {
+	elems := any(path)
+	if key.IgnoreCase || key.Trim {
+		elems = bson.D{{Key: "$map", Value: bson.D{{Key: "input", Value: path}, {Key: "as", Value: "v"}, {Key: "in", Value: normalise(key, "$$v")}}}}
+	}
+	return bson.D{{Key: "$cond", Value: bson.A{
+		bson.D{{Key: "$isArray", Value: path}},
+		bson.D{{Key: "$cond", Value: bson.A{
+			bson.D{{Key: "$eq", Value: bson.A{path, bson.A{}}}},
+			bson.A{bson.A{}},
+			bson.D{{Key: "$setDifference", Value: bson.A{elems, bson.A{}}}},
+		}}},
+		normalise(key, path),
+	}}}
+}
+
+// normalise is the expression for one scalar key value: itself, or when asked the string
+// trimmed and lower-cased. Only strings: $toLower would turn the number 5 into the string "5"
+// and make it collide with "5"; $trim fails on non-strings.
 func normalise(key model.Key, path string) any {
-	var v any = bson.D{{Key: "$ifNull", Value: bson.A{path, nil}}}
 	if !key.IgnoreCase && !key.Trim {
-		return v
+		return path
 	}
 	var s any = path
 	if key.Trim {
@@ -117,7 +128,7 @@ func normalise(key model.Key, path string) any {
 		bson.D{{Key: "$gte", Value: bson.A{path, ""}}},
 		bson.D{{Key: "$lt", Value: bson.A{path, bson.D{{Key: "$literal", Value: bson.D{}}}}}},
 	}}}
-	return bson.D{{Key: "$cond", Value: bson.A{isString, s, v}}}
+	return bson.D{{Key: "$cond", Value: bson.A{isString, s, path}}}
 }
 
 // scanMatch is the $match that limits the scan to the documents the key covers: the user's
