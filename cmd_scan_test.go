@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -9,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
 func TestScanTable(t *testing.T) {
@@ -246,4 +249,43 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	if buf.Len() != 0 || st.Size() != 0 {
 		t.Fatalf("progress written to a non-terminal: %q, %d bytes", buf.String(), st.Size())
 	}
+}
+
+// An index's collation decides string equality: --index must scan under it.
+func TestScanIndexCollation(t *testing.T) {
+	f := newFixture(t)
+	f.insert("users",
+		map[string]any{"_id": 1, "email": "A@x.com"},
+		map[string]any{"_id": 2, "email": "a@x.com"},
+		map[string]any{"_id": 3, "email": "b@x.com"},
+	)
+	type collation struct {
+		Locale   string `bson:"locale"`
+		Strength int    `bson:"strength"`
+	}
+	type spec struct {
+		Key       map[string]int `bson:"key"`
+		Name      string         `bson:"name"`
+		Collation collation      `bson:"collation"`
+	}
+	type command struct {
+		Coll    string `bson:"createIndexes"`
+		Indexes []spec `bson:"indexes"`
+	}
+	err := mongotest.Client(t).Database(f.db).RunCommand(context.Background(), command{Coll: "users",
+		Indexes: []spec{{Key: map[string]int{"email": 1}, Name: "email_ci", Collation: collation{"en", 2}}}}).Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, status := dupes(t, "scan", "--uri", f.uri, "--ns", f.ns("users"), "--index", "email_ci")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	mustContain(t, "collated scan", out, "semantics: index-exact (email_ci); missing = null; collation en strength 2")
+	if mongotest.JavaServer() {
+		t.Log("mongo-java-server ignores collation in aggregate (the collation sent is tested in mongo/): " +
+			"the case-insensitive grouping is checked only against MONGODB_URI")
+		return
+	}
+	mustContain(t, "collated scan", out, "1 groups, 2 documents")
 }
