@@ -35,11 +35,14 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		return usagef("plan: --out PLAN.json is required")
 	}
 	ctx := context.Background()
-	c, _, err := req.open(ctx, &t, stderr)
+	c, col, err := req.open(ctx, &t, stderr)
 	if err != nil {
 		return err
 	}
 	defer c.Close(context.Background())
+	if err := col.CanDelete(); err != nil {
+		return fmt.Errorf("no plan: %w", err)
+	}
 	plan, err := makePlan(ctx, c, req.ns, req.key, rule, stderr)
 	if err != nil {
 		return err

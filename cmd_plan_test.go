@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
 func usersWithDupes(f fixture) {
@@ -197,5 +199,36 @@ func TestApplyAndResolveWithoutYesChangeNothing(t *testing.T) {
 	_, errOut, status = dupes(t, "resolve", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email")
 	if status != 2 || !strings.Contains(errOut, "--keep RULE is required") {
 		t.Errorf("resolve without --keep: %d %q", status, errOut)
+	}
+}
+
+func TestPlanAndResolveRefuseViews(t *testing.T) {
+	f := newFixture(t)
+	usersWithDupes(f)
+	type createView struct {
+		Create   string `bson:"create"`
+		ViewOn   string `bson:"viewOn"`
+		Pipeline []any  `bson:"pipeline"`
+	}
+	if err := mongotest.Client(t).Database(f.db).RunCommand(context.Background(),
+		createView{Create: "users_view", ViewOn: "users", Pipeline: []any{}}).Err(); err != nil {
+		t.Fatalf("create view: %v", err)
+	}
+	if mongotest.JavaServer() {
+		t.Log("mongo-java-server has no views (create with viewOn makes a plain collection): " +
+			"the refusal is checked only against MONGODB_URI")
+		return
+	}
+	for _, args := range [][]string{
+		{"plan", "--out", filepath.Join(t.TempDir(), "p.json")},
+		{"resolve", "--yes"},
+	} {
+		_, errOut, status := dupes(t, append(args, "--uri", f.uri, "--ns", f.ns("users_view"), "--key", "email", "--keep", "first")...)
+		if status != 1 || !strings.Contains(errOut, "is a view") {
+			t.Errorf("%s on a view: %d %q", args[0], status, errOut)
+		}
+	}
+	if n := f.count("users"); n != 6 {
+		t.Fatalf("collection changed: %d", n)
 	}
 }
