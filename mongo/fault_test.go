@@ -205,3 +205,31 @@ func TestResumeBacksUpAChangedDocumentAgain(t *testing.T) {
 		t.Fatalf("restored %s, want the last version %s", got, changed)
 	}
 }
+
+// TestExecuteSendsMajority checks what the executor asks of the server, which
+// mongo-java-server accepts but ignores: majority write concern on an unordered delete.
+func TestExecuteSendsMajority(t *testing.T) {
+	direct, db := connect(t)
+	users(t, db, 1, 2)
+	plan := planFor(t, direct, model.Namespace{DB: db, Coll: "users"}, model.Key{Fields: []string{"email"}})
+	proxy := newFaultProxy(t, mongotest.URI(t))
+	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	var sent bson.Raw
+	proxy.arm(faultRule{cmd: "delete", nth: 1, mode: hookOnly, inspect: func(b bson.Raw) { sent = append(bson.Raw(nil), b...) }})
+	if _, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if sent == nil {
+		t.Fatal("no delete was sent")
+	}
+	if w, _ := sent.Lookup("writeConcern", "w").StringValueOK(); w != "majority" {
+		t.Errorf("delete sent with write concern %v, want majority: %s", sent.Lookup("writeConcern"), sent)
+	}
+	if ordered, ok := sent.Lookup("ordered").BooleanOK(); !ok || ordered {
+		t.Errorf("delete is not unordered: %s", sent)
+	}
+}
