@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/dupes-tui/dupes/model"
@@ -50,7 +51,10 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("explain-error: %v", err)
 	}
-	ctx := context.Background()
+	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
+	// aggregation running after we are gone.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: true})
 	if err != nil {
 		return err

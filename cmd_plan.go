@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
@@ -34,7 +35,10 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return usagef("plan: --out PLAN.json is required")
 	}
-	ctx := context.Background()
+	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
+	// aggregation running after we are gone.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
 	if err != nil {
 		return err

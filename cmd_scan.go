@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 	"text/tabwriter"
 
@@ -31,7 +33,10 @@ func runScan(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
+	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
+	// aggregation running after we are gone.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
 	if err != nil {
 		return err
