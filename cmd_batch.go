@@ -225,15 +225,16 @@ type progress struct {
 }
 
 func newProgress(stderr io.Writer) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok {
-		return &progress{}
+	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
+		return &progress{w: stderr}
 	}
+	return &progress{}
+}
+
+// isTerminal reports a character device: a terminal (or /dev/null, harmlessly).
+func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return &progress{}
-	}
-	return &progress{w: stderr}
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (p *progress) printf(format string, a ...any) {

@@ -37,6 +37,9 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 		uri = defaultURI()
 	}
 	msg := strings.Join(words, " ")
+	if msg == "" && isTerminal(os.Stdin) {
+		return usagef("explain-error: give the E11000 message as an argument (quoted), or pipe it in")
+	}
 	if msg == "" || msg == "-" {
 		b, err := io.ReadAll(os.Stdin)
 		if err != nil {
