@@ -97,3 +97,18 @@ func TestExplainErrorFromStdin(t *testing.T) {
 	}
 	mustContain(t, "explain-error from stdin", string(out), `key:       email: "b"`, "members:   2 documents")
 }
+
+// The commonest E11000 of all: an insert repeating an _id.
+func TestExplainErrorOnID(t *testing.T) {
+	f := newFixture(t)
+	f.insert("users", map[string]any{"_id": "k1", "email": "a"})
+	_, err := mongotest.Client(t).Database(f.db).Collection("users").InsertOne(context.Background(), map[string]any{"_id": "k1"})
+	if err == nil {
+		t.Fatal("duplicate _id accepted")
+	}
+	out, errOut, status := dupes(t, "explain-error", "--uri", f.uri, err.Error())
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	mustContain(t, "explain-error", out, "index:     _id_ (unique, on _id)", `key:       _id: "k1"`, "1 document holds this key")
+}
