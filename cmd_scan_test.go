@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
@@ -288,4 +290,44 @@ func TestScanIndexCollation(t *testing.T) {
 		return
 	}
 	mustContain(t, "collated scan", out, "1 groups, 2 documents")
+}
+
+// A group cut at MaxGroupIDs keeps its true count in every output and stays out of plans.
+func TestOversizedGroupOutputs(t *testing.T) {
+	idsOf := func(n int) []model.Value {
+		out := make([]model.Value, n)
+		for i := range out {
+			out[i] = model.Value(fmt.Sprintf(`{"$numberInt":"%d"}`, i+1))
+		}
+		return out
+	}
+	res := scanResult{
+		groups: []model.Group{
+			{Key: []model.Value{model.Null}, IDs: idsOf(3)},
+			{Key: []model.Value{`"a"`}, IDs: idsOf(2)},
+		},
+		oversized: []mongo.Oversized{{Key: []model.Value{model.Null}, Count: 250_000, Listed: 3}},
+	}
+	res.summary = model.Summarize(res.groups)
+	res.summary.Documents += 250_000 - 3
+	res.summary.Surplus += 250_000 - 3
+	ns := model.Namespace{DB: "shop", Coll: "users"}
+	key := model.Key{Fields: []string{"email"}}
+
+	var js bytes.Buffer
+	if err := writeScanJSON(&js, ns, key, res); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "json", js.String(), `"summary":{"groups":2,"documents":250002,"surplus":250000}`,
+		`{"key":[null],"count":250000,"ids":[{"$numberInt":"1"},{"$numberInt":"2"},{"$numberInt":"3"}]}`)
+	var table bytes.Buffer
+	writeScanTable(&table, ns, key, res, 1_000_000)
+	mustContain(t, "table", table.String(), "250000  null", "1, 2, 3, … +249997 more",
+		"group null: 250000 documents, only the first 3 ids are listed")
+	var warn bytes.Buffer
+	whole := res.whole(&warn)
+	if len(whole) != 1 || whole[0].Key[0] != `"a"` {
+		t.Fatalf("plan groups: %v", whole)
+	}
+	mustContain(t, "warning", warn.String(), "group null has 250000 documents", "left out of the plan", "--filter")
 }
