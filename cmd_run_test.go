@@ -188,3 +188,46 @@ func TestResolveNothingToDoStillBuildsTheIndex(t *testing.T) {
 		t.Errorf("an empty run claims a backup:\n%s", out)
 	}
 }
+
+// --index carries the index's options into the cleanup; building the unique index over an
+// existing non-unique one of the same name is the server's call, reported as it answers.
+func TestResolveFromAnIndex(t *testing.T) {
+	f := newFixture(t)
+	f.insert("users",
+		map[string]any{"_id": 1, "email": "a"},
+		map[string]any{"_id": 2, "email": "a"},
+		map[string]any{"_id": 3},
+		map[string]any{"_id": 4},
+	)
+	f.createIndex("users", indexSpec{Key: map[string]int{"email": 1}, Name: "email_sparse", Sparse: true})
+	out, errOut, status := dupes(t, "resolve", "--uri", f.uri, "--ns", f.ns("users"), "--index", "email_sparse", "--keep", "last",
+		"--backup", t.TempDir(), "--yes", "--create-index")
+	t.Logf("stdout:\n%s\nstderr:\n%s", out, errOut)
+	mustContain(t, "resolve --index", out, "index-exact (email_sparse); sparse", "1 groups: keep one document each, delete 1", "deleted 1 documents")
+	if got := f.ids("users"); got != "[2 3 4]" {
+		t.Fatalf("left %s: the sparse index ignores the documents lacking email", got)
+	}
+	// A real server refuses (IndexOptionsConflict); mongo-java-server answers ok and keeps the
+	// old index: either way dupes must not claim a unique index.
+	if status != 1 || strings.Contains(out, "built") {
+		t.Fatalf("a unique index was claimed over the non-unique email_sparse: status %d", status)
+	}
+	mustContain(t, "index conflict", errOut, "create unique index email_sparse on "+f.ns("users"))
+}
+
+func TestScanTrimCommand(t *testing.T) {
+	f := newFixture(t)
+	f.insert("users", map[string]any{"_id": 1, "email": " a@x.com"}, map[string]any{"_id": 2, "email": "a@x.com "})
+	out, errOut, status := dupes(t, "scan", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email", "--trim")
+	if mongotest.JavaServer() {
+		t.Logf("mongo-java-server has no $trim (status %d: %s): the trimmed grouping is checked only against MONGODB_URI", status, strings.TrimSpace(errOut))
+		if status != 1 || !strings.Contains(errOut, "scan "+f.ns("users")) {
+			t.Errorf("the server's refusal is not reported as a scan error: %d %q", status, errOut)
+		}
+		return
+	}
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	mustContain(t, "trim", out, "semantics: exact; missing = null; trim whitespace", `2      "a@x.com"  1, 2`)
+}

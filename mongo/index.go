@@ -91,7 +91,7 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 	}
 	err = c.mc.Database(ns.DB).RunCommand(ctx, cmd).Err()
 	if err == nil {
-		return name, nil
+		return name, c.checkUnique(ctx, ns, name)
 	}
 	var se mongo.ServerError
 	if (errors.As(err, &se) && se.HasErrorCode(11000)) || strings.Contains(err.Error(), "E11000") {
@@ -104,6 +104,25 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 			"%w (an index on these fields or with this name exists with other options: drop it or make it unique with collMod first)", err))
 	}
 	return name, c.wrap("create unique index "+name+" on "+ns.String(), err)
+}
+
+// checkUnique confirms what the server built: a createIndexes naming an existing index can
+// succeed without making it unique (some servers answer "all indexes already exist").
+func (c *Client) checkUnique(ctx context.Context, ns model.Namespace, name string) error {
+	ixs, err := c.Indexes(ctx, ns)
+	if err != nil {
+		return err
+	}
+	for _, ix := range ixs {
+		if ix.Name == name {
+			if !ix.Unique {
+				return fmt.Errorf("create unique index %s on %s: the server answered ok, but %s is not unique: "+
+					"an index of that name already existed; drop it (or make it unique with collMod) and build again", name, ns, name)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("create unique index %s on %s: the server answered ok, but lists no index %s", name, ns, name)
 }
 
 // FindGroup reads the group of documents holding the given key values, as the key's index
