@@ -46,6 +46,15 @@ Exit status: 0 done, 1 error, 2 usage.
 
 // run dispatches to a subcommand, or to the TUI.
 func run(args []string, stdout, stderr io.Writer) error {
+	err := dispatch(args, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return err
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "-h", "--help", "-help", "help":
