@@ -8,10 +8,4 @@ import (
 // These commands are being built; each moves to a file of its own (cmd_<name>.go).
 var errNotYet = errors.New("not implemented yet")
 
-func runScan(args []string, stdout, stderr io.Writer) error         { return errNotYet }
-func runPlan(args []string, stdout, stderr io.Writer) error         { return errNotYet }
-func runApply(args []string, stdout, stderr io.Writer) error        { return errNotYet }
-func runResolve(args []string, stdout, stderr io.Writer) error      { return errNotYet }
-func runRestore(args []string, stdout, stderr io.Writer) error      { return errNotYet }
-func runExplainError(args []string, stdout, stderr io.Writer) error { return errNotYet }
-func runTUI(args []string, stdout, stderr io.Writer) error          { return errNotYet }
+func runTUI(args []string, stdout, stderr io.Writer) error { return errNotYet }
