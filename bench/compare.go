@@ -137,14 +137,18 @@ func (b *bench) curve(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		b.resetServerPeak()
-		res, err := b.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		resPeak := b.serverMem().Peak
-		if err := check(ctx, c, st, "dupes resolve"); err != nil {
-			return err
+		resTime, resRSS, resPeak := "not run", "–", "–"
+		if n <= b.cfg.resolveMax {
+			b.resetServerPeak()
+			res, err := b.resolve(ctx)
+			if err != nil {
+				return err
+			}
+			resPeak = mib(b.serverMem().Peak)
+			if err := check(ctx, c, st, "dupes resolve"); err != nil {
+				return err
+			}
+			resTime, resRSS = sec(res.Time), mib(res.PeakRSS)
 		}
 		script := "not run"
 		if n <= b.cfg.baselineMax {
@@ -161,7 +165,7 @@ func (b *bench) curve(ctx context.Context) error {
 			script = sec(base.Total)
 		}
 		b.rep.printf("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, st.Groups, sec(sd), mib(seededRSS),
-			sec(fl.Time), sec(sc.Time), mib(sc.PeakRSS), sec(res.Time), mib(res.PeakRSS), mib(resPeak), script)
+			sec(fl.Time), sec(sc.Time), mib(sc.PeakRSS), resTime, resRSS, resPeak, script)
 		if err := c.Drop(ctx); err != nil {
 			return err
 		}

@@ -112,7 +112,7 @@ func (b *bench) probe(ctx context.Context) error {
 	}
 	defer c.Close(ctx)
 	b.rep.printf("## Probe: cost of one `_id: {$in: [id]}` find and deleteMany by collection size\n\n")
-	b.rep.printf("| docs | seed time | find (per call) | deleteMany (per call) | server RSS | server live heap |\n|---:|---:|---:|---:|---:|---:|\n")
+	b.rep.printf("| docs | seed time | find by _id (per call) | deleteMany by _id (per call) | guarded deleteMany (per call) | server RSS | server live heap |\n|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, n := range b.cfg.sizes {
 		spec := mongobench.Spec{Docs: n, Groups: int(float64(n) * b.cfg.ratio), Seed: 1}
 		_, sd, err := b.seed(ctx, c, spec)
@@ -127,7 +127,12 @@ func (b *bench) probe(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		b.rep.printf("| %d | %s | %s | %s | %s | %s |\n", n, sec(sd), ms(f), ms(d), mib(b.serverMem().RSS), mib(b.serverLiveHeap()))
+		// Few calls: on a server that scans for this shape each one visits every document.
+		g, err := c.GuardProbe(ctx, spec, 20)
+		if err != nil {
+			return err
+		}
+		b.rep.printf("| %d | %s | %s | %s | %s | %s | %s |\n", n, sec(sd), ms(f), ms(d), ms(g), mib(b.serverMem().RSS), mib(b.serverLiveHeap()))
 	}
 	b.rep.printf("\n")
 	return c.Drop(ctx)

@@ -32,6 +32,9 @@ type config struct {
 	cmpDocs     int
 	cmpGroups   int
 	baselineMax int
+	resolveMax  int
+	fetchSizes  []int
+	execBatches []int
 }
 
 func main() {
@@ -49,18 +52,25 @@ func run() error {
 	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "document counts of the scaling curve")
 	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
-	flag.StringVar(&only, "only", "compare,scan,curve", "experiments to run: probe, compare (resolve vs script), scan (scan vs bare aggregation), curve")
+	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve", "experiments to run: probe (server lookups by shape), compare (resolve vs script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve")
 	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
 	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the side-by-side comparisons")
 	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the side-by-side comparisons")
 	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the per-group script")
+	flag.IntVar(&cfg.resolveMax, "resolve-max", 20000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
+	var fetchSizes, execBatches string
+	flag.StringVar(&fetchSizes, "fetch-sizes", "10,100,200,500,1000,2000,5000", "ids per find in the batches experiment")
+	flag.StringVar(&execBatches, "exec-batches", "50,200,500,2000", "groups per executor batch in the batches experiment")
 	flag.Parse()
-	for _, s := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 10 {
-			return fmt.Errorf("-sizes: %q is not a document count", s)
-		}
-		cfg.sizes = append(cfg.sizes, n)
+	var err error
+	if cfg.fetchSizes, err = ints("-fetch-sizes", fetchSizes); err != nil {
+		return err
+	}
+	if cfg.execBatches, err = ints("-exec-batches", execBatches); err != nil {
+		return err
+	}
+	if cfg.sizes, err = ints("-sizes", sizes); err != nil {
+		return err
 	}
 	cfg.only = map[string]bool{}
 	for _, s := range strings.Split(only, ",") {
@@ -112,6 +122,8 @@ func run() error {
 		{"probe", b.probe},
 		{"compare", b.compare},
 		{"scan", b.scanVsFloor},
+		{"phases", b.phases},
+		{"batches", b.batches},
 		{"curve", b.curve},
 	} {
 		if !cfg.only[exp.name] {
@@ -123,4 +135,17 @@ func run() error {
 	}
 	fmt.Fprintln(os.Stderr, "results:", cfg.out)
 	return nil
+}
+
+// ints reads a comma-separated list of positive counts.
+func ints(flagName, list string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive count", flagName, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

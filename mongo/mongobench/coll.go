@@ -69,6 +69,24 @@ func (c *Coll) DeleteProbe(ctx context.Context, spec Spec, k int) (time.Duration
 	return time.Since(start) / time.Duration(k), nil
 }
 
+// GuardProbe times k deleteMany calls of the shape dupes' executor sends, the _id list plus
+// the key guard ({_id: {$in: [id]}, email: {$eq: …}}), with a key value that never matches so
+// nothing is deleted: a server that serves it from the _id index answers in constant time.
+func (c *Coll) GuardProbe(ctx context.Context, spec Spec, k int) (time.Duration, error) {
+	start := time.Now()
+	for j := 0; j < k; j++ {
+		i := (j*7919 + 29) % spec.Docs
+		f := bson.D{
+			{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{objectID(spec.Seed, i)}}}},
+			{Key: KeyField, Value: bson.D{{Key: "$eq", Value: "nobody@example.com"}}},
+		}
+		if _, err := c.c.DeleteMany(ctx, f); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start) / time.Duration(k), nil
+}
+
 // FindProbe times k finds of one document by _id $in, like DeleteProbe.
 func (c *Coll) FindProbe(ctx context.Context, spec Spec, k int) (time.Duration, error) {
 	start := time.Now()
@@ -83,4 +101,30 @@ func (c *Coll) FindProbe(ctx context.Context, spec Spec, k int) (time.Duration, 
 		cur.Close(ctx)
 	}
 	return time.Since(start) / time.Duration(k), nil
+}
+
+// FetchProbe times finds of k documents by {_id: {$in: [k ids]}} (ids spread over the
+// collection), the shape of FetchDocs, Keepers and the executor's re-read, and returns the
+// time per call.
+func (c *Coll) FetchProbe(ctx context.Context, spec Spec, k, calls int) (time.Duration, error) {
+	start := time.Now()
+	for j := 0; j < calls; j++ {
+		in := make(bson.A, k)
+		for x := range in {
+			in[x] = objectID(spec.Seed, ((j*k+x)*7919+31)%spec.Docs)
+		}
+		cur, err := c.c.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}},
+			options.Find().SetBatchSize(int32(k)))
+		if err != nil {
+			return 0, err
+		}
+		for cur.Next(ctx) {
+		}
+		err = cur.Err()
+		cur.Close(ctx)
+		if err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start) / time.Duration(calls), nil
 }
