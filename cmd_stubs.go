@@ -14,4 +14,3 @@ func runApply(args []string, stdout, stderr io.Writer) error        { return err
 func runResolve(args []string, stdout, stderr io.Writer) error      { return errNotYet }
 func runRestore(args []string, stdout, stderr io.Writer) error      { return errNotYet }
 func runExplainError(args []string, stdout, stderr io.Writer) error { return errNotYet }
-func runTUI(args []string, stdout, stderr io.Writer) error          { return errNotYet }

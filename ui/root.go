@@ -1,0 +1,425 @@
+// Package ui is dupes' terminal UI: a root model that routes between screens (connect,
+// collections, key, scan, groups, group, rules, review, execute, done), one file per screen,
+// all I/O in tea.Cmds against the Store interface.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+type screenID int
+
+const (
+	scrConnect screenID = iota
+	scrCollections
+	scrKey
+	scrScan
+	scrGroups
+	scrGroup
+	scrRules
+	scrReview
+	scrExecute
+	scrDone
+)
+
+// MinWidth and MinHeight are the smallest terminal the layout works in; below it the UI says
+// so instead of drawing a broken screen.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Model is the root model: it owns the shared context and the session, routes messages to the
+// active screen, and moves between screens. It holds no screen logic of its own.
+type Model struct {
+	ctx     *Context
+	screens map[screenID]screen
+	connect *connectScreen
+	colls   *collectionsScreen
+	key     *keyScreen
+	scan    *scanScreen
+	groups  *groupsScreen
+	group   *groupScreen
+	rules   *rulesScreen
+	review  *reviewScreen
+	exec    *executeScreen
+	done    *doneScreen
+
+	stack    []screenID // the way back; the last one is active
+	sess     *session
+	nextID   int
+	help     help.Model
+	showHelp bool
+	quit     *confirmation
+	status   string
+	err      error
+	width    int
+	height   int
+}
+
+// New builds the UI for a configuration.
+func New(cfg Config) *Model {
+	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg}
+	m := &Model{ctx: ctx, help: help.New()}
+	m.connect = newConnectScreen(ctx)
+	m.colls = newCollectionsScreen(ctx)
+	m.key = newKeyScreen(ctx)
+	m.scan = newScanScreen(ctx)
+	m.groups = newGroupsScreen(ctx)
+	m.group = newGroupScreen(ctx)
+	m.rules = newRulesScreen(ctx)
+	m.review = newReviewScreen(ctx)
+	m.exec = newExecuteScreen(ctx)
+	m.done = newDoneScreen(ctx)
+	m.screens = map[screenID]screen{
+		scrConnect: m.connect, scrCollections: m.colls, scrKey: m.key, scrScan: m.scan,
+		scrGroups: m.groups, scrGroup: m.group, scrRules: m.rules, scrReview: m.review,
+		scrExecute: m.exec, scrDone: m.done,
+	}
+	m.stack = []screenID{scrConnect}
+	m.help.Styles.ShortKey = ctx.Styles.Bold
+	m.help.Styles.FullKey = ctx.Styles.Bold
+	return m
+}
+
+// Init connects.
+func (m *Model) Init() tea.Cmd { return m.connect.start() }
+
+func (m *Model) active() screenID { return m.stack[len(m.stack)-1] }
+
+func (m *Model) push(id screenID) { m.stack = append(m.stack, id); m.layout() }
+
+// replace swaps the active screen, so back skips the one left.
+func (m *Model) replace(id screenID) { m.stack[len(m.stack)-1] = id; m.layout() }
+
+// Update routes a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case ErrorMsg:
+		if m.active() != scrConnect {
+			m.err = msg
+		}
+		return m, m.screens[m.active()].Update(msg)
+	case statusMsg:
+		m.status = string(msg)
+		return m, nil
+	case connectedMsg:
+		m.ctx.Store = msg.store
+		if m.ctx.Cfg.NS != "" {
+			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
+			if err != nil {
+				m.err = err
+				m.stack = []screenID{scrCollections}
+				return m, m.colls.load()
+			}
+			m.stack = []screenID{scrKey}
+			m.layout()
+			return m, m.key.open(ns, nil, nil, m.ctx.Cfg.Key)
+		}
+		m.stack = []screenID{scrCollections}
+		m.layout()
+		return m, m.colls.load()
+	case chooseCollectionMsg:
+		m.push(scrKey)
+		col := msg.col
+		return m, m.key.open(col.NS, &col, msg.indexes, nil)
+	case startScanMsg:
+		return m, m.startScan(msg.key)
+	case scanOpenedMsg:
+		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
+			cur := msg.cur
+			return m, func() tea.Msg { _ = cur.Close(context.Background()); return nil }
+		}
+		return m, nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur)
+	case groupsMsg:
+		return m, m.onGroups(msg)
+	case browseMsg:
+		m.replace(scrGroups)
+		return m, nil
+	case openGroupMsg:
+		if msg.pos < 0 || msg.pos >= m.groups.len() {
+			return m, nil
+		}
+		m.groups.cursor.moveTo(msg.pos)
+		if m.active() != scrGroup {
+			m.push(scrGroup)
+		}
+		return m, m.group.open(m.sess, msg.pos, m.groups.at(msg.pos), m.groups.len())
+	case openRulesMsg:
+		m.rules.open(m.sess.flds)
+		m.push(scrRules)
+		return m, nil
+	case ruleChosenMsg:
+		m.pop()
+		return m, m.applyRule(msg.rule)
+	case keepersMsg:
+		m.onKeepers(msg)
+		return m, nil
+	case reviewMsg:
+		m.review.open(m.sess)
+		m.push(scrReview)
+		return m, nil
+	case executeMsg:
+		m.stack = []screenID{scrExecute}
+		m.layout()
+		return m, m.exec.start(msg.plan)
+	case execEvent:
+		if rep, ok := msg.msg.(reportMsg); ok {
+			m.sess.executed = true
+			m.done.open(rep.report, rep.err, m.sess.key)
+			m.stack = []screenID{scrDone}
+			m.layout()
+			return m, nil
+		}
+		m.exec.Update(msg.msg)
+		return m, waitExecCmd(msg.ch)
+	case backMsg:
+		return m, m.back()
+	case planSavedMsg:
+		m.status = "Plan saved to " + msg.path
+		return m, m.review.Update(msg)
+	case docsMsg:
+		return m, m.group.Update(msg)
+	case filterTickMsg, filterDoneMsg:
+		return m, m.groups.Update(msg)
+	}
+	return m, m.screens[m.active()].Update(msg)
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	m.status, m.err = "", nil
+	k := m.ctx.Keys
+	if m.quit != nil {
+		c := m.quit
+		m.quit = nil
+		if msg.String() == c.want {
+			return func() tea.Msg { return c.action }
+		}
+		return nil
+	}
+	cur := m.screens[m.active()]
+	typing := cur.Typing()
+	if key.Matches(msg, k.ForceQuit) || (!typing && key.Matches(msg, k.Quit)) {
+		if m.active() == scrExecute {
+			// Quitting mid-run would leave a batch half done: stop cleanly instead.
+			return m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		}
+		if m.sess.pending() {
+			m.quit = &confirmation{want: "y", action: tea.QuitMsg{}}
+			return nil
+		}
+		return tea.Quit
+	}
+	if !typing && key.Matches(msg, k.Help) {
+		m.showHelp = !m.showHelp
+		m.layout()
+		return nil
+	}
+	return cur.Update(msg)
+}
+
+// pop leaves the active screen.
+func (m *Model) pop() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+	m.layout()
+}
+
+func (m *Model) back() tea.Cmd {
+	switch m.active() {
+	case scrDone:
+		// Scan again from the key screen: the collection changed, so reload its data.
+		ns := m.sess.ns
+		m.sess = nil
+		m.stack = []screenID{scrKey}
+		if m.ctx.Cfg.NS == "" {
+			m.stack = []screenID{scrCollections, scrKey}
+		}
+		m.layout()
+		return m.key.open(ns, nil, nil, nil)
+	case scrScan, scrGroups:
+		if m.sess != nil && m.sess.scanning {
+			m.sess.cancel()
+		}
+	}
+	if len(m.stack) == 1 {
+		return nil
+	}
+	m.pop()
+	return nil
+}
+
+// startScan opens a new session: a scan on the key screen's collection.
+func (m *Model) startScan(k model.Key) tea.Cmd {
+	if m.sess != nil && m.sess.scanning {
+		m.sess.cancel()
+	}
+	m.nextID++
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{id: m.nextID, ns: m.key.ns, col: m.key.col, key: k, idx: m.key.all, flds: m.key.fields,
+		started: time.Now(), scanning: true, cancel: cancel, scanCtx: ctx}
+	if p, err := m.ctx.Store.PipelineJSON(k); err == nil {
+		s.pipeline = p
+	} else {
+		s.pipeline = "(" + err.Error() + ")"
+	}
+	m.sess = s
+	m.groups.open(s)
+	if m.active() == scrScan || m.active() == scrGroups {
+		m.replace(scrScan)
+	} else {
+		m.push(scrScan)
+	}
+	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k))
+}
+
+func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
+	s := m.sess
+	if s == nil || msg.id != s.id {
+		return nil
+	}
+	s.add(msg.groups)
+	var next tea.Cmd
+	if msg.done {
+		s.scanning, s.scanErr, s.finished = false, msg.err, time.Now()
+		s.cancel()
+	} else {
+		next = nextGroupsCmd(s.ctx(), s.id, msg.cur)
+	}
+	m.scan.Update(msg)
+	m.groups.Update(msg)
+	if msg.done && msg.err == nil && m.active() == scrScan {
+		m.replace(scrGroups)
+	}
+	return next
+}
+
+// applyRule chooses keepers for every group not decided by hand, in a Cmd over a snapshot.
+func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
+	s := m.sess
+	idx := make([]int32, 0, len(s.groups)-s.nHand)
+	gs := make([]model.Group, 0, cap(idx))
+	for i := range s.groups {
+		if s.how[i] != byHand {
+			idx = append(idx, int32(i))
+			gs = append(gs, s.groups[i])
+		}
+	}
+	m.status = "Applying rule " + r.String() + " to " + plural(len(idx), "group", "groups") + "…"
+	return keepersCmd(m.ctx.Store, s.id, s.ns, r, idx, gs)
+}
+
+func (m *Model) onKeepers(msg keepersMsg) {
+	s := m.sess
+	if s == nil || msg.id != s.id {
+		return
+	}
+	for j, gi := range msg.groups {
+		if s.how[gi] != byHand { // a hand decision taken meanwhile wins
+			s.decide(int(gi), msg.keep[j], byRule)
+		}
+	}
+	s.rule, s.ruleSet = msg.rule, true
+	m.status = fmt.Sprintf("Rule %s applied to %s.", msg.rule, plural(len(msg.groups), "group", "groups"))
+}
+
+// layout gives every screen the space between the header and the footer.
+func (m *Model) layout() {
+	w := max(m.width-2, 1)
+	h := max(m.height-2-m.footerHeight(), 1)
+	m.ctx.Width, m.ctx.Height = w, h
+	for _, s := range m.screens {
+		s.SetSize(w, h)
+	}
+	m.help.Width = w
+}
+
+func (m *Model) footerHeight() int {
+	if m.showHelp {
+		return 1 + lipgloss.Height(m.help.FullHelpView(m.screens[m.active()].FullHelp()))
+	}
+	return 2
+}
+
+// View draws header, active screen and footer.
+func (m *Model) View() string {
+	if m.width == 0 {
+		return ""
+	}
+	st := m.ctx.Styles
+	if m.width < MinWidth || m.height < MinHeight {
+		msg := fmt.Sprintf("The terminal is %d×%d; dupes needs at least %d×%d.\nEnlarge the window (or press q to quit).",
+			m.width, m.height, MinWidth, MinHeight)
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
+	}
+	cur := m.screens[m.active()]
+	body := lipgloss.NewStyle().Height(m.ctx.Height).MaxHeight(m.ctx.Height).MaxWidth(m.ctx.Width).Render(cur.View())
+	var footer string
+	switch {
+	case m.quit != nil:
+		footer = st.Warn.Render(fmt.Sprintf("A plan for %s is not executed. Quit and lose it? y/n", plural(m.sess.decided(), "group", "groups")))
+	case m.err != nil:
+		footer = st.Error.Render(fit(m.err.Error(), m.ctx.Width))
+	case m.status != "":
+		footer = st.Status.Render(fit(m.status, m.ctx.Width))
+	}
+	short, full := cur.ShortHelp(), cur.FullHelp()
+	if cur.Typing() {
+		// q and ? are letters while a field has the keys: do not advertise them.
+		short = withoutTyped(short)
+		for i := range full {
+			full[i] = withoutTyped(full[i])
+		}
+	}
+	helpView := m.help.ShortHelpView(short)
+	if m.showHelp {
+		helpView = m.help.FullHelpView(full)
+	}
+	return st.App.Render(lipgloss.JoinVertical(lipgloss.Left, m.header(), body, footer, helpView))
+}
+
+func (m *Model) header() string {
+	st := m.ctx.Styles
+	parts := []string{st.Title.Render("dupes")}
+	if m.ctx.Cfg.Demo {
+		parts = append(parts, st.Badge.Render("DEMO DATA")+st.Muted.Render(" (in memory, no server)"))
+	} else if m.ctx.Cfg.Redact != nil {
+		parts = append(parts, st.Crumb.Render(m.ctx.Cfg.Redact(m.ctx.Cfg.URI)))
+	}
+	if m.ctx.Cfg.ReadOnly {
+		parts = append(parts, st.Badge.Render("READ-ONLY"))
+	}
+	if m.sess != nil && m.active() >= scrScan {
+		parts = append(parts, st.Crumb.Render(m.sess.ns.String()+" › "+m.sess.key.String()))
+	}
+	return fit(strings.Join(parts, st.Faint.Render("  │  ")), m.ctx.Width) + "\n"
+}
+
+// withoutTyped drops the bindings a text field swallows (q, ?).
+func withoutTyped(bs []key.Binding) []key.Binding {
+	out := make([]key.Binding, 0, len(bs))
+	for _, b := range bs {
+		if ks := b.Keys(); len(ks) > 0 && (ks[0] == "q" || ks[0] == "?") {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
