@@ -16,7 +16,11 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 	if err := plan.Validate(); err != nil {
 		return model.Report{}, err
 	}
-	start := time.Now()
+	now := s.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	rep := model.Report{NS: plan.NS, StartedAt: start.UTC()}
 	rep.BackupPath = fmt.Sprintf("memory:%s.%s.bson", plan.NS, start.UTC().Format("20060102T150405Z"))
 	s.mu.Lock()
@@ -60,12 +64,12 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 		}
 		s.mu.Unlock()
 		prog.GroupsDone = to
-		prog.Elapsed = time.Since(start)
+		prog.Elapsed = now().Sub(start)
 		if progress != nil {
 			progress(prog)
 		}
 	}
-	rep.FinishedAt = time.Now().UTC()
+	rep.FinishedAt = now().UTC()
 	return rep, nil
 }
 

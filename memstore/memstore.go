@@ -27,6 +27,8 @@ type Store struct {
 	Delay time.Duration
 	// ExecBatch is groups per executed batch; 500 when 0.
 	ExecBatch int
+	// Now is the clock of reports and backup names; time.Now when nil (tests pin it).
+	Now func() time.Time
 
 	mu     sync.Mutex
 	colls  map[model.Namespace]*collection

@@ -26,7 +26,7 @@ type connectScreen struct {
 }
 
 func newConnectScreen(ctx *Context) *connectScreen {
-	in := textinput.New()
+	in := newInput()
 	in.Prompt = "URI › "
 	in.CharLimit = 2048
 	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}

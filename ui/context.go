@@ -3,7 +3,9 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -187,4 +189,12 @@ func count(n int64) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// newInput is a text field with a steady cursor: no blink timer to wake the program (or a
+// test) twice a second.
+func newInput() textinput.Model {
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
 }

@@ -47,7 +47,7 @@ type groupsScreen struct {
 }
 
 func newGroupsScreen(ctx *Context) *groupsScreen {
-	in := textinput.New()
+	in := newInput()
 	in.Prompt = "/ "
 	in.Placeholder = "key value contains…"
 	in.CharLimit = 256

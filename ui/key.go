@@ -46,7 +46,7 @@ type keyScreen struct {
 }
 
 func newKeyScreen(ctx *Context) *keyScreen {
-	in := textinput.New()
+	in := newInput()
 	in.CharLimit = 4096
 	s := &keyScreen{ctx: ctx, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	s.setKeys()

@@ -44,7 +44,7 @@ type reviewScreen struct {
 }
 
 func newReviewScreen(ctx *Context) *reviewScreen {
-	in := textinput.New()
+	in := newInput()
 	in.CharLimit = 1024
 	s := &reviewScreen{ctx: ctx, input: in}
 	s.setKeys()

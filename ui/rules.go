@@ -33,7 +33,7 @@ var ruleLabels = map[model.RuleKind][2]string{
 }
 
 func newRulesScreen(ctx *Context) *rulesScreen {
-	in := textinput.New()
+	in := newInput()
 	in.Prompt = "field › "
 	in.ShowSuggestions = true
 	in.CharLimit = 512
