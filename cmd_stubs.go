@@ -12,5 +12,4 @@ func runScan(args []string, stdout, stderr io.Writer) error         { return err
 func runPlan(args []string, stdout, stderr io.Writer) error         { return errNotYet }
 func runApply(args []string, stdout, stderr io.Writer) error        { return errNotYet }
 func runResolve(args []string, stdout, stderr io.Writer) error      { return errNotYet }
-func runRestore(args []string, stdout, stderr io.Writer) error      { return errNotYet }
 func runExplainError(args []string, stdout, stderr io.Writer) error { return errNotYet }

@@ -158,7 +158,7 @@ func writeDisplay(b *strings.Builder, node any) {
 // writeWrapper renders one Extended JSON type wrapper ({"$oid": …} and friends).
 func writeWrapper(b *strings.Builder, m map[string]any) {
 	str := func(k string) string { s, _ := m[k].(string); return s }
-	sub := func(k string) map[string]any { s, _ := m[k].(map[string]any); return s }
+	sub := func(k string) map[string]any { return asMap(m[k]) }
 	switch {
 	case has(m, "$oid"):
 		b.WriteString("ObjectId('" + str("$oid") + "')")
@@ -214,6 +214,22 @@ func writeWrapper(b *strings.Builder, m map[string]any) {
 }
 
 func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }
+
+// asMap reads a wrapper's inner document ({"base64": …, "subType": …}), whose keys do not
+// start with '$' and so decode as an ordered object.
+func asMap(n any) map[string]any {
+	switch t := n.(type) {
+	case map[string]any:
+		return t
+	case object:
+		m := make(map[string]any, len(t.keys))
+		for i, k := range t.keys {
+			m[k] = t.vals[i]
+		}
+		return m
+	}
+	return nil
+}
 
 func numText(v any) string {
 	if n, ok := v.(json.Number); ok {

@@ -19,6 +19,9 @@ type GroupResult struct {
 	Group   int     `json:"group"` // index in Plan.Groups
 	Outcome Outcome `json:"outcome"`
 	Deleted int     `json:"deleted"`
+	// Earlier counts planned deletes already done by an earlier, interrupted run of the same
+	// plan: the documents are gone and their copies are in that run's backup.
+	Earlier int `json:"earlier,omitempty"`
 	// Skipped lists members not deleted and why (gone, key changed, keeper changed…).
 	Skipped []SkippedDoc `json:"skipped,omitempty"`
 	Error   string       `json:"error,omitempty"`
@@ -49,15 +52,54 @@ func (p Progress) Rate() float64 {
 
 // Report is the account of a finished (or stopped) run.
 type Report struct {
-	NS           Namespace     `json:"ns"`
-	StartedAt    time.Time     `json:"startedAt"`
-	FinishedAt   time.Time     `json:"finishedAt"`
-	Cancelled    bool          `json:"cancelled"`
-	Deleted      int           `json:"deleted"`
-	SkippedDocs  int           `json:"skipped"`
-	FailedGroups int           `json:"failedGroups"`
-	NotReached   int           `json:"notReached"`
-	BackupPath   string        `json:"backup,omitempty"`
-	ManifestPath string        `json:"manifest,omitempty"`
-	Groups       []GroupResult `json:"groups"`
+	NS           Namespace `json:"ns"`
+	StartedAt    time.Time `json:"startedAt"`
+	FinishedAt   time.Time `json:"finishedAt"`
+	Cancelled    bool      `json:"cancelled"`
+	Deleted      int       `json:"deleted"`
+	Earlier      int       `json:"earlier,omitempty"` // deleted by an earlier run of the plan
+	BackedUp     int       `json:"backedUp"`          // records this run appended to the backup
+	SkippedDocs  int       `json:"skipped"`
+	FailedGroups int       `json:"failedGroups"`
+	NotReached   int       `json:"notReached"`
+	BackupPath   string    `json:"backup,omitempty"`
+	ManifestPath string    `json:"manifest,omitempty"`
+	// Resumed says the run continued the backup of an earlier run of the same plan.
+	Resumed    bool          `json:"resumed,omitempty"`
+	PlanDigest string        `json:"planDigest"`
+	Groups     []GroupResult `json:"groups"`
+}
+
+// RestoreReport is the account of a restore from backups (or of what a dry run would do).
+type RestoreReport struct {
+	DryRun   bool          `json:"dryRun"`
+	Files    []RestoreFile `json:"files"`
+	Records  int           `json:"records"`
+	Inserted int           `json:"inserted"` // or, in a dry run, would be inserted
+	Existing int           `json:"existing"`
+	Failed   int           `json:"failed"`
+}
+
+// RestoreFile is what a restore did with one backup file.
+type RestoreFile struct {
+	Path string    `json:"path"`
+	NS   Namespace `json:"ns"`
+	// Records counts the records read; Superseded the older copies of documents backed up
+	// more than once (a resumed run re-backs-up a document that changed): the last copy wins.
+	Records    int `json:"records"`
+	Superseded int `json:"superseded,omitempty"`
+	// TornBytes is a partial last record, written when a run died mid-write (that batch was
+	// never deleted) and ignored.
+	TornBytes int64 `json:"tornBytes,omitempty"`
+	Inserted  int   `json:"inserted"`
+	// Existing lists backed-up documents whose _id is in the collection: never overwritten.
+	Existing []Value         `json:"existing,omitempty"`
+	Failed   []RestoreFailed `json:"failed,omitempty"`
+}
+
+// RestoreFailed is a document the server refused, e.g. because a unique index built after the
+// cleanup now rejects it.
+type RestoreFailed struct {
+	ID    Value  `json:"id"`
+	Error string `json:"error"`
 }

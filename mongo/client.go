@@ -105,8 +105,12 @@ func (c *Client) wrap(what string, err error) error {
 			reason = m[1]
 		}
 		msg = "cannot reach the server: " + reason
-	case strings.Contains(msg, "auth") && (strings.Contains(msg, "fail") || strings.Contains(msg, "Authentication")):
-		msg = "authentication failed: check the user name, password and authSource in the URI"
+	case strings.Contains(msg, "auth error") || strings.Contains(msg, "Authentication failed"):
+		reason := msg
+		if _, after, ok := strings.Cut(msg, "auth error: "); ok {
+			reason = after
+		}
+		msg = "authentication failed; check the user name, password and authSource in the URI (" + reason + ")"
 	}
 	return &Error{What: what, Msg: scrub(msg, c.secret), Err: err}
 }

@@ -3,12 +3,30 @@ package mongo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 )
 
 // DefaultExecBatch is how many groups one batch of a plan run covers.
 const DefaultExecBatch = 500
+
+// ExecBatchDocs caps the documents (keepers and members) one batch re-reads, so a batch of
+// large groups still fits one find and one delete command.
+const ExecBatchDocs = 2000
+
+// ExecBatchTimeout bounds one batch once it has started. A batch in flight is finished even
+// after a cancel, so it runs on a context of its own; this keeps a dead network from holding
+// it forever.
+const ExecBatchTimeout = 2 * time.Minute
 
 // ExecOptions tune a plan run.
 type ExecOptions struct {
@@ -18,15 +36,474 @@ type ExecOptions struct {
 	BatchSize int
 	// Progress, if set, is called after every batch (from the calling goroutine).
 	Progress func(model.Progress)
+
+	// backupPath, set only by this package's tests, names the backup file (e.g. /dev/full)
+	// instead of a new one in BackupDir.
+	backupPath string
 }
+
+// Reasons a planned delete is skipped. Each says what was found at the re-read.
+const (
+	ReasonGone          = "gone: the document no longer exists"
+	ReasonKeyChanged    = "key changed: the document no longer has the group's key values"
+	ReasonKeeperGone    = "keeper gone: the document to keep no longer exists, so the group is left alone"
+	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key values, so the group is left alone"
+	ReasonFiltered      = "filtered out: the document no longer matches the scan's filter or the index's partial filter"
+	ReasonRaced         = "changed after the re-read: not deleted (its copy is in the backup)"
+)
 
 // Execute runs a plan: per batch of groups it re-reads keepers and members, skips what changed
 // since the scan, appends exactly the documents it is about to delete to the backup (flushed
 // and synced), then deletes them with a guard on _id and the key values. Cancelling ctx
 // finishes the batch in flight and stops. The report accounts for every group.
+//
+// Re-running a plan whose run was interrupted (same digest, same BackupDir) continues that
+// run's backup and manifest: what was deleted is gone and counted as Earlier, what was backed
+// up but not deleted is deleted now without a second copy in the backup.
 func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) (model.Report, error) {
 	if c.readOnly {
 		return model.Report{}, ErrReadOnly
 	}
-	return model.Report{}, errors.New("execute: not implemented yet")
+	if err := plan.Validate(); err != nil {
+		return model.Report{}, fmt.Errorf("refusing the plan: %w", err)
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = DefaultExecBatch
+	}
+	guard, err := newKeyGuard(plan.Key)
+	if err != nil {
+		return model.Report{}, fmt.Errorf("refusing the plan: %w", err)
+	}
+	for i, g := range plan.Groups {
+		if _, err := guard.filter(append([]model.Value{g.Keep}, g.Delete...), g.Key); err != nil {
+			return model.Report{}, fmt.Errorf("refusing the plan: group %d: %w", i+1, err)
+		}
+	}
+	if len(plan.Groups) == 0 {
+		now := time.Now()
+		return model.Report{NS: plan.NS, StartedAt: now, FinishedAt: now, PlanDigest: plan.Digest()}, nil
+	}
+	col, err := c.Collection(ctx, plan.NS)
+	if err != nil {
+		return model.Report{}, err
+	}
+	if err := col.CanDelete(); err != nil {
+		return model.Report{}, err
+	}
+
+	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), filtered: map[model.Value]bool{}}
+	if err := r.open(time.Now()); err != nil {
+		return model.Report{}, err
+	}
+	defer r.backup.Close()
+	rep := r.run(ctx)
+	return rep, r.err
+}
+
+// primary is the collection read from the primary and written with majority write concern,
+// as the executor and restore need.
+func (c *Client) primary(ns model.Namespace) *mongo.Collection {
+	return c.mc.Database(ns.DB).Collection(ns.Coll, options.Collection().
+		SetReadPreference(readpref.Primary()).
+		SetWriteConcern(writeconcern.Majority()))
+}
+
+// execRun is one run of a plan.
+type execRun struct {
+	c     *Client
+	plan  model.Plan
+	guard keyGuard
+	opt   ExecOptions
+	coll  *mongo.Collection
+
+	backup       *backupFile
+	manifest     Manifest
+	manifestPath string
+	rep          model.Report
+	err          error // what stopped the run, if anything
+	// filtered holds the _ids that no longer pass the key's filter (set at each re-read).
+	filtered map[model.Value]bool
+}
+
+// open creates the backup and its manifest, or continues those of an earlier run of the plan.
+func (r *execRun) open(now time.Time) error {
+	digest := r.plan.Digest()
+	r.rep = model.Report{NS: r.plan.NS, StartedAt: now, PlanDigest: digest}
+	r.manifest = Manifest{
+		Version: ManifestVersion, Tool: "dupes", NS: r.plan.NS, URI: r.c.URI(),
+		Key: r.plan.Key, Semantics: r.plan.Key.Semantics(), Rule: r.plan.Rule,
+		PlanDigest: digest, PlanCreatedAt: r.plan.CreatedAt,
+		StartedAt: now, Runs: 1,
+	}
+	if r.plan.Semantics != "" {
+		r.manifest.Semantics = r.plan.Semantics
+	}
+	var err error
+	switch {
+	case r.opt.backupPath != "":
+		r.backup, _, err = openBackup(r.opt.backupPath, false)
+		r.manifestPath = manifestPath(filepath.Join(r.opt.BackupDir, filepath.Base(r.opt.backupPath)))
+	default:
+		var prev string
+		var m Manifest
+		if r.opt.BackupDir != "" {
+			prev, m, err = findRun(r.opt.BackupDir, r.plan.NS, digest)
+			if err != nil {
+				return fmt.Errorf("backup directory %s: %w", r.opt.BackupDir, err)
+			}
+		}
+		if prev != "" {
+			bsonPath := filepath.Join(filepath.Dir(prev), m.Backup)
+			r.backup, _, err = openBackup(bsonPath, false)
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("an earlier run of this plan wrote %s, but its backup %s is missing: "+
+					"move the manifest away to start afresh", prev, bsonPath)
+			}
+			if err == nil {
+				r.manifestPath = prev
+				m.Runs++
+				m.Status, m.Error, m.FinishedAt = RunRunning, "", time.Time{}
+				r.manifest = m
+				r.rep.Resumed = true
+			}
+		} else {
+			r.backup, err = createBackup(r.opt.BackupDir, r.plan.NS, now)
+			if err == nil {
+				r.manifestPath = manifestPath(r.backup.path)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	r.manifest.Backup = filepath.Base(r.backup.path)
+	r.rep.BackupPath = r.backup.path
+	r.rep.ManifestPath = r.manifestPath
+	r.manifest.Status = RunRunning
+	if err := r.saveManifest(now); err != nil {
+		r.backup.Close()
+		if !r.rep.Resumed && r.backup.records == 0 {
+			os.Remove(r.backup.path)
+		}
+		return err
+	}
+	return nil
+}
+
+// run processes every batch, stopping at a cancel (between batches) or an error.
+func (r *execRun) run(ctx context.Context) model.Report {
+	groups := r.plan.Groups
+	r.rep.Groups = make([]model.GroupResult, len(groups))
+	for i := range r.rep.Groups {
+		r.rep.Groups[i] = model.GroupResult{Group: i, Outcome: model.NotReached}
+	}
+	total := r.plan.Deletes()
+	for start := 0; start < len(groups); {
+		if ctx.Err() != nil {
+			r.rep.Cancelled = true
+			break
+		}
+		end := r.batchEnd(start)
+		// The batch in flight finishes even if ctx is cancelled meanwhile.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
+		err := r.batch(bctx, start, end)
+		cancel()
+		r.tally()
+		if r.opt.Progress != nil {
+			r.opt.Progress(model.Progress{
+				GroupsDone: end, GroupsTotal: len(groups),
+				DocsDeleted: r.rep.Deleted + r.rep.Earlier, DocsTotal: total,
+				Elapsed: time.Since(r.rep.StartedAt),
+			})
+		}
+		if err == nil {
+			err = r.saveManifest(time.Now())
+		}
+		if err != nil {
+			r.err = err
+			break
+		}
+		start = end
+	}
+	r.rep.FinishedAt = time.Now()
+	r.tally()
+	switch {
+	case r.err != nil:
+		r.manifest.Status, r.manifest.Error = RunFailed, r.err.Error()
+	case r.rep.Cancelled:
+		r.manifest.Status = RunCancelled
+	default:
+		r.manifest.Status = RunDone
+	}
+	r.manifest.FinishedAt = r.rep.FinishedAt
+	if err := r.saveManifest(r.rep.FinishedAt); err != nil && r.err == nil {
+		r.err = err
+	}
+	return r.rep
+}
+
+// batchEnd takes whole groups from start until the batch holds BatchSize groups or about
+// ExecBatchDocs documents (always at least one group).
+func (r *execRun) batchEnd(start int) int {
+	end, n := start, 0
+	for end < len(r.plan.Groups) && end-start < r.opt.BatchSize {
+		m := 1 + len(r.plan.Groups[end].Delete)
+		if end > start && n+m > ExecBatchDocs {
+			break
+		}
+		n += m
+		end++
+	}
+	return end
+}
+
+// tally sums the per-group results into the report and the manifest.
+func (r *execRun) tally() {
+	rep := &r.rep
+	rep.Deleted, rep.Earlier, rep.SkippedDocs, rep.FailedGroups, rep.NotReached = 0, 0, 0, 0, 0
+	for _, g := range rep.Groups {
+		rep.Deleted += g.Deleted
+		rep.Earlier += g.Earlier
+		rep.SkippedDocs += len(g.Skipped)
+		switch g.Outcome {
+		case model.Failed:
+			rep.FailedGroups++
+		case model.NotReached:
+			rep.NotReached++
+		}
+	}
+	m := &r.manifest.Counts
+	m.Groups, m.PlannedDeletes = len(r.plan.Groups), r.plan.Deletes()
+	m.BackedUp = r.backup.records
+	m.Deleted = rep.Deleted + rep.Earlier
+	m.Skipped, m.Failed, m.NotReached = rep.SkippedDocs, rep.FailedGroups, rep.NotReached
+}
+
+func (r *execRun) saveManifest(now time.Time) error {
+	r.manifest.UpdatedAt = now
+	return writeManifest(r.manifestPath, r.manifest)
+}
+
+// work is one group's part of a batch's delete: the members that passed the re-read.
+type work struct {
+	group int
+	ids   []model.Value
+}
+
+// batch handles groups [start, end): re-read, decide, back up, delete, account.
+func (r *execRun) batch(ctx context.Context, start, end int) error {
+	clear(r.filtered)
+	var ids []model.Value
+	for _, g := range r.plan.Groups[start:end] {
+		ids = append(ids, g.Keep)
+		ids = append(ids, g.Delete...)
+	}
+	docs, err := r.reread(ctx, ids, nil)
+	if err == nil && len(r.guard.extra) > 0 {
+		// The Go check cannot evaluate query filters: ask the server which members still
+		// pass them, and forget the others.
+		var in map[model.Value]bson.Raw
+		in, err = r.reread(ctx, ids, r.guard.extra)
+		for id := range docs {
+			if _, ok := in[id]; !ok {
+				r.filtered[id] = true
+			}
+		}
+	}
+	if err != nil {
+		r.failAll(start, end, "re-read failed, nothing deleted: "+err.Error())
+		return err
+	}
+
+	var todo []work
+	var toBackup []bson.Raw
+	for i := start; i < end; i++ {
+		w, back := r.decide(i, docs)
+		if len(w.ids) > 0 {
+			todo = append(todo, w)
+			toBackup = append(toBackup, back...)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if err := r.backup.Append(toBackup); err != nil {
+		for _, w := range todo {
+			r.failGroup(w.group, err.Error())
+		}
+		return err
+	}
+	r.rep.BackedUp += len(toBackup)
+	return r.delete(ctx, todo)
+}
+
+// reread fetches documents by _id from the primary, keyed by canonical _id; with a filter,
+// only those that pass it, and only their _id.
+func (r *execRun) reread(ctx context.Context, ids []model.Value, filter bson.D) (map[model.Value]bson.Raw, error) {
+	in, err := rawValues(ids)
+	if err != nil {
+		return nil, err
+	}
+	q := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
+	opts := options.Find().SetBatchSize(int32(len(ids)))
+	if filter != nil {
+		q = bson.D{{Key: "$and", Value: bson.A{q, filter}}}
+		opts.SetProjection(bson.D{{Key: "_id", Value: 1}})
+	}
+	cur, err := r.coll.Find(ctx, q, opts)
+	if err != nil {
+		return nil, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	docs := make(map[model.Value]bson.Raw, len(ids))
+	for cur.Next(ctx) {
+		d := append(bson.Raw(nil), cur.Current...)
+		docs[value(d.Lookup("_id"))] = d
+	}
+	if err := cur.Err(); err != nil {
+		return nil, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
+	}
+	return docs, nil
+}
+
+// decide compares one group with its re-read documents: what to delete, what to back up
+// (what the backup does not already hold exactly), and why the rest is skipped.
+func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw) {
+	g := r.plan.Groups[i]
+	res := &r.rep.Groups[i]
+	*res = model.GroupResult{Group: i}
+	groupReason := ""
+	if k, ok := docs[g.Keep]; !ok {
+		groupReason = ReasonKeeperGone
+	} else if !r.guard.matches(k, g.Key) || r.filtered[g.Keep] {
+		groupReason = ReasonKeeperChanged
+	}
+	w := work{group: i}
+	var back []bson.Raw
+	for _, id := range g.Delete {
+		d, ok := docs[id]
+		switch {
+		case !ok && r.backup.holds(string(id)):
+			res.Earlier++
+		case !ok:
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonGone})
+		case groupReason != "":
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: groupReason})
+		case !r.guard.matches(d, g.Key):
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonKeyChanged})
+		case r.filtered[id]:
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonFiltered})
+		default:
+			w.ids = append(w.ids, id)
+			if !r.backup.has(d) {
+				back = append(back, d)
+			}
+		}
+	}
+	r.outcome(i, len(w.ids))
+	return w, back
+}
+
+// delete sends one guarded deleteMany per group, all in one unordered bulk write (one round
+// trip), and accounts for what went.
+func (r *execRun) delete(ctx context.Context, todo []work) error {
+	models := make([]mongo.WriteModel, len(todo))
+	want := 0
+	for k, w := range todo {
+		f, err := r.guard.filter(w.ids, r.plan.Groups[w.group].Key)
+		if err != nil { // checked before the run started; kept for safety
+			return err
+		}
+		models[k] = mongo.NewDeleteManyModel().SetFilter(f)
+		want += len(w.ids)
+	}
+	res, err := r.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	failed := map[int]string{}
+	var bwe mongo.BulkWriteException
+	stop := err
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
+		// Errors of single statements: those groups failed, the run goes on.
+		for _, we := range bwe.WriteErrors {
+			failed[we.Index] = r.c.wrap("delete", we).Error()
+		}
+		stop = nil
+	}
+	if err == nil && res != nil && int(res.DeletedCount) == want {
+		for _, w := range todo {
+			r.rep.Groups[w.group].Deleted += len(w.ids)
+			r.outcome(w.group, 0)
+		}
+		return nil
+	}
+	// Something differs from the plan: find out which documents are still there.
+	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
+	defer cancel()
+	var all []model.Value
+	for _, w := range todo {
+		all = append(all, w.ids...)
+	}
+	left, verr := r.reread(vctx, all, nil)
+	if verr != nil {
+		msg := "delete sent but its outcome is unknown (" + r.c.wrap("delete", err).Error() +
+			"): every document it may have deleted is in the backup; re-run the plan to finish"
+		for _, w := range todo {
+			r.failGroup(w.group, msg)
+		}
+		return r.c.wrap("delete from "+r.plan.NS.String(), err)
+	}
+	for k, w := range todo {
+		res := &r.rep.Groups[w.group]
+		for _, id := range w.ids {
+			if _, still := left[id]; !still {
+				res.Deleted++
+				continue
+			}
+			if msg, bad := failed[k]; bad {
+				res.Error = msg
+				continue
+			}
+			if stop != nil {
+				res.Error = r.c.wrap("delete", stop).Error()
+				continue
+			}
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonRaced})
+		}
+		r.outcome(w.group, 0)
+	}
+	if stop != nil {
+		return r.c.wrap("delete from "+r.plan.NS.String(), stop)
+	}
+	return nil
+}
+
+// outcome sets a group's outcome from its counts; pending is how many deletes are still to
+// be sent for it.
+func (r *execRun) outcome(i, pending int) {
+	res := &r.rep.Groups[i]
+	planned := len(r.plan.Groups[i].Delete)
+	done := res.Deleted + res.Earlier
+	switch {
+	case res.Error != "":
+		res.Outcome = model.Failed
+	case pending > 0:
+		res.Outcome = model.NotReached
+	case done == planned:
+		res.Outcome = model.Deleted
+	case done > 0:
+		res.Outcome = model.Partial
+	default:
+		res.Outcome = model.Skipped
+	}
+}
+
+func (r *execRun) failGroup(i int, msg string) {
+	r.rep.Groups[i].Error = msg
+	r.rep.Groups[i].Outcome = model.Failed
+}
+
+func (r *execRun) failAll(start, end int, msg string) {
+	for i := start; i < end; i++ {
+		r.rep.Groups[i] = model.GroupResult{Group: i}
+		r.failGroup(i, msg)
+	}
 }

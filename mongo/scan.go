@@ -41,6 +41,10 @@ func (c *Client) Scan(ctx context.Context, ns model.Namespace, key model.Key) (*
 // NextBatch returns up to max groups, fewer when the server's current batch ends, so a caller
 // can show groups as they arrive. It returns io.EOF after the last group.
 func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error) {
+	// The driver serves buffered results without looking at ctx; a cancelled scan must stop.
+	if err := ctx.Err(); err != nil {
+		return nil, cu.c.wrap("scan "+cu.ns.String(), err)
+	}
 	var out []model.Group
 	for len(out) < max {
 		// Only block for more data when nothing is in hand yet.

@@ -183,7 +183,16 @@ func classpath(dir string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(cacheFile), 0o755); err != nil {
 		return "", err
 	}
-	tmp := cacheFile + ".tmp"
+	// go test runs several test binaries at once: let one of them run Maven, the others wait.
+	unlock, err := lock(cacheFile + ".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if cp, err := os.ReadFile(cacheFile); err == nil && jarsExist(string(cp)) {
+		return strings.TrimSpace(string(cp)), nil
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", cacheFile, os.Getpid())
 	cmd := exec.Command(mvn, "-q", "-B", "-f", filepath.Join(dir, "pom.xml"),
 		"dependency:build-classpath", "-Dmdep.outputFile="+tmp)
 	out, err := cmd.CombinedOutput()
@@ -195,6 +204,29 @@ func classpath(dir string) (string, error) {
 	}
 	cp, err := os.ReadFile(cacheFile)
 	return strings.TrimSpace(string(cp)), err
+}
+
+// lock takes an exclusive lock file (portable: created with O_EXCL), waiting for another
+// process that holds it; a lock older than ten minutes is taken to be left by a killed run.
+func lock(path string) (unlock func(), err error) {
+	for start := time.Now(); ; {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			f.Close()
+			return func() { os.Remove(path) }, nil
+		}
+		if !os.IsExist(err) {
+			return nil, err
+		}
+		if st, err := os.Stat(path); err == nil && time.Since(st.ModTime()) > 10*time.Minute {
+			os.Remove(path)
+			continue
+		}
+		if time.Since(start) > 15*time.Minute {
+			return nil, fmt.Errorf("waited 15 minutes for %s; remove it if no test run is fetching jars", path)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func jarsExist(cp string) bool {

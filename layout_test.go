@@ -1,0 +1,59 @@
+package main
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/dupes-tui/dupes"
+
+// TestImportRules holds the layout's promises: model imports only the standard library; only
+// mongo/ (and its test helper) imports the driver; nothing but ui/ and main imports Bubble Tea.
+func TestImportRules(t *testing.T) {
+	checked := 0
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		dir := filepath.ToSlash(filepath.Dir(path))
+		top := strings.Split(dir, "/")[0]
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			checked++
+			switch {
+			case top == "model" && strings.Contains(strings.Split(p, "/")[0], "."):
+				t.Errorf("%s imports %s: model imports only the standard library", path, p)
+			case strings.HasPrefix(p, "go.mongodb.org/") && top != "mongo":
+				t.Errorf("%s imports %s: only mongo/ imports the driver", path, p)
+			case strings.HasPrefix(p, "github.com/charmbracelet/bubbletea") && top != "ui" && top != "." && !strings.HasSuffix(path, "_test.go"):
+				t.Errorf("%s imports %s: only ui/ and main use Bubble Tea", path, p)
+			case strings.HasPrefix(p, module+"/ui") && top == "mongo":
+				t.Errorf("%s imports %s: data flows ui → mongo, never back", path, p)
+			case p == "testing" && !strings.HasSuffix(path, "_test.go") && dir != "mongo/mongotest":
+				t.Errorf("%s imports testing outside a test", path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 20 {
+		t.Fatalf("only %d imports checked: the walk is not reading the tree", checked)
+	}
+}

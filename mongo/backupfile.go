@@ -1,0 +1,226 @@
+package mongo
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// MaxBackupRecord is the largest record the backup reader accepts: MongoDB's 16 MiB document
+// limit plus the 16 KiB of headroom the server allows internally. A larger length prefix means
+// the file is corrupt, not that a document is big.
+const MaxBackupRecord = 16*1024*1024 + 16*1024
+
+// minRecord is the smallest BSON document: a 4-byte length and the terminating NUL.
+const minRecord = 5
+
+// BackupReader reads a backup file: BSON documents written back to back, as mongodump writes
+// a collection. Every record is checked (length, terminator, structure) so a corrupt or
+// truncated file gives an error naming the record and its byte offset, never a panic.
+type BackupReader struct {
+	r      *bufio.Reader
+	name   string
+	offset int64 // byte offset of the next record
+	n      int   // records read
+}
+
+// NewBackupReader reads records from r; name is used in error messages.
+func NewBackupReader(r io.Reader, name string) *BackupReader {
+	return &BackupReader{r: bufio.NewReaderSize(r, 1<<16), name: name}
+}
+
+// ErrTruncated marks a backup that ends in the middle of a record, as a file does when the
+// writer was killed mid-write. Everything before Offset() is intact.
+var ErrTruncated = errors.New("backup ends in the middle of a record")
+
+// Offset is the byte offset just after the last record read successfully.
+func (br *BackupReader) Offset() int64 { return br.offset }
+
+// Next returns the next document, io.EOF at a clean end of file, or an error saying where the
+// file is damaged. The returned document is a fresh slice the caller may keep.
+func (br *BackupReader) Next() (bson.Raw, error) {
+	var head [4]byte
+	n, err := io.ReadFull(br.r, head[:])
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, br.errorf(ErrTruncated, "a %d-byte length prefix where 4 bytes are needed", n)
+	}
+	size := int64(int32(binary.LittleEndian.Uint32(head[:])))
+	if size < minRecord || size > MaxBackupRecord {
+		return nil, br.errorf(nil, "record length %d is impossible (a BSON document is %d to %d bytes): not a BSON backup, or corrupt", size, minRecord, MaxBackupRecord)
+	}
+	// Grow with what actually arrives, so a corrupt length does not allocate 16 MiB.
+	var buf bytes.Buffer
+	buf.Grow(int(min(size, 1<<16)))
+	buf.Write(head[:])
+	if n, err := io.CopyN(&buf, br.r, size-4); err != nil {
+		return nil, br.errorf(ErrTruncated, "record of %d bytes has only %d", size, n+4)
+	}
+	doc := buf.Bytes()
+	if err := bson.Raw(doc).Validate(); err != nil {
+		return nil, br.errorf(nil, "record of %d bytes is not a valid BSON document: %v", size, err)
+	}
+	if _, err := bson.Raw(doc).LookupErr("_id"); err != nil {
+		return nil, br.errorf(nil, "record has no _id")
+	}
+	br.offset += size
+	br.n++
+	return doc, nil
+}
+
+func (br *BackupReader) errorf(kind error, format string, a ...any) error {
+	msg := fmt.Sprintf("backup %s: record %d at byte %d: %s", br.name, br.n+1, br.offset, fmt.Sprintf(format, a...))
+	if kind != nil {
+		return fmt.Errorf("%s: %w", msg, kind)
+	}
+	return errors.New(msg)
+}
+
+// docHash fingerprints a backed-up document, so a resumed run can tell whether the copy it
+// already holds is the document as it is now.
+type docHash [16]byte
+
+func hashDoc(doc bson.Raw) docHash {
+	sum := sha256.Sum256(doc)
+	var h docHash
+	copy(h[:], sum[:])
+	return h
+}
+
+// backupFile is the append-only backup of one run. Every Append is written whole and synced
+// before it returns, and a failed Append is cut back off, so the file always ends on a record
+// boundary that was on disk before the matching delete was sent.
+type backupFile struct {
+	f    *os.File
+	path string
+	size int64 // bytes of complete, synced records
+	// held maps the _id (canonical Extended JSON) of every document in the file to the hash
+	// of its last copy, so a resumed run neither loses a change nor writes a record twice.
+	held    map[string]docHash
+	records int
+}
+
+// openBackup opens (creating with mode 0600 when absent) a backup file for appending. An
+// existing file is read first: its records fill held, and a torn last record (a crash during
+// a write, before the delete it guarded) is cut off. It returns the bytes cut.
+func openBackup(path string, create bool) (*backupFile, int64, error) {
+	flags := os.O_RDWR
+	if create {
+		flags |= os.O_CREATE | os.O_EXCL
+	}
+	f, err := os.OpenFile(path, flags, 0o600)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open the backup file: %w", err)
+	}
+	if err := lockBackup(f); err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	b := &backupFile{f: f, path: path, held: map[string]docHash{}}
+	cut, err := b.load()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return b, cut, nil
+}
+
+// load reads what the file already holds and positions it for appending.
+func (b *backupFile) load() (int64, error) {
+	st, err := b.f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("backup %s: %w", b.path, err)
+	}
+	if !st.Mode().IsRegular() {
+		// A device such as /dev/full: nothing to read back, writes decide.
+		return 0, nil
+	}
+	br := NewBackupReader(b.f, b.path)
+	for {
+		doc, err := br.Next()
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, ErrTruncated) {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("cannot continue the earlier run's backup: %w", err)
+		}
+		b.held[idKey(doc)] = hashDoc(doc)
+		b.records++
+	}
+	b.size = br.Offset()
+	cut := st.Size() - b.size
+	if cut > 0 {
+		if err := b.f.Truncate(b.size); err != nil {
+			return 0, fmt.Errorf("backup %s: cut its torn last record: %w", b.path, err)
+		}
+		if err := b.f.Sync(); err != nil {
+			return 0, fmt.Errorf("backup %s: %w", b.path, err)
+		}
+	}
+	if _, err := b.f.Seek(b.size, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("backup %s: %w", b.path, err)
+	}
+	return cut, nil
+}
+
+// has reports whether the file already holds exactly this document.
+func (b *backupFile) has(doc bson.Raw) bool {
+	h, ok := b.held[idKey(doc)]
+	return ok && h == hashDoc(doc)
+}
+
+// holds reports whether the file holds some copy of the document with this _id.
+func (b *backupFile) holds(id string) bool {
+	_, ok := b.held[id]
+	return ok
+}
+
+// Append writes documents and syncs them to disk. On any failure the file is cut back to
+// its previous end and the error returned: the caller must then delete nothing.
+func (b *backupFile) Append(docs []bson.Raw) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	for _, d := range docs {
+		buf.Write(d)
+	}
+	_, err := b.f.Write(buf.Bytes())
+	if err == nil {
+		err = b.f.Sync()
+	}
+	if err != nil {
+		// Best effort: leave no partial record behind. A reader cuts one off anyway.
+		if st, serr := b.f.Stat(); serr == nil && st.Mode().IsRegular() {
+			_ = b.f.Truncate(b.size)
+			_, _ = b.f.Seek(b.size, io.SeekStart)
+		}
+		return fmt.Errorf("write the backup %s: %w (nothing of this batch was deleted)", b.path, err)
+	}
+	b.size += int64(buf.Len())
+	for _, d := range docs {
+		b.held[idKey(d)] = hashDoc(d)
+		b.records++
+	}
+	return nil
+}
+
+// Close closes the file.
+func (b *backupFile) Close() error { return b.f.Close() }
+
+// idKey is a document's _id as canonical Extended JSON, the form plans use.
+func idKey(doc bson.Raw) string {
+	return string(value(doc.Lookup("_id")))
+}

@@ -1,0 +1,186 @@
+package mongo
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func sampleBackup(tb testing.TB) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	for i, d := range []bson.D{
+		{{Key: "_id", Value: int32(1)}, {Key: "email", Value: "a@x.com"}},
+		{{Key: "_id", Value: "two"}, {Key: "tags", Value: bson.A{"x", int64(2)}}, {Key: "sub", Value: bson.D{{Key: "a", Value: 1.5}}}},
+		{{Key: "_id", Value: bson.NewObjectID()}, {Key: "n", Value: nil}},
+	} {
+		b, err := bson.Marshal(d)
+		if err != nil {
+			tb.Fatalf("record %d: %v", i, err)
+		}
+		buf.Write(b)
+	}
+	return buf.Bytes()
+}
+
+// readAll reads every record, returning how many were read and the error that stopped it.
+func readAll(b []byte) (int, error) {
+	br := NewBackupReader(bytes.NewReader(b), "test.bson")
+	n := 0
+	for {
+		d, err := br.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if err := d.Validate(); err != nil {
+			return n, err
+		}
+		n++
+	}
+}
+
+func TestBackupReaderErrors(t *testing.T) {
+	good := sampleBackup(t)
+	first := int(binary.LittleEndian.Uint32(good))
+	negative := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(negative, 0xFFFFFFF0)
+	huge := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(huge, MaxBackupRecord+1)
+	longer := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(longer, uint32(first+3))
+	noTerm := append([]byte(nil), good...)
+	noTerm[first-1] = 1
+	noID, _ := bson.Marshal(bson.D{{Key: "x", Value: 1}})
+	cases := []struct {
+		name      string
+		in        []byte
+		records   int
+		truncated bool
+		msg       string
+	}{
+		{"whole file", good, 3, false, ""},
+		{"empty file", nil, 0, false, ""},
+		{"cut inside a length prefix", good[:first+2], 1, true, "record 2 at byte " + itoa(first)},
+		{"cut inside a record", good[:len(good)-3], 2, true, "has only"},
+		{"negative length", negative, 0, false, "impossible"},
+		{"length beyond the BSON limit", huge, 0, false, "impossible"},
+		{"length longer than the record", longer, 0, false, "not a valid BSON document"},
+		{"no terminating NUL", noTerm, 0, false, "not a valid BSON document"},
+		{"a document without _id", noID, 0, false, "no _id"},
+		{"not BSON at all", []byte("{\"_id\": 1}\n"), 0, false, "impossible"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := readAll(tc.in)
+			if n != tc.records {
+				t.Errorf("read %d records, want %d", n, tc.records)
+			}
+			if tc.msg == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), "test.bson") {
+				t.Fatalf("error %v, want one naming the file and saying %q", err, tc.msg)
+			}
+			if errors.Is(err, ErrTruncated) != tc.truncated {
+				t.Errorf("ErrTruncated: %v, want %v", errors.Is(err, ErrTruncated), tc.truncated)
+			}
+		})
+	}
+}
+
+// TestBackupAppendCutsTornTail checks that reopening a backup whose last record is torn
+// keeps the whole records and cuts the rest, so appending continues a valid file.
+func TestBackupAppendCutsTornTail(t *testing.T) {
+	good := sampleBackup(t)
+	path := filepath.Join(t.TempDir(), "x.bson")
+	if err := os.WriteFile(path, append(append([]byte(nil), good...), good[:7]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, cut, err := openBackup(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cut != 7 || b.records != 3 {
+		t.Fatalf("cut %d bytes, %d records", cut, b.records)
+	}
+	extra, _ := bson.Marshal(bson.D{{Key: "_id", Value: int32(9)}})
+	if !b.has(bson.Raw(good[:binary.LittleEndian.Uint32(good)])) || b.has(extra) {
+		t.Error("has() does not know what the file holds")
+	}
+	if err := b.Append([]bson.Raw{extra}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	data, _ := os.ReadFile(path)
+	if n, err := readAll(data); err != nil || n != 4 {
+		t.Fatalf("after append: %d records, %v", n, err)
+	}
+}
+
+// FuzzBackupReader feeds the backup reader corrupt files: it must return records or a clear
+// error, never panic, never loop, never hand out an invalid document.
+func FuzzBackupReader(f *testing.F) {
+	good := sampleBackup(f)
+	f.Add(good)
+	f.Add(good[:len(good)-1])
+	f.Add(good[:3])
+	f.Add([]byte{})
+	f.Add([]byte{5, 0, 0, 0, 0})
+	f.Add([]byte{0xff, 0xff, 0xff, 0x7f, 0})
+	f.Add(append([]byte{12, 0, 0, 0, 0x10, '_', 'i', 'd', 0, 1}, 0, 0))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		br := NewBackupReader(bytes.NewReader(data), "fuzz.bson")
+		for i := 0; ; i++ {
+			d, err := br.Next()
+			if err == io.EOF {
+				if br.Offset() != int64(len(data)) {
+					t.Fatalf("EOF at byte %d of %d", br.Offset(), len(data))
+				}
+				return
+			}
+			if err != nil {
+				if !strings.HasPrefix(err.Error(), "backup fuzz.bson: record ") {
+					t.Fatalf("unclear error: %v", err)
+				}
+				return
+			}
+			if err := d.Validate(); err != nil {
+				t.Fatalf("record %d handed out invalid: %v", i, err)
+			}
+			if i > len(data) {
+				t.Fatal("more records than bytes")
+			}
+		}
+	})
+}
+
+// TestBackupLocked checks that a second run cannot write a backup another run holds.
+func TestBackupLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.bson")
+	b, _, err := openBackup(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := openBackup(path, false); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second open: %v", err)
+	}
+	b.Close()
+	b2, _, err := openBackup(path, false)
+	if err != nil {
+		t.Fatalf("open after the first run closed: %v", err)
+	}
+	b2.Close()
+}

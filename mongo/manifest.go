@@ -1,0 +1,193 @@
+package mongo
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+)
+
+// ManifestVersion is the version of the manifest format this build writes.
+const ManifestVersion = 1
+
+// Run states recorded in a manifest.
+const (
+	RunRunning   = "running"   // in progress, or the process died: resume by re-running the plan
+	RunDone      = "done"      // every group was handled
+	RunCancelled = "cancelled" // stopped by the user after a batch
+	RunFailed    = "failed"    // stopped by an error; re-running the plan resumes it
+)
+
+// Manifest is the JSON file written beside a backup: what was backed up from where, under
+// which plan, and how far the run got. It never holds a password (the URI is redacted).
+type Manifest struct {
+	Version       int             `json:"version"`
+	Tool          string          `json:"tool"`
+	NS            model.Namespace `json:"ns"`
+	URI           string          `json:"uri"`
+	Key           model.Key       `json:"key"`
+	Semantics     string          `json:"semantics"`
+	Rule          string          `json:"rule,omitempty"`
+	PlanDigest    string          `json:"planDigest"`
+	PlanCreatedAt time.Time       `json:"planCreatedAt"`
+	// Backup is the .bson file's name, in the manifest's directory.
+	Backup     string    `json:"backup"`
+	Status     string    `json:"status"`
+	Error      string    `json:"error,omitempty"`
+	StartedAt  time.Time `json:"startedAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
+	// Runs counts the runs that wrote this backup: more than 1 after a resume.
+	Runs   int            `json:"runs"`
+	Counts ManifestCounts `json:"counts"`
+}
+
+// ManifestCounts are the run's totals, across resumes.
+type ManifestCounts struct {
+	Groups         int `json:"groups"`
+	PlannedDeletes int `json:"plannedDeletes"`
+	// BackedUp is the number of records in the backup file.
+	BackedUp   int `json:"backedUp"`
+	Deleted    int `json:"deleted"`
+	Skipped    int `json:"skipped"`
+	Failed     int `json:"failedGroups"`
+	NotReached int `json:"notReached"`
+}
+
+// ReadManifest reads a manifest file.
+func ReadManifest(path string) (Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("read manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Manifest{}, fmt.Errorf("manifest %s is not a dupes backup manifest: %w", path, err)
+	}
+	if m.Tool != "dupes" || m.Version < 1 {
+		return Manifest{}, fmt.Errorf("manifest %s is not a dupes backup manifest", path)
+	}
+	if m.Version > ManifestVersion {
+		return Manifest{}, fmt.Errorf("manifest %s has version %d; this dupes reads up to %d", path, m.Version, ManifestVersion)
+	}
+	return m, nil
+}
+
+// writeManifest replaces the manifest atomically (temporary file, sync, rename, sync of the
+// directory), so a crash leaves either the old or the new one, never half of one.
+func writeManifest(path string, m Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write manifest %s: %w", path, err)
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// syncDir makes a new or renamed directory entry durable; best effort, as some file systems
+// do not support syncing a directory.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+// manifestPath is the manifest beside a .bson backup.
+func manifestPath(bsonPath string) string {
+	return strings.TrimSuffix(bsonPath, ".bson") + ".json"
+}
+
+// findRun looks in dir for the latest manifest of an earlier run of the same plan (same
+// digest, same namespace), so re-running a plan continues its backup instead of starting a
+// second one. It returns "" when there is none.
+func findRun(dir string, ns model.Namespace, digest string) (string, Manifest, error) {
+	matches, err := filepath.Glob(filepath.Join(dir, globEscape(ns.String())+".*.json"))
+	if err != nil {
+		return "", Manifest{}, err
+	}
+	var best string
+	var bestM Manifest
+	for _, p := range matches {
+		m, err := ReadManifest(p)
+		if err != nil || m.PlanDigest != digest || m.NS != ns {
+			continue
+		}
+		if best == "" || m.StartedAt.After(bestM.StartedAt) {
+			best, bestM = p, m
+		}
+	}
+	return best, bestM, nil
+}
+
+// globEscape quotes the characters filepath.Match treats specially (collection names may
+// hold them).
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// backupStamp is the TIMESTAMP part of DB.COLL.TIMESTAMP.bson: UTC, sortable, no colons.
+func backupStamp(t time.Time) string {
+	return t.UTC().Format("20060102T150405Z")
+}
+
+// createBackup makes a new backup file DB.COLL.TIMESTAMP.bson in dir (adding -2, -3… if two
+// runs start within a second).
+func createBackup(dir string, ns model.Namespace, now time.Time) (*backupFile, error) {
+	if dir == "" {
+		return nil, errors.New("no backup directory given: dupes never deletes without a backup")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("backup directory %s: %w", dir, err)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("backup directory %s is not a directory", dir)
+	}
+	base := filepath.Join(dir, ns.String()+"."+backupStamp(now))
+	for i := 1; ; i++ {
+		p := base + ".bson"
+		if i > 1 {
+			p = fmt.Sprintf("%s-%d.bson", base, i)
+		}
+		b, _, err := openBackup(p, true)
+		if err == nil {
+			syncDir(dir)
+			return b, nil
+		}
+		if !errors.Is(err, os.ErrExist) || i >= 100 {
+			return nil, fmt.Errorf("backup directory %s: %w", dir, err)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package mongo_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// variedDocs are duplicates under "email" holding most BSON types, in odd field orders, so a
+// round trip that re-encoded anything would show.
+func variedDocs(t *testing.T, db, coll string) {
+	t.Helper()
+	oid := bson.NewObjectID()
+	dec, _ := bson.ParseDecimal128("12.3400")
+	when := bson.NewDateTimeFromTime(time.Date(2024, 2, 29, 12, 0, 0, 123e6, time.UTC))
+	insert(t, db, coll,
+		bson.D{{Key: "_id", Value: oid}, {Key: "email", Value: "a@x.com"}, {Key: "n", Value: int32(1)}},
+		bson.D{{Key: "z", Value: "last-first"}, {Key: "_id", Value: bson.NewObjectID()}, {Key: "email", Value: "a@x.com"},
+			{Key: "price", Value: dec}, {Key: "at", Value: when}, {Key: "f", Value: 1.0}, {Key: "i64", Value: int64(1)}},
+		bson.D{{Key: "_id", Value: "str-id"}, {Key: "email", Value: "b@x.com"},
+			{Key: "bin", Value: bson.Binary{Subtype: 4, Data: []byte("0123456789abcdef")}},
+			{Key: "nested", Value: bson.D{{Key: "b", Value: bson.A{int32(1), "two", bson.D{{Key: "c", Value: nil}}}}, {Key: "a", Value: true}}}},
+		bson.D{{Key: "_id", Value: bson.D{{Key: "k", Value: int32(1)}, {Key: "j", Value: "x"}}}, {Key: "email", Value: "b@x.com"},
+			{Key: "re", Value: bson.Regex{Pattern: "^a", Options: "i"}}, {Key: "ts", Value: bson.Timestamp{T: 1, I: 2}}},
+		bson.D{{Key: "_id", Value: int64(7)}, {Key: "email", Value: "b@x.com"}, {Key: "empty", Value: bson.D{}}, {Key: "arr", Value: bson.A{}}},
+		bson.D{{Key: "_id", Value: 3.5}, {Key: "email", Value: "c@x.com"}},
+	)
+}
+
+func TestRestoreRoundTrip(t *testing.T) {
+	c, db := connect(t)
+	variedDocs(t, db, "users")
+	ns := model.Namespace{DB: db, Coll: "users"}
+	before := rawDocs(t, db, "users")
+	plan := planFor(t, c, ns, model.Key{Fields: []string{"email"}})
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 3 {
+		t.Fatalf("execute: %v %+v", err, rep)
+	}
+	afterDelete := rawDocs(t, db, "users")
+
+	dry, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{DryRun: true})
+	if err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	if !dry.DryRun || dry.Records != 3 || dry.Inserted != 3 || dry.Existing != 0 || len(dry.Files) != 1 || dry.Files[0].NS != ns {
+		t.Fatalf("dry run report: %+v", dry)
+	}
+	if got := rawDocs(t, db, "users"); len(got) != len(afterDelete) {
+		t.Fatalf("the dry run wrote: %d documents, want %d", len(got), len(afterDelete))
+	}
+
+	res, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{})
+	if err != nil || res.Inserted != 3 || res.Existing != 0 || res.Failed != 0 {
+		t.Fatalf("restore: %v %+v", err, res)
+	}
+	after := rawDocs(t, db, "users")
+	if !equal(keys(after), keys(before)) {
+		t.Fatalf("after restore %v\nbefore        %v", keys(after), keys(before))
+	}
+	for id, d := range before {
+		if string(after[id]) != string(d) {
+			t.Errorf("document %s differs after the round trip:\nbefore %s\nafter  %s", id, d, after[id])
+		}
+	}
+	// Restoring again finds everything in place and changes nothing.
+	again, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{})
+	if err != nil || again.Inserted != 0 || again.Existing != 3 {
+		t.Fatalf("second restore: %v %+v", err, again)
+	}
+}
+
+// TestRestoreNeverOverwrites puts a different document back under a deleted _id and checks the
+// restore leaves it alone and says so.
+func TestRestoreNeverOverwrites(t *testing.T) {
+	c, db := connect(t)
+	users(t, db, 2, 2)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	plan := planFor(t, c, ns, model.Key{Fields: []string{"email"}})
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(t, db, "users", bson.D{{Key: "_id", Value: int32(101)}, {Key: "email", Value: "new@x.com"}})
+	res, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 1 || res.Existing != 1 || res.Files[0].Existing[0] != `{"$numberInt":"101"}` {
+		t.Fatalf("report: %+v", res)
+	}
+	got := rawDocs(t, db, "users")[`{"$numberInt":"101"}`]
+	if email, _ := got.Lookup("email").StringValueOK(); email != "new@x.com" {
+		t.Fatalf("document 101 was overwritten: %s", got)
+	}
+}
+
+// TestRestoreAfterUniqueIndex restores after the unique index was built: the server refuses the
+// duplicates and the report names each with the reason.
+func TestRestoreAfterUniqueIndex(t *testing.T) {
+	c, db := connect(t)
+	users(t, db, 2, 2)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	plan := planFor(t, c, ns, model.Key{Fields: []string{"email"}})
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll(t, db, "users").Indexes().CreateOne(context.Background(), indexModel("email")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 0 || res.Failed != 2 {
+		t.Fatalf("report: %+v", res)
+	}
+	for _, f := range res.Files[0].Failed {
+		if !strings.Contains(f.Error, "E11000") {
+			t.Errorf("failure of %s does not say why: %q", f.ID, f.Error)
+		}
+		t.Logf("%s: %s", f.ID, f.Error)
+	}
+}
+
+// TestRestoreInputs covers how a backup is named: a directory of several backups, a file with
+// no manifest, a namespace override, a damaged file, and read-only mode.
+func TestRestoreInputs(t *testing.T) {
+	c, db := connect(t)
+	users(t, db, 2, 2)
+	insert(t, db, "other", bson.D{{Key: "_id", Value: 1}, {Key: "k", Value: 1}}, bson.D{{Key: "_id", Value: 2}, {Key: "k", Value: 1}})
+	dir := t.TempDir()
+	ctx := context.Background()
+	for _, p := range []model.Plan{
+		planFor(t, c, model.Namespace{DB: db, Coll: "users"}, model.Key{Fields: []string{"email"}}),
+		planFor(t, c, model.Namespace{DB: db, Coll: "other"}, model.Key{Fields: []string{"k"}}),
+	} {
+		if _, err := c.Execute(ctx, p, mongo.ExecOptions{BackupDir: dir}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := c.Restore(ctx, dir, mongo.RestoreOptions{DryRun: true})
+	if err != nil || len(res.Files) != 2 || res.Inserted != 3 {
+		t.Fatalf("directory dry run: %v %+v", err, res)
+	}
+	// A lone .bson without its manifest needs --ns.
+	files, _ := filepath.Glob(filepath.Join(dir, "*.other.*.bson"))
+	lone := filepath.Join(t.TempDir(), "lone.bson")
+	data, _ := os.ReadFile(files[0])
+	os.WriteFile(lone, data, 0o600)
+	if _, err := c.Restore(ctx, lone, mongo.RestoreOptions{}); err == nil || !strings.Contains(err.Error(), "--ns") {
+		t.Errorf("no manifest: %v", err)
+	}
+	target := model.Namespace{DB: db, Coll: "elsewhere"}
+	res, err = c.Restore(ctx, lone, mongo.RestoreOptions{NS: target})
+	if err != nil || res.Inserted != 1 || res.Files[0].NS != target {
+		t.Errorf("restore with --ns: %v %+v", err, res)
+	}
+	// Damage in the middle: refused before anything is inserted.
+	bad := filepath.Join(t.TempDir(), "bad.bson")
+	broken := append(append([]byte(nil), data...), 0xff, 0xff, 0xff, 0x7f)
+	broken = append(broken, data...)
+	os.WriteFile(bad, broken, 0o600)
+	n := len(rawDocs(t, db, "other"))
+	if _, err := c.Restore(ctx, bad, mongo.RestoreOptions{NS: model.Namespace{DB: db, Coll: "other"}}); err == nil || !strings.Contains(err.Error(), "impossible") {
+		t.Errorf("damaged backup: %v", err)
+	}
+	if len(rawDocs(t, db, "other")) != n {
+		t.Error("a damaged backup was partly restored")
+	}
+	if _, err := c.Restore(ctx, filepath.Join(dir, "nope.bson"), mongo.RestoreOptions{}); err == nil {
+		t.Error("a missing backup restored")
+	}
+
+	ro, err := mongo.Connect(ctx, mongotest.URI(t), mongo.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close(ctx)
+	if _, err := ro.Restore(ctx, dir, mongo.RestoreOptions{}); !errors.Is(err, mongo.ErrReadOnly) {
+		t.Errorf("read-only restore: %v", err)
+	}
+	if res, err := ro.Restore(ctx, dir, mongo.RestoreOptions{DryRun: true}); err != nil || res.Inserted != 3 {
+		t.Errorf("read-only dry run (it only reads): %v %+v", err, res)
+	}
+}
+
+func indexModel(field string) mongodriver.IndexModel {
+	return mongodriver.IndexModel{Keys: bson.D{{Key: field, Value: 1}}, Options: options.Index().SetUnique(true)}
+}
