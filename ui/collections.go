@@ -106,7 +106,7 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			i := s.cursor.pos
 			col, idx := s.cols[i], s.idx[i]
-			return func() tea.Msg { return chooseCollectionMsg{col: col, indexes: idx} }
+			return s.ctx.intent(chooseCollectionMsg{col: col, indexes: idx})
 		}
 	}
 	return nil

@@ -20,6 +20,8 @@ type Context struct {
 	Keys          keymap.KeyMap
 	Cfg           Config
 	Store         Store
+
+	intents []tea.Msg // navigation asked for by a screen, drained by the root
 }
 
 // screen is the contract of every screen: the root routes messages to the active one.
@@ -49,7 +51,13 @@ func errorCmd(where string, err error) tea.Cmd {
 // backMsg asks the root to go back one screen.
 type backMsg struct{}
 
-func back() tea.Msg { return backMsg{} }
+// intent queues a navigation message for the root to handle as soon as the screen's Update
+// returns. Navigation through a Cmd would arrive later, after keys already typed: "r" then a
+// quick "enter" would open a group instead of applying the rule.
+func (c *Context) intent(msg tea.Msg) tea.Cmd {
+	c.intents = append(c.intents, msg)
+	return nil
+}
 
 // listCursor is a cursor over n rows shown h at a time: only the visible window is rendered,
 // so moving costs nothing however long the list is.
@@ -198,3 +206,13 @@ func newInput() textinput.Model {
 	in.Cursor.SetMode(cursor.CursorStatic)
 	return in
 }
+
+// field renders "label  value" with the value wrapped under itself when it is long.
+func (ctx *Context) field(label string, labelW int, value string, w int) string {
+	l := ctx.Styles.Muted.Render(fit(label, labelW))
+	v := lipgloss.NewStyle().Width(max(w-labelW, 10)).Render(value)
+	return lipgloss.JoinHorizontal(lipgloss.Top, l, v)
+}
+
+// para wraps a sentence to the screen's width.
+func para(s string, w int) string { return lipgloss.NewStyle().Width(max(w, 10)).Render(s) }

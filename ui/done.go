@@ -63,7 +63,7 @@ func (s *doneScreen) open(rep model.Report, err error, k model.Key) {
 
 func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.keys.Back) {
-		return back
+		return s.ctx.intent(backMsg{})
 	}
 	return nil
 }
@@ -80,9 +80,7 @@ func (s *doneScreen) View() string {
 	default:
 		b.WriteString(st.OK.Render("✓ Done") + st.Muted.Render(" — "+r.NS.String()) + "\n\n")
 	}
-	line := func(label, value string) {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%-14s", label)) + value + "\n")
-	}
+	line := func(label, value string) { b.WriteString(s.ctx.field(label, 14, value, s.w) + "\n") }
 	line("deleted", st.Bold.Render(plural(r.Deleted, "document", "documents")))
 	line("skipped", plural(r.SkippedDocs, "document", "documents")+st.Muted.Render(" (changed or gone since the scan: never deleted)"))
 	for i, rc := range s.reason {
@@ -109,8 +107,8 @@ func (s *doneScreen) View() string {
 		}
 	}
 	if r.FailedGroups == 0 && r.NotReached == 0 && s.err == nil && r.Deleted > 0 {
-		b.WriteString("\n" + st.Muted.Render("If no other duplicates remain (scan again with esc), a unique index on "+
-			s.key.String()+" can now be built.") + "\n")
+		b.WriteString("\n" + st.Muted.Render(para("If no other duplicates remain (scan again with esc), a unique index on "+
+			s.key.String()+" can now be built.", s.w)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -82,7 +82,7 @@ func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 		k := s.keys
 		switch {
 		case key.Matches(msg, k.Back):
-			return back
+			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, k.Up):
 			s.scroll = max(s.scroll-1, 0)
 		case key.Matches(msg, k.Down):
@@ -106,14 +106,14 @@ func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 			s.sess.decide(s.gi, s.focus, byHand)
 		case key.Matches(msg, k.Next):
 			pos := s.pos + 1
-			return func() tea.Msg { return openGroupMsg{pos: pos} }
+			return s.ctx.intent(openGroupMsg{pos: pos})
 		case key.Matches(msg, k.Prev):
 			pos := s.pos - 1
-			return func() tea.Msg { return openGroupMsg{pos: pos} }
+			return s.ctx.intent(openGroupMsg{pos: pos})
 		case key.Matches(msg, k.Rules):
-			return func() tea.Msg { return openRulesMsg{} }
+			return s.ctx.intent(openRulesMsg{})
 		case key.Matches(msg, k.Review):
-			return func() tea.Msg { return reviewMsg{} }
+			return s.ctx.intent(reviewMsg{})
 		}
 	}
 	return nil

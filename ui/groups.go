@@ -159,16 +159,16 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 				s.clearFilter()
 				return nil
 			}
-			return back
+			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Open):
 			if s.cursor.n > 0 {
 				pos := s.cursor.pos
-				return func() tea.Msg { return openGroupMsg{pos: pos} }
+				return s.ctx.intent(openGroupMsg{pos: pos})
 			}
 		case key.Matches(msg, s.keys.Rules):
-			return func() tea.Msg { return openRulesMsg{} }
+			return s.ctx.intent(openRulesMsg{})
 		case key.Matches(msg, s.keys.Review):
-			return func() tea.Msg { return reviewMsg{} }
+			return s.ctx.intent(reviewMsg{})
 		}
 	}
 	return nil
@@ -215,7 +215,7 @@ func (s *groupsScreen) View() string {
 	// Summary: groups, surplus, share of the collection.
 	sum := plural(ss.sum.Groups, "group", "groups") + " · " + plural(ss.sum.Surplus, "surplus document", "surplus documents")
 	if ss.col.Count > 0 {
-		sum += fmt.Sprintf(" · %.1f%% of ~%s", ss.sum.Share(ss.col.Count)*100, count(ss.col.Count))
+		sum += fmt.Sprintf(" · %.1f%% of ~%s docs", ss.sum.Share(ss.col.Count)*100, count(ss.col.Count))
 	}
 	if ss.scanning {
 		sum += st.Warn.Render(" · scanning…")
@@ -223,12 +223,12 @@ func (s *groupsScreen) View() string {
 		sum += st.Error.Render(" · scan incomplete: " + ss.scanErr.Error())
 	}
 	b.WriteString(fit(sum, s.w) + "\n")
-	rule := "no rule yet (r)"
+	rule := "rule: none"
 	if ss.ruleSet {
-		rule = "rule " + ss.rule.String()
+		rule = "rule: " + ss.rule.String()
 	}
-	dec := fmt.Sprintf("decided %s (%s, %s by hand) · undecided %s · %s to delete",
-		count(int64(ss.decided())), rule, count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided())), count(int64(ss.toDelete)))
+	dec := fmt.Sprintf("%s · decided %s (%s by hand) · undecided %s · delete %s",
+		rule, count(int64(ss.decided())), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided())), count(int64(ss.toDelete)))
 	b.WriteString(st.Muted.Render(fit(dec, s.w)) + "\n")
 
 	switch {

@@ -130,7 +130,7 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return back
+			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Select):
 			if f, ok := s.fieldAt(s.cursor.pos); ok {
 				s.toggle(f.Path)
@@ -224,7 +224,7 @@ func (s *keyScreen) scan(k model.Key) tea.Cmd {
 		s.note = err.Error()
 		return nil
 	}
-	return func() tea.Msg { return startScanMsg{key: k} }
+	return s.ctx.intent(startScanMsg{key: k})
 }
 
 func (s *keyScreen) toggle(path string) {

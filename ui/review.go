@@ -97,7 +97,7 @@ func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return back
+			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Open):
 			s.note = ""
 			return s.prompt(reviewConfirm, "type "+s.confirm.want+" › ", "")
@@ -142,7 +142,7 @@ func (s *reviewScreen) updateInput(msg tea.KeyMsg) tea.Cmd {
 			return savePlanCmd(v, s.plan)
 		}
 		action := s.confirm.action
-		return func() tea.Msg { return action }
+		return s.ctx.intent(action)
 	}
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
@@ -157,9 +157,7 @@ func (s *reviewScreen) View() string {
 	ss := s.sess
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Review") + st.Muted.Render("  — nothing has been deleted yet") + "\n\n")
-	line := func(label, value string) {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%-16s", label)) + value + "\n")
-	}
+	line := func(label, value string) { b.WriteString(s.ctx.field(label, 16, value, s.w) + "\n") }
 	line("collection", st.Bold.Render(ss.ns.String()))
 	line("key", ss.key.String()+st.Muted.Render("  ("+ss.key.Semantics()+")"))
 	rule := "none"
@@ -176,23 +174,24 @@ func (s *reviewScreen) View() string {
 		backup = "in memory (demo data: nothing is written to disk)"
 	}
 	line("backup", backup)
-	line("safety", st.Muted.Render("each batch is re-read and backed up before it is deleted;"))
-	line("", st.Muted.Render("documents changed since the scan are skipped and reported"))
+	if s.h >= 22 { // on short terminals the confirmation line matters more
+		line("safety", st.Muted.Render("each batch is re-read and backed up before it is deleted; documents changed since the scan are skipped and reported"))
+	}
 	b.WriteString("\n")
 	switch {
 	case s.blocked != "":
-		b.WriteString(st.Warn.Render(s.blocked) + "\n")
+		b.WriteString(st.Warn.Render(para(s.blocked, s.w)) + "\n")
 	case s.mode == reviewConfirm:
-		b.WriteString(st.Bold.Render(fmt.Sprintf("Type %s and press enter to delete %s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents"))) + "\n")
+		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents")), s.w)) + "\n")
 	default:
-		b.WriteString(fmt.Sprintf("Press enter to confirm by typing %s, or w to save the plan for dupes apply.", st.Bold.Render(s.confirm.want)) + "\n")
+		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to save the plan for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
 	}
 	if s.mode != reviewIdle {
 		s.input.Width = max(s.w-len(s.input.Prompt)-4, 10)
 		b.WriteString(s.input.View() + "\n")
 	}
 	if s.note != "" {
-		b.WriteString(st.Error.Render(s.note) + "\n")
+		b.WriteString(st.Error.Render(para(s.note, s.w)) + "\n")
 	}
 	if s.saved != "" {
 		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+")") + "\n")

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -102,8 +103,20 @@ func (m *Model) push(id screenID) { m.stack = append(m.stack, id); m.layout() }
 // replace swaps the active screen, so back skips the one left.
 func (m *Model) replace(id screenID) { m.stack[len(m.stack)-1] = id; m.layout() }
 
-// Update routes a message.
+// Update routes a message, then the navigation the screens asked for, synchronously.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	cmds := []tea.Cmd{cmd}
+	for steps := 0; len(m.ctx.intents) > 0 && steps < 100; steps++ {
+		next := m.ctx.intents[0]
+		m.ctx.intents = m.ctx.intents[1:]
+		_, c := m.update(next)
+		cmds = append(cmds, c)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -388,7 +401,8 @@ func (m *Model) View() string {
 			full[i] = withoutTyped(full[i])
 		}
 	}
-	helpView := m.help.ShortHelpView(short)
+	// help.ShortHelpView can overflow by one item when its ellipsis does not fit: cut it.
+	helpView := ansi.Truncate(m.help.ShortHelpView(short), m.ctx.Width, "…")
 	if m.showHelp {
 		helpView = m.help.FullHelpView(full)
 	}

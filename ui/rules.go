@@ -94,7 +94,7 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 			s.input.Blur()
 			s.setKeys()
 			r := model.KeepRule{Kind: s.asking, Field: field}
-			return func() tea.Msg { return ruleChosenMsg{rule: r} }
+			return s.ctx.intent(ruleChosenMsg{rule: r})
 		}
 		var cmd tea.Cmd
 		s.input, cmd = s.input.Update(km)
@@ -105,7 +105,7 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(km, s.keys.Back):
-		return back
+		return s.ctx.intent(backMsg{})
 	case key.Matches(km, s.keys.Open):
 		r := model.KeepRule{Kind: model.RuleKinds[s.cursor.pos]}
 		if r.NeedsField() {
@@ -116,7 +116,7 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 			s.setKeys()
 			return cmd
 		}
-		return func() tea.Msg { return ruleChosenMsg{rule: r} }
+		return s.ctx.intent(ruleChosenMsg{rule: r})
 	}
 	return nil
 }

@@ -73,9 +73,9 @@ func (s *scanScreen) Update(msg tea.Msg) tea.Cmd {
 				s.sess.cancel()
 				return nil
 			}
-			return back
+			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Browse):
-			return func() tea.Msg { return browseMsg{} }
+			return s.ctx.intent(browseMsg{})
 		case key.Matches(msg, s.keys.Copy):
 			copyFn, text := s.ctx.Cfg.Copy, s.sess.pipeline
 			return func() tea.Msg {
