@@ -172,6 +172,9 @@ func fit(s string, w int) string {
 
 // oneLine folds newlines and tabs so a value stays on its row.
 func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\n\r\t") {
+		return s
+	}
 	return strings.NewReplacer("\n", "⏎", "\r", "", "\t", " ").Replace(s)
 }
 

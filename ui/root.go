@@ -383,7 +383,7 @@ func (m *Model) View() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
 	cur := m.screens[m.active()]
-	body := lipgloss.NewStyle().Height(m.ctx.Height).MaxHeight(m.ctx.Height).MaxWidth(m.ctx.Width).Render(cur.View())
+	body := frame(cur.View(), m.ctx.Width, m.ctx.Height)
 	var footer string
 	switch {
 	case m.quit != nil:
@@ -406,7 +406,32 @@ func (m *Model) View() string {
 	if m.showHelp {
 		helpView = m.help.FullHelpView(full)
 	}
-	return st.App.Render(lipgloss.JoinVertical(lipgloss.Left, m.header(), body, footer, helpView))
+	// Assembled by hand rather than with lipgloss.JoinVertical: this runs on every key press
+	// and the frame is already cut to size.
+	var b strings.Builder
+	for _, part := range []string{m.header(), body, footer, helpView} {
+		for _, l := range strings.Split(part, "\n") {
+			b.WriteString(" " + l + "\n")
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// frame cuts a screen's view to w×h cells and pads it to exactly h lines.
+func frame(view string, w, h int) string {
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Model) header() string {

@@ -121,6 +121,10 @@ func keyText(g model.Group) string {
 			parts[i] = "null/missing"
 			continue
 		}
+		if plainString(v) {
+			parts[i] = string(v) // Display would decode JSON only to print the same text
+			continue
+		}
 		parts[i] = oneLine(v.Display())
 	}
 	return strings.Join(parts, " · ")
@@ -159,4 +163,9 @@ func containsFold(s, lowerNeedle string) bool {
 		}
 	}
 	return false
+}
+
+// plainString reports a JSON string with no escapes: its Display is its own text.
+func plainString(v model.Value) bool {
+	return len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && !strings.ContainsRune(string(v), '\\')
 }

@@ -25,7 +25,6 @@ func defaultPalette() palette {
 // Styles is every style of the UI, built once from the palette by NewStyles. Under NO_COLOR
 // lipgloss drops the colours; bold, reverse and the text markers (›, ★) still carry meaning.
 type Styles struct {
-	App    lipgloss.Style
 	Title  lipgloss.Style
 	Badge  lipgloss.Style // DEMO, READ-ONLY
 	Crumb  lipgloss.Style
@@ -63,7 +62,6 @@ type Styles struct {
 func NewStyles() Styles {
 	p := defaultPalette()
 	var s Styles
-	s.App = lipgloss.NewStyle().Padding(0, 1)
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(p.accent)
 	s.Badge = lipgloss.NewStyle().Bold(true).Foreground(p.warn)
 	s.Crumb = lipgloss.NewStyle().Foreground(p.subtle)
