@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -103,7 +104,9 @@ func (s *doneScreen) View() string {
 		if s.ctx.Cfg.Demo {
 			line("restore", st.Muted.Render("demo data lives in memory: nothing to restore"))
 		} else {
-			line("restore", st.Code.Render("dupes restore --backup "+shellQuote(r.BackupPath)))
+			// Not wrapped: the command is for copying. Long lines break with a shell "\".
+			b.WriteString(st.Muted.Render("restore with") + "\n")
+			b.WriteString(st.Code.Render(s.restoreCommand(r.BackupPath)) + "\n")
 		}
 	}
 	if r.FailedGroups == 0 && r.NotReached == 0 && s.err == nil && r.Deleted > 0 {
@@ -111,6 +114,19 @@ func (s *doneScreen) View() string {
 			s.key.String()+" can now be built.", s.w)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// restoreCommand is the command that puts the backup back, naming the deployment unless it
+// is the default; a password shows as ****, for the user to type back.
+func (s *doneScreen) restoreCommand(path string) string {
+	cmd := "  dupes restore"
+	if uri := s.ctx.Cfg.URI; uri != "" && uri != os.Getenv("MONGODB_URI") && uri != "mongodb://localhost:27017" {
+		if s.ctx.Cfg.Redact != nil {
+			uri = s.ctx.Cfg.Redact(uri)
+		}
+		cmd += " --uri " + shellQuote(uri) + " \\\n   "
+	}
+	return cmd + " --backup " + shellQuote(path)
 }
 
 // shellQuote quotes a path for a shell when it needs it.
