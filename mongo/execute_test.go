@@ -469,3 +469,41 @@ func TestExecuteResumeAfterTornBackup(t *testing.T) {
 	}
 	checkDone(t, db, plan, before, rep2.BackupPath)
 }
+
+// TestExecuteFilteredKey plans under a --filter, then takes a member and a keeper out of the
+// filter: they are no longer duplicates under that key, so nothing of theirs is deleted.
+func TestExecuteFilteredKey(t *testing.T) {
+	c, db := connect(t)
+	var docs []bson.D
+	for g := 1; g <= 2; g++ {
+		for m := 0; m < 3; m++ {
+			docs = append(docs, bson.D{{Key: "_id", Value: int32(g*100 + m)}, {Key: "email", Value: "u" + strconv.Itoa(g) + "@x.com"}, {Key: "active", Value: true}})
+		}
+	}
+	insert(t, db, "users", docs...)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	plan := planFor(t, c, ns, model.Key{Fields: []string{"email"}, Filter: `{"active": true}`})
+	u := coll(t, db, "users")
+	for _, id := range []int32{101, 200} { // a member of group 1, the keeper of group 2
+		if _, err := u.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "active", Value: false}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keys(rawDocs(t, db, "users")), intIDs(100, 101, 200, 201, 202); !equal(got, want) {
+		t.Fatalf("remaining %v, want %v", got, want)
+	}
+	g1, g2 := rep.Groups[0], rep.Groups[1]
+	if g1.Outcome != model.Partial || len(g1.Skipped) != 1 || g1.Skipped[0].Reason != mongo.ReasonFiltered {
+		t.Errorf("group 1: %+v", g1)
+	}
+	if g2.Outcome != model.Skipped || len(g2.Skipped) != 2 || g2.Skipped[0].Reason != mongo.ReasonKeeperChanged {
+		t.Errorf("group 2: %+v", g2)
+	}
+	if got := ids(backupDocs(t, rep.BackupPath)); !equal(got, intIDs(102)) {
+		t.Errorf("backup holds %v", got)
+	}
+}

@@ -205,3 +205,70 @@ func TestResumeBacksUpAChangedDocumentAgain(t *testing.T) {
 		t.Fatalf("restored %s, want the last version %s", got, changed)
 	}
 }
+
+// TestExecuteSendsMajority checks what the executor asks of the server, which
+// mongo-java-server accepts but ignores: majority write concern on an unordered delete.
+func TestExecuteSendsMajority(t *testing.T) {
+	direct, db := connect(t)
+	users(t, db, 1, 2)
+	plan := planFor(t, direct, model.Namespace{DB: db, Coll: "users"}, model.Key{Fields: []string{"email"}})
+	proxy := newFaultProxy(t, mongotest.URI(t))
+	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	var sent bson.Raw
+	proxy.arm(faultRule{cmd: "delete", nth: 1, mode: hookOnly, inspect: func(b bson.Raw) { sent = append(bson.Raw(nil), b...) }})
+	if _, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if sent == nil {
+		t.Fatal("no delete was sent")
+	}
+	if w, _ := sent.Lookup("writeConcern", "w").StringValueOK(); w != "majority" {
+		t.Errorf("delete sent with write concern %v, want majority: %s", sent.Lookup("writeConcern"), sent)
+	}
+	if ordered, ok := sent.Lookup("ordered").BooleanOK(); !ok || ordered {
+		t.Errorf("delete is not unordered: %s", sent)
+	}
+}
+
+// TestRestoreAfterNetworkCut cuts a restore after the server inserted a batch but before the
+// reply: running the restore again finishes it, nothing doubled, nothing overwritten.
+func TestRestoreAfterNetworkCut(t *testing.T) {
+	direct, db := connect(t)
+	users(t, db, 4, 3)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	before := rawDocs(t, db, "users")
+	plan := planFor(t, direct, ns, model.Key{Fields: []string{"email"}})
+	rep, err := direct.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newFaultProxy(t, mongotest.URI(t))
+	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	proxy.arm(faultRule{cmd: "insert", coll: "users", nth: 2, mode: cutAfterRun, kill: true})
+	res, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{BatchSize: 3})
+	if err == nil || !proxy.didFire() {
+		t.Fatalf("the cut did not stop the restore: %v %+v", err, res)
+	}
+	t.Logf("restore stopped: %v (%d inserted before the cut)", err, res.Inserted)
+	res2, err := direct.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{BatchSize: 3})
+	if err != nil || res2.Inserted+res2.Existing != 8 || res2.Existing < 6 {
+		t.Fatalf("second restore: %v %+v", err, res2)
+	}
+	after := rawDocs(t, db, "users")
+	if !equal(keys(after), keys(before)) {
+		t.Fatalf("after restore %v, want %v", keys(after), keys(before))
+	}
+	for id, d := range before {
+		if string(after[id]) != string(d) {
+			t.Errorf("%s differs after the restore", id)
+		}
+	}
+}

@@ -50,6 +50,8 @@ type faultRule struct {
 	// connections work again (a blip).
 	kill bool
 	hook func()
+	// inspect, if set, sees the command document when the rule fires.
+	inspect func(body bson.Raw)
 }
 
 func newFaultProxy(t *testing.T, uri string) *faultProxy {
@@ -221,7 +223,7 @@ func (pc *proxied) down() {
 
 // match counts a client message and says whether the rule fires on it.
 func (p *faultProxy) match(msg []byte) (cutMode, bool, bool, func()) {
-	name, coll := command(msg)
+	name, coll, body := command(msg)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := p.rule
@@ -233,6 +235,9 @@ func (p *faultProxy) match(msg []byte) (cutMode, bool, bool, func()) {
 		return 0, false, false, nil
 	}
 	p.fired = true
+	if r.inspect != nil {
+		r.inspect(body)
+	}
 	return r.mode, true, r.kill, r.hook
 }
 
@@ -252,23 +257,24 @@ func readMsg(r io.Reader) ([]byte, error) {
 	return msg, err
 }
 
-// command names an OP_MSG's command and its collection (the first element's value).
-func command(msg []byte) (string, string) {
+// command names an OP_MSG's command and its collection (the first element's value), and
+// returns its body document.
+func command(msg []byte) (string, string, bson.Raw) {
 	const opMsg = 2013
 	if len(msg) < 21 || binary.LittleEndian.Uint32(msg[12:16]) != opMsg || msg[20] != 0 {
-		return "", ""
+		return "", "", nil
 	}
 	body := bson.Raw(msg[21:])
 	if len(body) < 5 {
-		return "", ""
+		return "", "", nil
 	}
 	if n := int(binary.LittleEndian.Uint32(body[:4])); n <= len(body) {
 		body = body[:n]
 	}
 	elems, err := body.Elements()
 	if err != nil || len(elems) == 0 {
-		return "", ""
+		return "", "", nil
 	}
 	coll, _ := elems[0].Value().StringValueOK()
-	return elems[0].Key(), coll
+	return elems[0].Key(), coll, body
 }

@@ -48,25 +48,35 @@ func (g keyGuard) filter(ids []model.Value, vals []model.Value) (bson.D, error) 
 	if err != nil {
 		return nil, err
 	}
-	and := bson.A{bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}}
-	for i, f := range g.key.Fields {
+	// A flat document, _id first: servers (mongo-java-server included) look _ids up in the
+	// _id index only when the $in is a top-level condition.
+	f := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
+	var and bson.A
+	for i, field := range g.key.Fields {
 		cond, err := g.fieldCond(vals[i])
 		if err != nil {
 			return nil, fmt.Errorf("key value %s: %w", vals[i], err)
 		}
-		and = append(and, bson.D{{Key: f, Value: cond}})
+		if field == "_id" { // a key on _id itself cannot share the top level with the $in
+			and = append(and, bson.D{{Key: field, Value: cond}})
+			continue
+		}
+		f = append(f, bson.E{Key: field, Value: cond})
 	}
 	if g.key.Sparse {
 		var or bson.A
-		for _, f := range g.key.Fields {
-			or = append(or, bson.D{{Key: f, Value: bson.D{{Key: "$exists", Value: true}}}})
+		for _, field := range g.key.Fields {
+			or = append(or, bson.D{{Key: field, Value: bson.D{{Key: "$exists", Value: true}}}})
 		}
 		and = append(and, bson.D{{Key: "$or", Value: or}})
 	}
 	if len(g.extra) > 0 {
 		and = append(and, g.extra)
 	}
-	return bson.D{{Key: "$and", Value: and}}, nil
+	if len(and) > 0 {
+		f = append(f, bson.E{Key: "$and", Value: and})
+	}
+	return f, nil
 }
 
 // fieldCond is the condition one key field must meet: equality ($eq, which like a unique
