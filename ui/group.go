@@ -211,14 +211,31 @@ func (s *groupScreen) header(i int) string {
 // created is the ObjectId's creation time, or "".
 func created(id model.Value) string {
 	if t, ok := id.ObjectIDTime(); ok {
-		return "created " + t.Format("2006-01-02 15:04:05Z")
+		return "created " + t.Format("2006-01-02 15:04Z")
 	}
 	return ""
 }
 
+// shown is a value as it fits a column: mongosh's form, or a shorter one (the bare ObjectId
+// hex, the date without its wrapper) when that does not fit.
+func shown(v model.Value, w int) string {
+	d := oneLine(v.Display())
+	if len(d) <= w {
+		return d
+	}
+	switch {
+	case strings.HasPrefix(d, "ObjectId('"):
+		return strings.TrimSuffix(strings.TrimPrefix(d, "ObjectId('"), "')")
+	case strings.HasPrefix(d, "ISODate('"):
+		t := strings.TrimSuffix(strings.TrimPrefix(d, "ISODate('"), "')")
+		return strings.Replace(strings.TrimSuffix(t, ".000Z"), "T", " ", 1)
+	}
+	return d
+}
+
 func (s *groupScreen) cell(r model.DiffRow, v model.Value, w int) string {
 	st := s.ctx.Styles
-	text := fit(oneLine(v.Display()), w)
+	text := fit(shown(v, w), w)
 	if v == model.Missing {
 		text = fit("—", w)
 	}
@@ -241,7 +258,7 @@ func (s *groupScreen) sideBySide() []string {
 	anyTime := false
 	for i, d := range s.docs {
 		hdr.WriteString(fit(s.header(i), colW) + " ")
-		ids.WriteString(st.Bold.Render(fit(oneLine(d.ID.Display()), colW)) + " ")
+		ids.WriteString(st.Bold.Render(fit(shown(d.ID, colW), colW)) + " ")
 		c := created(d.ID)
 		anyTime = anyTime || c != ""
 		times.WriteString(st.Muted.Render(fit(c, colW)) + " ")
