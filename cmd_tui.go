@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/dupes-tui/dupes/memstore"
@@ -44,6 +45,10 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 			mu.Unlock()
 			return mongoStore{c}, nil
 		}
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		// lipgloss reads NO_COLOR too; said here so the promise does not hang on a default.
+		lipgloss.SetColorProfile(termenv.Ascii)
 	}
 	out := termenv.NewOutput(os.Stdout)
 	cfg.Copy = func(s string) error { out.Copy(s); return nil }

@@ -41,6 +41,7 @@ type keyScreen struct {
 	mode             int
 	input            textinput.Model
 	note             string // what the last E11000 paste did, or why it failed
+	err              error  // why the collection could not be opened
 	auto             []string
 	w, h             int
 }
@@ -65,10 +66,6 @@ func (s *keyScreen) setKeys() {
 		k.Open.SetHelp("enter", "apply")
 		k.Back.SetHelp("esc", "cancel")
 	}
-	if s.ctx.Cfg.NS != "" {
-		// Opened on --ns: there is no collection list to go back to.
-		k.Back.SetEnabled(s.mode != inputNone)
-	}
 }
 
 // open loads the key screen's data for a collection; with auto fields it scans at once.
@@ -91,7 +88,9 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		s.spin, cmd = s.spin.Update(msg)
 		return cmd
 	case ErrorMsg:
-		s.loading = false
+		if s.loading {
+			s.loading, s.err = false, msg
+		}
 	case keyDataMsg:
 		s.loading = false
 		s.col, s.all = msg.col, msg.indexes
@@ -250,6 +249,9 @@ func (s *keyScreen) View() string {
 	b.WriteString(st.Title.Render("Key of "+s.ns.String()) + st.Muted.Render("  — which fields should be unique?") + "\n")
 	if s.loading {
 		return b.String() + "\n" + s.spin.View() + " Sampling fields…"
+	}
+	if s.err != nil {
+		return b.String() + "\n" + st.Error.Render(para(s.err.Error(), s.w)) + "\n\n" + st.Muted.Render("esc goes to the collection list.")
 	}
 	opt := func(on bool, name string) string {
 		if on {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -141,9 +142,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.stack = []screenID{scrCollections}
 				return m, m.colls.load()
 			}
-			m.stack = []screenID{scrKey}
+			// The collection list sits underneath, so esc from the key screen leads somewhere.
+			m.stack = []screenID{scrCollections, scrKey}
 			m.layout()
-			return m, m.key.open(ns, nil, nil, m.ctx.Cfg.Key)
+			return m, tea.Batch(m.colls.load(), m.key.open(ns, nil, nil, m.ctx.Cfg.Key))
 		}
 		m.stack = []screenID{scrCollections}
 		m.layout()
@@ -207,6 +209,18 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case planSavedMsg:
 		m.status = "Plan saved to " + msg.path
 		return m, m.review.Update(msg)
+	case spinner.TickMsg:
+		// Every spinner takes only its own ticks: a screen loading out of sight keeps spinning.
+		var cmds []tea.Cmd
+		for _, s := range m.screens {
+			cmds = append(cmds, s.Update(msg))
+		}
+		return m, tea.Batch(cmds...)
+	// Results go to the screen that asked, whichever is showing.
+	case databasesMsg, collectionsMsg:
+		return m, m.colls.Update(msg)
+	case keyDataMsg:
+		return m, m.key.Update(msg)
 	case docsMsg:
 		return m, m.group.Update(msg)
 	case filterTickMsg, filterDoneMsg:
@@ -261,10 +275,7 @@ func (m *Model) back() tea.Cmd {
 		// Scan again from the key screen: the collection changed, so reload its data.
 		ns := m.sess.ns
 		m.sess = nil
-		m.stack = []screenID{scrKey}
-		if m.ctx.Cfg.NS == "" {
-			m.stack = []screenID{scrCollections, scrKey}
-		}
+		m.stack = []screenID{scrCollections, scrKey}
 		m.layout()
 		return m.key.open(ns, nil, nil, nil)
 	case scrScan, scrGroups:

@@ -547,3 +547,12 @@ func TestHelpTogglesAndHidesTypedKeys(t *testing.T) {
 		t.Fatal("help advertises q while the filter field has the keys")
 	}
 }
+
+func TestMissingNamespaceSaysSoAndEscLeadsToTheList(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.NS = "shop.nope" })
+	h.wantScreen(scrKey)
+	h.wantView("no such collection", "esc goes to the collection list")
+	h.keys("esc")
+	h.wantScreen(scrCollections)
+	h.wantView("crm", "shop")
+}
