@@ -29,6 +29,7 @@ func TestGolden(t *testing.T) {
 		steps []step
 	}{
 		{"collections", "", []step{{wait: "shop"}, {keys: []string{"down", "enter"}, wait: "page_views"}}},
+		{"key", "shop.products", []step{{wait: "name_ci"}, {keys: []string{"space", "i"}, wait: "[x] ignore case"}}},
 		{"groups", "shop.users", groups},
 		{"group", "shop.users", append(groups[:1:1], step{keys: []string{"down", "down", "down", "enter"}, wait: "created 2024-03-09"})},
 		{"rules", "shop.users", append(groups[:1:1], step{keys: []string{"r"}, wait: "most fields"})},
@@ -47,7 +48,10 @@ func TestGolden(t *testing.T) {
 				st.Now = func() time.Time { return fixedNow }
 				cfg := Config{URI: "demo", Demo: true, BackupDir: "/backups",
 					Connect: func(context.Context, string) (Store, error) { return st, nil }}
-				if f.ns != "" {
+				switch {
+				case f.name == "key":
+					cfg.NS = f.ns
+				case f.ns != "":
 					cfg.NS, cfg.Key = f.ns, []string{"email"}
 				}
 				m := New(cfg)

@@ -127,7 +127,7 @@ func (s *rulesScreen) View() string {
 	b.WriteString(st.Title.Render("Keep rule") + st.Muted.Render("  — applies to every group not decided by hand") + "\n\n")
 	for i, kind := range model.RuleKinds {
 		l := ruleLabels[kind]
-		b.WriteString(s.ctx.row(fitPad(l[0], 16)+st.Muted.Render(l[1]), i == s.cursor.pos, s.w) + "\n")
+		b.WriteString(s.ctx.row(fit(l[0], 16)+st.Muted.Render(l[1]), i == s.cursor.pos, s.w) + "\n")
 	}
 	if s.input.Focused() {
 		s.input.Width = max(s.w-12, 10)
@@ -141,9 +141,6 @@ func (s *rulesScreen) View() string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
-
-// fitPad pads plain text to w cells.
-func fitPad(s string, w int) string { return fit(s, w) }
 
 func (s *rulesScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *rulesScreen) Typing() bool     { return s.input.Focused() }
