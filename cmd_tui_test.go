@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -72,33 +71,6 @@ func TestDemoTapeValidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("vhs validate demo.tape: %v\n%s", err, out)
 	}
-}
-
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// binary builds dupes once per test run.
-func binary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dupes-e2e")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "dupes")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
 }
 
 // tmuxSession runs a command in a detached tmux session of a fixed size.
@@ -167,8 +139,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	}
 	backup := t.TempDir()
 	ns := db.Name() + ".users"
-	bin := binary(t)
-	s := startTmux(t, fmt.Sprintf("%s '%s' --ns %s --key email --backup '%s'; sleep 600", bin, uri, ns, backup))
+	s := startTmux(t, fmt.Sprintf("%s '%s' --ns %s --key email --backup '%s'; sleep 600", binary, uri, ns, backup))
 
 	s.waitFor("3 groups · 4 surplus documents")
 	s.send("r")

@@ -19,6 +19,9 @@ func (e usageError) Error() string { return e.msg + " (dupes --help shows usage)
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// errHelp asks run to print the usage and succeed: "dupes scan --help" is not a mistake.
+var errHelp = errors.New("help requested")
+
 // newFlags makes a flag set for a subcommand that reports errors instead of exiting.
 func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -33,7 +36,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, usagef("%s: see usage", fs.Name())
+				return nil, errHelp
 			}
 			return nil, usageError{fs.Name() + ": " + err.Error()}
 		}

@@ -29,12 +29,13 @@ Usage:
   dupes --demo                      the terminal UI on built-in demo data, no server needed
   dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] [--format table|json]
-  dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE --out PLAN.json
-  dupes apply   [--uri U] --plan PLAN.json [--backup DIR] [--yes]
-  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE
-                [--backup DIR] [--dry-run] [--yes] [--create-index]
+  dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] --keep RULE --out PLAN.json
+  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--yes]
+  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] --keep RULE [--backup DIR] [--dry-run] [--yes] [--create-index]
   dupes restore [--uri U] --backup PATH [--yes]
-  dupes explain-error [--uri U] 'E11000 duplicate key error ...'
+  dupes explain-error [--uri U] 'E11000 duplicate key error ...'   (or the message on stdin)
 
 URI and --uri default to $MONGODB_URI, else mongodb://localhost:27017.
 RULE is first, last (by _id), max:FIELD, min:FIELD or most-fields.
@@ -45,6 +46,15 @@ Exit status: 0 done, 1 error, 2 usage.
 
 // run dispatches to a subcommand, or to the TUI.
 func run(args []string, stdout, stderr io.Writer) error {
+	err := dispatch(args, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return err
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "-h", "--help", "-help", "help":

@@ -113,7 +113,8 @@ func indexFrom(spec bson.Raw) (model.Index, error) {
 	for _, e := range elems {
 		ix.Fields = append(ix.Fields, e.Key())
 	}
-	ix.Unique = truthy(spec.Lookup("unique"))
+	// The _id index is unique without saying so in its spec.
+	ix.Unique = truthy(spec.Lookup("unique")) || (ix.Name == "_id_" && len(ix.Fields) == 1 && ix.Fields[0] == "_id")
 	ix.Sparse = truthy(spec.Lookup("sparse"))
 	if pf, ok := spec.Lookup("partialFilterExpression").DocumentOK(); ok {
 		if js, err := bson.MarshalExtJSON(pf, false, false); err == nil {

@@ -16,15 +16,35 @@ const ScanBatchSize = 1000
 // Cursor streams the groups of a scan. It holds a server-side cursor: Close it (cancelling the
 // context of a pending Next also kills the cursor on the server).
 type Cursor struct {
-	c       *Client
-	ns      model.Namespace
-	cur     *mongo.Cursor
-	nfields int
+	c         *Client
+	ns        model.Namespace
+	cur       *mongo.Cursor
+	nfields   int
+	oversized []Oversized
+}
+
+// Oversized is a group whose _ids were cut at the scan's limit (MaxGroupIDs): its Group lists
+// the first Listed ids in _id order, Count is how many documents it really has.
+type Oversized struct {
+	Key    []model.Value
+	Count  int
+	Listed int
+}
+
+// ScanOptions tune a scan.
+type ScanOptions struct {
+	// MaxGroupIDs caps the ids listed per group; MaxGroupIDs when 0.
+	MaxGroupIDs int
 }
 
 // Scan starts the duplicate scan of a collection under a key. It only reads.
 func (c *Client) Scan(ctx context.Context, ns model.Namespace, key model.Key) (*Cursor, error) {
-	p, err := Pipeline(key)
+	return c.ScanWith(ctx, ns, key, ScanOptions{})
+}
+
+// ScanWith is Scan with options.
+func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key, opt ScanOptions) (*Cursor, error) {
+	p, err := pipeline(key, opt.MaxGroupIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +53,7 @@ func (c *Client) Scan(ctx context.Context, ns model.Namespace, key model.Key) (*
 	}
 	cur, err := c.coll(ns).Aggregate(ctx, p, aggregateOptions(key, ScanBatchSize))
 	if err != nil {
-		return nil, c.wrap("scan "+ns.String(), err)
+		return nil, c.scanError(ns, err)
 	}
 	return &Cursor{c: c, ns: ns, cur: cur, nfields: len(key.Fields)}, nil
 }
@@ -53,7 +73,7 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 		}
 		if !cu.cur.Next(ctx) {
 			if err := cu.cur.Err(); err != nil {
-				return out, cu.c.wrap("scan "+cu.ns.String(), err)
+				return out, cu.c.scanError(cu.ns, err)
 			}
 			if len(out) == 0 {
 				return nil, io.EOF
@@ -83,6 +103,10 @@ func (cu *Cursor) All(ctx context.Context) ([]model.Group, error) {
 		}
 	}
 }
+
+// Oversized lists the groups read so far whose ids were cut at the limit. Their Group values
+// hold only the first ids; a plan must not treat them as whole.
+func (cu *Cursor) Oversized() []Oversized { return cu.oversized }
 
 // Close releases the server-side cursor.
 func (cu *Cursor) Close(ctx context.Context) error {
@@ -115,6 +139,9 @@ func (cu *Cursor) decode(doc bson.Raw) (model.Group, error) {
 	g.IDs = make([]model.Value, len(vals))
 	for i, v := range vals {
 		g.IDs[i] = value(v)
+	}
+	if n, ok := doc.Lookup("n").AsInt64OK(); ok && int(n) > len(g.IDs) {
+		cu.oversized = append(cu.oversized, Oversized{Key: g.Key, Count: int(n), Listed: len(g.IDs)})
 	}
 	return g, nil
 }

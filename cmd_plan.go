@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+)
+
+// runPlan is `dupes plan`: scan, choose a keeper per group by a rule, and write the plan file
+// that `dupes apply` runs. It only reads the database.
+func runPlan(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("plan")
+	var t target
+	t.register(fs)
+	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	out := fs.String("out", "", "plan file to write (- for standard output)")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	req, err := t.check("plan", positional)
+	if err != nil {
+		return err
+	}
+	rule, err := keepRule("plan", *keep)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("plan: --out PLAN.json is required")
+	}
+	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
+	// aggregation running after we are gone.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	c, col, err := req.open(ctx, &t, stderr)
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.Background())
+	if err := col.CanDelete(); err != nil {
+		return fmt.Errorf("no plan: %w", err)
+	}
+	plan, err := makePlan(ctx, c, req.ns, req.key, rule, stderr)
+	if err != nil {
+		return err
+	}
+	data, err := model.EncodePlan(plan)
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	report := stdout
+	if *out == "-" {
+		if _, err := stdout.Write(data); err != nil {
+			return err
+		}
+		report = stderr
+	} else if err := writeFileSynced(*out, data); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	printPlanSummary(report, plan)
+	if *out != "-" {
+		fmt.Fprintf(report, "plan written to %s; review it, then: dupes apply --plan %s --yes\n", *out, *out)
+	}
+	return nil
+}
+
+func keepRule(cmd, s string) (model.KeepRule, error) {
+	if s == "" {
+		return model.KeepRule{}, usagef("%s: --keep RULE is required (first, last, max:FIELD, min:FIELD or most-fields)", cmd)
+	}
+	r, err := model.ParseKeepRule(s)
+	if err != nil {
+		return r, usagef("%s: --keep: %v", cmd, err)
+	}
+	return r, nil
+}
+
+// makePlan scans and decides every group by the rule.
+func makePlan(ctx context.Context, c *mongo.Client, ns model.Namespace, key model.Key, rule model.KeepRule, stderr io.Writer) (model.Plan, error) {
+	res, err := scanAll(ctx, c, ns, key, newProgress(stderr))
+	if err != nil {
+		return model.Plan{}, err
+	}
+	groups := res.whole(stderr)
+	keepers, err := c.Keepers(ctx, ns, rule, groups)
+	if err != nil {
+		return model.Plan{}, err
+	}
+	pgs, adjusted := model.PlanGroups(groups, keepers, model.ByRule)
+	if adjusted > 0 {
+		fmt.Fprintf(stderr, "note: %d groups share documents with other groups (array key); their keeper was changed "+
+			"so that no document is both kept and deleted, and some duplicates may remain: scan again after applying\n", adjusted)
+	}
+	return model.Plan{
+		Version:   model.PlanVersion,
+		NS:        ns,
+		Key:       key,
+		Semantics: key.Semantics(),
+		Rule:      rule.String(),
+		CreatedAt: time.Now().UTC().Truncate(time.Second),
+		Groups:    pgs,
+	}, nil
+}
+
+// printPlanSummary says what a plan would do, in a few lines.
+func printPlanSummary(w io.Writer, p model.Plan) {
+	fmt.Fprintf(w, "plan for %s, key %s (%s)\n", p.NS, p.Key, p.Semantics)
+	if p.Rule != "" {
+		how := ""
+		if r, err := model.ParseKeepRule(p.Rule); err == nil {
+			how = " (" + r.Describe() + ")"
+		}
+		fmt.Fprintf(w, "rule: %s%s\n", p.Rule, how)
+	}
+	if len(p.Groups) == 0 {
+		fmt.Fprintln(w, "no duplicates: the plan deletes nothing")
+		return
+	}
+	fmt.Fprintf(w, "%d groups: keep one document each, delete %d\n", len(p.Groups), p.Deletes())
+}
+
+// writeFileSynced writes a file readable only by its owner (plans hold key values, often
+// personal data) and syncs it, so a plan reported written is on disk.
+func writeFileSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

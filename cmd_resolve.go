@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+)
+
+// runResolve is `dupes resolve`: plan and apply in one step, then optionally build the unique
+// index. With --dry-run, or without --yes, it prints the plan's summary and changes nothing.
+func runResolve(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("resolve")
+	var t target
+	t.register(fs)
+	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
+	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
+	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
+	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	req, err := t.check("resolve", positional)
+	if err != nil {
+		return err
+	}
+	rule, err := keepRule("resolve", *keep)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	c, col, err := req.open(ctx, &t, stderr)
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.Background())
+	if err := col.CanDelete(); err != nil {
+		return err
+	}
+	plan, err := makePlan(ctx, c, req.ns, req.key, rule, stderr)
+	if err != nil {
+		return err
+	}
+	printPlanSummary(stdout, plan)
+	indexName := req.key.Index
+	if indexName == "" {
+		indexName = mongo.IndexName(req.key.Fields)
+	}
+	if *dryRun || !*yes {
+		why := "dry run"
+		if !*dryRun {
+			why = "without --yes"
+		}
+		fmt.Fprintf(stdout, "%s: nothing changed.", why)
+		if len(plan.Groups) > 0 {
+			fmt.Fprintf(stdout, " With --yes, the %d documents would be backed up to %s and deleted.", plan.Deletes(), *backup)
+		}
+		if *createIndex {
+			fmt.Fprintf(stdout, " Then the unique index %s would be built.", indexName)
+		}
+		fmt.Fprintln(stdout)
+		return nil
+	}
+	if _, err := execute(ctx, c, plan, *backup, stdout, stderr); err != nil {
+		return err
+	}
+	if !*createIndex {
+		return nil
+	}
+	if req.key.IgnoreCase || req.key.Trim || req.key.Filter != "" {
+		fmt.Fprintln(stderr, "note: the unique index compares exactly, over the whole collection: "+
+			"--ignore-case, --trim and --filter have no part in it")
+	}
+	name, err := c.CreateUniqueIndex(ctx, req.ns, req.key)
+	var nd *mongo.NewDuplicatesError
+	if errors.As(err, &nd) {
+		return fmt.Errorf("%w\nscan again: %s", err, rescanCommand(req.ns, req.key))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "unique index %s built on %s: the server accepted it, so no duplicates remain under it\n", name, req.ns)
+	return nil
+}
+
+// rescanCommand is the scan command line for a key, to suggest after a failed index build.
+func rescanCommand(ns model.Namespace, key model.Key) string {
+	s := "dupes scan --ns " + ns.String()
+	if key.Index != "" {
+		s += " --index " + key.Index
+	} else {
+		s += " --key " + joinFields(key.Fields)
+	}
+	if key.IgnoreCase {
+		s += " --ignore-case"
+	}
+	if key.Trim {
+		s += " --trim"
+	}
+	return s
+}
+
+func joinFields(fs []string) string {
+	s := ""
+	for i, f := range fs {
+		if i > 0 {
+			s += ","
+		}
+		s += f
+	}
+	return s
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dupes-tui/dupes/model"
+)
+
+// idsShown is how many ids a table row lists before "… +N more".
+const idsShown = 5
+
+// runScan is `dupes scan`: find the duplicate groups and print them. It only reads.
+func runScan(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scan")
+	var t target
+	t.register(fs)
+	format := fs.String("format", "table", "output format: table or json")
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return usagef("scan: --format %q: want table or json", *format)
+	}
+	req, err := t.check("scan", positional)
+	if err != nil {
+		return err
+	}
+	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
+	// aggregation running after we are gone.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	c, col, err := req.open(ctx, &t, stderr)
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.Background())
+	res, err := scanAll(ctx, c, req.ns, req.key, newProgress(stderr))
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeScanJSON(stdout, req.ns, req.key, res)
+	}
+	writeScanTable(stdout, req.ns, req.key, res, col.Count)
+	return nil
+}
+
+// scanJSON is the documented shape of `scan --format json` (DESIGN.md §5). Values are
+// canonical Extended JSON; "key" lists the key's field paths, a group's "key" its values in
+// the same order; "count" is the group's size, which exceeds len(ids) only for a group too
+// large to list in full.
+type scanJSON struct {
+	NS        string        `json:"ns"`
+	Key       []string      `json:"key"`
+	Semantics string        `json:"semantics"`
+	Summary   model.Summary `json:"summary"`
+	Groups    []groupJSON   `json:"groups"`
+}
+
+type groupJSON struct {
+	Key   []model.Value `json:"key"`
+	Count int           `json:"count"`
+	IDs   []model.Value `json:"ids"`
+}
+
+func writeScanJSON(w io.Writer, ns model.Namespace, key model.Key, res scanResult) error {
+	out := scanJSON{
+		NS:        ns.String(),
+		Key:       key.Fields,
+		Semantics: key.Semantics(),
+		Summary:   res.summary,
+		Groups:    make([]groupJSON, len(res.groups)),
+	}
+	for i, g := range res.groups {
+		out.Groups[i] = groupJSON{Key: g.Key, Count: res.trueCount(g), IDs: g.IDs}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResult, total int64) {
+	fmt.Fprintf(w, "namespace: %s\nkey:       %s\nsemantics: %s\n\n", ns, key, key.Semantics())
+	if len(res.groups) == 0 {
+		fmt.Fprintln(w, "no duplicates.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := []string{"COUNT"}
+	for _, f := range key.Fields {
+		header = append(header, strings.ToUpper(f))
+	}
+	fmt.Fprintln(tw, strings.Join(append(header, "IDS"), "\t"))
+	for _, g := range res.groups {
+		row := []string{fmt.Sprint(res.trueCount(g))}
+		for _, v := range g.Key {
+			row = append(row, v.Display())
+		}
+		fmt.Fprintln(tw, strings.Join(append(row, groupIDList(g, res.trueCount(g))), "\t"))
+	}
+	tw.Flush()
+	s := res.summary
+	fmt.Fprintf(w, "\n%d groups, %d documents, %d surplus", s.Groups, s.Documents, s.Surplus)
+	if total > 0 {
+		fmt.Fprintf(w, " (%.1f%% of about %d documents)", 100*s.Share(total), total)
+	}
+	fmt.Fprintln(w)
+	for _, o := range res.oversized {
+		fmt.Fprintf(w, "group %s: %d documents, only the first %d ids are listed (a result document is limited to 16 MB)\n",
+			keyText(o.Key), o.Count, o.Listed)
+	}
+}
+
+// groupIDList shows the first ids of a group and how many more there are.
+func groupIDList(g model.Group, count int) string {
+	n := min(len(g.IDs), idsShown)
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = g.IDs[i].Display()
+	}
+	s := strings.Join(parts, ", ")
+	if more := count - n; more > 0 {
+		s += fmt.Sprintf(", … +%d more", more)
+	}
+	return s
+}
