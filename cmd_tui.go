@@ -140,6 +140,10 @@ func (s mongoStore) Keepers(ctx context.Context, ns model.Namespace, rule model.
 	return s.c.Keepers(ctx, ns, rule, groups)
 }
 
+func (s mongoStore) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error) {
+	return s.c.CreateUniqueIndex(ctx, ns, key)
+}
+
 func (s mongoStore) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
 	return s.c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: backupDir, Progress: progress})
 }

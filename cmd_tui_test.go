@@ -117,8 +117,9 @@ func (s *tmuxSession) waitFor(text string) string {
 }
 
 // TestTUIEndToEnd drives the real binary through tmux against the live server: open on a
-// collection with --ns/--key, apply the keep-first rule, review, confirm, and check what the
-// database holds afterwards and that a backup was written.
+// collection with --ns/--key, apply the keep-first rule, review, confirm, build the unique
+// index from the done screen, and check what the database holds afterwards and that a backup
+// was written.
 func TestTUIEndToEnd(t *testing.T) {
 	db := mongotest.DB(t)
 	uri := mongotest.URI(t)
@@ -161,7 +162,23 @@ func TestTUIEndToEnd(t *testing.T) {
 			t.Fatalf("done screen lacks %q:\n%s", want, screen)
 		}
 	}
+	s.send("x")
+	s.waitFor("now? y/n")
+	s.send("y")
+	s.waitFor("Unique index email_1 built")
 	s.send("q")
+
+	specs, err := coll.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unique := false
+	for _, sp := range specs {
+		unique = unique || (sp.Name == "email_1" && sp.Unique != nil && *sp.Unique)
+	}
+	if !unique {
+		t.Fatalf("no unique index email_1 after the done screen built it: %+v", specs)
+	}
 
 	cur, err := coll.Find(ctx, bson.D{}, nil)
 	if err != nil {

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
@@ -126,4 +127,46 @@ func equal(a, b []model.Value) bool {
 		}
 	}
 	return true
+}
+
+// CreateUniqueIndex adds a unique index on the key when no two documents collide under it
+// (exactly: an index neither folds case nor trims), as a server's index build would.
+func (s *Store) CreateUniqueIndex(ctx context.Context, ns model.Namespace, k model.Key) (string, error) {
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.coll(ns)
+	if err != nil {
+		return "", err
+	}
+	if err := c.info.CanDelete(); err != nil {
+		return "", err
+	}
+	name := k.Index
+	if name == "" {
+		name = strings.Join(k.Fields, "_1_") + "_1"
+	}
+	exact := k
+	exact.IgnoreCase, exact.Trim, exact.Filter = false, false, ""
+	gs, err := groups(c, exact)
+	if err != nil {
+		return "", err
+	}
+	if len(gs) > 0 {
+		return name, fmt.Errorf("unique index %s on %s not built: %d groups of duplicates remain (for example %s)",
+			name, ns, len(gs), gs[0].Key[0].Display())
+	}
+	for _, ix := range c.indexes {
+		if ix.Name == name {
+			if !ix.Unique {
+				return name, fmt.Errorf("an index named %s exists and is not unique", name)
+			}
+			return name, nil
+		}
+	}
+	c.indexes = append(c.indexes, model.Index{Name: name, Fields: append([]string(nil), k.Fields...), Unique: true,
+		Sparse: k.Sparse, PartialFilter: k.PartialFilter, Collation: k.Collation})
+	return name, nil
 }

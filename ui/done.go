@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sort"
@@ -19,9 +20,34 @@ type doneScreen struct {
 	keys   keymap.KeyMap
 	rep    model.Report
 	err    error
+	ns     model.Namespace
 	key    model.Key
 	reason []reasonCount
-	w, h   int
+	// The unique index offer: asked (a y/n prompt carrying the build), building, result.
+	ask      *confirmation
+	building bool
+	built    string
+	indexErr error
+	w, h     int
+}
+
+// indexBuiltMsg says the unique index exists now.
+type indexBuiltMsg struct{ name string }
+
+// buildIndexMsg is the confirmed action of the index offer.
+type buildIndexMsg struct {
+	ns  model.Namespace
+	key model.Key
+}
+
+func createIndexCmd(st Store, ns model.Namespace, k model.Key) tea.Cmd {
+	return func() tea.Msg {
+		name, err := st.CreateUniqueIndex(context.Background(), ns, k)
+		if err != nil {
+			return ErrorMsg{Where: "create the unique index", Err: err}
+		}
+		return indexBuiltMsg{name: name}
+	}
 }
 
 type reasonCount struct {
@@ -42,10 +68,22 @@ func (s *doneScreen) setKeys() {
 		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
 		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Back.SetHelp("esc", "scan again")
+	k.Index.SetEnabled(s.canOfferIndex())
+	if s.ask != nil {
+		keymap.Disable(&k.Back, &k.Index, &k.Help, &k.Quit)
+	}
 }
 
-func (s *doneScreen) open(rep model.Report, err error, k model.Key) {
-	s.rep, s.err, s.key = rep, err, k
+// canOfferIndex: the run finished cleanly, so the index may build now (the server decides).
+func (s *doneScreen) canOfferIndex() bool {
+	r := s.rep
+	return !s.ctx.Cfg.ReadOnly && s.err == nil && !r.Cancelled && r.FailedGroups == 0 && r.NotReached == 0 &&
+		r.Deleted > 0 && s.built == "" && !s.building
+}
+
+func (s *doneScreen) open(rep model.Report, err error, ns model.Namespace, k model.Key) {
+	s.rep, s.err, s.ns, s.key = rep, err, ns, k
+	s.ask, s.building, s.built, s.indexErr = nil, false, "", nil
 	byReason := map[string]int{}
 	for _, g := range rep.Groups {
 		for _, sk := range g.Skipped {
@@ -63,8 +101,36 @@ func (s *doneScreen) open(rep model.Report, err error, k model.Key) {
 }
 
 func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
-	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.keys.Back) {
-		return s.ctx.intent(backMsg{})
+	switch msg := msg.(type) {
+	case indexBuiltMsg:
+		s.building, s.built = false, msg.name
+		s.setKeys()
+	case ErrorMsg:
+		if s.building {
+			s.building, s.indexErr = false, msg.Err
+			s.setKeys()
+		}
+	case buildIndexMsg:
+		s.building = true
+		s.setKeys()
+		return createIndexCmd(s.ctx.Store, msg.ns, msg.key)
+	case tea.KeyMsg:
+		if s.ask != nil {
+			a := s.ask
+			s.ask = nil
+			s.setKeys()
+			if msg.String() == a.want {
+				return s.ctx.intent(a.action)
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Index):
+			s.ask = &confirmation{want: "y", action: buildIndexMsg{ns: s.ns, key: s.key}}
+			s.setKeys()
+		}
 	}
 	return nil
 }
@@ -109,9 +175,23 @@ func (s *doneScreen) View() string {
 			b.WriteString(st.Code.Render(s.restoreCommand(r.BackupPath)) + "\n")
 		}
 	}
-	if r.FailedGroups == 0 && r.NotReached == 0 && s.err == nil && r.Deleted > 0 {
-		b.WriteString("\n" + st.Muted.Render(para("If no other duplicates remain (scan again with esc), a unique index on "+
-			s.key.String()+" can now be built.", s.w)) + "\n")
+	b.WriteString("\n")
+	exact := ""
+	if s.key.IgnoreCase || s.key.Trim {
+		exact = " (it compares exactly: no index ignores case or trims)"
+	}
+	switch {
+	case s.built != "":
+		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" built on "+s.ns.String()+": this duplicate cannot come back.", s.w)) + "\n")
+	case s.building:
+		b.WriteString(st.Muted.Render("Building the unique index…") + "\n")
+	case s.ask != nil:
+		b.WriteString(st.Warn.Render(para("Build a unique index on "+s.key.String()+" of "+s.ns.String()+" now"+exact+"? y/n", s.w)) + "\n")
+	case s.indexErr != nil:
+		b.WriteString(st.Error.Render(para(s.indexErr.Error(), s.w)) + "\n")
+	case s.canOfferIndex():
+		b.WriteString(para("Press x to build a unique index on "+s.key.String()+" now"+exact+
+			", so these duplicates cannot come back. It fails, harmlessly, if duplicates remain (undecided or skipped groups).", s.w) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

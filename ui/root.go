@@ -192,7 +192,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case execEvent:
 		if rep, ok := msg.msg.(reportMsg); ok {
 			m.sess.executed = true
-			m.done.open(rep.report, rep.err, m.sess.key)
+			m.done.open(rep.report, rep.err, m.sess.ns, m.sess.key)
 			m.stack = []screenID{scrDone}
 			m.layout()
 			return m, nil
@@ -218,6 +218,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.key.Update(msg)
 	case docsMsg:
 		return m, m.group.Update(msg)
+	case indexBuiltMsg, buildIndexMsg:
+		return m, m.done.Update(msg)
 	case filterTickMsg, filterDoneMsg:
 		return m, m.groups.Update(msg)
 	}

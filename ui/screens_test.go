@@ -556,3 +556,64 @@ func TestMissingNamespaceSaysSoAndEscLeadsToTheList(t *testing.T) {
 	h.wantScreen(scrCollections)
 	h.wantView("crm", "shop")
 }
+
+func TestDoneOffersTheUniqueIndex(t *testing.T) {
+	h := openGroups(t, "shop.orders", "orderNo", nil)
+	h.keys("r", "enter", "D", "enter")
+	h.typ("shop.orders")
+	h.keys("enter")
+	h.wantScreen(scrDone)
+	h.wantView("Press x to build a unique index on orderNo")
+	h.keys("x")
+	h.wantView("Build a unique index on orderNo of shop.orders now? y/n")
+	h.keys("n")
+	if h.m.done.ask != nil || h.m.done.built != "" {
+		t.Fatal("n did not decline")
+	}
+	h.keys("x", "y")
+	if h.m.done.built != "orderNo_1" || h.m.done.keys.Index.Enabled() {
+		t.Fatalf("built %q", h.m.done.built)
+	}
+	ix, _ := h.store.Indexes(context.Background(), ns("shop.orders"))
+	if last := ix[len(ix)-1]; last.Name != "orderNo_1" || !last.Unique {
+		t.Fatalf("indexes %v", ix)
+	}
+	h.wantView("✓ Unique index orderNo_1 built")
+}
+
+func TestDoneIndexFailsWhileDuplicatesRemain(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.m.sess.decide(1, 0, byHand) // one group decided, eight left
+	h.keys("D", "enter")
+	h.typ("shop.users")
+	h.keys("enter", "x", "y")
+	if h.m.done.indexErr == nil || h.m.done.built != "" {
+		t.Fatal("the index built although duplicates remain")
+	}
+	h.wantView("not built", "groups of duplicates remain")
+}
+
+func TestReadOnlyDoneOffersNoIndex(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.ReadOnly = true })
+	h.m.done.open(model.Report{Deleted: 3}, nil, ns("shop.users"), model.Key{Fields: []string{"email"}})
+	if h.m.done.keys.Index.Enabled() {
+		t.Fatal("read-only offers to build an index")
+	}
+}
+
+func TestKeyScreenPastedE11000ScansTheIndex(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.NS = "shop.products" })
+	h.keys("e")
+	h.typ(`E11000 duplicate key error collection: shop.products index: name_ci dup key: { name: "mug" }`)
+	h.keys("enter")
+	h.wantScreen(scrGroups)
+	if k := h.m.sess.key; k.Index != "name_ci" || k.Collation == nil {
+		t.Fatalf("key %+v, want the index's own key", k)
+	}
+	h = newHarness(t, func(c *Config) { c.NS = "shop.products" })
+	h.keys("e")
+	h.typ(`E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: "a@x.com" }`)
+	h.keys("enter")
+	h.wantScreen(scrKey)
+	h.wantView("That error is about shop.users, not shop.products")
+}

@@ -23,6 +23,9 @@ type Store interface {
 	// Execute runs a plan: backup, guarded deletes, report. progress is called after each batch.
 	// Cancelling ctx finishes the batch in flight and stops.
 	Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error)
+	// CreateUniqueIndex builds the unique index the key describes and returns its name; it
+	// fails, saying so, when duplicates remain.
+	CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error)
 }
 
 // GroupCursor streams a scan's groups. It is an alias of an unnamed interface so that stores
