@@ -617,3 +617,36 @@ func TestKeyScreenPastedE11000ScansTheIndex(t *testing.T) {
 	h.wantScreen(scrKey)
 	h.wantView("That error is about shop.users, not shop.products")
 }
+
+func TestBrowseGroupsWhileTheScanGoesOn(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.NS = "shop.users" })
+	_, cmd := h.m.Update(startScanMsg{key: model.Key{Fields: []string{"email"}}})
+	var next tea.Cmd
+	for _, c := range cmd().(tea.BatchMsg) {
+		if m, ok := c().(scanOpenedMsg); ok {
+			_, next = h.m.Update(m)
+		}
+	}
+	if h.m.scan.keys.Browse.Enabled() {
+		t.Fatal("browse offered before any group arrived")
+	}
+	_, next = h.m.Update(next()) // the first batch; the scan is not over yet
+	if !h.m.sess.scanning || h.m.sess.sum.Groups != 9 {
+		t.Fatalf("scanning %v groups %d", h.m.sess.scanning, h.m.sess.sum.Groups)
+	}
+	h.wantScreen(scrScan)
+	h.wantView("9 groups so far")
+	h.keys("enter")
+	h.wantScreen(scrGroups)
+	h.wantView("scanning…")
+	h.run(next) // end of the cursor
+	if h.m.sess.scanning {
+		t.Fatal("the scan did not end")
+	}
+	h.wantScreen(scrGroups)
+	if strings.Contains(h.m.View(), "scanning…") {
+		t.Fatal("still says scanning")
+	}
+	h.keys("esc")
+	h.wantScreen(scrKey)
+}
