@@ -119,7 +119,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			a := s.ask
 			s.ask = nil
 			s.setKeys()
-			if msg.String() == a.want {
+			if key.Matches(msg, s.ctx.Keys.Yes) {
 				return s.ctx.intent(a.action)
 			}
 			return nil
@@ -128,7 +128,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Back):
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Index):
-			s.ask = &confirmation{want: "y", action: buildIndexMsg{ns: s.ns, key: s.key}}
+			s.ask = &confirmation{action: buildIndexMsg{ns: s.ns, key: s.key}}
 			s.setKeys()
 		}
 	}

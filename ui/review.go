@@ -13,7 +13,8 @@ import (
 )
 
 // confirmation is a prompt that carries the action it confirms: the action is built when the
-// prompt opens and runs only if the typed answer matches.
+// prompt opens and runs only if the answer matches: the typed text want, or for a y/n question
+// (want empty) the Yes binding.
 type confirmation struct {
 	want   string
 	action tea.Msg

@@ -232,7 +232,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.quit != nil {
 		c := m.quit
 		m.quit = nil
-		if msg.String() == c.want {
+		if key.Matches(msg, k.Yes) {
 			return func() tea.Msg { return c.action }
 		}
 		return nil
@@ -245,7 +245,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
 		}
 		if m.sess.pending() {
-			m.quit = &confirmation{want: "y", action: tea.QuitMsg{}}
+			m.quit = &confirmation{action: tea.QuitMsg{}}
 			return nil
 		}
 		return tea.Quit
