@@ -142,13 +142,22 @@ func TestTUIEndToEnd(t *testing.T) {
 	ns := db.Name() + ".users"
 	s := startTmux(t, fmt.Sprintf("%s '%s' --ns %s --key email --backup '%s'; sleep 600", binary, uri, ns, backup))
 
-	s.waitFor("3 groups · 4 surplus documents")
+	screen := s.waitFor("3 groups · 4 surplus documents")
+	t.Logf("groups screen:\n%s", screen)
+	s.send("Enter") // the first group: the two documents without an email (missing = null)
+	screen = s.waitFor("no email either")
+	t.Logf("group screen:\n%s", screen)
+	if !strings.Contains(screen, "Group 1 of 3") || !strings.Contains(screen, "≠ name") {
+		t.Fatalf("group screen:\n%s", screen)
+	}
+	s.send("Escape")
+	s.waitFor("enter open group")
 	s.send("r")
 	s.waitFor("most fields")
 	s.send("Enter")
 	s.waitFor("rule: keep #1")
 	s.send("D")
-	screen := s.waitFor("Press enter to confirm")
+	screen = s.waitFor("Press enter to confirm")
 	if !strings.Contains(screen, "4 documents") {
 		t.Fatalf("review does not say 4 documents:\n%s", screen)
 	}
