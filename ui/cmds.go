@@ -201,8 +201,19 @@ type keepersMsg struct {
 	keep   []int
 }
 
-func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, idx []int32, groups []model.Group) tea.Cmd {
+// keepersCmd applies a rule to the groups not decided by hand. It takes the groups slice as
+// it stands (groups are only ever appended) and a copy of the decisions, and picks the groups
+// itself, so a million of them cost the UI nothing.
+func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8) tea.Cmd {
 	return func() tea.Msg {
+		idx := make([]int32, 0, len(all))
+		groups := make([]model.Group, 0, len(all))
+		for i := range all {
+			if how[i] != byHand {
+				idx = append(idx, int32(i))
+				groups = append(groups, all[i])
+			}
+		}
 		keep, err := st.Keepers(context.Background(), ns, rule, groups)
 		if err != nil {
 			return ErrorMsg{Where: "apply rule " + rule.String(), Err: err}

@@ -57,16 +57,9 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 // applyRule chooses keepers for every group not decided by hand, in a Cmd over a snapshot.
 func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
 	s := m.sess
-	idx := make([]int32, 0, len(s.groups)-s.nHand)
-	gs := make([]model.Group, 0, cap(idx))
-	for i := range s.groups {
-		if s.how[i] != byHand {
-			idx = append(idx, int32(i))
-			gs = append(gs, s.groups[i])
-		}
-	}
-	m.status = "Applying rule " + r.String() + " to " + plural(len(idx), "group", "groups") + "…"
-	return keepersCmd(m.ctx.Store, s.id, s.ns, r, idx, gs)
+	m.status = "Applying rule " + r.String() + " to " + plural(len(s.groups)-s.nHand, "group", "groups") + "…"
+	n := len(s.groups)
+	return keepersCmd(m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...))
 }
 
 func (m *Model) onKeepers(msg keepersMsg) {

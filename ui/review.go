@@ -36,12 +36,14 @@ type reviewScreen struct {
 	sess    *session
 	plan    model.Plan
 	blocked string // why deleting is not offered, or ""
-	confirm *confirmation
-	mode    int
-	input   textinput.Model
-	note    string
-	saved   string
-	w, h    int
+	// preparing is true until the plan arrives.
+	preparing bool
+	confirm   *confirmation
+	mode      int
+	input     textinput.Model
+	note      string
+	saved     string
+	w, h      int
 }
 
 func newReviewScreen(ctx *Context) *reviewScreen {
@@ -52,11 +54,29 @@ func newReviewScreen(ctx *Context) *reviewScreen {
 	return s
 }
 
-func (s *reviewScreen) open(sess *session) {
-	s.sess, s.plan = sess, sess.plan()
+// planMsg is the plan the review screen shows, built in a Cmd (a million groups take a moment).
+type planMsg struct {
+	id   int
+	plan model.Plan
+}
+
+func planCmd(id int, snap planSnapshot) tea.Cmd {
+	return func() tea.Msg { return planMsg{id: id, plan: snap.build()} }
+}
+
+// open shows the review of a session's decisions; the plan arrives as a planMsg.
+func (s *reviewScreen) open(sess *session) tea.Cmd {
+	s.sess, s.plan, s.preparing = sess, model.Plan{}, true
 	s.mode, s.note, s.saved, s.confirm = reviewIdle, "", "", nil
 	s.input.Blur()
 	s.blocked = ""
+	s.setKeys()
+	return planCmd(sess.id, sess.snapshot())
+}
+
+func (s *reviewScreen) setPlan(p model.Plan) {
+	sess := s.sess
+	s.plan, s.preparing = p, false
 	switch {
 	case s.ctx.Cfg.ReadOnly:
 		s.blocked = "read-only (--read-only): nothing will be deleted. w saves the plan for dupes apply."
@@ -76,10 +96,10 @@ func (s *reviewScreen) setKeys() {
 	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right,
 		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Copy, &k.Retry,
 		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
-	k.Open.SetEnabled(s.confirm != nil)
+	k.Open.SetEnabled(s.confirm != nil && !s.preparing)
 	k.Open.SetHelp("enter", "type the namespace to delete")
 	k.Back.SetHelp("esc", "back")
-	k.Save.SetEnabled(len(s.plan.Groups) > 0)
+	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
 	if s.mode != reviewIdle {
 		k.Open.SetEnabled(true)
 		k.Open.SetHelp("enter", "confirm")
@@ -90,6 +110,10 @@ func (s *reviewScreen) setKeys() {
 
 func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case planMsg:
+		if s.sess != nil && msg.id == s.sess.id && s.preparing {
+			s.setPlan(msg.plan)
+		}
 	case planSavedMsg:
 		s.saved = msg.path
 	case tea.KeyMsg:
@@ -158,6 +182,9 @@ func (s *reviewScreen) View() string {
 	ss := s.sess
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Review") + st.Muted.Render("  — nothing has been deleted yet") + "\n\n")
+	if s.preparing {
+		return b.String() + st.Muted.Render("Preparing the plan…")
+	}
 	line := func(label, value string) { b.WriteString(s.ctx.field(label, 16, value, s.w) + "\n") }
 	line("collection", st.Bold.Render(ss.ns.String()))
 	line("key", ss.key.String()+st.Muted.Render("  ("+ss.key.Semantics()+")"))

@@ -182,9 +182,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onKeepers(msg)
 		return m, nil
 	case reviewMsg:
-		m.review.open(m.sess)
 		m.push(scrReview)
-		return m, nil
+		return m, m.review.open(m.sess)
+	case planMsg:
+		return m, m.review.Update(msg)
 	case executeMsg:
 		m.stack = []screenID{scrExecute}
 		m.layout()

@@ -650,3 +650,21 @@ func TestBrowseGroupsWhileTheScanGoesOn(t *testing.T) {
 	h.keys("esc")
 	h.wantScreen(scrKey)
 }
+
+func TestReviewBuildsThePlanOffTheUIPath(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("r", "enter")
+	r := h.m.review
+	cmd := r.open(h.m.sess)
+	if !r.preparing || r.keys.Open.Enabled() || r.keys.Save.Enabled() || !strings.Contains(r.View(), "Preparing the plan") {
+		t.Fatal("the review offers actions before its plan exists")
+	}
+	r.Update(planMsg{id: h.m.sess.id + 1}) // a stale session's plan is ignored
+	if !r.preparing {
+		t.Fatal("a stale plan was taken")
+	}
+	r.Update(cmd())
+	if r.preparing || r.confirm == nil || len(r.plan.Groups) != 9 {
+		t.Fatalf("preparing %v plan %d groups", r.preparing, len(r.plan.Groups))
+	}
+}

@@ -90,24 +90,38 @@ func (s *session) decided() int { return s.nRule + s.nHand }
 func (s *session) pending() bool { return s != nil && !s.executed && s.decided() > 0 }
 
 // plan is the plan of every decided group; undecided groups are left alone.
-func (s *session) plan() model.Plan {
-	p := model.Plan{
-		Version:   model.PlanVersion,
-		NS:        s.ns,
-		Key:       s.key,
-		Semantics: s.key.Semantics(),
-		CreatedAt: time.Now().UTC(),
-		Groups:    make([]model.PlanGroup, 0, s.decided()),
-	}
+func (s *session) plan() model.Plan { return s.snapshot().build() }
+
+// planSnapshot is what a plan is built from, copied so a Cmd can build it off the UI's path:
+// the groups slice is shared (groups are appended, never changed), decisions are copied.
+type planSnapshot struct {
+	head   model.Plan
+	groups []model.Group
+	keep   []int32
+	how    []uint8
+	n      int
+}
+
+func (s *session) snapshot() planSnapshot {
+	head := model.Plan{Version: model.PlanVersion, NS: s.ns, Key: s.key, Semantics: s.key.Semantics()}
 	if s.ruleSet {
-		p.Rule = s.rule.String()
+		head.Rule = s.rule.String()
 	}
-	for i, g := range s.groups {
-		switch s.how[i] {
+	n := len(s.groups)
+	return planSnapshot{head: head, groups: s.groups[:n:n], keep: append([]int32(nil), s.keep...),
+		how: append([]uint8(nil), s.how...), n: s.decided()}
+}
+
+func (ps planSnapshot) build() model.Plan {
+	p := ps.head
+	p.CreatedAt = time.Now().UTC()
+	p.Groups = make([]model.PlanGroup, 0, ps.n)
+	for i, g := range ps.groups {
+		switch ps.how[i] {
 		case byRule:
-			p.Groups = append(p.Groups, model.Decide(g, int(s.keep[i]), model.ByRule))
+			p.Groups = append(p.Groups, model.Decide(g, int(ps.keep[i]), model.ByRule))
 		case byHand:
-			p.Groups = append(p.Groups, model.Decide(g, int(s.keep[i]), model.ByHand))
+			p.Groups = append(p.Groups, model.Decide(g, int(ps.keep[i]), model.ByHand))
 		}
 	}
 	return p
