@@ -93,9 +93,11 @@ func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 			s.scroll = 1 << 30
 		case key.Matches(msg, k.Left):
 			s.focus = max(s.focus-1, 0)
+			s.showFocus()
 		case key.Matches(msg, k.Right):
 			if s.sess != nil {
 				s.focus = min(s.focus+1, s.sess.groups[s.gi].Count()-1)
+				s.showFocus()
 			}
 		case key.Matches(msg, k.Keep):
 			if s.gone[s.focus] {
@@ -282,12 +284,27 @@ func (s *groupScreen) sideBySide() []string {
 	return lines
 }
 
+// showFocus scrolls the stacked layout to the member under the cursor.
+func (s *groupScreen) showFocus() {
+	if s.docs == nil || layoutSideBySide(s.w, len(s.docs), s.pathWidth()) {
+		return
+	}
+	_, starts := s.stackedLines()
+	s.scroll = starts[s.focus]
+}
+
 func (s *groupScreen) stacked() []string {
+	lines, _ := s.stackedLines()
+	return lines
+}
+
+// stackedLines lays the members out one under another; starts[i] is member i's first line.
+func (s *groupScreen) stackedLines() (lines []string, starts []int) {
 	st := s.ctx.Styles
 	pathW := min(s.pathWidth(), max(s.w/3, 6))
 	valW := max(s.w-pathW-4, 8)
-	var lines []string
 	for i, d := range s.docs {
+		starts = append(starts, len(lines))
 		h := s.header(i) + "  " + st.Bold.Render(oneLine(d.ID.Display()))
 		if c := created(d.ID); c != "" {
 			h += "  " + st.Muted.Render(c)
@@ -320,7 +337,7 @@ func (s *groupScreen) stacked() []string {
 		}
 		lines = append(lines, "")
 	}
-	return lines
+	return lines, starts
 }
 
 func (s *groupScreen) SetSize(w, h int) { s.w, s.h = w, h }

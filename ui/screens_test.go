@@ -668,3 +668,17 @@ func TestReviewBuildsThePlanOffTheUIPath(t *testing.T) {
 		t.Fatalf("preparing %v plan %d groups", r.preparing, len(r.plan.Groups))
 	}
 }
+
+func TestStackedGroupScrollsToTheFocusedMember(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.send(tea.WindowSizeMsg{Width: 64, Height: 20})
+	h.keys("down", "down", "down", "enter", "l")
+	gs := h.m.group
+	if gs.scroll == 0 || !strings.Contains(h.m.View(), "›#2") {
+		t.Fatalf("scroll %d:\n%s", gs.scroll, h.m.View())
+	}
+	h.keys("h")
+	if gs.scroll != 0 {
+		t.Fatalf("back on #1: scroll %d", gs.scroll)
+	}
+}
