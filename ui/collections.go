@@ -135,6 +135,11 @@ func (s *collectionsScreen) View() string {
 			d := s.dbs[i]
 			b.WriteString(s.ctx.row(fmt.Sprintf("%-30s %s", d.Name, st.Muted.Render(size(d.SizeOnDisk))), i == s.cursor.pos, s.w) + "\n")
 		}
+		if s.ctx.Cfg.Demo {
+			b.WriteString("\n" + st.Muted.Render(para("Demo data: shop.users has duplicate emails (some differ only in case, "+
+				"some users have no email), shop.orders was written twice by a retrying client, and crm.contacts "+
+				"repeats people under (lastName, firstName, birthDate).", s.w)))
+		}
 		return strings.TrimRight(b.String(), "\n")
 	}
 	nameW := 12

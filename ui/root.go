@@ -90,7 +90,7 @@ func New(cfg Config) *Model {
 }
 
 // Init connects.
-func (m *Model) Init() tea.Cmd { return m.connect.start() }
+func (m *Model) Init() tea.Cmd { return tea.Batch(tea.SetWindowTitle("dupes"), m.connect.start()) }
 
 func (m *Model) active() screenID { return m.stack[len(m.stack)-1] }
 
