@@ -103,18 +103,18 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 
 // restoreSecret puts the original password back where the edited URI still says "****".
 func restoreSecret(edited, orig, redacted string) string {
-	if edited == redacted || redacted == orig {
-		if edited == redacted {
-			return orig
-		}
-		return edited
+	switch {
+	case edited == redacted:
+		return orig
+	case redacted == orig:
+		return edited // there was no password
 	}
 	// The password is what the original has where the redacted form has "****".
 	i := strings.Index(redacted, "****")
-	if i < 0 {
+	tail := len(redacted) - i - 4
+	if i < 0 || len(orig)-tail < i {
 		return edited
 	}
-	tail := len(redacted) - i - 4
 	secret := orig[i : len(orig)-tail]
 	return strings.Replace(edited, ":****@", ":"+secret+"@", 1)
 }

@@ -129,7 +129,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = string(msg)
 		return m, nil
 	case connectedMsg:
-		m.ctx.Store = msg.store
+		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
+		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
 			if err != nil {

@@ -53,6 +53,9 @@ func TestConnectFailureShowsRedactedURIAndRetriesWithThePassword(t *testing.T) {
 		t.Fatalf("retried with %q: the password was not restored", tried[1])
 	}
 	h.wantScreen(scrCollections)
+	if h.m.ctx.Cfg.URI != tried[1] {
+		t.Fatalf("the header and restore command would show %q, not the URI that worked", h.m.ctx.Cfg.URI)
+	}
 }
 
 func TestRestoreSecret(t *testing.T) {
