@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
@@ -97,24 +98,13 @@ func rescanCommand(ns model.Namespace, key model.Key) string {
 	if key.Index != "" {
 		s += " --index " + key.Index
 	} else {
-		s += " --key " + joinFields(key.Fields)
+		s += " --key " + strings.Join(key.Fields, ",")
 	}
 	if key.IgnoreCase {
 		s += " --ignore-case"
 	}
 	if key.Trim {
 		s += " --trim"
-	}
-	return s
-}
-
-func joinFields(fs []string) string {
-	s := ""
-	for i, f := range fs {
-		if i > 0 {
-			s += ","
-		}
-		s += f
 	}
 	return s
 }

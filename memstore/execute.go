@@ -1,0 +1,172 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+)
+
+// Execute runs a plan with the real executor's guarantees, in memory: per batch of groups it
+// checks that the keeper still exists with the group's key and that each planned delete still
+// has it, backs the documents up (kept in memory under Report.BackupPath), then deletes them.
+// What changed is skipped and reported. Cancelling ctx stops before the next batch.
+func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
+	if err := plan.Validate(); err != nil {
+		return model.Report{}, err
+	}
+	now := s.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	rep := model.Report{NS: plan.NS, StartedAt: start.UTC()}
+	rep.BackupPath = fmt.Sprintf("memory:%s.%s.bson", plan.NS, start.UTC().Format("20060102T150405Z"))
+	s.mu.Lock()
+	c, err := s.coll(plan.NS)
+	if err == nil {
+		err = c.info.CanDelete()
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return model.Report{}, err
+	}
+	batch := s.ExecBatch
+	if batch <= 0 {
+		batch = 500
+	}
+	prog := model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes()}
+	for from := 0; from < len(plan.Groups); from += batch {
+		if ctx.Err() != nil {
+			rep.Cancelled = true
+			for i := from; i < len(plan.Groups); i++ {
+				rep.Groups = append(rep.Groups, model.GroupResult{Group: i, Outcome: model.NotReached})
+				rep.NotReached++
+			}
+			break
+		}
+		if s.Delay > 0 {
+			time.Sleep(s.Delay)
+		}
+		to := min(from+batch, len(plan.Groups))
+		s.mu.Lock()
+		for i := from; i < to; i++ {
+			res := s.runGroup(c, plan.Key, plan.Groups[i], rep.BackupPath)
+			res.Group = i
+			rep.Deleted += res.Deleted
+			rep.SkippedDocs += len(res.Skipped)
+			if res.Outcome == model.Failed {
+				rep.FailedGroups++
+			}
+			rep.Groups = append(rep.Groups, res)
+			prog.DocsDeleted += res.Deleted
+		}
+		s.mu.Unlock()
+		prog.GroupsDone = to
+		prog.Elapsed = now().Sub(start)
+		if progress != nil {
+			progress(prog)
+		}
+	}
+	rep.FinishedAt = now().UTC()
+	return rep, nil
+}
+
+// runGroup deletes one group's planned documents under the guards. Called with s.mu held.
+func (s *Store) runGroup(c *collection, k model.Key, g model.PlanGroup, backup string) model.GroupResult {
+	res := model.GroupResult{}
+	keeper, ok := c.find(g.Keep)
+	if !ok {
+		return skipAll(g, "the keeper is gone since the scan")
+	}
+	if kv, _ := keyOf(keeper, k); !equal(kv, g.Key) {
+		return skipAll(g, "the keeper's key changed since the scan")
+	}
+	for _, id := range g.Delete {
+		d, ok := c.find(id)
+		if !ok {
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "gone since the scan"})
+			continue
+		}
+		if kv, _ := keyOf(d, k); !equal(kv, g.Key) {
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "key changed since the scan"})
+			continue
+		}
+		s.backup[backup] = append(s.backup[backup], d)
+		c.remove(id)
+		res.Deleted++
+	}
+	switch {
+	case res.Deleted == len(g.Delete):
+		res.Outcome = model.Deleted
+	case res.Deleted == 0:
+		res.Outcome = model.Skipped
+	default:
+		res.Outcome = model.Partial
+	}
+	return res
+}
+
+func skipAll(g model.PlanGroup, reason string) model.GroupResult {
+	res := model.GroupResult{Outcome: model.Skipped}
+	for _, id := range g.Delete {
+		res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: reason})
+	}
+	return res
+}
+
+func equal(a, b []model.Value) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateUniqueIndex adds a unique index on the key when no two documents collide under it
+// (exactly: an index neither folds case nor trims), as a server's index build would.
+func (s *Store) CreateUniqueIndex(ctx context.Context, ns model.Namespace, k model.Key) (string, error) {
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.coll(ns)
+	if err != nil {
+		return "", err
+	}
+	if err := c.info.CanDelete(); err != nil {
+		return "", err
+	}
+	name := k.Index
+	if name == "" {
+		name = strings.Join(k.Fields, "_1_") + "_1"
+	}
+	exact := k
+	exact.IgnoreCase, exact.Trim, exact.Filter = false, false, ""
+	gs, err := groups(c, exact)
+	if err != nil {
+		return "", err
+	}
+	if len(gs) > 0 {
+		return name, fmt.Errorf("unique index %s on %s not built: %d groups of duplicates remain (for example %s)",
+			name, ns, len(gs), gs[0].Key[0].Display())
+	}
+	for _, ix := range c.indexes {
+		if ix.Name == name {
+			if !ix.Unique {
+				return name, fmt.Errorf("an index named %s exists and is not unique", name)
+			}
+			return name, nil
+		}
+	}
+	c.indexes = append(c.indexes, model.Index{Name: name, Fields: append([]string(nil), k.Fields...), Unique: true,
+		Sparse: k.Sparse, PartialFilter: k.PartialFilter, Collation: k.Collation})
+	return name, nil
+}

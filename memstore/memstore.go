@@ -1,0 +1,484 @@
+// Package memstore is an in-memory deployment: databases, collections, indexes and documents
+// held in maps, with the duplicate scan, keep rules and a guarded plan executor done in Go.
+// It backs dupes --demo and the UI tests. It imports nothing of dupes but model, and follows
+// the real adapter's semantics where the UI can see them (missing equals null, compound keys,
+// ignore case and trim, groups and ids in ascending order); it does not unwind arrays and its
+// document filter is equality on top-level paths only.
+package memstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+)
+
+// Store is the in-memory deployment. It is safe for concurrent use.
+type Store struct {
+	// Delay, when set, is slept before each scan batch and each executed batch, so a demo shows
+	// its spinner and progress bar the way a real server would.
+	Delay time.Duration
+	// ExecBatch is groups per executed batch; 500 when 0.
+	ExecBatch int
+	// Now is the clock of reports and backup names; time.Now when nil (tests pin it).
+	Now func() time.Time
+
+	mu     sync.Mutex
+	colls  map[model.Namespace]*collection
+	backup map[string][]model.Doc
+}
+
+type collection struct {
+	info    model.Collection
+	indexes []model.Index
+	docs    []model.Doc
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{colls: map[model.Namespace]*collection{}, backup: map[string][]model.Doc{}}
+}
+
+// AddCollection creates (or replaces) a namespace of a kind, with its indexes.
+func (s *Store) AddCollection(info model.Collection, indexes ...model.Index) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if info.Type == "" {
+		info.Type = model.TypeCollection
+	}
+	s.colls[info.NS] = &collection{info: info, indexes: indexes}
+}
+
+// Insert adds documents to a collection, creating it if needed.
+func (s *Store) Insert(ns model.Namespace, docs ...model.Doc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.colls[ns]
+	if c == nil {
+		c = &collection{info: model.Collection{NS: ns, Type: model.TypeCollection}}
+		s.colls[ns] = c
+	}
+	c.docs = append(c.docs, docs...)
+}
+
+// Docs returns a copy of a collection's documents, for tests.
+func (s *Store) Docs(ns model.Namespace) []model.Doc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.colls[ns]; c != nil {
+		return append([]model.Doc(nil), c.docs...)
+	}
+	return nil
+}
+
+// Backup returns the documents a run backed up under a backup path.
+func (s *Store) Backup(path string) []model.Doc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]model.Doc(nil), s.backup[path]...)
+}
+
+// Remove deletes a document by _id (to simulate a change made behind dupes' back).
+func (s *Store) Remove(ns model.Namespace, id model.Value) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.colls[ns]; c != nil {
+		c.remove(id)
+	}
+}
+
+func (c *collection) remove(id model.Value) bool {
+	for i, d := range c.docs {
+		if d.ID == id {
+			c.docs = append(c.docs[:i], c.docs[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (c *collection) find(id model.Value) (model.Doc, bool) {
+	for _, d := range c.docs {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return model.Doc{}, false
+}
+
+func (s *Store) coll(ns model.Namespace) (*collection, error) {
+	c := s.colls[ns]
+	if c == nil {
+		return nil, fmt.Errorf("%s: no such collection", ns)
+	}
+	return c, nil
+}
+
+// Databases lists the databases, by name.
+func (s *Store) Databases(ctx context.Context) ([]model.Database, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	size := map[string]int64{}
+	for ns, c := range s.colls {
+		for _, d := range c.docs {
+			for _, f := range d.Fields {
+				size[ns.DB] += int64(len(f.Path) + len(f.Value))
+			}
+		}
+		size[ns.DB] += 0
+	}
+	out := make([]model.Database, 0, len(size))
+	for name, n := range size {
+		out = append(out, model.Database{Name: name, SizeOnDisk: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Collections lists a database's collections with their counts (-1 for views).
+func (s *Store) Collections(ctx context.Context, db string) ([]model.Collection, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []model.Collection
+	for ns, c := range s.colls {
+		if ns.DB != db {
+			continue
+		}
+		info := c.info
+		info.Count = int64(len(c.docs))
+		if info.Type == model.TypeView {
+			info.Count = -1
+		}
+		out = append(out, info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].NS.Coll < out[j].NS.Coll })
+	return out, nil
+}
+
+// Indexes lists a collection's indexes.
+func (s *Store) Indexes(ctx context.Context, ns model.Namespace) ([]model.Index, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.coll(ns)
+	if err != nil {
+		return nil, err
+	}
+	return append([]model.Index{{Name: "_id_", Fields: []string{"_id"}, Unique: true}}, c.indexes...), nil
+}
+
+// SampleFields reports the paths of the first n documents with their types and fill rate.
+func (s *Store) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.coll(ns)
+	if err != nil {
+		return nil, err
+	}
+	docs := c.docs
+	if n > 0 && len(docs) > n {
+		docs = docs[:n]
+	}
+	type stat struct {
+		present, order int
+		types          map[string]int
+	}
+	stats := map[string]*stat{}
+	for _, d := range docs {
+		for _, f := range d.Fields {
+			st := stats[f.Path]
+			if st == nil {
+				st = &stat{order: len(stats), types: map[string]int{}}
+				stats[f.Path] = st
+			}
+			st.present++
+			st.types[TypeName(f.Value)]++
+		}
+	}
+	out := make([]model.FieldInfo, 0, len(stats))
+	for p, st := range stats {
+		fi := model.FieldInfo{Path: p, Present: st.present, Sampled: len(docs)}
+		for t := range st.types {
+			fi.Types = append(fi.Types, t)
+		}
+		sort.Slice(fi.Types, func(i, j int) bool {
+			a, b := st.types[fi.Types[i]], st.types[fi.Types[j]]
+			return a > b || (a == b && fi.Types[i] < fi.Types[j])
+		})
+		out = append(out, fi)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := stats[out[i].Path], stats[out[j].Path]
+		return a.present > b.present || (a.present == b.present && a.order < b.order)
+	})
+	return out, nil
+}
+
+// TypeName is the BSON type name of an Extended JSON value, as $type spells it.
+func TypeName(v model.Value) string {
+	s := string(v)
+	switch {
+	case s == "null":
+		return "null"
+	case s == "true" || s == "false":
+		return "bool"
+	case strings.HasPrefix(s, `"`):
+		return "string"
+	case strings.HasPrefix(s, "["):
+		return "array"
+	case strings.HasPrefix(s, `{"$oid"`):
+		return "objectId"
+	case strings.HasPrefix(s, `{"$date"`):
+		return "date"
+	case strings.HasPrefix(s, `{"$numberInt"`):
+		return "int"
+	case strings.HasPrefix(s, `{"$numberLong"`):
+		return "long"
+	case strings.HasPrefix(s, `{"$numberDouble"`):
+		return "double"
+	case strings.HasPrefix(s, `{"$numberDecimal"`):
+		return "decimal"
+	case strings.HasPrefix(s, `{"$binary"`):
+		return "binData"
+	case strings.HasPrefix(s, "{"):
+		return "object"
+	}
+	return "unknown"
+}
+
+// keyOf is a document's key values under k (Null where missing), after ignore-case and trim.
+// ok is false when the key leaves the document out (sparse and no key field present).
+func keyOf(d model.Doc, k model.Key) (vals []model.Value, ok bool) {
+	vals = make([]model.Value, len(k.Fields))
+	present := false
+	for i, f := range k.Fields {
+		v := d.Get(f)
+		if v == model.Missing {
+			v = model.Null
+		} else {
+			present = true
+		}
+		vals[i] = normalize(v, k.IgnoreCase || k.Collation.CaseInsensitive(), k.Trim)
+	}
+	if k.Sparse && !present {
+		return nil, false
+	}
+	return vals, true
+}
+
+// normalize folds case and trims a string value, as the scan's looser modes compare it.
+func normalize(v model.Value, fold, trim bool) model.Value {
+	if (!fold && !trim) || !strings.HasPrefix(string(v), `"`) {
+		return v
+	}
+	var s string
+	if json.Unmarshal([]byte(v), &s) != nil {
+		return v
+	}
+	if fold {
+		s = strings.ToLower(s)
+	}
+	if trim {
+		s = strings.TrimSpace(s)
+	}
+	b, _ := json.Marshal(s)
+	return model.Value(b)
+}
+
+// matchFilter applies a document filter of top-level equalities, {"status": "active"}.
+func matchFilter(d model.Doc, filter map[string]json.RawMessage) bool {
+	for path, raw := range filter {
+		want, err := model.ParseValue(string(raw))
+		if err != nil || d.Get(path) != want {
+			return false
+		}
+	}
+	return true
+}
+
+func parseFilter(s string) (map[string]json.RawMessage, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("filter %s is not a JSON document: %w", s, err)
+	}
+	for k := range m {
+		if strings.HasPrefix(k, "$") {
+			return nil, fmt.Errorf("filter %s: the demo store understands only field equalities", s)
+		}
+	}
+	return m, nil
+}
+
+// groups computes a collection's duplicate groups under a key.
+func groups(c *collection, k model.Key) ([]model.Group, error) {
+	filter, err := parseFilter(k.Filter)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*model.Group{}
+	var order []*model.Group
+	for _, d := range c.docs {
+		if !matchFilter(d, filter) {
+			continue
+		}
+		vals, ok := keyOf(d, k)
+		if !ok {
+			continue
+		}
+		tuple := strings.Join(valueStrings(vals), "\x00")
+		g := byKey[tuple]
+		if g == nil {
+			g = &model.Group{Key: vals}
+			byKey[tuple] = g
+			order = append(order, g)
+		}
+		g.IDs = append(g.IDs, d.ID)
+	}
+	var out []model.Group
+	for _, g := range order {
+		if len(g.IDs) < 2 {
+			continue
+		}
+		sort.Slice(g.IDs, func(i, j int) bool { return model.Compare(g.IDs[i], g.IDs[j]) < 0 })
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		for f := range out[i].Key {
+			if c := model.Compare(out[i].Key[f], out[j].Key[f]); c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	})
+	return out, nil
+}
+
+func valueStrings(vs []model.Value) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Cursor streams a scan's groups.
+type Cursor struct {
+	groups []model.Group
+	delay  time.Duration
+	closed bool
+}
+
+// Scan computes the groups at once and hands them out in batches.
+func (s *Store) Scan(ctx context.Context, ns model.Namespace, k model.Key) (interface {
+	NextBatch(ctx context.Context, max int) ([]model.Group, error)
+	Close(ctx context.Context) error
+}, error) {
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.coll(ns)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := groups(c, k)
+	if err != nil {
+		return nil, err
+	}
+	return &Cursor{groups: gs, delay: s.Delay}, nil
+}
+
+// NextBatch returns up to max groups, io.EOF after the last.
+func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error) {
+	if cu.closed {
+		return nil, errors.New("cursor closed")
+	}
+	if cu.delay > 0 {
+		select {
+		case <-time.After(cu.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(cu.groups) == 0 {
+		return nil, io.EOF
+	}
+	n := min(max, len(cu.groups))
+	out := cu.groups[:n]
+	cu.groups = cu.groups[n:]
+	return out, nil
+}
+
+// Close ends the cursor.
+func (cu *Cursor) Close(ctx context.Context) error { cu.closed = true; return nil }
+
+// PipelineJSON renders the aggregation the real adapter would run, for the scan screen.
+func (s *Store) PipelineJSON(k model.Key) (string, error) {
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	var ids []string
+	for i, f := range k.Fields {
+		ids = append(ids, fmt.Sprintf(`"k%d": { "$ifNull": ["$%s", null] }`, i, f))
+	}
+	var b strings.Builder
+	b.WriteString("[\n")
+	if k.Filter != "" {
+		fmt.Fprintf(&b, "  { \"$match\": %s },\n", k.Filter)
+	}
+	b.WriteString("  { \"$sort\": { \"_id\": 1 } },\n")
+	fmt.Fprintf(&b, "  { \"$group\": {\n      \"_id\": { %s },\n      \"ids\": { \"$push\": \"$_id\" },\n      \"n\": { \"$sum\": 1 } } },\n", strings.Join(ids, ", "))
+	b.WriteString("  { \"$match\": { \"n\": { \"$gt\": 1 } } },\n")
+	b.WriteString("  { \"$sort\": { \"_id\": 1 } }\n]")
+	return b.String(), nil
+}
+
+// FetchDocs returns documents by _id in the order asked; missing ones are left out.
+func (s *Store) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.coll(ns)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Doc
+	for _, id := range ids {
+		if d, ok := c.find(id); ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Keepers applies a rule to groups.
+func (s *Store) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, gs []model.Group) ([]int, error) {
+	keep := make([]int, len(gs))
+	for i, g := range gs {
+		var docs []model.Doc
+		if rule.NeedsDocs() {
+			var err error
+			if docs, err = s.FetchDocs(ctx, ns, g.IDs); err != nil {
+				return nil, err
+			}
+		}
+		k, err := rule.Keeper(g, docs)
+		if err != nil {
+			return nil, err
+		}
+		keep[i] = k
+	}
+	return keep, nil
+}

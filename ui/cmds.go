@@ -1,0 +1,317 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// Every Cmd constructor here takes copies of what it needs, so nothing reads the model from
+// the Cmd's goroutine. Results come back as the typed messages below, failures as ErrorMsg.
+
+// connectedMsg says the store is open.
+type connectedMsg struct{ store Store }
+
+func connectCmd(connect Connector, uri string) tea.Cmd {
+	return func() tea.Msg {
+		st, err := connect(context.Background(), uri)
+		if err != nil {
+			return ErrorMsg{Where: "connect", Err: err}
+		}
+		return connectedMsg{store: st}
+	}
+}
+
+// databasesMsg lists the deployment's databases.
+type databasesMsg struct{ dbs []model.Database }
+
+func databasesCmd(st Store) tea.Cmd {
+	return func() tea.Msg {
+		dbs, err := st.Databases(context.Background())
+		if err != nil {
+			return ErrorMsg{Where: "list databases", Err: err}
+		}
+		return databasesMsg{dbs: dbs}
+	}
+}
+
+// collectionsMsg lists one database's collections with their indexes.
+type collectionsMsg struct {
+	db      string
+	cols    []model.Collection
+	indexes [][]model.Index // per collection; nil for views
+}
+
+// maxIndexLookups bounds the round trips a database with thousands of collections costs.
+const maxIndexLookups = 200
+
+func collectionsCmd(st Store, db string) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		cols, err := st.Collections(ctx, db)
+		if err != nil {
+			return ErrorMsg{Where: "list collections", Err: err}
+		}
+		idx := make([][]model.Index, len(cols))
+		for i, c := range cols {
+			if c.Type != model.TypeCollection || i >= maxIndexLookups {
+				continue
+			}
+			if idx[i], err = st.Indexes(ctx, c.NS); err != nil {
+				return ErrorMsg{Where: "list indexes", Err: err}
+			}
+		}
+		return collectionsMsg{db: db, cols: cols, indexes: idx}
+	}
+}
+
+// chooseCollectionMsg opens the key screen on a collection.
+type chooseCollectionMsg struct {
+	col     model.Collection
+	indexes []model.Index
+}
+
+// keyDataMsg carries what the key screen offers: the collection, its indexes, sampled fields.
+type keyDataMsg struct {
+	col     model.Collection
+	indexes []model.Index
+	fields  []model.FieldInfo
+}
+
+// sampleSize is how many documents the key screen samples for field paths.
+const sampleSize = 1000
+
+// keyDataCmd reads a collection's description (when not already known), indexes and fields.
+func keyDataCmd(st Store, ns model.Namespace, known *model.Collection, indexes []model.Index) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		var col model.Collection
+		if known != nil {
+			col = *known
+		} else {
+			cols, err := st.Collections(ctx, ns.DB)
+			if err != nil {
+				return ErrorMsg{Where: "open " + ns.String(), Err: err}
+			}
+			found := false
+			for _, c := range cols {
+				if c.NS == ns {
+					col, found = c, true
+				}
+			}
+			if !found {
+				return ErrorMsg{Where: "open " + ns.String(), Err: fmt.Errorf("no such collection (database %q has %d collections)", ns.DB, len(cols))}
+			}
+		}
+		if indexes == nil && col.Type == model.TypeCollection {
+			var err error
+			if indexes, err = st.Indexes(ctx, ns); err != nil {
+				return ErrorMsg{Where: "list indexes", Err: err}
+			}
+		}
+		fields, err := st.SampleFields(ctx, ns, sampleSize)
+		if err != nil {
+			return ErrorMsg{Where: "sample " + ns.String(), Err: err}
+		}
+		return keyDataMsg{col: col, indexes: indexes, fields: fields}
+	}
+}
+
+// startScanMsg asks the root to scan with a key.
+type startScanMsg struct{ key model.Key }
+
+// scanOpenedMsg says the scan's cursor is open.
+type scanOpenedMsg struct {
+	id  int
+	cur GroupCursor
+}
+
+// groupsMsg is one batch of groups from a scan; done marks the end (err says why, if early).
+type groupsMsg struct {
+	id     int
+	cur    GroupCursor // to read the next batch from
+	groups []model.Group
+	done   bool
+	err    error
+}
+
+// scanBatch is how many groups one message carries: large enough that a million groups is a
+// thousand messages, small enough that the first screenful shows at once.
+const scanBatch = 1000
+
+func openScanCmd(ctx context.Context, st Store, id int, ns model.Namespace, key model.Key) tea.Cmd {
+	return func() tea.Msg {
+		cur, err := st.Scan(ctx, ns, key)
+		if err != nil {
+			return groupsMsg{id: id, done: true, err: err}
+		}
+		return scanOpenedMsg{id: id, cur: cur}
+	}
+}
+
+// nextGroupsCmd reads one batch; the root re-queues it until the scan ends (glow's pattern).
+func nextGroupsCmd(ctx context.Context, id int, cur GroupCursor) tea.Cmd {
+	return func() tea.Msg {
+		gs, err := cur.NextBatch(ctx, scanBatch)
+		switch {
+		case errors.Is(err, io.EOF):
+			_ = cur.Close(context.Background())
+			return groupsMsg{id: id, groups: gs, done: true}
+		case err != nil:
+			_ = cur.Close(context.Background())
+			if ctx.Err() != nil {
+				err = errors.New("scan cancelled")
+			}
+			return groupsMsg{id: id, groups: gs, done: true, err: err}
+		}
+		return groupsMsg{id: id, groups: gs, cur: cur}
+	}
+}
+
+// docsMsg carries the members of one group.
+type docsMsg struct {
+	group int
+	docs  []model.Doc
+}
+
+func docsCmd(st Store, ns model.Namespace, group int, ids []model.Value) tea.Cmd {
+	return func() tea.Msg {
+		docs, err := st.FetchDocs(context.Background(), ns, ids)
+		if err != nil {
+			return ErrorMsg{Where: "read the group's documents", Err: err}
+		}
+		return docsMsg{group: group, docs: docs}
+	}
+}
+
+// ruleChosenMsg asks the root to apply a rule to every group not decided by hand.
+type ruleChosenMsg struct{ rule model.KeepRule }
+
+// keepersMsg is a rule's choice for the listed groups.
+type keepersMsg struct {
+	id     int
+	rule   model.KeepRule
+	groups []int32 // indexes into the session's groups
+	keep   []int
+}
+
+// keepersCmd applies a rule to the groups not decided by hand. It takes the groups slice as
+// it stands (groups are only ever appended) and a copy of the decisions, and picks the groups
+// itself, so a million of them cost the UI nothing.
+func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8) tea.Cmd {
+	return func() tea.Msg {
+		idx := make([]int32, 0, len(all))
+		groups := make([]model.Group, 0, len(all))
+		for i := range all {
+			if how[i] != byHand {
+				idx = append(idx, int32(i))
+				groups = append(groups, all[i])
+			}
+		}
+		keep, err := st.Keepers(context.Background(), ns, rule, groups)
+		if err != nil {
+			return ErrorMsg{Where: "apply rule " + rule.String(), Err: err}
+		}
+		return keepersMsg{id: id, rule: rule, groups: idx, keep: keep}
+	}
+}
+
+// planSavedMsg says the plan file was written.
+type planSavedMsg struct{ path string }
+
+func savePlanCmd(path string, plan model.Plan) tea.Cmd {
+	return func() tea.Msg {
+		b, err := model.EncodePlan(plan)
+		if err == nil {
+			if dir := filepath.Dir(path); dir != "." {
+				err = os.MkdirAll(dir, 0o700)
+			}
+		}
+		if err == nil {
+			err = os.WriteFile(path, b, 0o600)
+		}
+		if err != nil {
+			return ErrorMsg{Where: "save the plan", Err: err}
+		}
+		return planSavedMsg{path: path}
+	}
+}
+
+// executeMsg is the confirmed action: run this plan. Only the review screen's confirmation
+// creates it.
+type executeMsg struct{ plan model.Plan }
+
+// progressMsg is one batch done.
+type progressMsg model.Progress
+
+// reportMsg ends a run.
+type reportMsg struct {
+	report model.Report
+	err    error
+}
+
+// execCmd starts the run in its own goroutine and returns its first event; waitExecCmd reads
+// the next ones, so progress arrives one message at a time.
+func execCmd(ctx context.Context, st Store, plan model.Plan, backupDir string) tea.Cmd {
+	return func() tea.Msg {
+		ch := make(chan tea.Msg, 8)
+		go func() {
+			rep, err := st.Execute(ctx, plan, backupDir, func(p model.Progress) {
+				select {
+				case ch <- progressMsg(p):
+				default: // the screen is behind: skip a frame, the next one carries the totals
+				}
+			})
+			ch <- reportMsg{report: rep, err: err}
+			close(ch)
+		}()
+		return execEvent{ch: ch, msg: <-ch}
+	}
+}
+
+// execEvent is one message of a run (progressMsg or reportMsg) with the channel the next
+// one comes from.
+type execEvent struct {
+	ch  chan tea.Msg
+	msg tea.Msg
+}
+
+func waitExecCmd(ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return execEvent{ch: ch, msg: msg}
+	}
+}
+
+// filterDoneMsg is a filter's result over a snapshot of the groups.
+type filterDoneMsg struct {
+	seq   int
+	query string
+	upto  int     // groups examined: the snapshot's length
+	hits  []int32 // matching group indexes
+}
+
+func filterCmd(seq int, query string, groups []model.Group) tea.Cmd {
+	return func() tea.Msg {
+		return filterDoneMsg{seq: seq, query: query, upto: len(groups), hits: filterGroups(groups, 0, query, nil)}
+	}
+}
+
+// filterGroups appends the indexes (offset by base) of groups matching query.
+func filterGroups(groups []model.Group, base int, lowerQuery string, hits []int32) []int32 {
+	for i := range groups {
+		if matches(groups[i], lowerQuery) {
+			hits = append(hits, int32(base+i))
+		}
+	}
+	return hits
+}

@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// collectionsScreen lists databases, then one database's collections with their estimated
+// counts, kind and unique indexes. Views, time-series, capped and system collections are
+// marked: they can be scanned but never deleted from.
+type collectionsScreen struct {
+	ctx     *Context
+	keys    keymap.KeyMap
+	loading bool
+	spin    spinner.Model
+
+	dbs    []model.Database
+	db     string // "" while choosing a database
+	cols   []model.Collection
+	idx    [][]model.Index
+	cursor listCursor
+	dbPos  int // cursor on the database list, restored on esc
+	w, h   int
+}
+
+func newCollectionsScreen(ctx *Context) *collectionsScreen {
+	s := &collectionsScreen{ctx: ctx, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s.setKeys()
+	return s
+}
+
+func (s *collectionsScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
+		&k.Review, &k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
+	k.Back.SetEnabled(s.db != "")
+	if s.db == "" {
+		k.Open.SetHelp("enter", "open database")
+	} else {
+		k.Open.SetHelp("enter", "choose collection")
+		k.Back.SetHelp("esc", "databases")
+	}
+}
+
+// load lists the databases.
+func (s *collectionsScreen) load() tea.Cmd {
+	s.loading, s.db = true, ""
+	s.setKeys()
+	return tea.Batch(s.spin.Tick, databasesCmd(s.ctx.Store))
+}
+
+func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !s.loading {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case ErrorMsg:
+		s.loading = false
+	case databasesMsg:
+		s.loading, s.dbs = false, msg.dbs
+		s.cursor = listCursor{h: s.cursor.h}
+		s.cursor.setLen(len(s.dbs))
+		s.cursor.moveTo(s.dbPos)
+	case collectionsMsg:
+		s.loading, s.db, s.cols, s.idx = false, msg.db, msg.cols, msg.indexes
+		s.cursor = listCursor{h: s.cursor.h}
+		s.cursor.setLen(len(s.cols))
+		s.setKeys()
+	case tea.MouseMsg:
+		s.cursor.navigate(msg, s.keys)
+	case tea.KeyMsg:
+		if s.loading || s.cursor.navigate(msg, s.keys) {
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Reload):
+			if s.db != "" {
+				s.loading = true
+				return tea.Batch(s.spin.Tick, collectionsCmd(s.ctx.Store, s.db))
+			}
+			return s.load()
+		case key.Matches(msg, s.keys.Back):
+			s.db, s.cols = "", nil
+			s.cursor.setLen(len(s.dbs))
+			s.cursor.moveTo(s.dbPos)
+			s.setKeys()
+		case key.Matches(msg, s.keys.Open):
+			if s.cursor.n == 0 {
+				return nil
+			}
+			if s.db == "" {
+				s.dbPos = s.cursor.pos
+				s.loading = true
+				return tea.Batch(s.spin.Tick, collectionsCmd(s.ctx.Store, s.dbs[s.cursor.pos].Name))
+			}
+			i := s.cursor.pos
+			col, idx := s.cols[i], s.idx[i]
+			return s.ctx.intent(chooseCollectionMsg{col: col, indexes: idx})
+		}
+	}
+	return nil
+}
+
+func (s *collectionsScreen) View() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	if s.db == "" {
+		b.WriteString(st.Title.Render("Databases") + "\n\n")
+	} else {
+		b.WriteString(st.Title.Render("Collections of "+s.db) + st.Muted.Render("  — pick the one with duplicates") + "\n\n")
+	}
+	if s.loading {
+		return b.String() + s.spin.View() + " Loading…"
+	}
+	if s.cursor.n == 0 {
+		if s.db == "" {
+			return b.String() + st.Muted.Render("No databases. Press R to reload.")
+		}
+		return b.String() + st.Muted.Render("No collections in "+s.db+". esc goes back.")
+	}
+	from, to := s.cursor.window()
+	if s.db == "" {
+		for i := from; i < to; i++ {
+			d := s.dbs[i]
+			b.WriteString(s.ctx.row(fmt.Sprintf("%-30s %s", d.Name, st.Muted.Render(size(d.SizeOnDisk))), i == s.cursor.pos, s.w) + "\n")
+		}
+		if s.ctx.Cfg.Demo {
+			b.WriteString("\n" + st.Muted.Render(para("Demo data: shop.users has duplicate emails (some differ only in case, "+
+				"some users have no email), shop.orders was written twice by a retrying client, and crm.contacts "+
+				"repeats people under (lastName, firstName, birthDate).", s.w)))
+		}
+		return strings.TrimRight(b.String(), "\n")
+	}
+	nameW := 12
+	for _, c := range s.cols {
+		nameW = max(nameW, min(len(c.NS.Coll), 32))
+	}
+	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %12s  %-12s %s", nameW, "NAME", "DOCS (EST.)", "KIND", "UNIQUE INDEXES"), s.w)) + "\n")
+	for i := from; i < to; i++ {
+		c := s.cols[i]
+		n := "—"
+		if c.Count >= 0 {
+			n = count(c.Count)
+		}
+		line := fmt.Sprintf("%-*s %12s  %-12s %s", nameW, fit(c.NS.Coll, nameW), n, kind(c), uniques(s.idx[i]))
+		if c.CanDelete() != nil && i != s.cursor.pos {
+			b.WriteString(st.List.Disabled.Render(fit("  "+line, s.w)) + "\n")
+			continue
+		}
+		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
+	}
+	if c := s.cols[s.cursor.pos]; c.CanDelete() != nil {
+		b.WriteString("\n" + st.Warn.Render(fit("⚠ "+c.CanDelete().Error(), s.w)))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// kind marks what dupes may not delete from.
+func kind(c model.Collection) string {
+	switch {
+	case c.Type == model.TypeView:
+		return "view"
+	case c.Type == model.TypeTimeseries:
+		return "time-series"
+	case c.System():
+		return "system"
+	case c.Capped:
+		return "capped"
+	}
+	return ""
+}
+
+func uniques(ix []model.Index) string {
+	var out []string
+	for _, i := range ix {
+		if i.Unique && !(len(i.Fields) == 1 && i.Fields[0] == "_id") {
+			out = append(out, i.Name+" ("+strings.Join(i.Fields, ", ")+")")
+		}
+	}
+	if len(out) == 0 {
+		return "—"
+	}
+	return strings.Join(out, ", ")
+}
+
+func size(b int64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", b)
+}
+
+func (s *collectionsScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.cursor.setHeight(h - 5)
+}
+func (s *collectionsScreen) Typing() bool { return false }
+func (s *collectionsScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Help, k.Quit}
+}
+func (s *collectionsScreen) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Back, k.Reload}, {k.Help, k.Quit}}
+}

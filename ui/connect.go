@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/dupes-tui/dupes/keymap"
+)
+
+// connectScreen opens the store. On failure it shows the redacted URI and the reason and lets
+// the user edit the URI and retry; the password is never shown, and a "****" left in the
+// edited URI stands for the password already given.
+type connectScreen struct {
+	ctx        *Context
+	keys       keymap.KeyMap
+	uri        string
+	connecting bool
+	err        error
+	input      textinput.Model
+	spin       spinner.Model
+	w, h       int
+}
+
+func newConnectScreen(ctx *Context) *connectScreen {
+	in := newInput()
+	in.Prompt = "URI › "
+	in.CharLimit = 2048
+	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s.setKeys()
+	return s
+}
+
+func (s *connectScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right,
+		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
+		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
+	k.Open.SetHelp("enter", "connect")
+	k.Back.SetHelp("esc", "stop editing")
+	k.Back.SetEnabled(s.input.Focused())
+	k.Open.SetEnabled(s.input.Focused())
+	k.Retry.SetEnabled(s.err != nil && !s.input.Focused())
+}
+
+// start connects to the configured URI.
+func (s *connectScreen) start() tea.Cmd {
+	s.connecting, s.err = true, nil
+	s.setKeys()
+	return tea.Batch(s.spin.Tick, connectCmd(s.ctx.Cfg.Connect, s.uri))
+}
+
+func (s *connectScreen) redacted() string {
+	if s.ctx.Cfg.Redact == nil {
+		return s.uri
+	}
+	return s.ctx.Cfg.Redact(s.uri)
+}
+
+func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case ErrorMsg:
+		s.connecting, s.err = false, msg.Err
+		s.setKeys()
+		return nil
+	case spinner.TickMsg:
+		if !s.connecting {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case tea.KeyMsg:
+		if s.input.Focused() {
+			switch {
+			case key.Matches(msg, s.keys.Open):
+				s.uri = restoreSecret(strings.TrimSpace(s.input.Value()), s.uri, s.redacted())
+				s.input.Blur()
+				return s.start()
+			case key.Matches(msg, s.keys.Back):
+				s.input.Blur()
+				s.setKeys()
+				return nil
+			}
+			var cmd tea.Cmd
+			s.input, cmd = s.input.Update(msg)
+			return cmd
+		}
+		if key.Matches(msg, s.keys.Retry) {
+			s.input.SetValue(s.redacted())
+			s.input.CursorEnd()
+			cmd := s.input.Focus()
+			s.setKeys()
+			return cmd
+		}
+	}
+	return nil
+}
+
+// restoreSecret puts the original password back where the edited URI still says "****".
+func restoreSecret(edited, orig, redacted string) string {
+	switch {
+	case edited == redacted:
+		return orig
+	case redacted == orig:
+		return edited // there was no password
+	}
+	// The password is what the original has where the redacted form has "****".
+	i := strings.Index(redacted, "****")
+	tail := len(redacted) - i - 4
+	if i < 0 || len(orig)-tail < i {
+		return edited
+	}
+	secret := orig[i : len(orig)-tail]
+	return strings.Replace(edited, ":****@", ":"+secret+"@", 1)
+}
+
+func (s *connectScreen) View() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	if s.connecting {
+		b.WriteString(s.spin.View() + " Connecting to " + st.Bold.Render(s.redacted()) + "…\n")
+		return b.String()
+	}
+	if s.err != nil {
+		b.WriteString(st.Error.Render("Cannot connect") + "\n\n")
+		b.WriteString(st.Muted.Render("URI     ") + s.redacted() + "\n")
+		b.WriteString(st.Muted.Render("Reason  ") + lipgloss.NewStyle().Width(max(s.w-8, 20)).Render(s.err.Error()) + "\n\n")
+		if s.input.Focused() {
+			s.input.Width = max(s.w-8, 10)
+			b.WriteString(s.input.View() + "\n")
+			b.WriteString(st.Faint.Render("A **** left in place stands for the password you gave."))
+		} else {
+			b.WriteString(st.Muted.Render("Press e to edit the URI and retry, q to quit."))
+		}
+	}
+	return b.String()
+}
+
+func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *connectScreen) Typing() bool     { return s.input.Focused() }
+func (s *connectScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Retry, k.Open, k.Back, k.Quit}
+}
+func (s *connectScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp(), {s.keys.Help}}
+}

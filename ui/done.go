@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// doneScreen reports a run: deleted, skipped (and why), failed; the backup and the command
+// that restores it.
+type doneScreen struct {
+	ctx    *Context
+	keys   keymap.KeyMap
+	rep    model.Report
+	err    error
+	ns     model.Namespace
+	key    model.Key
+	reason []reasonCount
+	// The unique index offer: asked (a y/n prompt carrying the build), building, result.
+	ask      *confirmation
+	building bool
+	built    string
+	indexErr error
+	w, h     int
+}
+
+// indexBuiltMsg says the unique index exists now.
+type indexBuiltMsg struct{ name string }
+
+// buildIndexMsg is the confirmed action of the index offer.
+type buildIndexMsg struct {
+	ns  model.Namespace
+	key model.Key
+}
+
+func createIndexCmd(st Store, ns model.Namespace, k model.Key) tea.Cmd {
+	return func() tea.Msg {
+		name, err := st.CreateUniqueIndex(context.Background(), ns, k)
+		if err != nil {
+			return ErrorMsg{Where: "create the unique index", Err: err}
+		}
+		return indexBuiltMsg{name: name}
+	}
+}
+
+type reasonCount struct {
+	reason string
+	n      int
+}
+
+func newDoneScreen(ctx *Context) *doneScreen {
+	s := &doneScreen{ctx: ctx}
+	s.setKeys()
+	return s
+}
+
+func (s *doneScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right, &k.Open,
+		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
+		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
+	k.Back.SetHelp("esc", "scan again")
+	k.Index.SetEnabled(s.canOfferIndex())
+	if s.ask != nil {
+		keymap.Disable(&k.Back, &k.Index, &k.Help, &k.Quit)
+	}
+}
+
+// canOfferIndex: the run finished cleanly, so the index may build now (the server decides).
+func (s *doneScreen) canOfferIndex() bool {
+	r := s.rep
+	return !s.ctx.Cfg.ReadOnly && s.err == nil && !r.Cancelled && r.FailedGroups == 0 && r.NotReached == 0 &&
+		r.Deleted > 0 && s.built == "" && !s.building
+}
+
+func (s *doneScreen) open(rep model.Report, err error, ns model.Namespace, k model.Key) {
+	s.rep, s.err, s.ns, s.key = rep, err, ns, k
+	s.ask, s.building, s.built, s.indexErr = nil, false, "", nil
+	byReason := map[string]int{}
+	for _, g := range rep.Groups {
+		for _, sk := range g.Skipped {
+			byReason[sk.Reason]++
+		}
+	}
+	s.reason = s.reason[:0]
+	for r, n := range byReason {
+		s.reason = append(s.reason, reasonCount{r, n})
+	}
+	sort.Slice(s.reason, func(i, j int) bool {
+		return s.reason[i].n > s.reason[j].n || (s.reason[i].n == s.reason[j].n && s.reason[i].reason < s.reason[j].reason)
+	})
+	s.setKeys()
+}
+
+func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case indexBuiltMsg:
+		s.building, s.built = false, msg.name
+		s.setKeys()
+	case ErrorMsg:
+		if s.building {
+			s.building, s.indexErr = false, msg.Err
+			s.setKeys()
+		}
+	case buildIndexMsg:
+		s.building = true
+		s.setKeys()
+		return createIndexCmd(s.ctx.Store, msg.ns, msg.key)
+	case tea.KeyMsg:
+		if s.ask != nil {
+			a := s.ask
+			s.ask = nil
+			s.setKeys()
+			if key.Matches(msg, s.ctx.Keys.Yes) {
+				return s.ctx.intent(a.action)
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Index):
+			s.ask = &confirmation{action: buildIndexMsg{ns: s.ns, key: s.key}}
+			s.setKeys()
+		}
+	}
+	return nil
+}
+
+func (s *doneScreen) View() string {
+	st := s.ctx.Styles
+	r := s.rep
+	var b strings.Builder
+	switch {
+	case s.err != nil:
+		b.WriteString(st.Error.Render("The run stopped: ") + s.err.Error() + "\n\n")
+	case r.Cancelled:
+		b.WriteString(st.Warn.Render("Stopped on request") + st.Muted.Render(" — the batch in flight was finished") + "\n\n")
+	default:
+		b.WriteString(st.OK.Render("✓ Done") + st.Muted.Render(" — "+r.NS.String()) + "\n\n")
+	}
+	line := func(label, value string) { b.WriteString(s.ctx.field(label, 14, value, s.w) + "\n") }
+	line("deleted", st.Bold.Render(plural(r.Deleted, "document", "documents")))
+	line("skipped", plural(r.SkippedDocs, "document", "documents")+st.Muted.Render(" (changed or gone since the scan: never deleted)"))
+	for i, rc := range s.reason {
+		if i == 5 {
+			line("", st.Muted.Render(fmt.Sprintf("… and %d more reasons", len(s.reason)-5)))
+			break
+		}
+		line("", fmt.Sprintf("%6s  %s", count(int64(rc.n)), rc.reason))
+	}
+	line("failed", plural(r.FailedGroups, "group", "groups"))
+	if r.NotReached > 0 {
+		line("not reached", plural(r.NotReached, "group", "groups")+st.Muted.Render(" (run again to finish)"))
+	}
+	if !r.FinishedAt.IsZero() && !r.StartedAt.IsZero() {
+		line("took", duration(r.FinishedAt.Sub(r.StartedAt)))
+	}
+	b.WriteString("\n")
+	if r.BackupPath != "" {
+		line("backup", r.BackupPath)
+		if s.ctx.Cfg.Demo {
+			line("restore", st.Muted.Render("demo data lives in memory: nothing to restore"))
+		} else {
+			// Not wrapped: the command is for copying. Long lines break with a shell "\".
+			b.WriteString(st.Muted.Render("restore with") + "\n")
+			b.WriteString(st.Code.Render(s.restoreCommand(r.BackupPath)) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	exact := ""
+	if s.key.IgnoreCase || s.key.Trim {
+		exact = " (it compares exactly: no index ignores case or trims)"
+	}
+	switch {
+	case s.built != "":
+		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" built on "+s.ns.String()+": this duplicate cannot come back.", s.w)) + "\n")
+	case s.building:
+		b.WriteString(st.Muted.Render("Building the unique index…") + "\n")
+	case s.ask != nil:
+		b.WriteString(st.Warn.Render(para("Build a unique index on "+s.key.String()+" of "+s.ns.String()+" now"+exact+"? y/n", s.w)) + "\n")
+	case s.indexErr != nil:
+		b.WriteString(st.Error.Render(para(s.indexErr.Error(), s.w)) + "\n")
+	case s.canOfferIndex():
+		b.WriteString(para("Press x to build a unique index on "+s.key.String()+" now"+exact+
+			", so these duplicates cannot come back. It fails, harmlessly, if duplicates remain (undecided or skipped groups).", s.w) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// restoreCommand is the command that puts the backup back, naming the deployment unless it
+// is the default; a password shows as ****, for the user to type back.
+func (s *doneScreen) restoreCommand(path string) string {
+	cmd := "  dupes restore"
+	if uri := s.ctx.Cfg.URI; uri != "" && uri != os.Getenv("MONGODB_URI") && uri != "mongodb://localhost:27017" {
+		if s.ctx.Cfg.Redact != nil {
+			uri = s.ctx.Cfg.Redact(uri)
+		}
+		cmd += " --uri " + shellQuote(uri) + " \\\n   "
+	}
+	return cmd + " --backup " + shellQuote(path)
+}
+
+// shellQuote quotes a path for a shell when it needs it.
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " '\"$`\\*?[]{}()<>|&;#~!") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *doneScreen) Typing() bool     { return false }
+func (s *doneScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Back, s.keys.Help, s.keys.Quit}
+}
+func (s *doneScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// startScan opens a new session: a scan on the key screen's collection.
+func (m *Model) startScan(k model.Key) tea.Cmd {
+	if m.sess != nil && m.sess.scanning {
+		m.sess.cancel()
+	}
+	m.nextID++
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{id: m.nextID, ns: m.key.ns, col: m.key.col, key: k, idx: m.key.all, flds: m.key.fields,
+		started: time.Now(), scanning: true, cancel: cancel, scanCtx: ctx}
+	if p, err := m.ctx.Store.PipelineJSON(k); err == nil {
+		s.pipeline = p
+	} else {
+		s.pipeline = "(" + err.Error() + ")"
+	}
+	m.sess = s
+	m.groups.open(s)
+	if m.active() == scrScan || m.active() == scrGroups {
+		m.replace(scrScan)
+	} else {
+		m.push(scrScan)
+	}
+	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k))
+}
+
+func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
+	s := m.sess
+	if s == nil || msg.id != s.id {
+		return nil
+	}
+	s.add(msg.groups)
+	var next tea.Cmd
+	if msg.done {
+		s.scanning, s.scanErr, s.finished = false, msg.err, time.Now()
+		s.cancel()
+	} else {
+		next = nextGroupsCmd(s.ctx(), s.id, msg.cur)
+	}
+	m.scan.Update(msg)
+	m.groups.Update(msg)
+	if msg.done && msg.err == nil && m.active() == scrScan {
+		m.replace(scrGroups)
+	}
+	return next
+}
+
+// applyRule chooses keepers for every group not decided by hand, in a Cmd over a snapshot.
+func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
+	s := m.sess
+	m.status = "Applying rule " + r.String() + " to " + plural(len(s.groups)-s.nHand, "group", "groups") + "…"
+	n := len(s.groups)
+	return keepersCmd(m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...))
+}
+
+func (m *Model) onKeepers(msg keepersMsg) {
+	s := m.sess
+	if s == nil || msg.id != s.id {
+		return
+	}
+	for j, gi := range msg.groups {
+		if s.how[gi] != byHand { // a hand decision taken meanwhile wins
+			s.decide(int(gi), msg.keep[j], byRule)
+		}
+	}
+	s.rule, s.ruleSet = msg.rule, true
+	m.status = fmt.Sprintf("Rule %s applied to %s.", msg.rule, plural(len(msg.groups), "group", "groups"))
+}

@@ -1,0 +1,291 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
+)
+
+// filterDebounce is how long typing must pause before the filter runs: each run walks every
+// group (in a Cmd, off the UI's path), so one per pause rather than one per keystroke.
+const filterDebounce = 150 * time.Millisecond
+
+// filterTickMsg fires when typing paused; seq says which edit it belongs to.
+type filterTickMsg struct{ seq int }
+
+// openGroupMsg opens the group at a position of the groups list (filtered order).
+type openGroupMsg struct{ pos int }
+
+// openRulesMsg opens the rule menu; reviewMsg the review screen.
+type (
+	openRulesMsg struct{}
+	reviewMsg    struct{}
+)
+
+// groupsScreen lists the groups: a summary line, one row per group (key values, members,
+// decision), a filter on the key values. Work per key press is independent of the number of
+// groups: only visible rows are rendered, counters are kept by the session, and the filter
+// runs in a Cmd over a snapshot after a pause in typing, then incrementally on new batches.
+type groupsScreen struct {
+	ctx  *Context
+	keys keymap.KeyMap
+	sess *session
+
+	input     textinput.Model
+	query     string  // the applied filter, lower case; "" = all groups
+	hits      []int32 // groups matching query, when query != ""
+	upto      int     // groups the hits cover
+	seq       int
+	filtering bool // a filter Cmd is running
+	cursor    listCursor
+	w, h      int
+}
+
+func newGroupsScreen(ctx *Context) *groupsScreen {
+	in := newInput()
+	in.Prompt = "/ "
+	in.Placeholder = "key value contains…"
+	in.CharLimit = 256
+	s := &groupsScreen{ctx: ctx, input: in}
+	s.setKeys()
+	return s
+}
+
+func (s *groupsScreen) open(sess *session) {
+	s.sess = sess
+	s.query, s.hits, s.upto, s.filtering = "", nil, 0, false
+	s.input.SetValue("")
+	s.input.Blur()
+	s.cursor = listCursor{h: s.cursor.h}
+	s.cursor.setLen(len(sess.groups))
+	s.setKeys()
+}
+
+func (s *groupsScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Left, &k.Right, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Save, &k.Copy,
+		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
+	k.Open.SetHelp("enter", "open group")
+	if s.ctx.Cfg.ReadOnly {
+		k.Review.SetHelp("D", "review plan")
+	}
+	if s.input.Focused() {
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review)
+		k.Open.SetHelp("enter", "keep filter")
+		k.Back.SetHelp("esc", "clear filter")
+	} else if s.query != "" {
+		k.Back.SetHelp("esc", "clear filter")
+	} else {
+		k.Back.SetHelp("esc", "back to key")
+	}
+}
+
+// len is the number of rows shown (filtered or not).
+func (s *groupsScreen) len() int {
+	if s.query != "" {
+		return len(s.hits)
+	}
+	return len(s.sess.groups)
+}
+
+// at is the group index at a list position.
+func (s *groupsScreen) at(pos int) int {
+	if s.query != "" {
+		return int(s.hits[pos])
+	}
+	return pos
+}
+
+func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
+	if s.sess == nil {
+		return nil
+	}
+	switch msg := msg.(type) {
+	case groupsMsg:
+		if s.query != "" && !s.filtering {
+			// New groups are filtered as they arrive: work proportional to the batch only.
+			n := len(s.sess.groups)
+			s.hits = filterGroups(s.sess.groups[s.upto:n], s.upto, s.query, s.hits)
+			s.upto = n
+		}
+		s.cursor.setLen(s.len())
+	case filterTickMsg:
+		if msg.seq != s.seq {
+			return nil // typing went on: a later tick will run it
+		}
+		q := strings.ToLower(strings.TrimSpace(s.input.Value()))
+		if q == "" {
+			s.query, s.hits, s.filtering = "", nil, false
+			s.cursor.setLen(s.len())
+			return nil
+		}
+		s.filtering = true
+		return filterCmd(msg.seq, q, s.sess.groups[:len(s.sess.groups):len(s.sess.groups)])
+	case filterDoneMsg:
+		if msg.seq != s.seq {
+			return nil
+		}
+		s.filtering = false
+		s.query, s.hits, s.upto = msg.query, msg.hits, msg.upto
+		// Groups that arrived while the filter ran.
+		n := len(s.sess.groups)
+		s.hits = filterGroups(s.sess.groups[s.upto:n], s.upto, s.query, s.hits)
+		s.upto = n
+		s.cursor = listCursor{h: s.cursor.h}
+		s.cursor.setLen(s.len())
+	case tea.MouseMsg:
+		s.cursor.navigate(msg, s.keys)
+	case tea.KeyMsg:
+		if s.input.Focused() {
+			return s.updateFilter(msg)
+		}
+		if s.cursor.navigate(msg, s.keys) {
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Filter):
+			s.setKeys()
+			cmd := s.input.Focus()
+			s.setKeys()
+			return cmd
+		case key.Matches(msg, s.keys.Back):
+			if s.query != "" || s.input.Value() != "" {
+				s.clearFilter()
+				return nil
+			}
+			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Open):
+			if s.cursor.n > 0 {
+				pos := s.cursor.pos
+				return s.ctx.intent(openGroupMsg{pos: pos})
+			}
+		case key.Matches(msg, s.keys.Rules):
+			return s.ctx.intent(openRulesMsg{})
+		case key.Matches(msg, s.keys.Review):
+			return s.ctx.intent(reviewMsg{})
+		}
+	}
+	return nil
+}
+
+func (s *groupsScreen) clearFilter() {
+	s.seq++
+	s.input.SetValue("")
+	s.input.Blur()
+	s.query, s.hits, s.filtering = "", nil, false
+	s.cursor.setLen(s.len())
+	s.setKeys()
+}
+
+func (s *groupsScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, s.keys.Back):
+		s.clearFilter()
+		return nil
+	case key.Matches(msg, s.keys.Open):
+		s.input.Blur()
+		s.setKeys()
+		return nil
+	}
+	before := s.input.Value()
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	if s.input.Value() == before {
+		return cmd
+	}
+	s.seq++
+	seq := s.seq
+	return tea.Batch(cmd, tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{seq: seq} }))
+}
+
+func (s *groupsScreen) View() string {
+	if s.sess == nil {
+		return ""
+	}
+	st := s.ctx.Styles
+	ss := s.sess
+	var b strings.Builder
+
+	// Summary: groups, surplus, share of the collection.
+	sum := plural(ss.sum.Groups, "group", "groups") + " · " + plural(ss.sum.Surplus, "surplus document", "surplus documents")
+	if ss.col.Count > 0 {
+		sum += fmt.Sprintf(" · %.1f%% of ~%s docs", ss.sum.Share(ss.col.Count)*100, count(ss.col.Count))
+	}
+	if ss.scanning {
+		sum += st.Warn.Render(" · scanning…")
+	} else if ss.scanErr != nil {
+		sum += st.Error.Render(" · scan incomplete: " + ss.scanErr.Error())
+	}
+	b.WriteString(fit(sum, s.w) + "\n")
+	rule := "rule: none"
+	if ss.ruleSet {
+		rule = "rule: " + ss.rule.String()
+	}
+	dec := fmt.Sprintf("%s · decided %s (%s by hand) · undecided %s · delete %s",
+		rule, count(int64(ss.decided())), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided())), count(int64(ss.toDelete)))
+	b.WriteString(st.Muted.Render(fit(dec, s.w)) + "\n")
+
+	switch {
+	case s.input.Focused() || s.input.Value() != "":
+		s.input.Width = max(s.w-30, 10)
+		line := s.input.View()
+		if s.filtering {
+			line += st.Muted.Render("  filtering…")
+		} else if s.query != "" {
+			line += st.Muted.Render(fmt.Sprintf("  %s of %s", count(int64(len(s.hits))), count(int64(ss.sum.Groups))))
+		}
+		b.WriteString(line + "\n")
+	default:
+		b.WriteString("\n")
+	}
+
+	cntW, decW := 7, 18
+	keyW := min(max(s.w-cntW-decW-6, 10), 64)
+	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %*s  %s", keyW, fit("KEY "+ss.key.String(), keyW), cntW, "DOCS", "DECISION"), s.w)) + "\n")
+	if s.cursor.n == 0 {
+		switch {
+		case s.query != "":
+			b.WriteString(st.Muted.Render("  No group matches the filter. esc clears it."))
+		case ss.scanning:
+			b.WriteString(st.Muted.Render("  No duplicates yet…"))
+		default:
+			b.WriteString(st.OK.Render("  No duplicates: a unique index on " + ss.key.String() + " can be built as things stand."))
+		}
+		return b.String()
+	}
+	from, to := s.cursor.window()
+	for pos := from; pos < to; pos++ {
+		gi := s.at(pos)
+		g := ss.groups[gi]
+		d := st.Decision.Undecided.Render("undecided")
+		switch ss.how[gi] {
+		case byRule:
+			d = st.Decision.Rule.Render(fmt.Sprintf("rule: keep #%d", ss.keep[gi]+1))
+		case byHand:
+			d = st.Decision.Hand.Render(fmt.Sprintf("hand: keep #%d", ss.keep[gi]+1))
+		}
+		text := fmt.Sprintf("%-*s %*d  ", keyW, fit(keyText(g), keyW), cntW, g.Count())
+		b.WriteString(s.ctx.row(text, pos == s.cursor.pos, keyW+cntW+5) + d + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (s *groupsScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.cursor.setHeight(h - 4)
+}
+func (s *groupsScreen) Typing() bool { return s.input.Focused() }
+func (s *groupsScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Rules, k.Review, k.Back, k.Help, k.Quit}
+}
+func (s *groupsScreen) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back}, {k.Rules, k.Review}, {k.Help, k.Quit}}
+}

@@ -1,0 +1,320 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// input modes of the key screen.
+const (
+	inputNone = iota
+	inputFilter
+	inputE11000
+)
+
+// keyScreen chooses what makes documents duplicates: sampled field paths (several for a
+// compound key, in the order picked), options, or an existing unique index, or a pasted E11000
+// message, which both give the index's exact semantics.
+type keyScreen struct {
+	ctx     *Context
+	keys    keymap.KeyMap
+	ns      model.Namespace
+	loading bool
+	spin    spinner.Model
+
+	col      model.Collection
+	indexes  []model.Index // unique ones, _id left out
+	all      []model.Index
+	fields   []model.FieldInfo
+	selected []string
+	cursor   listCursor
+
+	ignoreCase, trim bool
+	filter           string
+	mode             int
+	input            textinput.Model
+	note             string // what the last E11000 paste did, or why it failed
+	err              error  // why the collection could not be opened
+	auto             []string
+	w, h             int
+}
+
+func newKeyScreen(ctx *Context) *keyScreen {
+	in := newInput()
+	in.CharLimit = 4096
+	s := &keyScreen{ctx: ctx, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s.setKeys()
+	return s
+}
+
+func (s *keyScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Next, &k.Prev, &k.Rules, &k.Review,
+		&k.Save, &k.Copy, &k.Retry, &k.Reload, &k.Browse, &k.Index)
+	k.Open.SetHelp("enter", "scan")
+	k.Back.SetHelp("esc", "collections")
+	if s.mode != inputNone {
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste)
+		k.Open.SetHelp("enter", "apply")
+		k.Back.SetHelp("esc", "cancel")
+	}
+}
+
+// open loads the key screen's data for a collection; with auto fields it scans at once.
+func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, auto []string) tea.Cmd {
+	*s = keyScreen{ctx: s.ctx, input: s.input, spin: s.spin, ns: ns, loading: true, auto: auto,
+		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h}}
+	s.mode = inputNone
+	s.input.Blur()
+	s.setKeys()
+	return tea.Batch(s.spin.Tick, keyDataCmd(s.ctx.Store, ns, col, indexes))
+}
+
+func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !s.loading {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case ErrorMsg:
+		if s.loading {
+			s.loading, s.err = false, msg
+		}
+	case keyDataMsg:
+		s.loading = false
+		s.col, s.all = msg.col, msg.indexes
+		// _id is unique by construction: never a candidate key.
+		s.fields = s.fields[:0]
+		for _, f := range msg.fields {
+			if f.Path != "_id" {
+				s.fields = append(s.fields, f)
+			}
+		}
+		s.indexes = nil
+		for _, ix := range msg.indexes {
+			if ix.Unique && !(len(ix.Fields) == 1 && ix.Fields[0] == "_id") {
+				s.indexes = append(s.indexes, ix)
+			}
+		}
+		s.cursor.setLen(len(s.fields) + len(s.indexes))
+		if s.auto != nil {
+			k := model.Key{Fields: s.auto}
+			s.auto = nil
+			return s.scan(k)
+		}
+	case tea.MouseMsg:
+		if s.mode == inputNone {
+			s.cursor.navigate(msg, s.keys)
+		}
+	case tea.KeyMsg:
+		if s.loading {
+			return nil
+		}
+		if s.mode != inputNone {
+			return s.updateInput(msg)
+		}
+		if s.cursor.navigate(msg, s.keys) {
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Select):
+			if f, ok := s.fieldAt(s.cursor.pos); ok {
+				s.toggle(f.Path)
+			}
+		case key.Matches(msg, s.keys.Case):
+			s.ignoreCase = !s.ignoreCase
+		case key.Matches(msg, s.keys.Trim):
+			s.trim = !s.trim
+		case key.Matches(msg, s.keys.Query):
+			return s.prompt(inputFilter, "filter › ", `{"status": "active"}`, s.filter)
+		case key.Matches(msg, s.keys.Paste):
+			return s.prompt(inputE11000, "E11000 › ", "paste the error message", "")
+		case key.Matches(msg, s.keys.Open):
+			if i := s.cursor.pos - len(s.fields); i >= 0 && i < len(s.indexes) {
+				return s.scan(s.indexes[i].Key())
+			}
+			fields := s.selected
+			if len(fields) == 0 {
+				f, ok := s.fieldAt(s.cursor.pos)
+				if !ok {
+					return nil
+				}
+				fields = []string{f.Path}
+			}
+			return s.scan(model.Key{Fields: append([]string(nil), fields...), IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter})
+		}
+	}
+	return nil
+}
+
+func (s *keyScreen) prompt(mode int, prompt, placeholder, value string) tea.Cmd {
+	s.mode = mode
+	s.input.Prompt, s.input.Placeholder = prompt, placeholder
+	s.input.SetValue(value)
+	s.input.CursorEnd()
+	s.setKeys()
+	return s.input.Focus()
+}
+
+func (s *keyScreen) updateInput(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, s.keys.Back):
+		s.mode = inputNone
+		s.input.Blur()
+		s.setKeys()
+		return nil
+	case key.Matches(msg, s.keys.Open):
+		v := strings.TrimSpace(s.input.Value())
+		mode := s.mode
+		s.mode = inputNone
+		s.input.Blur()
+		s.setKeys()
+		if mode == inputFilter {
+			s.filter = v
+			return nil
+		}
+		return s.fromE11000(v)
+	}
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	return cmd
+}
+
+// fromE11000 scans the group a duplicate key error names, with its index's semantics.
+func (s *keyScreen) fromE11000(text string) tea.Cmd {
+	dk, err := model.ParseE11000(text)
+	if err != nil {
+		s.note = "Could not read that message: " + err.Error()
+		return nil
+	}
+	if dk.NS.DB != "" && dk.NS != s.ns {
+		s.note = fmt.Sprintf("That error is about %s, not %s: open that collection first.", dk.NS, s.ns)
+		return nil
+	}
+	for _, ix := range s.all {
+		if dk.Index != "" && ix.Name == dk.Index {
+			s.note = "From E11000: index " + ix.Name
+			return s.scan(ix.Key())
+		}
+	}
+	if len(dk.Fields) == 0 {
+		s.note = fmt.Sprintf("The message names index %q, which %s does not have (any more), and no fields.", dk.Index, s.ns)
+		return nil
+	}
+	s.note = "From E11000: fields " + strings.Join(dk.Fields, ", ")
+	return s.scan(model.Key{Fields: dk.Fields, Index: dk.Index})
+}
+
+func (s *keyScreen) scan(k model.Key) tea.Cmd {
+	if err := k.Validate(); err != nil {
+		s.note = err.Error()
+		return nil
+	}
+	return s.ctx.intent(startScanMsg{key: k})
+}
+
+func (s *keyScreen) toggle(path string) {
+	for i, p := range s.selected {
+		if p == path {
+			s.selected = append(s.selected[:i], s.selected[i+1:]...)
+			return
+		}
+	}
+	s.selected = append(s.selected, path)
+}
+
+func (s *keyScreen) fieldAt(i int) (model.FieldInfo, bool) {
+	if i >= 0 && i < len(s.fields) {
+		return s.fields[i], true
+	}
+	return model.FieldInfo{}, false
+}
+
+func (s *keyScreen) View() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Key of "+s.ns.String()) + st.Muted.Render("  — which fields should be unique?") + "\n")
+	if s.loading {
+		return b.String() + "\n" + s.spin.View() + " Sampling fields…"
+	}
+	if s.err != nil {
+		return b.String() + "\n" + st.Error.Render(para(s.err.Error(), s.w)) + "\n\n" + st.Muted.Render("esc goes to the collection list.")
+	}
+	opt := func(on bool, name string) string {
+		if on {
+			return st.OK.Render("[x] " + name)
+		}
+		return st.Muted.Render("[ ] " + name)
+	}
+	filter := "none"
+	if s.filter != "" {
+		filter = s.filter
+	}
+	b.WriteString(opt(s.ignoreCase, "ignore case (i)") + "  " + opt(s.trim, "trim (t)") + "  " + st.Muted.Render("filter (F): ") + fit(filter, max(s.w-50, 8)) + "\n")
+	sel := "none — enter scans the field under the cursor"
+	if len(s.selected) > 0 {
+		sel = model.Key{Fields: s.selected}.String()
+	}
+	b.WriteString(st.Muted.Render("key: ") + st.Bold.Render(sel) + "\n\n")
+
+	if len(s.fields) == 0 && len(s.indexes) == 0 {
+		b.WriteString(st.Muted.Render("The collection is empty: nothing to sample.") + "\n")
+	}
+	from, to := s.cursor.window()
+	if from < len(s.fields) {
+		b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("      %-28s %-18s %5s", "FIELD", "TYPES", "FILL"), s.w)) + "\n")
+	}
+	for i := from; i < to; i++ {
+		if i == len(s.fields) {
+			b.WriteString("\n" + st.List.Header.Render("  START FROM A UNIQUE INDEX (index-exact semantics)") + "\n")
+		}
+		if f, ok := s.fieldAt(i); ok {
+			mark := "[ ]"
+			for n, p := range s.selected {
+				if p == f.Path {
+					mark = fmt.Sprintf("[%d]", n+1)
+				}
+			}
+			line := fmt.Sprintf("%s %-28s %-18s %5.0f%%", mark, fit(f.Path, 28), fit(strings.Join(f.Types, ","), 18), f.FillRate()*100)
+			b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
+			continue
+		}
+		ix := s.indexes[i-len(s.fields)]
+		line := "    " + ix.Name + "  " + st.Muted.Render(ix.Key().Semantics())
+		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
+	}
+	if s.mode != inputNone {
+		s.input.Width = max(s.w-12, 10)
+		b.WriteString("\n" + s.input.View())
+	} else if s.note != "" {
+		b.WriteString("\n" + st.Warn.Render(fit(s.note, s.w)))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (s *keyScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.cursor.setHeight(h - 9)
+}
+func (s *keyScreen) Typing() bool { return s.mode != inputNone }
+func (s *keyScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.Back, k.Help}
+}
+func (s *keyScreen) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste}, {k.Help, k.Quit}}
+}

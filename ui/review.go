@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// confirmation is a prompt that carries the action it confirms: the action is built when the
+// prompt opens and runs only if the answer matches: the typed text want, or for a y/n question
+// (want empty) the Yes binding.
+type confirmation struct {
+	want   string
+	action tea.Msg
+}
+
+// review input modes.
+const (
+	reviewIdle = iota
+	reviewConfirm
+	reviewSave
+)
+
+// reviewScreen shows what the plan deletes and where the backup goes; the user confirms by
+// typing the namespace, or saves the plan file with w. Read-only runs and collections dupes may
+// not delete from get no confirmation at all.
+type reviewScreen struct {
+	ctx     *Context
+	keys    keymap.KeyMap
+	sess    *session
+	plan    model.Plan
+	blocked string // why deleting is not offered, or ""
+	// preparing is true until the plan arrives.
+	preparing bool
+	confirm   *confirmation
+	mode      int
+	input     textinput.Model
+	note      string
+	saved     string
+	w, h      int
+}
+
+func newReviewScreen(ctx *Context) *reviewScreen {
+	in := newInput()
+	in.CharLimit = 1024
+	s := &reviewScreen{ctx: ctx, input: in}
+	s.setKeys()
+	return s
+}
+
+// planMsg is the plan the review screen shows, built in a Cmd (a million groups take a moment).
+type planMsg struct {
+	id   int
+	plan model.Plan
+}
+
+func planCmd(id int, snap planSnapshot) tea.Cmd {
+	return func() tea.Msg { return planMsg{id: id, plan: snap.build()} }
+}
+
+// open shows the review of a session's decisions; the plan arrives as a planMsg.
+func (s *reviewScreen) open(sess *session) tea.Cmd {
+	s.sess, s.plan, s.preparing = sess, model.Plan{}, true
+	s.mode, s.note, s.saved, s.confirm = reviewIdle, "", "", nil
+	s.input.Blur()
+	s.blocked = ""
+	s.setKeys()
+	return planCmd(sess.id, sess.snapshot())
+}
+
+func (s *reviewScreen) setPlan(p model.Plan) {
+	sess := s.sess
+	s.plan, s.preparing = p, false
+	switch {
+	case s.ctx.Cfg.ReadOnly:
+		s.blocked = "read-only (--read-only): nothing will be deleted. w saves the plan for dupes apply."
+	case sess.col.CanDelete() != nil:
+		s.blocked = sess.col.CanDelete().Error()
+	case len(s.plan.Groups) == 0:
+		s.blocked = "No group has a keeper yet: press esc, then r to apply a rule or open a group and press space."
+	default:
+		s.confirm = &confirmation{want: sess.ns.String(), action: executeMsg{plan: s.plan}}
+	}
+	s.setKeys()
+}
+
+func (s *reviewScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right,
+		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Copy, &k.Retry,
+		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
+	k.Open.SetEnabled(s.confirm != nil && !s.preparing)
+	k.Open.SetHelp("enter", "type the namespace to delete")
+	k.Back.SetHelp("esc", "back")
+	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
+	if s.mode != reviewIdle {
+		k.Open.SetEnabled(true)
+		k.Open.SetHelp("enter", "confirm")
+		k.Back.SetHelp("esc", "cancel")
+		k.Save.SetEnabled(false)
+	}
+}
+
+func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case planMsg:
+		if s.sess != nil && msg.id == s.sess.id && s.preparing {
+			s.setPlan(msg.plan)
+		}
+	case planSavedMsg:
+		s.saved = msg.path
+	case tea.KeyMsg:
+		if s.mode != reviewIdle {
+			return s.updateInput(msg)
+		}
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Open):
+			s.note = ""
+			return s.prompt(reviewConfirm, "type "+s.confirm.want+" › ", "")
+		case key.Matches(msg, s.keys.Save):
+			name := fmt.Sprintf("dupes-plan-%s-%s.json", s.sess.ns, time.Now().UTC().Format("20060102-150405"))
+			return s.prompt(reviewSave, "save plan to › ", name)
+		}
+	}
+	return nil
+}
+
+func (s *reviewScreen) prompt(mode int, prompt, value string) tea.Cmd {
+	s.mode = mode
+	s.input.Prompt = prompt
+	s.input.SetValue(value)
+	s.input.CursorEnd()
+	s.setKeys()
+	return s.input.Focus()
+}
+
+func (s *reviewScreen) updateInput(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, s.keys.Back):
+		s.mode = reviewIdle
+		s.input.Blur()
+		s.setKeys()
+		return nil
+	case key.Matches(msg, s.keys.Open):
+		v := strings.TrimSpace(s.input.Value())
+		mode := s.mode
+		if mode == reviewConfirm && v != s.confirm.want {
+			s.note = fmt.Sprintf("%q is not %s: nothing deleted. Type the namespace exactly.", v, s.confirm.want)
+			return nil
+		}
+		s.mode = reviewIdle
+		s.input.Blur()
+		s.setKeys()
+		if mode == reviewSave {
+			if v == "" {
+				return nil
+			}
+			return savePlanCmd(v, s.plan)
+		}
+		action := s.confirm.action
+		return s.ctx.intent(action)
+	}
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	return cmd
+}
+
+func (s *reviewScreen) View() string {
+	if s.sess == nil {
+		return ""
+	}
+	st := s.ctx.Styles
+	ss := s.sess
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Review") + st.Muted.Render("  — nothing has been deleted yet") + "\n\n")
+	if s.preparing {
+		return b.String() + st.Muted.Render("Preparing the plan…")
+	}
+	line := func(label, value string) { b.WriteString(s.ctx.field(label, 16, value, s.w) + "\n") }
+	line("collection", st.Bold.Render(ss.ns.String()))
+	line("key", ss.key.String()+st.Muted.Render("  ("+ss.key.Semantics()+")"))
+	rule := "none"
+	if ss.ruleSet {
+		rule = ss.rule.String() + st.Muted.Render(" — "+ss.rule.Describe())
+	}
+	line("rule", rule)
+	line("groups", fmt.Sprintf("%s in the plan (%s by rule, %s by hand) · %s undecided, left alone",
+		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided()))))
+	line("to delete", st.Warn.Render(plural(s.plan.Deletes(), "document", "documents"))+
+		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(len(s.plan.Groups))))))
+	backup := s.ctx.Cfg.BackupDir
+	if s.ctx.Cfg.Demo {
+		backup = "in memory (demo data: nothing is written to disk)"
+	}
+	line("backup", backup)
+	if s.h >= 22 { // on short terminals the confirmation line matters more
+		line("safety", st.Muted.Render("each batch is re-read and backed up before it is deleted; documents changed since the scan are skipped and reported"))
+	}
+	b.WriteString("\n")
+	switch {
+	case s.blocked != "":
+		b.WriteString(st.Warn.Render(para(s.blocked, s.w)) + "\n")
+	case s.mode == reviewConfirm:
+		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents")), s.w)) + "\n")
+	default:
+		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to save the plan for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
+	}
+	if s.mode != reviewIdle {
+		s.input.Width = max(s.w-len(s.input.Prompt)-4, 10)
+		b.WriteString(s.input.View() + "\n")
+	}
+	if s.note != "" {
+		b.WriteString(st.Error.Render(para(s.note, s.w)) + "\n")
+	}
+	if s.saved != "" {
+		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+")") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *reviewScreen) Typing() bool     { return s.mode != reviewIdle }
+func (s *reviewScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Open, k.Save, k.Back, k.Help, k.Quit}
+}
+func (s *reviewScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

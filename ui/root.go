@@ -1,0 +1,290 @@
+// Package ui is dupes' terminal UI: a root model that routes between screens (connect,
+// collections, key, scan, groups, group, rules, review, execute, done), one file per screen,
+// all I/O in tea.Cmds against the Store interface.
+package ui
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+type screenID int
+
+const (
+	scrConnect screenID = iota
+	scrCollections
+	scrKey
+	scrScan
+	scrGroups
+	scrGroup
+	scrRules
+	scrReview
+	scrExecute
+	scrDone
+)
+
+// MinWidth and MinHeight are the smallest terminal the layout works in; below it the UI says
+// so instead of drawing a broken screen.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Model is the root model: it owns the shared context and the session, routes messages to the
+// active screen, and moves between screens. It holds no screen logic of its own.
+type Model struct {
+	ctx     *Context
+	screens map[screenID]screen
+	connect *connectScreen
+	colls   *collectionsScreen
+	key     *keyScreen
+	scan    *scanScreen
+	groups  *groupsScreen
+	group   *groupScreen
+	rules   *rulesScreen
+	review  *reviewScreen
+	exec    *executeScreen
+	done    *doneScreen
+
+	stack    []screenID // the way back; the last one is active
+	sess     *session
+	nextID   int
+	help     help.Model
+	showHelp bool
+	quit     *confirmation
+	status   string
+	err      error
+	width    int
+	height   int
+}
+
+// New builds the UI for a configuration.
+func New(cfg Config) *Model {
+	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg}
+	m := &Model{ctx: ctx, help: help.New()}
+	m.connect = newConnectScreen(ctx)
+	m.colls = newCollectionsScreen(ctx)
+	m.key = newKeyScreen(ctx)
+	m.scan = newScanScreen(ctx)
+	m.groups = newGroupsScreen(ctx)
+	m.group = newGroupScreen(ctx)
+	m.rules = newRulesScreen(ctx)
+	m.review = newReviewScreen(ctx)
+	m.exec = newExecuteScreen(ctx)
+	m.done = newDoneScreen(ctx)
+	m.screens = map[screenID]screen{
+		scrConnect: m.connect, scrCollections: m.colls, scrKey: m.key, scrScan: m.scan,
+		scrGroups: m.groups, scrGroup: m.group, scrRules: m.rules, scrReview: m.review,
+		scrExecute: m.exec, scrDone: m.done,
+	}
+	m.stack = []screenID{scrConnect}
+	m.help.Styles.ShortKey = ctx.Styles.Bold
+	m.help.Styles.FullKey = ctx.Styles.Bold
+	return m
+}
+
+// Init connects.
+func (m *Model) Init() tea.Cmd { return tea.Batch(tea.SetWindowTitle("dupes"), m.connect.start()) }
+
+func (m *Model) active() screenID { return m.stack[len(m.stack)-1] }
+
+func (m *Model) push(id screenID) { m.stack = append(m.stack, id); m.layout() }
+
+// replace swaps the active screen, so back skips the one left.
+func (m *Model) replace(id screenID) { m.stack[len(m.stack)-1] = id; m.layout() }
+
+// Update routes a message, then the navigation the screens asked for, synchronously.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	cmds := []tea.Cmd{cmd}
+	for steps := 0; len(m.ctx.intents) > 0 && steps < 100; steps++ {
+		next := m.ctx.intents[0]
+		m.ctx.intents = m.ctx.intents[1:]
+		_, c := m.update(next)
+		cmds = append(cmds, c)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	case ErrorMsg:
+		if m.active() != scrConnect {
+			m.err = msg
+		}
+		return m, m.screens[m.active()].Update(msg)
+	case statusMsg:
+		m.status = string(msg)
+		return m, nil
+	case connectedMsg:
+		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
+		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
+		if m.ctx.Cfg.NS != "" {
+			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
+			if err != nil {
+				m.err = err
+				m.stack = []screenID{scrCollections}
+				return m, m.colls.load()
+			}
+			// The collection list sits underneath, so esc from the key screen leads somewhere.
+			m.stack = []screenID{scrCollections, scrKey}
+			m.layout()
+			return m, tea.Batch(m.colls.load(), m.key.open(ns, nil, nil, m.ctx.Cfg.Key))
+		}
+		m.stack = []screenID{scrCollections}
+		m.layout()
+		return m, m.colls.load()
+	case chooseCollectionMsg:
+		m.push(scrKey)
+		col := msg.col
+		return m, m.key.open(col.NS, &col, msg.indexes, nil)
+	case startScanMsg:
+		return m, m.startScan(msg.key)
+	case scanOpenedMsg:
+		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
+			cur := msg.cur
+			return m, func() tea.Msg { _ = cur.Close(context.Background()); return nil }
+		}
+		return m, nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur)
+	case groupsMsg:
+		return m, m.onGroups(msg)
+	case browseMsg:
+		m.replace(scrGroups)
+		return m, nil
+	case openGroupMsg:
+		if msg.pos < 0 || msg.pos >= m.groups.len() {
+			return m, nil
+		}
+		m.groups.cursor.moveTo(msg.pos)
+		if m.active() != scrGroup {
+			m.push(scrGroup)
+		}
+		return m, m.group.open(m.sess, msg.pos, m.groups.at(msg.pos), m.groups.len())
+	case openRulesMsg:
+		m.rules.open(m.sess.flds)
+		m.push(scrRules)
+		return m, nil
+	case ruleChosenMsg:
+		m.pop()
+		return m, m.applyRule(msg.rule)
+	case keepersMsg:
+		m.onKeepers(msg)
+		return m, nil
+	case reviewMsg:
+		m.push(scrReview)
+		return m, m.review.open(m.sess)
+	case planMsg:
+		return m, m.review.Update(msg)
+	case executeMsg:
+		m.stack = []screenID{scrExecute}
+		m.layout()
+		return m, m.exec.start(msg.plan)
+	case execEvent:
+		if rep, ok := msg.msg.(reportMsg); ok {
+			m.sess.executed = true
+			m.done.open(rep.report, rep.err, m.sess.ns, m.sess.key)
+			m.stack = []screenID{scrDone}
+			m.layout()
+			return m, nil
+		}
+		m.exec.Update(msg.msg)
+		return m, waitExecCmd(msg.ch)
+	case backMsg:
+		return m, m.back()
+	case planSavedMsg:
+		m.status = "Plan saved to " + msg.path
+		return m, m.review.Update(msg)
+	case spinner.TickMsg:
+		// Every spinner takes only its own ticks: a screen loading out of sight keeps spinning.
+		var cmds []tea.Cmd
+		for _, s := range m.screens {
+			cmds = append(cmds, s.Update(msg))
+		}
+		return m, tea.Batch(cmds...)
+	// Results go to the screen that asked, whichever is showing.
+	case databasesMsg, collectionsMsg:
+		return m, m.colls.Update(msg)
+	case keyDataMsg:
+		return m, m.key.Update(msg)
+	case docsMsg:
+		return m, m.group.Update(msg)
+	case indexBuiltMsg, buildIndexMsg:
+		return m, m.done.Update(msg)
+	case filterTickMsg, filterDoneMsg:
+		return m, m.groups.Update(msg)
+	}
+	return m, m.screens[m.active()].Update(msg)
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	m.status, m.err = "", nil
+	k := m.ctx.Keys
+	if m.quit != nil {
+		c := m.quit
+		m.quit = nil
+		if key.Matches(msg, k.Yes) {
+			return func() tea.Msg { return c.action }
+		}
+		return nil
+	}
+	cur := m.screens[m.active()]
+	typing := cur.Typing()
+	if key.Matches(msg, k.ForceQuit) || (!typing && key.Matches(msg, k.Quit)) {
+		if m.active() == scrExecute {
+			// Quitting mid-run would leave a batch half done: stop cleanly instead.
+			return m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		}
+		if m.sess.pending() {
+			m.quit = &confirmation{action: tea.QuitMsg{}}
+			return nil
+		}
+		return tea.Quit
+	}
+	if !typing && key.Matches(msg, k.Help) {
+		m.showHelp = !m.showHelp
+		m.layout()
+		return nil
+	}
+	return cur.Update(msg)
+}
+
+// pop leaves the active screen.
+func (m *Model) pop() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+	m.layout()
+}
+
+func (m *Model) back() tea.Cmd {
+	switch m.active() {
+	case scrDone:
+		// Scan again from the key screen: the collection changed, so reload its data.
+		ns := m.sess.ns
+		m.sess = nil
+		m.stack = []screenID{scrCollections, scrKey}
+		m.layout()
+		return m.key.open(ns, nil, nil, nil)
+	case scrScan, scrGroups:
+		if m.sess != nil && m.sess.scanning {
+			m.sess.cancel()
+		}
+	}
+	if len(m.stack) == 1 {
+		return nil
+	}
+	m.pop()
+	return nil
+}

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/dupes-tui/dupes/model"
+)
+
+// Store is what the screens need from a deployment. The real adapter (package mongo, through a
+// shim in main) and the in-memory store of --demo and the tests both satisfy it.
+type Store interface {
+	Databases(ctx context.Context) ([]model.Database, error)
+	Collections(ctx context.Context, db string) ([]model.Collection, error)
+	Indexes(ctx context.Context, ns model.Namespace) ([]model.Index, error)
+	SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error)
+	// Scan starts the duplicate scan; the cursor yields groups in batches.
+	Scan(ctx context.Context, ns model.Namespace, key model.Key) (GroupCursor, error)
+	// PipelineJSON is the scan's aggregation, ready to paste into mongosh.
+	PipelineJSON(key model.Key) (string, error)
+	FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error)
+	// Keepers returns, per group, the index in its IDs of the document the rule keeps.
+	Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error)
+	// Execute runs a plan: backup, guarded deletes, report. progress is called after each batch.
+	// Cancelling ctx finishes the batch in flight and stops.
+	Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error)
+	// CreateUniqueIndex builds the unique index the key describes and returns its name; it
+	// fails, saying so, when duplicates remain.
+	CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error)
+}
+
+// GroupCursor streams a scan's groups. It is an alias of an unnamed interface so that stores
+// in other packages (memstore) satisfy Store without importing ui.
+type GroupCursor = interface {
+	// NextBatch returns up to max groups, or io.EOF after the last one.
+	NextBatch(ctx context.Context, max int) ([]model.Group, error)
+	// Close releases the cursor (on a server, kills it).
+	Close(ctx context.Context) error
+}
+
+// Connector opens a store on a URI. Its errors must not contain the password.
+type Connector func(ctx context.Context, uri string) (Store, error)
+
+// Config is what the command line decided.
+type Config struct {
+	URI       string // as given; may hold a password, never shown
+	Redact    func(string) string
+	Connect   Connector
+	NS        string // --ns DB.COLL, optional
+	Key       []string
+	BackupDir string
+	ReadOnly  bool
+	Demo      bool
+	// Copy puts text on the user's clipboard (OSC 52 in a terminal); nil disables copying.
+	Copy func(string) error
+}
