@@ -153,4 +153,3 @@ func vmHWM() int64 {
 	}
 	return 0
 }
-
