@@ -52,7 +52,7 @@ func run() error {
 	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "document counts of the scaling curve")
 	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
-	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve", "experiments to run: probe (server lookups by shape), compare (resolve vs script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve")
+	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server)")
 	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
 	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the side-by-side comparisons")
 	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the side-by-side comparisons")
@@ -125,6 +125,7 @@ func run() error {
 		{"phases", b.phases},
 		{"batches", b.batches},
 		{"curve", b.curve},
+		{"go", b.goBenchmarks},
 	} {
 		if !cfg.only[exp.name] {
 			continue
