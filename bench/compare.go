@@ -17,7 +17,7 @@ func (b *bench) compare(ctx context.Context) error {
 		return err
 	}
 	defer c.Close(ctx)
-	spec := mongobench.Spec{Docs: b.cfg.cmpDocs, Groups: b.cfg.cmpGroups, Seed: 1}
+	spec := mongobench.Spec{Docs: b.cfg.resDocs, Groups: b.cfg.resGroups, Seed: 1}
 	b.rep.printf("## Resolve vs the per-group script (%d docs, %d groups)\n\n", spec.Docs, spec.Groups)
 	b.rep.printf("| round | script | script aggregate | resolve | resolve peak RSS | server peak (script / resolve) | script ÷ resolve |\n|---:|---:|---:|---:|---:|---:|---:|\n")
 	var scripts, resolves []time.Duration

@@ -31,6 +31,8 @@ type config struct {
 	out         string
 	cmpDocs     int
 	cmpGroups   int
+	resDocs     int
+	resGroups   int
 	baselineMax int
 	resolveMax  int
 	fetchSizes  []int
@@ -54,8 +56,10 @@ func run() error {
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
 	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server)")
 	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
-	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the side-by-side comparisons")
-	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the side-by-side comparisons")
+	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the scan comparison and the batch sweeps")
+	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the scan comparison and the batch sweeps")
+	flag.IntVar(&cfg.resDocs, "resolve-docs", 200000, "documents of the resolve-vs-script comparison (at 200 000 resolve takes about an hour on mongo-java-server: see BENCHMARKS.md)")
+	flag.IntVar(&cfg.resGroups, "resolve-groups", 30000, "duplicate groups of the resolve-vs-script comparison")
 	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the per-group script")
 	flag.IntVar(&cfg.resolveMax, "resolve-max", 20000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
 	var fetchSizes, execBatches string
