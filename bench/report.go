@@ -38,8 +38,9 @@ func (r *report) close() {
 func (r *report) machine() {
 	r.printf("# dupes benchmarks, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	r.printf("Command: `go run ./bench %s`\n\n", strings.Join(os.Args[1:], " "))
-	r.printf("Machine: %d CPUs (nproc), %s, %s, %s\n\n", runtime.NumCPU(), firstLine("free", "-h", "--si"), runtime.Version(), firstLine("java", "-version"))
-	r.printf("Load average at start: %s\n\n", strings.TrimSpace(readFile("/proc/loadavg")))
+	r.printf("Machine: %d CPUs (nproc), %s, %s, %s\n\n", runtime.NumCPU(), firstLine("free", "-h"), runtime.Version(), firstLine("java", "-version"))
+	r.printf("Code: commit %s\n\n", firstLine("git", "describe", "--always", "--dirty"))
+	r.printf("Load average at start: %s (other work shares these cores: compare figures within a run)\n\n", strings.TrimSpace(readFile("/proc/loadavg")))
 }
 
 func firstLine(name string, args ...string) string {
