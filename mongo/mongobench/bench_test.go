@@ -98,8 +98,10 @@ func BenchmarkBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkPipelines splits the server's aggregation cost by stage: dupes' pipeline, the
-// script's, and dupes' without its $sort or its $ifNull, on the same data.
+// BenchmarkPipelines splits the server's aggregation cost: dupes' pipeline (index-exact:
+// multikey unwind, per-document dedup, ids in _id order), the script's bare $group, and the
+// simple pipeline dupes had before index-exact semantics ($sort, $group with $ifNull, $match),
+// on the same data.
 func BenchmarkPipelines(b *testing.B) {
 	coll, _, _ := seeded(b)
 	ctx := context.Background()
@@ -117,14 +119,17 @@ func BenchmarkPipelines(b *testing.B) {
 	match := bson.D{{Key: "$match", Value: bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}}}
 	ifnull := bson.D{{Key: "k0", Value: bson.D{{Key: "$ifNull", Value: bson.A{"$" + KeyField, nil}}}}}
 	sortID := bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}}
+	// Warm the server's JIT up, so the first variant is not charged for it.
+	if _, err := BareScan(ctx, coll, key); err != nil {
+		b.Fatal(err)
+	}
 	for _, v := range []struct {
 		name string
 		p    bson.A
 	}{
 		{"dupes", full},
 		{"script", bson.A{group("$" + KeyField), match}},
-		{"no-sort", bson.A{group(ifnull), match, sortID}},
-		{"no-ifnull", bson.A{sortID, group(bson.D{{Key: "k0", Value: "$" + KeyField}}), match, sortID}},
+		{"simple", bson.A{sortID, group(ifnull), match, sortID}},
 		{"sort-only", bson.A{sortID, bson.D{{Key: "$limit", Value: 1}}}},
 	} {
 		b.Run(v.name, func(b *testing.B) {
