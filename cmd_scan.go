@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -71,20 +74,72 @@ type groupJSON struct {
 	IDs   []model.Value `json:"ids"`
 }
 
+// writeScanJSON prints the scan as one JSON object, streamed group by group: encoding the whole
+// object at once held all of the output in memory (BENCHMARKS.md: 620 MiB more peak RSS for a
+// million groups). The bytes are those json.Encoder writes for scanJSON.
 func writeScanJSON(w io.Writer, ns model.Namespace, key model.Key, res scanResult) error {
-	out := scanJSON{
+	head, err := marshalCompact(scanJSON{
 		NS:        ns.String(),
 		Key:       key.Fields,
 		Semantics: key.Semantics(),
 		Summary:   res.summary,
-		Groups:    make([]groupJSON, len(res.groups)),
+		Groups:    []groupJSON{},
+	})
+	if err != nil {
+		return err
 	}
+	// head ends in "[]}": write up to "[", the groups, then "]}". A group is written by hand:
+	// its values are already compact JSON (canonical Extended JSON), so this is what the
+	// encoder would write, without its garbage (which grew the heap by 220 MiB at 1M groups).
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head[:len(head)-2])
+	var line []byte
 	for i, g := range res.groups {
-		out.Groups[i] = groupJSON{Key: g.Key, Count: res.trueCount(g), IDs: g.IDs}
+		line = line[:0]
+		if i > 0 {
+			line = append(line, ',')
+		}
+		line = append(line, `{"key":`...)
+		line = appendValues(line, g.Key)
+		line = append(line, `,"count":`...)
+		line = strconv.AppendInt(line, int64(res.trueCount(g)), 10)
+		line = append(line, `,"ids":`...)
+		line = appendValues(line, g.IDs)
+		line = append(line, '}')
+		bw.Write(line)
 	}
-	enc := json.NewEncoder(w)
+	bw.WriteString("]}\n")
+	return bw.Flush()
+}
+
+// appendValues appends a JSON array of values as Value.MarshalJSON writes each.
+func appendValues(b []byte, vs []model.Value) []byte {
+	if vs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v == model.Missing {
+			b = append(b, "null"...)
+			continue
+		}
+		b = append(b, v...)
+	}
+	return append(b, ']')
+}
+
+// marshalCompact is json.Marshal without HTML escaping, as the encoder writes it.
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResult, total int64) {
