@@ -91,5 +91,5 @@ func ratio(a, b time.Duration) string {
 	if b <= 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.2fx", float64(a)/float64(b))
+	return fmt.Sprintf("%.3gx", float64(a)/float64(b))
 }
