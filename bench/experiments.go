@@ -53,12 +53,6 @@ func (b *bench) serverMem() mongobench.Memory {
 	return m
 }
 
-func (b *bench) resetServerPeak() {
-	if b.serverPid != 0 {
-		_ = mongobench.ResetPeak(b.serverPid)
-	}
-}
-
 // resolve runs `dupes resolve --keep first --yes` with a fresh backup directory.
 func (b *bench) resolve(ctx context.Context) (cmdResult, error) {
 	b.runs++

@@ -51,7 +51,7 @@ func run() error {
 	var sizes, only string
 	flag.StringVar(&cfg.uri, "uri", os.Getenv("MONGODB_URI"), "server to use instead of launching mongo-java-server (its memory is then not measured)")
 	flag.StringVar(&cfg.xmx, "xmx", "8g", "mongo-java-server's maximum heap (-Xmx)")
-	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "document counts of the scaling curve")
+	flag.StringVar(&sizes, "sizes", "10000,20000,50000,100000,1000000", "document counts of the scaling curve")
 	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
 	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server)")
@@ -61,7 +61,7 @@ func run() error {
 	flag.IntVar(&cfg.resDocs, "resolve-docs", 200000, "documents of the resolve-vs-script comparison (at 200 000 resolve takes about an hour on mongo-java-server: see BENCHMARKS.md)")
 	flag.IntVar(&cfg.resGroups, "resolve-groups", 30000, "duplicate groups of the resolve-vs-script comparison")
 	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the per-group script")
-	flag.IntVar(&cfg.resolveMax, "resolve-max", 20000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
+	flag.IntVar(&cfg.resolveMax, "resolve-max", 50000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
 	var fetchSizes, execBatches string
 	flag.StringVar(&fetchSizes, "fetch-sizes", "10,100,200,500,1000,2000,5000", "ids per find in the batches experiment")
 	flag.StringVar(&execBatches, "exec-batches", "50,200,500,2000", "groups per executor batch in the batches experiment")
