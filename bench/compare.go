@@ -90,20 +90,25 @@ func (b *bench) scanVsFloor(ctx context.Context) error {
 	}
 	var floors, inprocs, scans []time.Duration
 	for r := 0; r < b.cfg.rounds; r++ {
-		fl, err := c.BareScan(ctx, benchKey)
-		if err != nil {
-			return err
+		var (
+			fl mongobench.FloorResult
+			ip time.Duration
+			n  int
+			sc cmdResult
+		)
+		steps := []func() error{
+			func() (err error) { fl, err = c.BareScan(ctx, benchKey); return err },
+			func() (err error) { ip, n, err = b.scanInProcess(ctx); return err },
+			func() (err error) { sc, err = b.scan(ctx); return err },
 		}
-		ip, n, err := b.scanInProcess(ctx)
-		if err != nil {
-			return err
+		// Rotate the order each round, so no side always follows another's garbage on the server.
+		for k := range steps {
+			if err := steps[(k+r)%len(steps)](); err != nil {
+				return err
+			}
 		}
 		if n != fl.Groups {
 			return fmt.Errorf("in-process scan found %d groups, the bare aggregation %d", n, fl.Groups)
-		}
-		sc, err := b.scan(ctx)
-		if err != nil {
-			return err
 		}
 		floors, inprocs, scans = append(floors, fl.Time), append(inprocs, ip), append(scans, sc.Time)
 		b.rep.printf("| %d | %s | %s | %s | %s | %s |\n", r+1, sec(fl.Time), sec(ip), sec(sc.Time), mib(sc.PeakRSS), ratio(sc.Time, fl.Time))
