@@ -48,8 +48,9 @@ func (g keyGuard) filter(ids []model.Value, vals []model.Value) (bson.D, error) 
 	if err != nil {
 		return nil, err
 	}
-	// A flat document, _id first: servers (mongo-java-server included) look _ids up in the
-	// _id index only when the $in is a top-level condition.
+	// A flat document, _id first: MongoDB plans a top-level _id $in with the _id index.
+	// (mongo-java-server uses its _id index only for a query on _id alone, so there every
+	// guarded delete scans the collection: see BENCHMARKS.md, target 1.)
 	f := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
 	var and bson.A
 	for i, field := range g.key.Fields {
