@@ -12,13 +12,11 @@
 package mongotest
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,13 +33,13 @@ import (
 )
 
 var (
-	once     sync.Once
-	shared   string // the server's URI
-	startErr error
-	client   *mongo.Client
-	counter  atomic.Int64
-	// serverStdin is the launched server's standard input, kept open while tests run.
-	serverStdin io.WriteCloser
+	once      sync.Once
+	sharedURI string // the server's URI
+	startErr  error
+	client    *mongo.Client
+	counter   atomic.Int64
+	// shared is the server launched for this test binary, kept referenced while tests run.
+	shared *Server
 )
 
 // JavaServer reports whether the tests run against mongo-java-server, whose gaps (DESIGN.md §7:
@@ -51,13 +49,13 @@ func JavaServer() bool { return os.Getenv("MONGODB_URI") == "" }
 // URI returns the live server's URI, starting the server on first use.
 func URI(tb testing.TB) string {
 	tb.Helper()
-	once.Do(func() { shared, startErr = start() })
+	once.Do(func() { sharedURI, startErr = start() })
 	if startErr != nil {
 		tb.Fatalf("no live MongoDB server for this test: %v\n"+
 			"Set MONGODB_URI to a server you own, or install Java 17+ and Maven so the tests can "+
 			"start mongo-java-server (see README.md).", startErr)
 	}
-	return shared
+	return sharedURI
 }
 
 // Client returns a driver client connected to the live server, shared by the tests of a binary.
@@ -105,53 +103,14 @@ func start() (string, error) {
 	if uri := os.Getenv("MONGODB_URI"); uri != "" {
 		return uri, nil
 	}
-	dir := sourceDir()
-	cp, err := classpath(dir)
+	srv, err := Launch()
 	if err != nil {
 		return "", err
 	}
-	java, err := exec.LookPath("java")
-	if err != nil {
-		return "", errors.New("java is not installed (mongo-java-server needs Java 17+)")
-	}
-	cmd := exec.Command(java, "-Xss4m", "-cp", cp, filepath.Join(dir, "Launcher.java"))
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return "", err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", err
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("start mongo-java-server: %w", err)
-	}
-	// stdin stays open for the life of this process (held in a package variable, so no
-	// finalizer closes it); the server exits when it closes.
-	serverStdin = stdin
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
-				addr <- a
-			}
-		}
-		close(addr)
-	}()
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			_ = cmd.Wait()
-			return "", fmt.Errorf("mongo-java-server exited before listening: %s", stderr.String())
-		}
-		return "mongodb://" + a + "/?directConnection=true", nil
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		return "", fmt.Errorf("mongo-java-server did not start within 60s: %s", stderr.String())
-	}
+	// The server's stdin stays open for the life of this process (held in a package variable,
+	// so no finalizer closes it); the server exits when it closes.
+	shared = srv
+	return srv.URI, nil
 }
 
 // sourceDir is this package's directory, where the launcher and its pom live.
