@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dupes-tui/dupes/internal/procmem"
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 )
@@ -41,7 +39,7 @@ func BenchmarkScanJSONOutput(b *testing.B) {
 	key := model.Key{Fields: []string{"email"}}
 	for b.Loop() {
 		runtime.GC()
-		before := peakRSS()
+		before := procmem.Peak()
 		var w countWriter
 		start := time.Now()
 		if err := writeScanJSON(&w, ns, key, res); err != nil {
@@ -49,8 +47,8 @@ func BenchmarkScanJSONOutput(b *testing.B) {
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/write")
 		b.ReportMetric(float64(w.n)/(1<<20), "MiB-output")
-		b.ReportMetric(float64(peakRSS()-before)/(1<<20), "MiB-peak-RSS-added")
-		b.ReportMetric(float64(peakRSS())/(1<<20), "MiB-peak-RSS")
+		b.ReportMetric(float64(procmem.Peak()-before)/(1<<20), "MiB-peak-RSS-added")
+		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak-RSS")
 	}
 }
 
@@ -59,23 +57,6 @@ type countWriter struct{ n int }
 func (w *countWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
 
 var _ io.Writer = (*countWriter)(nil)
-
-// peakRSS is this process's VmHWM in bytes (Linux; 0 elsewhere).
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
 
 // TestScanJSONStreamsTheSameBytes pins the streamed JSON to what encoding the whole object at
 // once writes, for no group, one, and several (one cut at the id limit, with its true count).

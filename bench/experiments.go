@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/dupes-tui/dupes/internal/procmem"
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongobench"
@@ -45,11 +46,11 @@ func (b *bench) seed(ctx context.Context, c *mongobench.Coll, spec mongobench.Sp
 }
 
 // serverMem reads the launched server's memory (zero when it was not launched here).
-func (b *bench) serverMem() mongobench.Memory {
+func (b *bench) serverMem() procmem.Memory {
 	if b.serverPid == 0 {
-		return mongobench.Memory{}
+		return procmem.Memory{}
 	}
-	m, _ := mongobench.ReadMemory(b.serverPid)
+	m, _ := procmem.Read(b.serverPid)
 	return m
 }
 

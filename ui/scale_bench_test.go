@@ -1,15 +1,12 @@
 package ui
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/internal/procmem"
 	"github.com/dupes-tui/dupes/model"
 )
 
@@ -132,24 +129,7 @@ func BenchmarkTUIResident(b *testing.B) {
 		per := float64(after.HeapAlloc-before.HeapAlloc) / n
 		b.ReportMetric(per, "B/group")
 		b.ReportMetric(per-float64(idBytes)/n, "B/group-beyond-ids")
-		b.ReportMetric(float64(vmHWM())/(1<<20), "MiB-peak-RSS")
+		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak-RSS")
 		runtime.KeepAlive(m)
 	}
-}
-
-// vmHWM is this process's peak resident memory in bytes (Linux; 0 elsewhere).
-func vmHWM() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }

@@ -2,7 +2,6 @@ package mongobench
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/dupes-tui/dupes/model"
@@ -77,16 +76,3 @@ func TestBaselineDeletesTheSurplus(t *testing.T) {
 		t.Fatalf("after the script the scan finds %d groups (%v), want 0", fl.Groups, err)
 	}
 }
-
-// TestReadMemory reads this process's own memory.
-func TestReadMemory(t *testing.T) {
-	m, err := ReadMemory(ownPid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.RSS <= 0 || m.Peak < m.RSS {
-		t.Fatalf("memory %+v: want RSS > 0 and peak ≥ RSS", m)
-	}
-}
-
-func ownPid() int { return os.Getpid() }

@@ -1,4 +1,6 @@
-package mongobench
+// Package procmem reads a process's resident memory from /proc, for the benchmarks that report
+// peak RSS (the runner, of the server and of dupes; the Go benchmarks, of themselves). Linux only.
+package procmem
 
 import (
 	"bufio"
@@ -14,8 +16,8 @@ type Memory struct {
 	Peak int64 // VmHWM: the high-water mark since start or the last ResetPeak
 }
 
-// ReadMemory reads a process's resident memory (Linux only).
-func ReadMemory(pid int) (Memory, error) {
+// Read reads a process's resident memory (Linux only).
+func Read(pid int) (Memory, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return Memory{}, err
@@ -47,4 +49,10 @@ func ReadMemory(pid int) (Memory, error) {
 // the peak of one phase can be read on its own.
 func ResetPeak(pid int) error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
+
+// Peak is this process's own VmHWM in bytes, or 0 where /proc cannot tell.
+func Peak() int64 {
+	m, _ := Read(os.Getpid())
+	return m.Peak
 }
