@@ -7,7 +7,6 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
-	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -105,12 +104,7 @@ func TestExecuteNetworkFaults(t *testing.T) {
 			plan := planFor(t, direct, ns, model.Key{Fields: []string{"email"}})
 			dir := t.TempDir()
 
-			proxy := newFaultProxy(t, mongotest.URI(t))
-			c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{Timeout: 2 * time.Second})
-			if err != nil {
-				t.Fatalf("connect through the proxy: %v", err)
-			}
-			defer c.Close(context.Background())
+			proxy, c := dialProxy(t, 2*time.Second)
 			proxy.arm(sc.rule)
 			rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: dir, BatchSize: 2})
 			if !proxy.didFire() {
@@ -146,12 +140,7 @@ func TestExecuteCancelDuringDelete(t *testing.T) {
 	ns := model.Namespace{DB: db, Coll: "users"}
 	before := rawDocs(t, db, "users")
 	plan := planFor(t, direct, ns, model.Key{Fields: []string{"email"}})
-	proxy := newFaultProxy(t, mongotest.URI(t))
-	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(context.Background())
+	proxy, c := dialProxy(t, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	proxy.arm(faultRule{cmd: "delete", nth: 2, mode: hookOnly, hook: cancel})
 	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: t.TempDir(), BatchSize: 2})
@@ -173,12 +162,7 @@ func TestResumeBacksUpAChangedDocumentAgain(t *testing.T) {
 	ns := model.Namespace{DB: db, Coll: "users"}
 	plan := planFor(t, direct, ns, model.Key{Fields: []string{"email"}})
 	dir := t.TempDir()
-	proxy := newFaultProxy(t, mongotest.URI(t))
-	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(context.Background())
+	proxy, c := dialProxy(t, 2*time.Second)
 	proxy.arm(faultRule{cmd: "delete", nth: 1, mode: cutBefore, kill: true})
 	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: dir})
 	if err == nil || rep.BackedUp != 2 || rep.Deleted != 0 {
@@ -212,12 +196,7 @@ func TestExecuteSendsMajority(t *testing.T) {
 	direct, db := connect(t)
 	users(t, db, 1, 2)
 	plan := planFor(t, direct, model.Namespace{DB: db, Coll: "users"}, model.Key{Fields: []string{"email"}})
-	proxy := newFaultProxy(t, mongotest.URI(t))
-	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(context.Background())
+	proxy, c := dialProxy(t, 0)
 	var sent bson.Raw
 	proxy.arm(faultRule{cmd: "delete", nth: 1, mode: hookOnly, inspect: func(b bson.Raw) { sent = append(bson.Raw(nil), b...) }})
 	if _, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()}); err != nil {
@@ -246,12 +225,7 @@ func TestRestoreAfterNetworkCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := newFaultProxy(t, mongotest.URI(t))
-	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(context.Background())
+	proxy, c := dialProxy(t, 2*time.Second)
 	proxy.arm(faultRule{cmd: "insert", coll: "users", nth: 2, mode: cutAfterRun, kill: true})
 	res, err := c.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{BatchSize: 3})
 	if err == nil || !proxy.didFire() {

@@ -1,6 +1,7 @@
 package mongo_test
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -9,7 +10,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -54,6 +58,20 @@ type faultRule struct {
 	inspect func(body bson.Raw)
 }
 
+// dialProxy starts a fault proxy in front of the live server and connects the adapter through
+// it (timeout 0: the adapter's default), closing the client when the test ends.
+func dialProxy(t *testing.T, timeout time.Duration) (*faultProxy, *mongo.Client) {
+	t.Helper()
+	proxy := newFaultProxy(t, mongotest.URI(t))
+	c, err := mongo.Connect(context.Background(), proxy.URI(), mongo.Options{Timeout: timeout})
+	if err != nil {
+		t.Fatalf("connect through the proxy: %v", err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return proxy, c
+}
+
+// newFaultProxy listens on a loopback port and forwards to the server at uri.
 func newFaultProxy(t *testing.T, uri string) *faultProxy {
 	t.Helper()
 	u, err := url.Parse(uri)
