@@ -97,6 +97,12 @@ func IndexKeys(doc []byte, spec KeySpec) ([]IndexKey, error) {
 	if len(spec.Fields) == 0 {
 		return nil, errors.New("the key has no fields")
 	}
+	for _, f := range spec.Fields {
+		if f == "" {
+			// An empty part (a..c) MongoDB's generator walks; an empty field it never sees.
+			return nil, errors.New("empty key field name")
+		}
+	}
 	g := &keyGen{spec: spec, coll: coll, seen: map[string]bool{}}
 	n := len(spec.Fields)
 	if err := g.withArray(append([]string(nil), spec.Fields...), make([]*node, n), root, 0, make([]posInfo, n)); err != nil {
