@@ -15,7 +15,7 @@ import (
 
 // runResolve is `dupes resolve`: plan and apply in one step, then optionally build the unique
 // index. With --dry-run, or without --yes, it prints the plan's summary and changes nothing.
-func runResolve(args []string, stdout, stderr io.Writer) error {
+func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("resolve")
 	var t target
 	t.register(fs)
@@ -24,6 +24,7 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
+	format := formatFlag(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -36,6 +37,12 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	out, err := newRunOutput("resolve", *format, req.uri, *dryRun || !*yes, stdout)
+	if err != nil {
+		return err
+	}
+	stdout = out.text(stdout)
+	defer func() { err = out.finish(err) }()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
@@ -50,6 +57,7 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	out.plan(plan)
 	printPlanSummary(stdout, plan)
 	indexName := req.key.Index
 	if indexName == "" {
@@ -70,7 +78,8 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout)
 		return nil
 	}
-	if _, err := execute(ctx, c, plan, *backup, stdout, stderr); err != nil {
+	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
+	if out.ran(rep); err != nil {
 		return err
 	}
 	if !*createIndex {
@@ -81,6 +90,7 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 			"--ignore-case, --trim and --filter have no part in it")
 	}
 	name, err := c.CreateUniqueIndex(ctx, req.ns, req.key)
+	out.index(name, err)
 	var nd *mongo.NewDuplicatesError
 	if errors.As(err, &nd) {
 		return fmt.Errorf("%w\nscan again: %s", err, rescanCommand(req.ns, req.key))
