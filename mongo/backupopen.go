@@ -112,7 +112,7 @@ func eachRecord(path string, fn func(i int, doc bson.Raw) error) (int, int64, er
 		case errors.Is(err, ErrTruncated) && !s.Gzip():
 			return i, st.Size() - br.Offset(), nil
 		case i == 0 && s.notBSON() != "":
-			return 0, 0, fmt.Errorf("backup %s is not BSON: it looks %s", path, s.notBSON())
+			return 0, 0, fmt.Errorf("backup %s is not BSON: it seems to be %s", path, s.notBSON())
 		case s.Gzip():
 			return i, 0, fmt.Errorf("%w (after gzip decompression)", err)
 		default:
@@ -128,12 +128,12 @@ func eachRecord(path string, fn func(i int, doc bson.Raw) error) (int, int64, er
 func (s *backupStream) empty(path string, size int64, err error) error {
 	switch {
 	case s.notBSON() != "":
-		return fmt.Errorf("backup %s is not BSON: it looks %s", path, s.notBSON())
+		return fmt.Errorf("backup %s is not BSON: it seems to be %s", path, s.notBSON())
 	case size == 0:
 		return fmt.Errorf("backup %s %w: it is empty (a run that backed up nothing deleted nothing)", path, errNoRecord)
 	case errors.Is(err, ErrTruncated):
-		return fmt.Errorf("backup %s %w: %v; if dupes wrote it, its run died writing its first batch and deleted nothing; "+
-			"otherwise it is not a BSON backup", path, errNoRecord, err)
+		return fmt.Errorf("%v: the backup %w; if dupes wrote it, its run died writing its first batch and deleted nothing, "+
+			"otherwise it is not a BSON backup", err, errNoRecord)
 	}
 	return fmt.Errorf("backup %s %w", path, errNoRecord)
 }

@@ -62,11 +62,14 @@ func (c *Client) newUniqueCheck(ctx context.Context, ns model.Namespace) (*uniqu
 	return u, unchecked, nil
 }
 
-// check returns, for each document, the refusal it would meet, or nil. Documents predicted to
-// be inserted claim their keys, so a later batch sees them.
+// check returns, for each document, the refusal it would meet, or nil. Documents are taken in
+// the order the restore inserts them, and each predicted to be inserted claims its keys, so a
+// later one (in this batch or another) with the same key is predicted refused, as the server
+// would refuse it.
 func (u *uniqueCheck) check(ctx context.Context, c *Client, coll *mongo.Collection, docs []bson.Raw) ([]*model.RestoreFailed, error) {
 	out := make([]*model.RestoreFailed, len(docs))
-	keys := make([][][]model.IndexKey, len(u.ixs)) // [index][doc] keys
+	keys := make([][][]model.IndexKey, len(u.ixs)) // [index][doc]
+	holders := make([]map[string]model.Value, len(u.ixs))
 	for k, ui := range u.ixs {
 		keys[k] = make([][]model.IndexKey, len(docs))
 		for i, d := range docs {
@@ -82,24 +85,23 @@ func (u *uniqueCheck) check(ctx context.Context, c *Client, coll *mongo.Collecti
 					Error: fmt.Sprintf("MongoDB cannot index it under the unique index %s: %v", ui.ix.Name, err)}
 			}
 		}
-		holders, err := ui.holders(ctx, c, coll, keys[k])
-		if err != nil {
+		var err error
+		if holders[k], err = ui.holders(ctx, c, coll, keys[k]); err != nil {
 			return nil, err
 		}
-		for i, ks := range keys[k] {
-			if out[i] != nil {
-				continue
-			}
-			out[i] = ui.refusal(docs[i], ks, holders)
-		}
 	}
-	for k, ui := range u.ixs {
-		for i, ks := range keys[k] {
-			if out[i] != nil {
-				continue
+	for i, d := range docs {
+		for k, ui := range u.ixs {
+			if out[i] == nil {
+				out[i] = ui.refusal(d, keys[k][i], holders[k])
 			}
-			for _, key := range ks {
-				ui.claimed[ui.spec.KeyID(key)] = idValue(docs[i])
+		}
+		if out[i] != nil {
+			continue
+		}
+		for k, ui := range u.ixs {
+			for _, key := range keys[k][i] {
+				ui.claimed[ui.spec.KeyID(key)] = idValue(d)
 			}
 		}
 	}
