@@ -281,16 +281,37 @@ func (c *Client) insertBatch(ctx context.Context, coll *mongo.Collection, ns mod
 			continue
 		}
 		msg := scrub(we.Message, c.secret)
-		dup, _ := model.ParseE11000(msg)
-		fr.Failed = append(fr.Failed, model.RestoreFailed{ID: id, Error: msg, Index: dup.Index})
+		fr.Failed = append(fr.Failed, model.RestoreFailed{ID: id, Error: msg, Index: dupIndex(we.Code, msg)})
+		if we.Code == 11000 && !strings.Contains(msg, "E11000") {
+			// DocumentDB words it its own way; the code is what users search for.
+			fr.Failed[len(fr.Failed)-1].Error = "E11000 " + msg
+		}
 	}
 	// InsertedIDs lists every document sent, refused ones too: count from the errors.
 	fr.Inserted += len(todo) - len(failed)
 	return nil
 }
 
-// idDup recognises an E11000 on the _id index, as opposed to another unique index.
-var idDup = regexp.MustCompile(`index: _id_? `)
+// idDup recognises an E11000 on the _id index, as opposed to another unique index: MongoDB
+// says "index: _id_ dup key", DocumentDB (FerretDB) "Index '_id_'".
+var idDup = regexp.MustCompile(`index: _id_? |Index '_id_'`)
+
+// docdbIndex is the index DocumentDB's duplicate-key message names.
+var docdbIndex = regexp.MustCompile(`Index '([^']+)'`)
+
+// dupIndex is the unique index a duplicate-key error names, or "".
+func dupIndex(code int, msg string) string {
+	if code != 11000 {
+		return ""
+	}
+	if dup, err := model.ParseE11000(msg); err == nil && dup.Index != "" {
+		return dup.Index
+	}
+	if m := docdbIndex.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // isIDDup tells a duplicate _id from a duplicate on another unique index.
 func isIDDup(msg string) bool {
