@@ -115,6 +115,10 @@ func TestUndoLinePastedRestoresIntoItsServer(t *testing.T) {
 	if len(args) != len(want)+2 || strings.Join(args[:len(want)], " ") != strings.Join(want, " ") || args[len(args)-1] != "--yes" {
 		t.Fatalf("undo line %q splits into %q, want %q FILE --yes", line, args, want)
 	}
+	m, err := mongo.ReadManifest(strings.TrimSuffix(args[len(want)], ".bson") + ".json")
+	if err != nil || m.Undo != line {
+		t.Errorf("the manifest's undo %q (%v), want the printed line", m.Undo, err)
+	}
 	if !filepath.IsAbs(args[len(want)]) {
 		t.Errorf("backup path %s is relative: the line only works from one directory", args[len(want)])
 	}
