@@ -23,7 +23,9 @@ type bench struct {
 	bin       string
 	tmp       string
 	uri       string
-	serverPid int // 0 when the server was not launched here
+	serverPid int    // 0 when the server was not launched here
+	root      string // the module's root (bench/dedupe.js is under it)
+	mongosh   string // the pinned mongosh, when an experiment runs the script
 	runs      int
 }
 
@@ -59,13 +61,13 @@ func (b *bench) resolve(ctx context.Context) (cmdResult, error) {
 	b.runs++
 	dir := filepath.Join(b.tmp, "backup-"+strconv.Itoa(b.runs))
 	defer os.RemoveAll(dir)
-	return runDupes(ctx, b.bin, "resolve", "--uri", b.uri, "--ns", benchNS.String(),
+	return runMeasured(ctx, b.bin, "resolve", "--uri", b.uri, "--ns", benchNS.String(),
 		"--key", mongobench.KeyField, "--keep", "first", "--yes", "--backup", dir)
 }
 
 // scan runs `dupes scan --format json`, its output discarded.
 func (b *bench) scan(ctx context.Context) (cmdResult, error) {
-	return runDupes(ctx, b.bin, "scan", "--uri", b.uri, "--ns", benchNS.String(),
+	return runMeasured(ctx, b.bin, "scan", "--uri", b.uri, "--ns", benchNS.String(),
 		"--key", mongobench.KeyField, "--format", "json")
 }
 
@@ -84,6 +86,19 @@ func (b *bench) scanInProcess(ctx context.Context) (time.Duration, int, error) {
 	defer cur.Close(ctx)
 	gs, err := cur.All(ctx)
 	return time.Since(start), len(gs), err
+}
+
+// cleanup reseeds the collection, runs one side of a comparison and checks what it left, so
+// every side starts from identical data and is held to the same result.
+func (b *bench) cleanup(ctx context.Context, c *mongobench.Coll, spec mongobench.Spec, who string, run func(mongobench.Stats) error) error {
+	st, _, err := b.seed(ctx, c, spec)
+	if err != nil {
+		return err
+	}
+	if err := run(st); err != nil {
+		return err
+	}
+	return check(ctx, c, st, who)
 }
 
 // check verifies that a cleanup left exactly the documents it should have.

@@ -128,3 +128,21 @@ func (c *Coll) FetchProbe(ctx context.Context, spec Spec, k, calls int) (time.Du
 	}
 	return time.Since(start) / time.Duration(calls), nil
 }
+
+// Server names the server behind the connection, for a report: its buildInfo version, and the
+// FerretDB version when it is FerretDB (which reports a MongoDB version of its own making).
+func (c *Coll) Server(ctx context.Context) (string, error) {
+	var info struct {
+		Version  string `bson:"version"`
+		FerretDB struct {
+			Version string `bson:"version"`
+		} `bson:"ferretdb"`
+	}
+	if err := c.mc.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return "", fmt.Errorf("buildInfo: %w", err)
+	}
+	if info.FerretDB.Version != "" {
+		return fmt.Sprintf("FerretDB %s (reports MongoDB %s)", info.FerretDB.Version, info.Version), nil
+	}
+	return "MongoDB " + info.Version, nil
+}
