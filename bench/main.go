@@ -1,10 +1,12 @@
-// Command bench measures dupes at scale against the per-group script it replaces and against
-// the server's own aggregation time, on a mongo-java-server it launches with a sized heap (or
-// on $MONGODB_URI / -uri). Every comparison is measured side by side in one run, rounds
-// interleaved, because the machines it runs on are noisy. See BENCHMARKS.md.
+// Command bench measures dupes at scale against the per-group script it replaces (run by real
+// mongosh: bench/dedupe.js) and against the server's own aggregation time, on a
+// mongo-java-server it launches with a sized heap (or on $MONGODB_URI / -uri). Every
+// comparison is measured side by side in one run, rounds interleaved, because the machines it
+// runs on are noisy. See BENCHMARKS.md.
 //
 //	go run ./bench                       # everything, results in bench/results/
 //	go run ./bench -only probe -sizes 10000,100000
+//	go run ./bench -uri mongodb://127.0.0.1:30500/ -only memory
 package main
 
 import (
@@ -65,7 +67,7 @@ func run() error {
 	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the scan comparison and the batch sweeps")
 	flag.IntVar(&cfg.resDocs, "resolve-docs", 200000, "documents of the resolve-vs-script comparison (at 200 000 resolve takes about an hour on mongo-java-server: see BENCHMARKS.md)")
 	flag.IntVar(&cfg.resGroups, "resolve-groups", 30000, "duplicate groups of the resolve-vs-script comparison")
-	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the per-group script")
+	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the mongosh script (0: never)")
 	flag.IntVar(&cfg.resolveMax, "resolve-max", 50000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
 	var fetchSizes, execBatches, memSizes string
 	flag.StringVar(&memSizes, "memory-sizes", "200000,1000000", "document counts of the memory experiment (groups = -ratio of them)")
