@@ -61,7 +61,7 @@ func need(t *testing.T, tool string, fallbacks ...string) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("%s is not installed: CI must have it (this test needs it)", tool)
 	}
-	t.Skipf("SKIP: %s is not installed; install it to run this test (it fails in CI)", tool)
+	mongotest.Skipf(t, "%s is not installed; install it to run this test (it fails in CI)", tool)
 	return ""
 }
 

@@ -2,9 +2,11 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
+	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -25,7 +27,8 @@ type Engine struct {
 	MaxWriteBatch int
 	// Collation: indexes, queries and aggregations accept a collation.
 	Collation bool
-	// Views: createView makes a view (FerretDB makes an empty plain collection).
+	// Views: createView makes a view that listCollections reports as one (FerretDB makes an
+	// empty plain collection, mongo-java-server lists it as a collection).
 	Views bool
 	// LazyCond: $cond evaluates only the branch taken, so a guard in $cond protects the other
 	// branch from erroring (FerretDB evaluates both; $switch is lazy everywhere).
@@ -101,8 +104,9 @@ func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
 		e.MaxWriteBatch = min(e.MaxWriteBatch, ferretMaxWriteBatch)
 	case bi.GitVersion == "":
 		// Every MongoDB build reports its git commit; mongo-java-server answers only four
-		// fields. It accepts collations and views but ignores collation when comparing.
-		e.Name = EngineJavaServer
+		// fields. It accepts collations but ignores them when comparing, and createView
+		// makes a collection listed as a plain one.
+		e.Name, e.Views = EngineJavaServer, false
 	}
 	return e, nil
 }
@@ -119,4 +123,27 @@ func (c *Client) maxWriteBatch(ctx context.Context) int {
 		}
 	}
 	return defaultMaxWriteBatch
+}
+
+// ErrNoCollation is wrapped by the refusal of a key with a collation on an engine without
+// collation support (FerretDB): dupes will not compare strings another way and call it the same.
+var ErrNoCollation = errors.New("this server does not support collations")
+
+// refuseCollation fails when the key carries a collation the server cannot honour. what names
+// the operation refused ("create unique index email_ci on shop.users").
+func (c *Client) refuseCollation(ctx context.Context, what string, key model.Key) error {
+	if key.Collation == nil {
+		return nil
+	}
+	e, err := c.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	if e.Collation {
+		return nil
+	}
+	return fmt.Errorf("%s: %s: %w (it refuses them in indexes, queries and aggregations), so the collation "+
+		"(locale %s, strength %d) cannot be honoured; on this server scan with --ignore-case instead, and build the "+
+		"unique index without a collation (it then compares exactly)",
+		what, e, ErrNoCollation, key.Collation.Locale, key.Collation.Strength)
 }

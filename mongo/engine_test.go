@@ -25,7 +25,7 @@ func TestEngine(t *testing.T) {
 	}
 	switch {
 	case mongotest.JavaServer():
-		if e.Name != mongo.EngineJavaServer {
+		if e.Name != mongo.EngineJavaServer || e.Views {
 			t.Fatalf("mongo-java-server identified as %+v", e)
 		}
 	case strings.Contains(os.Getenv("MONGODB_URI"), ":30500"), e.Name == mongo.EngineFerretDB:
@@ -44,5 +44,34 @@ func TestEngine(t *testing.T) {
 	again, err := c.Engine(ctx)
 	if err != nil || again != e {
 		t.Fatalf("second Engine call differs: %+v, %v", again, err)
+	}
+}
+
+// engineOf is the server's Engine, failing the test when it cannot be had.
+func engineOf(t *testing.T, c *mongo.Client) mongo.Engine {
+	t.Helper()
+	e, err := c.Engine(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// skipWithoutViews skips, with the reason, on an engine whose createView makes no view.
+func skipWithoutViews(t *testing.T, c *mongo.Client) {
+	t.Helper()
+	if e := engineOf(t, c); !e.Views {
+		mongotest.Skipf(t, "%s has no views: createView makes a collection listed as a plain one, "+
+			"which dupes cannot tell from a real collection", e)
+	}
+}
+
+// skipWithoutCollation skips, with the reason, on an engine that refuses collations;
+// TestCreateUniqueIndexCollation checks dupes' refusal there.
+func skipWithoutCollation(t *testing.T, c *mongo.Client) {
+	t.Helper()
+	if e := engineOf(t, c); !e.Collation {
+		mongotest.Skipf(t, "%s has no collation support (createIndex with a collation: 115); "+
+			"dupes' refusal is checked by TestCreateUniqueIndexCollation", e)
 	}
 }
