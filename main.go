@@ -35,7 +35,7 @@ Usage:
   dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] --keep RULE [--backup DIR] [--dry-run] [--yes] [--create-index]
   dupes restore [--uri U] --backup PATH [--yes]
-  dupes explain-error [--uri U] 'E11000 duplicate key error ...'   (or the message on stdin)
+  dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
   dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
                                     each document's index keys: why are two documents duplicates?
 
