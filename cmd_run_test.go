@@ -134,8 +134,12 @@ func TestResolveCreateIndexMeetsRemainingDuplicates(t *testing.T) {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
 	mustContain(t, "resolve", out, "deleted 2 documents")
+	example := ` (for example { email: "b" })`
+	if e := testEngine(t); e.Name == mongo.EngineFerretDB {
+		example = "" // its refusal ("could not create exclusion constraint") names no key
+	}
 	mustContain(t, "resolve error", errOut, "--ignore-case, --trim and --filter have no part in it",
-		"unique index email_1 on "+f.ns("users")+" not built: duplicates exist again (for example { email: \"b\" })",
+		"unique index email_1 on "+f.ns("users")+" not built: duplicates exist again"+example+";",
 		"scan again: dupes scan --ns "+f.ns("users")+" --key email")
 	if got := f.ids("users"); got != "[1 4 5 6]" {
 		t.Fatalf("left %s", got)

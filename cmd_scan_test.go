@@ -276,6 +276,14 @@ func TestScanIndexCollation(t *testing.T) {
 	}
 	err := mongotest.Client(t).Database(f.db).RunCommand(context.Background(), command{Coll: "users",
 		Indexes: []spec{{Key: map[string]int{"email": 1}, Name: "email_ci", Collation: collation{"en", 2}}}}).Err()
+	if e := testEngine(t); !e.Collation {
+		// FerretDB: 115 createIndex.collation is not implemented yet. dupes' own refusal of a
+		// collation there is checked in mongo (TestCreateUniqueIndexCollation).
+		if err == nil {
+			t.Fatalf("%s built an index with a collation, though dupes thinks it has none", e)
+		}
+		mongotest.Skipf(t, "%s has no collation support (createIndex with a collation: %v)", e, err)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

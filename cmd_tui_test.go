@@ -61,7 +61,7 @@ func need(t *testing.T, tool string, fallbacks ...string) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("%s is not installed: CI must have it (this test needs it)", tool)
 	}
-	t.Skipf("SKIP: %s is not installed; install it to run this test (it fails in CI)", tool)
+	mongotest.Skipf(t, "%s is not installed; install it to run this test (it fails in CI)", tool)
 	return ""
 }
 
@@ -140,7 +140,9 @@ func TestTUIEndToEnd(t *testing.T) {
 	}
 	backup := t.TempDir()
 	ns := db.Name() + ".users"
-	s := startTmux(t, fmt.Sprintf("%s '%s' --ns %s --key email --backup '%s'; sleep 600", binary, uri, ns, backup))
+	// Without MONGODB_URI in its environment the binary names the URI in the restore command
+	// on the done screen (it leaves out one equal to $MONGODB_URI), whichever server runs.
+	s := startTmux(t, fmt.Sprintf("env -u MONGODB_URI %s '%s' --ns %s --key email --backup '%s'; sleep 600", binary, uri, ns, backup))
 
 	screen := s.waitFor("3 groups · 4 surplus documents")
 	t.Logf("groups screen:\n%s", screen)
@@ -166,10 +168,14 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.send("-l", ns)
 	s.send("Enter")
 	screen = s.waitFor("Done")
-	for _, want := range []string{"deleted       4 documents", "dupes restore --uri '" + uri + "'", "--backup " + backup} {
+	for _, want := range []string{"deleted       4 documents", "--backup " + backup} {
 		if !strings.Contains(screen, want) {
 			t.Fatalf("done screen lacks %q:\n%s", want, screen)
 		}
+	}
+	// The URI is quoted only when the shell needs it (mongo-java-server's has a '?').
+	if !strings.Contains(screen, "dupes restore --uri '"+uri+"'") && !strings.Contains(screen, "dupes restore --uri "+uri+" ") {
+		t.Fatalf("done screen's restore command does not name %s:\n%s", uri, screen)
 	}
 	s.send("x")
 	s.waitFor("now? y/n")

@@ -42,6 +42,14 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = RestoreBatch
 	}
+	if !opt.DryRun {
+		// One InsertMany per batch: the engine must take that many statements in a command.
+		e, err := c.Engine(ctx)
+		if err != nil {
+			return rep, err
+		}
+		opt.BatchSize = min(opt.BatchSize, e.MaxWriteBatch)
+	}
 	files, err := backupFiles(path)
 	if err != nil {
 		return rep, err
@@ -237,8 +245,9 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 	return nil
 }
 
-// idDup recognises an E11000 on the _id index, as opposed to another unique index.
-var idDup = regexp.MustCompile(`index: _id_? `)
+// idDup recognises an E11000 on the _id index, as opposed to another unique index: MongoDB's
+// "index: _id_ dup key" (or "index: _id " before 3.4), FerretDB's "Index '_id_'".
+var idDup = regexp.MustCompile(`index: _id_? |Index '_id_'`)
 
 // isIDDup tells a duplicate _id from a duplicate on another unique index.
 func isIDDup(msg string) bool {

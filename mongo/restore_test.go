@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,7 +129,7 @@ func TestRestoreAfterUniqueIndex(t *testing.T) {
 		t.Fatalf("report: %+v", res)
 	}
 	for _, f := range res.Files[0].Failed {
-		if !strings.Contains(f.Error, "E11000") {
+		if !strings.Contains(f.Error, "E11000") && !strings.Contains(f.Error, "Duplicate key violation") { // FerretDB's words
 			t.Errorf("failure of %s does not say why: %q", f.ID, f.Error)
 		}
 		t.Logf("%s: %s", f.ID, f.Error)
@@ -199,4 +200,34 @@ func TestRestoreInputs(t *testing.T) {
 
 func indexModel(field string) mongodriver.IndexModel {
 	return mongodriver.IndexModel{Keys: bson.D{{Key: field, Value: 1}}, Options: options.Index().SetUnique(true)}
+}
+
+// A restore batch larger than the engine takes in one write command (FerretDB: 25 000, though
+// it advertises 100 000) is cut to the engine's limit instead of failing with InvalidLength.
+func TestRestoreBatchAboveTheEngineLimit(t *testing.T) {
+	c, db := connect(t)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	const n = 25001
+	path := filepath.Join(t.TempDir(), "users.bson")
+	var buf []byte
+	for i := range n {
+		raw, err := bson.Marshal(bson.D{{Key: "_id", Value: int32(i)}, {Key: "email", Value: "u" + strconv.Itoa(i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf = append(buf, raw...)
+	}
+	if err := os.WriteFile(path, buf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Restore(context.Background(), path, mongo.RestoreOptions{NS: ns, BatchSize: 30000})
+	if err != nil {
+		t.Fatalf("restore of %d documents in batches of 30000: %v", n, err)
+	}
+	if rep.Inserted != n || rep.Failed != 0 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if got, err := coll(t, db, "users").CountDocuments(context.Background(), bson.D{}); err != nil || got != n {
+		t.Fatalf("%d documents in the collection (%v), want %d", got, err, n)
+	}
 }
