@@ -75,7 +75,7 @@ func OfferIndex(key Key, lackingLeft bool, shard ShardKey) IndexOffer {
 	}
 	own := k.Index != "" || k.Sparse || k.PartialFilter != ""
 	if lackingLeft && !own {
-		k.PartialFilter, o.Partial = nonNullFilter(k.Fields), true
+		k.PartialFilter, o.Partial = NonNullFilter(k.Fields), true
 	}
 	o.Key = k
 	switch {
@@ -117,11 +117,11 @@ func shardPrefixed(fields, shard []string) (ordered, missing []string) {
 	return ordered, missing
 }
 
-// nonNullFilter is the partial filter that indexes a document when every key field holds a
+// NonNullFilter is the partial filter that indexes a document when every key field holds a
 // value: {f: {$type: [every type but null]}}, joined by $and for a compound key. $or, which
 // would index documents holding only some of the fields, needs MongoDB 6.0 and FerretDB
 // refuses it in a partial filter; $and builds everywhere.
-func nonNullFilter(fields []string) string {
+func NonNullFilter(fields []string) string {
 	conds := make([]map[string]any, len(fields))
 	for i, f := range fields {
 		conds[i] = map[string]any{f: map[string]any{"$type": nonNullTypes}}
