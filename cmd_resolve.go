@@ -100,11 +100,7 @@ func offerIndex(ctx context.Context, c *mongo.Client, ns model.Namespace, key mo
 
 // describeOffer names the offered index and its shape: "email_1 on email (partial: …)".
 func describeOffer(o model.IndexOffer) string {
-	name := o.Key.Index
-	if name == "" {
-		name = mongo.IndexName(o.Key.Fields)
-	}
-	s := name + " on " + o.Key.String()
+	s := o.Name() + " on " + o.Key.String()
 	if o.Partial {
 		s += " (partial: documents lacking the key are left out of it)"
 	}

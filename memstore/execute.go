@@ -1,9 +1,9 @@
 package memstore
 
 import (
-	"slices"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 

@@ -45,6 +45,14 @@ type IndexOffer struct {
 	Refused string
 }
 
+// Name is the offered index's name.
+func (o IndexOffer) Name() string {
+	if o.Key.Index != "" {
+		return o.Key.Index
+	}
+	return defaultIndexName(o.Key.Fields)
+}
+
 // OfferIndex decides the unique index to offer after a cleanup of key:
 //   - while documents lacking the key may remain (the cleanup did not opt into deleting them),
 //     a partial index that leaves out every document whose key fields are missing or null, so
@@ -76,6 +84,10 @@ func OfferIndex(key Key, lackingLeft bool, shard ShardKey) IndexOffer {
 	own := k.Index != "" || k.Sparse || k.PartialFilter != ""
 	if lackingLeft && !own {
 		k.PartialFilter, o.Partial = NonNullFilter(k.Fields), true
+		// Its own name: a plain index on the same fields (often there, for lookups) already
+		// holds MongoDB's default name, and a second index may share its key pattern only
+		// under another name.
+		k.Index = defaultIndexName(k.Fields) + "_present"
 	}
 	o.Key = k
 	switch {
@@ -92,6 +104,15 @@ func OfferIndex(key Key, lackingLeft bool, shard ShardKey) IndexOffer {
 		o.Guarantee += fmt.Sprintf("; its fields are ordered shard key first (%s), as MongoDB requires on a sharded collection", shard)
 	}
 	return o
+}
+
+// defaultIndexName is the name MongoDB gives an ascending index on the fields: "a_1_b.c_1".
+func defaultIndexName(fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f + "_1"
+	}
+	return strings.Join(parts, "_")
 }
 
 // shardPrefixed orders fields with the shard key's first; missing lists shard key fields that

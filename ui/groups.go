@@ -259,7 +259,7 @@ func (s *groupsScreen) View() string {
 		del = count(int64(ss.preview.Deletes()))
 	}
 	dec := fmt.Sprintf("%s · decided %s (%s by hand) · undecided %s · delete %s",
-		rule, count(int64(ss.decided())), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided())), del)
+		rule, count(int64(ss.decidedShown())), count(int64(ss.nHand)), count(int64(cur.Groups-ss.decidedShown())), del)
 	b.WriteString(st.Muted.Render(fit(dec, s.w)) + "\n")
 	if n := ss.lackingDocs(); n > 0 {
 		note := fmt.Sprintf("%s %s lack %s: left alone, not surplus · m includes them", lacksMark, plural(n, "document", "documents"), ss.key)

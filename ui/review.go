@@ -201,7 +201,7 @@ func (s *reviewScreen) View() string {
 	}
 	line("rule", rule)
 	line("groups", fmt.Sprintf("%s in the plan (%s by rule, %s by hand) · %s undecided, left alone",
-		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided()))))
+		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.summary().Groups-ss.decidedShown()))))
 	line("to delete", st.Warn.Render(plural(s.plan.Deletes(), "document", "documents"))+
 		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(len(s.plan.Groups))))))
 	if n := ss.lackingDocs(); n > 0 {

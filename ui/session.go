@@ -120,6 +120,20 @@ func (s *session) decide(i int, keeper int, how uint8) {
 	s.previewSeq++
 }
 
+// decidedShown counts decided groups as the summary counts groups: the lacking ones too when
+// they are included.
+func (s *session) decidedShown() int {
+	n := s.decided()
+	if s.deleteMissing {
+		for _, gi := range s.lacking {
+			if s.how[gi] != undecided {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // summary is the scan's count as the plan sees it: groups lacking the key count as
 // duplicates only when deleteMissing.
 func (s *session) summary() model.Summary {
@@ -214,15 +228,7 @@ func (s *session) offer() model.IndexOffer {
 
 // describeOffer names the offered index: "email_1 on email (partial: …)".
 func describeOffer(o model.IndexOffer) string {
-	name := o.Key.Index
-	if name == "" {
-		parts := make([]string, len(o.Key.Fields))
-		for i, f := range o.Key.Fields {
-			parts[i] = f + "_1"
-		}
-		name = strings.Join(parts, "_")
-	}
-	s := "unique index " + name + " on " + o.Key.String()
+	s := "unique index " + o.Name() + " on " + o.Key.String()
 	if o.Partial {
 		s += " (partial: documents lacking the key are left out of it)"
 	}
