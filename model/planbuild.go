@@ -74,7 +74,11 @@ func BuildPlan(groups []Group, choices []Choice, opts PlanOptions) PlanResult {
 			res.LackingDocs += g.Count()
 		}
 	}
-	var b planner
+	members := 0
+	for _, i := range order {
+		members += len(groups[i].IDs)
+	}
+	b := planner{kept: make(map[Value]bool, len(order)), deletedBy: make(map[Value]int, members)}
 	for _, i := range order {
 		b.add(i, groups[i], choices[i])
 	}
@@ -104,9 +108,6 @@ type planner struct {
 }
 
 func (b *planner) add(gi int, g Group, c Choice) {
-	if b.kept == nil {
-		b.kept, b.deletedBy = map[Value]bool{}, map[Value]int{}
-	}
 	want := 0
 	if c.Keep >= 0 && c.Keep < len(g.IDs) {
 		want = c.Keep

@@ -227,15 +227,22 @@ func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all [
 }
 
 // previewMsg is the model planner's account of a session's decisions (seq: which version of
-// them) and the surplus of a cleanup of every group.
+// them) and, when asked for (surplus >= 0), the surplus of a cleanup of every group.
 type previewMsg struct {
 	id, seq int
 	res     model.PlanResult
 	surplus int
+	of      surplusInputs // what the surplus was computed from
 }
 
-func previewCmd(id, seq int, snap planSnapshot) tea.Cmd {
-	return func() tea.Msg { return previewMsg{id: id, seq: seq, res: snap.result(), surplus: snap.surplus()} }
+func previewCmd(id, seq int, snap planSnapshot, withSurplus bool, of surplusInputs) tea.Cmd {
+	return func() tea.Msg {
+		msg := previewMsg{id: id, seq: seq, res: snap.result(), surplus: -1, of: of}
+		if withSurplus {
+			msg.surplus = snap.surplus()
+		}
+		return msg
+	}
 }
 
 // toggleMissingMsg asks the root to include (or leave alone) the documents lacking the key.

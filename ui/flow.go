@@ -70,10 +70,18 @@ func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
 
 func (m *Model) onPreview(msg previewMsg) {
 	s := m.sess
-	if s == nil || msg.id != s.id || msg.seq != s.previewSeq {
+	if s == nil || msg.id != s.id {
+		return
+	}
+	// The surplus is asked for only when its inputs change: take it even from a preview
+	// whose decisions are stale, as long as it was computed from the current inputs.
+	if msg.surplus >= 0 && msg.of == s.surplusOf {
+		s.surplus = msg.surplus
+	}
+	if msg.seq != s.previewSeq {
 		return // a newer one is on its way
 	}
-	s.preview, s.surplus, s.previewed = msg.res, msg.surplus, msg.seq
+	s.preview, s.previewed = msg.res, msg.seq
 }
 
 func (m *Model) onKeepers(msg keepersMsg) {

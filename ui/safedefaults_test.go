@@ -227,3 +227,26 @@ func TestShardedCollectionIndexOffer(t *testing.T) {
 		}
 	}
 }
+
+// The counts follow the decisions through the planner, in Cmds: a stale answer does not
+// overwrite a newer one, but its surplus (which depends on the groups only) is kept.
+func TestPreviewTakesOnlyTheLatestDecisions(t *testing.T) {
+	h := openGroups(t, "shop.orders", "orderNo", nil)
+	s := h.m.sess
+	s.decide(0, 1, byHand)
+	stale := s.previewIfStale()
+	s.decide(1, 1, byHand)
+	fresh := s.previewIfStale()
+	if stale == nil || fresh == nil {
+		t.Fatal("no preview started for a new decision")
+	}
+	h.send(fresh())
+	want := s.preview.Deletes()
+	h.send(stale())
+	if s.preview.Deletes() != want || s.previewed != s.previewSeq {
+		t.Fatalf("a stale preview replaced the latest: %d deletes, seq %d of %d", s.preview.Deletes(), s.previewed, s.previewSeq)
+	}
+	if sp, exact := s.surplusShown(); !exact || sp != 8 {
+		t.Fatalf("surplus %d exact %v, want 8", sp, exact)
+	}
+}

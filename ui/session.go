@@ -62,6 +62,7 @@ type session struct {
 	surplus    int
 	previewSeq int
 	requested  int // the seq of the last previewCmd started
+	surplusOf  surplusInputs
 	previewed  int // the seq of the preview shown; previewSeq while up to date
 }
 
@@ -72,7 +73,18 @@ func (s *session) previewIfStale() tea.Cmd {
 		return nil
 	}
 	s.requested = s.previewSeq
-	return previewCmd(s.id, s.previewSeq, s.snapshot())
+	// The surplus depends on the groups and on deleteMissing only: a hand decision on a
+	// million groups runs the planner once, not twice.
+	in := surplusInputs{groups: len(s.groups), deleteMissing: s.deleteMissing}
+	again := in != s.surplusOf
+	s.surplusOf = in
+	return previewCmd(s.id, s.previewSeq, s.snapshot(), again, in)
+}
+
+// surplusInputs is what the surplus shown was computed from.
+type surplusInputs struct {
+	groups        int
+	deleteMissing bool
 }
 
 // setMissing includes (or leaves alone) the groups lacking the key.
