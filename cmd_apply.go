@@ -22,6 +22,7 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 	nsFlag := fs.String("ns", "", "refuse the plan unless it is for this namespace DB.COLL")
 	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
+	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 	if *nsFlag != "" && plan.NS != want {
 		return fmt.Errorf("%s is a plan for %s, not %s: refusing to apply it; nothing was changed", *planPath, plan.NS, want)
 	}
-	printPlanSummary(stdout, plan)
+	printPlanSummary(stdout, plan, model.PlanResult{})
 	if !plan.CreatedAt.IsZero() {
 		fmt.Fprintf(stdout, "planned %s (%s ago); every group is re-checked against the live data before any delete\n",
 			plan.CreatedAt.Format(time.RFC3339), time.Since(plan.CreatedAt).Round(time.Second))
@@ -68,8 +69,18 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer c.Close(context.Background())
-	_, err = execute(ctx, c, plan, *backup, stdout, stderr)
-	return err
+	// As in resolve: the index is decided (or refused) before anything is deleted. A plan that
+	// did not opt into deleting documents lacking the key gets the partial index.
+	var offer model.IndexOffer
+	if *createIndex {
+		if offer, err = offerIndex(ctx, c, plan.NS, plan.Key, plan.DeleteMissing); err != nil {
+			return err
+		}
+	}
+	if _, err = execute(ctx, c, plan, *backup, stdout, stderr); err != nil || !*createIndex {
+		return err
+	}
+	return buildOffered(ctx, c, plan.NS, plan.Key, offer, stdout, stderr)
 }
 
 // execute checks that the collection may be written, runs the plan and prints its report.

@@ -184,7 +184,7 @@ func TestApplyAndResolveWithoutYesChangeNothing(t *testing.T) {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
 	mustContain(t, "resolve without --yes", out, "delete 3", "without --yes: nothing changed.", "the 3 documents would be backed up to "+backup,
-		"Then the unique index email_1 would be built.")
+		"Then the unique index email_1_present on email (partial: documents lacking the key are left out of it) would be built")
 	out, _, status = dupes(t, "resolve", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email", "--keep", "first", "--backup", backup, "--dry-run", "--yes")
 	if status != 0 {
 		t.Fatalf("status %d", status)

@@ -57,12 +57,9 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 	if c.readOnly {
 		return "", ErrReadOnly
 	}
-	if err := key.Validate(); err != nil {
+	ix, name, err := uniqueIndexSpec(key)
+	if err != nil {
 		return "", err
-	}
-	name = key.Index
-	if name == "" {
-		name = IndexName(key.Fields)
 	}
 	if key.Sparse && key.PartialFilter != "" {
 		// MongoDB refuses the pair (67), FerretDB too (197), mongo-java-server accepts it:
@@ -73,26 +70,6 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 	}
 	if err := c.refuseCollation(ctx, "create unique index "+name+" on "+ns.String(), key); err != nil {
 		return name, err
-	}
-	spec := bson.D{}
-	for _, f := range key.Fields {
-		spec = append(spec, bson.E{Key: f, Value: 1})
-	}
-	ix := bson.D{{Key: "key", Value: spec}, {Key: "name", Value: name}, {Key: "unique", Value: true}}
-	if key.Sparse {
-		ix = append(ix, bson.E{Key: "sparse", Value: true})
-	}
-	if key.PartialFilter != "" {
-		pf, err := parseQuery(key.PartialFilter)
-		if err != nil {
-			return "", fmt.Errorf("partial filter: %w", err)
-		}
-		ix = append(ix, bson.E{Key: "partialFilterExpression", Value: pf})
-	}
-	if col := key.Collation; col != nil {
-		ix = append(ix, bson.E{Key: "collation", Value: bson.D{
-			{Key: "locale", Value: col.Locale}, {Key: "strength", Value: col.Strength}, {Key: "caseLevel", Value: col.CaseLevel},
-		}})
 	}
 	cmd := bson.D{
 		{Key: "createIndexes", Value: ns.Coll},
