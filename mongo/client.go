@@ -82,6 +82,7 @@ func (c *Client) Close(ctx context.Context) error {
 	if c == nil || c.mc == nil {
 		return nil
 	}
+	engines.Delete(c)
 	return c.mc.Disconnect(ctx)
 }
 
