@@ -36,8 +36,8 @@ var propertySpecs = []model.Key{
 // the same number as int32, int64 and double, arrays of values, of arrays, of sub-documents.
 type docGen struct {
 	r *rand.Rand
-	// noNestedEmpty keeps empty arrays to top-level fields (mongo-java-server: see below).
-	noNestedEmpty bool
+	// topArraysOnly puts arrays only in top-level fields (mongo-java-server: see below).
+	topArraysOnly bool
 }
 
 func (g *docGen) scalar() any {
@@ -69,10 +69,10 @@ func (g *docGen) value(depth int, top bool) any {
 	case 0, 1:
 		return g.sub(depth - 1)
 	case 2, 3:
-		n := g.r.IntN(4)
-		if n == 0 && g.noNestedEmpty && !top {
-			n = 1
+		if g.topArraysOnly && !top {
+			return g.scalar()
 		}
+		n := g.r.IntN(4)
 		a := bson.A{}
 		for range n {
 			a = append(a, g.value(depth-1, false))
@@ -205,11 +205,13 @@ func TestPipelinePropertyMatchesIndexKeys(t *testing.T) {
 	c, db := connect(t)
 	g := &docGen{r: rand.New(rand.NewPCG(20240611, 7))}
 	if mongotest.JavaServer() {
-		// mongo-java-server never finds two empty arrays equal in a group key, so a key value
-		// holding [] (an element [] of an array, a sub-document {b: []}) would never group.
-		// MongoDB and DocumentDB compare them; the emulator's bug cannot be worked around.
-		g.noNestedEmpty = true
-		t.Log("mongo-java-server: empty arrays only as top-level field values (its $group never matches two [])")
+		// mongo-java-server's $group compares a key holding an array wrongly: two [] never
+		// match, and {k0: [1.5]} matches {k0: 1.5}. So a key value that is or holds an array
+		// (an array inside an array, a sub-document {b: [1]} keyed whole) groups wrongly there;
+		// MongoDB and DocumentDB compare them right. The emulator's bug cannot be worked
+		// around in the pipeline, nor seen before the scan: the generator avoids it.
+		g.topArraysOnly = true
+		t.Log("mongo-java-server: arrays only as top-level field values (its $group compares keys holding arrays wrongly)")
 	}
 	docsTotal, compared, disagreements := 0, 0, 0
 	for b := range batches {
