@@ -76,9 +76,9 @@ func TestScanMultikeyArraysGroupByElement(t *testing.T) {
 	}
 	gs := scanAll(t, c, model.Namespace{DB: db, Coll: "posts"}, model.Key{Fields: []string{"tags"}})
 	for k, v := range map[string]string{
-		`"a"`:  "1 3",
-		`"b"`:  "1 2",
-		`"c"`:  "2 4",
+		`"a"`:       "1 3",
+		`"b"`:       "1 2",
+		`"c"`:       "2 4",
 		`undefined`: "5 6", // an index stores [] as undefined, not as null nor as the value []
 		`null`:      "7 8",
 	} {
