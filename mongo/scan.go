@@ -57,7 +57,7 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	}
 	e := c.engine(ctx)
 	if err := refuse(key, e); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("scan %s: %w", ns, err)
 	}
 	p, err := pipeline(key, opt.MaxGroupIDs, e)
 	if err != nil {
