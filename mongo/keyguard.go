@@ -96,6 +96,10 @@ func (g keyGuard) fieldCond(v model.Value) (bson.D, error) {
 		}
 		return bson.D{{Key: "$regex", Value: `^` + pat + `\z`}, {Key: "$options", Value: opts}}, nil
 	}
+	if v == Undefined {
+		// The scan's key of an empty array (an index keys [] as undefined).
+		return bson.D{{Key: "$size", Value: 0}}, nil
+	}
 	rv, err := rawValue(v)
 	if err != nil {
 		return nil, err
@@ -124,6 +128,11 @@ func (g keyGuard) fieldMatches(got []bson.RawValue, want model.Value) bool {
 		return model.Compare(model.Null, want) == 0
 	}
 	for _, rv := range got {
+		if arr, ok := rv.ArrayOK(); ok && want == Undefined {
+			if vals, _ := arr.Values(); len(vals) == 0 {
+				return true
+			}
+		}
 		if g.equal(rv, want) {
 			return true
 		}

@@ -222,7 +222,7 @@ func TestPipelineJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"$ifNull"`, `"$email"`, `"$push": "$_id"`, `"$gt": 1`} {
+	for _, want := range []string{`"$unwind"`, `"$email"`, `"$push": "$_id"`, `"$gt": 1`} {
 		if !strings.Contains(js, want) {
 			t.Errorf("pipeline lacks %s:\n%s", want, js)
 		}
