@@ -2,8 +2,6 @@ package mongo
 
 import (
 	"encoding/json"
-	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -11,11 +9,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// keyGuard checks that a document still has a group's key values, twice over: in Go on the
-// re-read document (to choose what to back up and to say why something is skipped), and on
-// the server as part of the delete's filter (so a document that changes after the re-read is
-// not deleted). The server filter can only narrow what the Go check allowed: the delete's
-// filter also lists the exact _ids, so a disagreement skips a document, never deletes one.
+// keyGuard checks that a re-read document still has a group's key values, to choose what to
+// back up and delete and to say why something is skipped. The delete itself is guarded by
+// the whole document (guardFilter), which keeps a document changed after this check.
 type keyGuard struct {
 	key model.Key
 	// loose compares strings after folding case and/or trimming, as the scan did.
@@ -40,67 +36,6 @@ func filterMatch(key model.Key) (bson.D, error) {
 	k := key
 	k.Sparse = false
 	return scanMatch(k)
-}
-
-// filter is the server-side guard of one group: {_id: {$in: ids}, f: {$eq: v}…}.
-func (g keyGuard) filter(ids []model.Value, vals []model.Value) (bson.D, error) {
-	in, err := rawValues(ids)
-	if err != nil {
-		return nil, err
-	}
-	// A flat document, _id first: MongoDB plans a top-level _id $in with the _id index.
-	// (mongo-java-server uses its _id index only for a query on _id alone, so there every
-	// guarded delete scans the collection: see BENCHMARKS.md, target 1.)
-	f := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
-	var and bson.A
-	for i, field := range g.key.Fields {
-		cond, err := g.fieldCond(vals[i])
-		if err != nil {
-			return nil, fmt.Errorf("key value %s: %w", vals[i], err)
-		}
-		if field == "_id" { // a key on _id itself cannot share the top level with the $in
-			and = append(and, bson.D{{Key: field, Value: cond}})
-			continue
-		}
-		f = append(f, bson.E{Key: field, Value: cond})
-	}
-	if g.key.Sparse {
-		var or bson.A
-		for _, field := range g.key.Fields {
-			or = append(or, bson.D{{Key: field, Value: bson.D{{Key: "$exists", Value: true}}}})
-		}
-		and = append(and, bson.D{{Key: "$or", Value: or}})
-	}
-	if len(g.extra) > 0 {
-		and = append(and, g.extra)
-	}
-	if len(and) > 0 {
-		f = append(f, bson.E{Key: "$and", Value: and})
-	}
-	return f, nil
-}
-
-// fieldCond is the condition one key field must meet: equality ($eq, which like a unique
-// index treats missing as null and matches any element of an array), or for loose keys an
-// anchored regular expression on string values.
-func (g keyGuard) fieldCond(v model.Value) (bson.D, error) {
-	if s, ok := stringOf(v); ok && (g.fold || g.trim) {
-		pat := regexp.QuoteMeta(s)
-		if g.trim {
-			pat = `\s*` + pat + `\s*`
-		}
-		// \z, not $: $ also matches before a final newline.
-		opts := ""
-		if g.fold {
-			opts = "i"
-		}
-		return bson.D{{Key: "$regex", Value: `^` + pat + `\z`}, {Key: "$options", Value: opts}}, nil
-	}
-	rv, err := rawValue(v)
-	if err != nil {
-		return nil, err
-	}
-	return bson.D{{Key: "$eq", Value: rv}}, nil
 }
 
 // matches reports whether a re-read document still has the group's key values.
