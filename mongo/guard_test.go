@@ -30,8 +30,8 @@ func TestExecuteGuardChangedSinceRead(t *testing.T) {
 			}
 		}
 		set(101, "note", "edited while the run was deleting") // a new field
-		set(201, "n", int32(7))                                // a changed value
-		set(302, "n", 2.0)                                     // int32 2 -> double 2.0: equal to $eq
+		set(201, "n", int32(7))                               // a changed value
+		set(302, "n", 2.0)                                    // int32 2 -> double 2.0: equal to $eq
 	}})
 	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
 	if err != nil || hookErr != nil {
