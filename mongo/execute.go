@@ -68,6 +68,9 @@ const (
 // Re-running a plan whose run was interrupted (same digest, same BackupDir) continues that
 // run's backup and manifest: what was deleted is gone and counted as Earlier, what was backed
 // up but not deleted is deleted now without a second copy in the backup.
+//
+// A run holds the namespace's lease (see LeaseCollection) from before its first re-read to
+// its end, so a second run on the same namespace is refused with a *LeaseHeldError.
 func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) (model.Report, error) {
 	if c.readOnly {
 		return model.Report{}, ErrReadOnly
@@ -103,8 +106,15 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 	if err != nil {
 		return model.Report{}, err
 	}
+	// One run at a time per namespace: two runs of different plans could each keep a member
+	// the other deletes, and leave a group with no document at all.
+	l, err := c.acquireLease(ctx, plan.NS, LeaseTTL)
+	if err != nil {
+		return model.Report{}, err
+	}
+	defer l.release()
 	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
-		filtered: map[model.Value]bool{}}
+		lease: l, filtered: map[model.Value]bool{}}
 	if err := r.open(time.Now()); err != nil {
 		return model.Report{}, err
 	}
@@ -116,9 +126,11 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 // primary is the collection read from the primary and written with majority write concern,
 // as the executor and restore need.
 func (c *Client) primary(ns model.Namespace) *mongo.Collection {
-	return c.mc.Database(ns.DB).Collection(ns.Coll, options.Collection().
-		SetReadPreference(readpref.Primary()).
-		SetWriteConcern(writeconcern.Majority()))
+	return c.mc.Database(ns.DB).Collection(ns.Coll, primaryMajority())
+}
+
+func primaryMajority() *options.CollectionOptionsBuilder {
+	return options.Collection().SetReadPreference(readpref.Primary()).SetWriteConcern(writeconcern.Majority())
 }
 
 // hasDefaultCollation reports whether a collection compares strings by a collation of its own
@@ -147,6 +159,7 @@ type execRun struct {
 	coll  *mongo.Collection
 	// simple: the collection has a default collation, which the guard must override.
 	simple bool
+	lease  *lease
 
 	backup       *backupFile
 	manifest     Manifest
@@ -233,6 +246,10 @@ func (r *execRun) run(ctx context.Context) model.Report {
 	for start := 0; start < len(groups); {
 		if ctx.Err() != nil {
 			r.rep.Cancelled = true
+			break
+		}
+		if err := r.lease.check(); err != nil {
+			r.err = err
 			break
 		}
 		end := r.batchEnd(start)

@@ -131,6 +131,19 @@ func TestExecuteNetworkFaults(t *testing.T) {
 			}
 			checkSafe(t, db, plan, before, rep.BackupPath)
 
+			// A run whose network stays down cannot release its lease: it stays until it
+			// expires, as a crashed run's does. Expire it instead of waiting LeaseTTL.
+			l := leaseDoc(t, ns)
+			if sc.rule.kill != (l != nil) {
+				t.Fatalf("network stays down: %v, lease left: %+v", sc.rule.kill, l)
+			}
+			if l != nil {
+				if _, err := coll(t, db, mongo.LeaseCollection).UpdateOne(context.Background(), bson.D{{Key: "_id", Value: ns.String()}},
+					bson.D{{Key: "$set", Value: bson.D{{Key: "expires", Value: time.Now().Add(-time.Second)}}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+
 			// Resume on a working connection: the plan finishes exactly.
 			rep2, err := direct.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: dir, BatchSize: 2})
 			if err != nil {
