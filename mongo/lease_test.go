@@ -14,6 +14,7 @@ import (
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // leaseDoc reads the namespace's lease, nil when there is none.
@@ -21,10 +22,10 @@ func leaseDoc(t *testing.T, ns model.Namespace) *mongo.LeaseInfo {
 	t.Helper()
 	var l mongo.LeaseInfo
 	err := coll(t, ns.DB, mongo.LeaseCollection).FindOne(context.Background(), bson.D{{Key: "_id", Value: ns.String()}}).Decode(&l)
+	if errors.Is(err, mongodriver.ErrNoDocuments) {
+		return nil
+	}
 	if err != nil {
-		if strings.Contains(err.Error(), "no documents") {
-			return nil
-		}
 		t.Fatal(err)
 	}
 	return &l
