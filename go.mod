@@ -2,7 +2,10 @@ module github.com/dupes-tui/dupes
 
 go 1.26.8
 
-require go.mongodb.org/mongo-driver/v2 v2.10.0
+require (
+	go.mongodb.org/mongo-driver/v2 v2.10.0
+	golang.org/x/text v0.41.0
+)
 
 require (
 	github.com/atotto/clipboard v0.1.4 // indirect
@@ -38,5 +41,4 @@ require (
 	golang.org/x/crypto v0.54.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
-	golang.org/x/text v0.41.0 // indirect
 )

@@ -36,6 +36,8 @@ Usage:
                 [--filter JSON] --keep RULE [--backup DIR] [--dry-run] [--yes] [--create-index]
   dupes restore [--uri U] --backup PATH [--yes]
   dupes explain-error [--uri U] 'E11000 duplicate key error ...'   (or the message on stdin)
+  dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
+                                    each document's index keys: why are two documents duplicates?
 
 URI and --uri default to $MONGODB_URI, else mongodb://localhost:27017.
 RULE is first, last (by _id), max:FIELD, min:FIELD or most-fields.
@@ -72,6 +74,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 			return runRestore(args[1:], stdout, stderr)
 		case "explain-error":
 			return runExplainError(args[1:], stdout, stderr)
+		case "keys":
+			return runKeys(args[1:], os.Stdin, stdout, stderr)
 		}
 	}
 	return runTUI(args, stdout, stderr)

@@ -81,7 +81,7 @@ func (s *Store) runGroup(c *collection, k model.Key, g model.PlanGroup, backup s
 	if !ok {
 		return skipAll(g, "the keeper is gone since the scan")
 	}
-	if kv, _ := keyOf(keeper, k); !equal(kv, g.Key) {
+	if !hasKey(keeper, k.Spec(), g.Key) {
 		return skipAll(g, "the keeper's key changed since the scan")
 	}
 	for _, id := range g.Delete {
@@ -90,7 +90,7 @@ func (s *Store) runGroup(c *collection, k model.Key, g model.PlanGroup, backup s
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "gone since the scan"})
 			continue
 		}
-		if kv, _ := keyOf(d, k); !equal(kv, g.Key) {
+		if !hasKey(d, k.Spec(), g.Key) {
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "key changed since the scan"})
 			continue
 		}
@@ -115,18 +115,6 @@ func skipAll(g model.PlanGroup, reason string) model.GroupResult {
 		res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: reason})
 	}
 	return res
-}
-
-func equal(a, b []model.Value) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // CreateUniqueIndex adds a unique index on the key when no two documents collide under it

@@ -1,9 +1,9 @@
 // Package memstore is an in-memory deployment: databases, collections, indexes and documents
 // held in maps, with the duplicate scan, keep rules and a guarded plan executor done in Go.
-// It backs dupes --demo and the UI tests. It imports nothing of dupes but model, and follows
-// the real adapter's semantics where the UI can see them (missing equals null, compound keys,
-// ignore case and trim, groups and ids in ascending order); it does not unwind arrays and its
-// document filter is equality on top-level paths only.
+// It backs dupes --demo and the UI tests. It imports nothing of dupes but model, and groups
+// documents by model.IndexKeys, the one definition of an index key (multikey arrays, missing
+// equals null, numbers by value, the key's collation, ignore case and trim); groups and ids
+// come in ascending order. Its document filter is equality on top-level paths only.
 package memstore
 
 import (
@@ -252,45 +252,6 @@ func TypeName(v model.Value) string {
 	return "unknown"
 }
 
-// keyOf is a document's key values under k (Null where missing), after ignore-case and trim.
-// ok is false when the key leaves the document out (sparse and no key field present).
-func keyOf(d model.Doc, k model.Key) (vals []model.Value, ok bool) {
-	vals = make([]model.Value, len(k.Fields))
-	present := false
-	for i, f := range k.Fields {
-		v := d.Get(f)
-		if v == model.Missing {
-			v = model.Null
-		} else {
-			present = true
-		}
-		vals[i] = normalize(v, k.IgnoreCase || k.Collation.CaseInsensitive(), k.Trim)
-	}
-	if k.Sparse && !present {
-		return nil, false
-	}
-	return vals, true
-}
-
-// normalize folds case and trims a string value, as the scan's looser modes compare it.
-func normalize(v model.Value, fold, trim bool) model.Value {
-	if (!fold && !trim) || !strings.HasPrefix(string(v), `"`) {
-		return v
-	}
-	var s string
-	if json.Unmarshal([]byte(v), &s) != nil {
-		return v
-	}
-	if fold {
-		s = strings.ToLower(s)
-	}
-	if trim {
-		s = strings.TrimSpace(s)
-	}
-	b, _ := json.Marshal(s)
-	return model.Value(b)
-}
-
 // matchFilter applies a document filter of top-level equalities, {"status": "active"}.
 func matchFilter(d model.Doc, filter map[string]json.RawMessage) bool {
 	for path, raw := range filter {
@@ -318,10 +279,16 @@ func parseFilter(s string) (map[string]json.RawMessage, error) {
 	return m, nil
 }
 
-// groups computes a collection's duplicate groups under a key.
+// groups computes a collection's duplicate groups under a key: documents sharing an index key
+// (model.IndexKeys, compared by KeySpec.KeyID). A document with several keys (an array) can
+// sit in several groups, as it collides with each in a unique index.
 func groups(c *collection, k model.Key) ([]model.Group, error) {
 	filter, err := parseFilter(k.Filter)
 	if err != nil {
+		return nil, err
+	}
+	spec := k.Spec()
+	if err := spec.Collation.Check(); err != nil {
 		return nil, err
 	}
 	byKey := map[string]*model.Group{}
@@ -330,18 +297,20 @@ func groups(c *collection, k model.Key) ([]model.Group, error) {
 		if !matchFilter(d, filter) {
 			continue
 		}
-		vals, ok := keyOf(d, k)
-		if !ok {
-			continue
+		keys, err := keysOf(d, spec)
+		if err != nil {
+			return nil, err
 		}
-		tuple := strings.Join(valueStrings(vals), "\x00")
-		g := byKey[tuple]
-		if g == nil {
-			g = &model.Group{Key: vals}
-			byKey[tuple] = g
-			order = append(order, g)
+		for _, key := range keys {
+			id := spec.KeyID(key)
+			g := byKey[id]
+			if g == nil {
+				g = &model.Group{Key: key}
+				byKey[id] = g
+				order = append(order, g)
+			}
+			g.IDs = append(g.IDs, d.ID)
 		}
-		g.IDs = append(g.IDs, d.ID)
 	}
 	var out []model.Group
 	for _, g := range order {
@@ -360,14 +329,6 @@ func groups(c *collection, k model.Key) ([]model.Group, error) {
 		return false
 	})
 	return out, nil
-}
-
-func valueStrings(vs []model.Value) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = string(v)
-	}
-	return out
 }
 
 // Cursor streams a scan's groups.

@@ -170,3 +170,32 @@ func TestDemoData(t *testing.T) {
 		}
 	}
 }
+
+// TestScanUsesIndexKeys: the store groups as a unique index collides, through model.IndexKeys:
+// arrays are multikey, numbers compare by value, an empty array is not null, strings compare
+// by the key's collation, and a document MongoDB cannot index belongs to no group.
+func TestScanUsesIndexKeys(t *testing.T) {
+	s := New()
+	ns := model.Namespace{DB: "d", Coll: "t"}
+	s.Insert(ns,
+		doc(num(1), f("tags", `["a",{"$numberInt":"7"}]`)),
+		doc(num(2), f("tags", `[{"$numberDouble":"7.0"}]`)),
+		doc(num(3), f("tags", `["a"]`)),
+		doc(num(4), f("tags", `[]`)),
+		doc(num(5), f("tags", model.Null)),
+		doc(num(6), f("name", str("Éve")), f("n.x", num(1))),
+		doc(num(7), f("name", str("éve")), f("n.x", num(1))),
+	)
+	gs := scanAll(t, s, ns, model.Key{Fields: []string{"tags"}})
+	// null (5, 6, 7 lack tags or hold null), 7 (1, 2), "a" (1, 3); [] is undefined, alone.
+	if len(gs) != 3 || len(gs[0].IDs) != 3 || gs[1].Key[0] != `{"$numberInt":"7"}` || len(gs[2].IDs) != 2 {
+		t.Fatalf("multikey: %v", gs)
+	}
+	ci := model.Key{Fields: []string{"name", "n.x"}, Collation: &model.Collation{Locale: "en", Strength: 2}}
+	if gs := scanAll(t, s, ns, ci); len(gs) != 2 || len(gs[1].IDs) != 2 || gs[1].Key[0] != `"Éve"` {
+		t.Fatalf("collation, dotted path: %v", gs)
+	}
+	if _, err := s.Scan(ctx, ns, model.Key{Fields: []string{"name"}, Collation: &model.Collation{Locale: "en", NumericOrdering: true}}); err == nil {
+		t.Fatal("a collation dupes cannot decide exactly was accepted")
+	}
+}

@@ -39,18 +39,6 @@ func (n *Namespace) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// Collation is the part of a MongoDB collation that decides equality of strings.
-type Collation struct {
-	Locale    string `json:"locale"`
-	Strength  int    `json:"strength,omitempty"`
-	CaseLevel bool   `json:"caseLevel,omitempty"`
-}
-
-// CaseInsensitive reports whether strings differing only in case compare equal.
-func (c *Collation) CaseInsensitive() bool {
-	return c != nil && c.Locale != "simple" && (c.Strength == 1 || c.Strength == 2) && !c.CaseLevel
-}
-
 // Key says what makes two documents duplicates: the fields (dotted paths) taken together,
 // and how values are compared.
 type Key struct {

@@ -128,6 +128,14 @@ func indexFrom(spec bson.Raw) (model.Index, error) {
 			c.Strength = int(s)
 		}
 		c.CaseLevel = truthy(col.Lookup("caseLevel"))
+		// Every option, so model.Collation.Check can refuse one dupes cannot decide exactly
+		// instead of the scan silently dropping it.
+		c.CaseFirst, _ = col.Lookup("caseFirst").StringValueOK()
+		c.NumericOrdering = truthy(col.Lookup("numericOrdering"))
+		c.Alternate, _ = col.Lookup("alternate").StringValueOK()
+		c.MaxVariable, _ = col.Lookup("maxVariable").StringValueOK()
+		c.Backwards = truthy(col.Lookup("backwards"))
+		c.Normalization = truthy(col.Lookup("normalization"))
 		ix.Collation = &c
 	}
 	return ix, nil

@@ -186,10 +186,11 @@ func collation(key model.Key) *options.Collation {
 	if key.Collation == nil {
 		return nil
 	}
+	c := key.Collation
 	return &options.Collation{
-		Locale:    key.Collation.Locale,
-		Strength:  key.Collation.Strength,
-		CaseLevel: key.Collation.CaseLevel,
+		Locale: c.Locale, Strength: c.Strength, CaseLevel: c.CaseLevel, CaseFirst: c.CaseFirst,
+		NumericOrdering: c.NumericOrdering, Alternate: c.Alternate, MaxVariable: c.MaxVariable,
+		Backwards: c.Backwards, Normalization: c.Normalization,
 	}
 }
 

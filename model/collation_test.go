@@ -1,0 +1,90 @@
+package model
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestCollationEquality(t *testing.T) {
+	equal := func(c Collation, a, b string) bool {
+		s := KeySpec{Fields: []string{"x"}, Collation: &c}
+		return s.KeyID(IndexKey{Value(quote(a))}) == s.KeyID(IndexKey{Value(quote(b))})
+	}
+	cases := []struct {
+		c    Collation
+		a, b string
+		want bool
+	}{
+		{Collation{Locale: "en", Strength: 2}, "Alice", "alice", true},
+		{Collation{Locale: "en", Strength: 2}, "café", "cafe", false},
+		{Collation{Locale: "en", Strength: 1}, "café", "CAFE", true},
+		{Collation{Locale: "en"}, "Alice", "alice", false},
+		{Collation{Locale: "en", Strength: 3, CaseLevel: true}, "a", "A", false},
+		{Collation{Locale: "fr", Strength: 2, Backwards: true, CaseFirst: "upper"}, "Côte", "côte", true},
+		{Collation{Locale: "en", Normalization: true}, "e\u0301", "\u00e9", true},
+		{Collation{Locale: "en"}, "e\u0301", "\u00e9", true}, // both FCD: equal without normalizing
+		{Collation{Locale: "en", Strength: 5}, "e\u0301", "\u00e9", true},
+		{Collation{Locale: "en", Strength: 5}, "a", "A", false},
+		{Collation{Locale: "es", Strength: 1}, "ñ", "n", false},
+		{Collation{Locale: "en", Strength: 1}, "ñ", "n", true},
+		{Collation{Locale: "de@collation=phonebook", Strength: 1}, "ä", "ae", true},
+		{Collation{Locale: "de", Strength: 1}, "ä", "ae", false},
+		{Collation{Locale: "it_IT", Strength: 2}, "Roma", "roma", true},
+		{Collation{Locale: "simple"}, "a", "A", false},
+	}
+	for _, c := range cases {
+		if got := equal(c.c, c.a, c.b); got != c.want {
+			t.Errorf("%+v: %q == %q is %v, want %v", c.c, c.a, c.b, got, c.want)
+		}
+	}
+	// Strings at any depth compare by the collation; a document's keys do not.
+	s := KeySpec{Fields: []string{"x"}, Collation: &Collation{Locale: "en", Strength: 2}}
+	a := keysOf(t, `{"x":{"n":["Bob",{"m":"EVE"}]}}`, s)
+	b := keysOf(t, `{"x":{"n":["bob",{"m":"eve"}]}}`, s)
+	c := keysOf(t, `{"x":{"N":["bob",{"m":"eve"}]}}`, s)
+	if !s.Collide(a, b) || s.Collide(a, c) {
+		t.Fatalf("nested strings: %v %v %v", a, b, c)
+	}
+}
+
+func TestCollationRefusals(t *testing.T) {
+	refused := []Collation{
+		{Locale: "en", NumericOrdering: true},
+		{Locale: "en", Alternate: "shifted"},
+		{Locale: "en", Alternate: "shifted", MaxVariable: "space"},
+		{Locale: "en", Strength: 2, CaseLevel: true},
+		{Locale: "es@collation=search"},
+		{Locale: "xx"},
+		{Locale: "zh_Hans"},
+	}
+	for _, c := range refused {
+		if err := c.Check(); !errors.Is(err, ErrCollationUnsupported) {
+			t.Errorf("%+v: Check = %v, want a refusal", c, err)
+		}
+		if _, err := IndexKeys([]byte(`{"x":"a"}`), KeySpec{Fields: []string{"x"}, Collation: &c}); !errors.Is(err, ErrCollationUnsupported) {
+			t.Errorf("%+v: IndexKeys = %v, want a refusal", c, err)
+		}
+	}
+	invalid := []Collation{{}, {Locale: "en", Strength: 6}, {Locale: "en", CaseFirst: "x"}, {Locale: "simple", Strength: 2}}
+	for _, c := range invalid {
+		if err := c.Check(); err == nil || errors.Is(err, ErrCollationUnsupported) {
+			t.Errorf("%+v: Check = %v, want invalid", c, err)
+		}
+	}
+	accepted := []Collation{{Locale: "en", Strength: 4}, {Locale: "fr_CA", Backwards: true}, {Locale: "en_US_POSIX"},
+		{Locale: "zh_Hant"}, {Locale: "en", MaxVariable: "space"}, {Locale: "pt_BR", CaseFirst: "lower"}}
+	for _, c := range accepted {
+		if err := c.Check(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	// normalization false: a string not in FCD form is refused, not guessed.
+	s := KeySpec{Fields: []string{"x"}, Collation: &Collation{Locale: "en"}}
+	if _, err := IndexKeys([]byte(`{"x":"a\u0301\u0323"}`), s); !errors.Is(err, ErrCollationUnsupported) {
+		t.Errorf("non-FCD string without normalization: %v", err)
+	}
+	s.Collation.Normalization = true
+	if _, err := IndexKeys([]byte(`{"x":"a\u0301\u0323"}`), s); err != nil {
+		t.Errorf("non-FCD string with normalization: %v", err)
+	}
+}

@@ -1,0 +1,161 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// keygenCase is one case of ../shared/semantics/keygen-cases.json. Documents and key patterns
+// stay raw JSON: they hold repeated field names a map would lose.
+type keygenCase struct {
+	Name         string          `json:"name"`
+	KeyPattern   json.RawMessage `json:"keyPattern"`
+	Sparse       bool            `json:"sparse"`
+	Doc          json.RawMessage `json:"doc"`
+	Keys         [][]Value       `json:"keys"`
+	Error        bool            `json:"error"`
+	CollatorMock string          `json:"collatorMock"`
+	Note         string          `json:"note"`
+}
+
+// sharedSemantics finds shared/semantics: beside the worktree here (/work/shared), beside the
+// clone in CI (../../shared from the package). A missing oracle fails the test, never skips it.
+func sharedSemantics(t *testing.T) string {
+	t.Helper()
+	for _, dir := range []string{"../../shared/semantics", "../../../shared/semantics"} {
+		if _, err := os.Stat(filepath.Join(dir, "keygen-cases.json")); err == nil {
+			return dir
+		}
+	}
+	t.Fatal("keygen-cases.json not found: the oracle lives in shared/semantics beside the repository (../../shared/semantics from model/); copy shared/ there")
+	return ""
+}
+
+func loadCases(t *testing.T) (cases, mock []keygenCase) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(sharedSemantics(t), "keygen-cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Count        int          `json:"count"`
+		Cases        []keygenCase `json:"cases"`
+		CollatorMock []keygenCase `json:"collatorMock"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Cases) != file.Count || len(file.Cases) == 0 {
+		t.Fatalf("the file says %d cases and holds %d", file.Count, len(file.Cases))
+	}
+	return file.Cases, file.CollatorMock
+}
+
+// patternFields reads a key pattern's field names in order, repeats kept.
+func patternFields(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	n, err := parseDoc(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n.keys
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+// canonicalKeys renders a key set as sorted canonical text, so sets compare with ==.
+func canonicalKeys(t *testing.T, keys []IndexKey) string {
+	t.Helper()
+	var out []string
+	for _, k := range keys {
+		var parts []string
+		for _, v := range k {
+			n, err := parseValue(v)
+			if err != nil {
+				t.Fatalf("value %s: %v", v, err)
+			}
+			parts = append(parts, render(n))
+		}
+		out = append(out, "["+strings.Join(parts, ",")+"]")
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func asIndexKeys(keys [][]Value) []IndexKey {
+	out := make([]IndexKey, len(keys))
+	for i, k := range keys {
+		out[i] = k
+	}
+	return out
+}
+
+// TestKeygenCases runs every case of MongoDB's key-generator tests, restated as data. The
+// collatorMock cases use MongoDB's reverse-string test collator: the expected keys hold the
+// collation keys, so they are compared by KeyID (actual under the mock, expected as bytes).
+func TestKeygenCases(t *testing.T) {
+	cases, mock := loadCases(t)
+	passed := 0
+	run := func(c keygenCase) {
+		spec := KeySpec{Fields: patternFields(t, c.KeyPattern), Sparse: c.Sparse}
+		if c.CollatorMock != "" {
+			if c.CollatorMock != "reverseString" {
+				t.Errorf("%s: unknown collator mock %q", c.Name, c.CollatorMock)
+				return
+			}
+			spec.testCollator = reverse
+		}
+		got, err := IndexKeys(c.Doc, spec)
+		switch {
+		case c.Error:
+			if !errors.Is(err, ErrUnindexable) {
+				t.Errorf("%s: got keys %v, err %v; MongoDB refuses it (%s)", c.Name, got, err, c.Note)
+				return
+			}
+		case err != nil:
+			t.Errorf("%s: %v", c.Name, err)
+			return
+		case c.CollatorMock != "":
+			if !sameIDs(spec, got, KeySpec{Fields: spec.Fields}, asIndexKeys(c.Keys)) {
+				t.Errorf("%s: got %v, want (as collation keys) %v", c.Name, got, c.Keys)
+				return
+			}
+		default:
+			if g, w := canonicalKeys(t, got), canonicalKeys(t, asIndexKeys(c.Keys)); g != w {
+				t.Errorf("%s: got %s, want %s", c.Name, g, w)
+				return
+			}
+		}
+		passed++
+	}
+	for _, c := range cases {
+		run(c)
+	}
+	for _, c := range mock {
+		run(c)
+	}
+	t.Logf("%d of %d key-generator cases pass (%d collator-mock)", passed, len(cases)+len(mock), len(mock))
+}
+
+func sameIDs(sa KeySpec, a []IndexKey, sb KeySpec, b []IndexKey) bool {
+	ids := func(s KeySpec, ks []IndexKey) string {
+		var out []string
+		for _, k := range ks {
+			out = append(out, s.KeyID(k))
+		}
+		sort.Strings(out)
+		return strings.Join(out, "\n")
+	}
+	return len(a) == len(b) && ids(sa, a) == ids(sb, b)
+}
