@@ -46,10 +46,14 @@ type ExecOptions struct {
 // ReasonChanged, at the delete itself.
 const (
 	ReasonGone          = "gone: the document no longer exists"
-	ReasonKeyChanged    = "key changed: the document no longer has the group's key values"
+	ReasonKeyChanged    = "key changed: the document no longer collides with the document kept"
 	ReasonKeeperGone    = "keeper gone: the document to keep no longer exists, so the group is left alone"
-	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key values, so the group is left alone"
+	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key, or no longer matches the filter, so the group is left alone"
 	ReasonFiltered      = "filtered out: the document no longer matches the scan's filter or the index's partial filter"
+	// ReasonUnkeyable: the document (or the one to keep, and then the whole group) has no
+	// index keys dupes can decide: MongoDB would refuse to index it (parallel arrays...), or
+	// the collation cannot decide one of its strings.
+	ReasonUnkeyable = "cannot be keyed: MongoDB would not index this document or the one to keep under the key (or the collation cannot decide its strings), so it is left alone"
 	// ReasonChanged: the whole-document guard found the document different from the copy just
 	// read and backed up. The backup holds that earlier copy although the document was not
 	// deleted (a restore reports it as existing and leaves the collection's version alone).

@@ -117,32 +117,48 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 	res := &r.rep.Groups[i]
 	*res = model.GroupResult{Group: i}
 	groupReason := ""
+	var keeperKeys []model.IndexKey
 	if k, ok := docs[g.Keep]; !ok {
 		groupReason = ReasonKeeperGone
-	} else if r.filtered[g.Keep] || !r.guard.matches(k, g.Key) {
+	} else if r.filtered[g.Keep] {
 		groupReason = ReasonKeeperChanged
+	} else if keys, err := r.guard.keys(k); err != nil {
+		groupReason = ReasonUnkeyable
+	} else if !r.guard.holds(keys, g.Key) {
+		groupReason = ReasonKeeperChanged
+	} else {
+		keeperKeys = keys
 	}
 	w := work{group: i}
 	var back []bson.Raw
+	skip := func(id model.Value, reason string) {
+		res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: reason})
+	}
 	for _, id := range g.Delete {
 		d, ok := docs[id]
 		switch {
 		case !ok && r.backup.holds(string(id)):
 			res.Earlier++
 		case !ok:
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonGone})
+			skip(id, ReasonGone)
 		case groupReason != "":
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: groupReason})
+			skip(id, groupReason)
 		case r.filtered[id]:
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonFiltered})
-		case !r.guard.matches(d, g.Key):
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonKeyChanged})
-		case tooLargeToGuard(d):
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonTooLarge})
+			skip(id, ReasonFiltered)
 		default:
-			w.docs = append(w.docs, d)
-			if !r.backup.has(d) {
-				back = append(back, d)
+			keys, err := r.guard.keys(d)
+			switch {
+			case err != nil:
+				skip(id, ReasonUnkeyable)
+			case !r.guard.spec.Collide(keeperKeys, keys):
+				skip(id, ReasonKeyChanged)
+			case tooLargeToGuard(d):
+				skip(id, ReasonTooLarge)
+			default:
+				w.docs = append(w.docs, d)
+				if !r.backup.has(d) {
+					back = append(back, d)
+				}
 			}
 		}
 	}

@@ -137,3 +137,47 @@ func TestExecuteGuardTooLarge(t *testing.T) {
 		t.Fatalf("backup holds %v: a document not deleted was backed up", got)
 	}
 }
+
+// TestExecuteGuardKeysLikeTheIndex changes array keys after planning: a member that still
+// shares a key with the keeper (through another element) is a duplicate and goes; one that
+// shares none is kept; one MongoDB could not index (parallel arrays) is left alone.
+func TestExecuteGuardKeysLikeTheIndex(t *testing.T) {
+	c, db := connect(t)
+	insert(t, db, "tags",
+		bson.D{{Key: "_id", Value: int32(1)}, {Key: "tags", Value: bson.A{"a", "b"}}},
+		bson.D{{Key: "_id", Value: int32(2)}, {Key: "tags", Value: bson.A{"b"}}}, // was ["a"]
+		bson.D{{Key: "_id", Value: int32(3)}, {Key: "tags", Value: bson.A{"c"}}}, // was ["a"]
+	)
+	insert(t, db, "pairs",
+		bson.D{{Key: "_id", Value: int32(1)}, {Key: "x", Value: int32(1)}, {Key: "y", Value: int32(1)}},
+		bson.D{{Key: "_id", Value: int32(2)}, {Key: "x", Value: bson.A{int32(1)}}, {Key: "y", Value: bson.A{int32(1)}}},
+		bson.D{{Key: "_id", Value: int32(3)}, {Key: "x", Value: int32(1)}, {Key: "y", Value: 1.0}},
+	)
+	one, two, three := model.Value(`{"$numberInt":"1"}`), model.Value(`{"$numberInt":"2"}`), model.Value(`{"$numberInt":"3"}`)
+	run := func(coll string, key model.Key, groupKey ...model.Value) model.GroupResult {
+		t.Helper()
+		plan := model.Plan{Version: model.PlanVersion, NS: model.Namespace{DB: db, Coll: coll}, Key: key,
+			Groups: []model.PlanGroup{{Key: groupKey, Keep: one, Delete: []model.Value{two, three}}}}
+		rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+		if err != nil {
+			t.Fatalf("execute on %s: %v", coll, err)
+		}
+		return rep.Groups[0]
+	}
+	g := run("tags", model.Key{Fields: []string{"tags"}}, `"a"`)
+	if g.Outcome != model.Partial || g.Deleted != 1 || len(g.Skipped) != 1 || g.Skipped[0].ID != three ||
+		g.Skipped[0].Reason != mongo.ReasonKeyChanged {
+		t.Errorf("tags: %+v", g)
+	}
+	if left := keys(rawDocs(t, db, "tags")); !equal(left, intIDs(1, 3)) {
+		t.Errorf("tags left: %v", left)
+	}
+	g = run("pairs", model.Key{Fields: []string{"x", "y"}}, `{"$numberInt":"1"}`, `{"$numberInt":"1"}`)
+	if g.Outcome != model.Partial || g.Deleted != 1 || len(g.Skipped) != 1 || g.Skipped[0].ID != two ||
+		g.Skipped[0].Reason != mongo.ReasonUnkeyable {
+		t.Errorf("pairs: %+v", g)
+	}
+	if left := keys(rawDocs(t, db, "pairs")); !equal(left, intIDs(1, 2)) {
+		t.Errorf("pairs left: %v", left)
+	}
+}
