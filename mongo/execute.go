@@ -66,8 +66,8 @@ const (
 // Execute runs a plan: per batch of groups it re-reads keepers and members, skips what changed
 // since the scan, appends exactly the documents it is about to delete to the backup (flushed
 // and synced), then deletes each only if it is still exactly the copy backed up (see
-// guardFilter). Cancelling ctx
-// finishes the batch in flight and stops. The report accounts for every group.
+// guardFilter). Cancelling ctx finishes the batch in flight and stops. The report accounts
+// for every group.
 //
 // Re-running a plan whose run was interrupted (same digest, same BackupDir) continues that
 // run's backup and manifest: what was deleted is gone and counted as Earlier, what was backed
