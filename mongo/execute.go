@@ -58,6 +58,10 @@ const (
 	// read and backed up. The backup holds that earlier copy although the document was not
 	// deleted (a restore reports it as existing and leaves the collection's version alone).
 	ReasonChanged = "changed since read: the document changed after it was read and backed up, so it was not deleted"
+	// ReasonUnequal: the document is still byte for byte the copy read and backed up, yet the
+	// server did not find it equal to that copy, so the guard kept it. A server defect (or a
+	// change and its undoing between the delete and the check after it); never a delete.
+	ReasonUnequal = "not deleted: unchanged, but the server did not find it equal to its copy (mongo-java-server, for one, cannot compare documents holding an empty array)"
 	// ReasonTooLarge: the guarded delete carries the whole document, which cannot fit in one
 	// statement when the document is within a few bytes of MongoDB's 16 MiB limit.
 	ReasonTooLarge = "too large to guard: the delete statement would carry the whole document and pass 16 MiB, so it was not deleted"

@@ -111,7 +111,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	for k, s := range stmts {
 		all[k] = idOf(s.doc)
 	}
-	left, verr := r.find(vctx, all, nil, true)
+	left, verr := r.find(vctx, all, nil, false)
 	if verr != nil {
 		cause := stop
 		if cause == nil {
@@ -126,7 +126,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	}
 	for k, s := range stmts {
 		res := &r.rep.Groups[todo[s.w].group]
-		_, still := left[all[k]]
+		now, still := left[all[k]]
 		msg, bad := failed[k]
 		switch {
 		case !still:
@@ -138,6 +138,9 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 			res.Error = msg
 		case stop != nil:
 			res.Error = r.c.wrap("delete", stop).Error()
+		case string(now) == string(s.doc):
+			// As read, yet the guard did not match it: the server's comparison failed.
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: all[k], Reason: ReasonUnequal})
 		default:
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: all[k], Reason: ReasonChanged})
 		}

@@ -31,6 +31,17 @@ func leaseDoc(t *testing.T, ns model.Namespace) *mongo.LeaseInfo {
 	return &l
 }
 
+// expireLease ages the namespace's lease past its expiry, as LeaseTTL of waiting would: what a
+// test does after a run that could not release its lease (its network stayed down).
+func expireLease(t *testing.T, ns model.Namespace) {
+	t.Helper()
+	res, err := coll(t, ns.DB, mongo.LeaseCollection).UpdateOne(context.Background(), bson.D{{Key: "_id", Value: ns.String()}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "expires", Value: time.Now().Add(-time.Second)}}}})
+	if err != nil || res.MatchedCount != 1 {
+		t.Fatalf("expire the lease on %s: %v %+v", ns, err, res)
+	}
+}
+
 func putLease(t *testing.T, ns model.Namespace, since, expires time.Time) {
 	t.Helper()
 	if _, err := coll(t, ns.DB, mongo.LeaseCollection).InsertOne(context.Background(), mongo.LeaseInfo{
