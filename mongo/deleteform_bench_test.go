@@ -17,7 +17,7 @@ import (
 // one unordered bulk write of one batch (500 groups of 3: 1000 documents deleted), in a
 // collection of DUPES_BENCH_DOCS documents (default 20000):
 //
-//	in-key:  deleteMany {_id: {$in: [ids]}, email: v} per group (the key-only guard before 0.2)
+//	in-key:  deleteMany {_id: {$in: [ids]}, email: v} per group (the key-only guard it replaced)
 //	id-key:  deleteOne {_id: x, email: v} per document (per-document, key only)
 //	id-root: deleteOne {_id: x, $expr: {$eq: ["$$ROOT", {$literal: doc}]}} per document
 //	         (the whole-document guard)
