@@ -174,8 +174,14 @@ func TestResolveLooseAndArrayKeys(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
-	if got := f.ids("posts"); got != "[1 3 4 6]" {
-		t.Fatalf("array resolve left %s, want [1 3 4 6]", got)
+	want := "[1 3 4 6]"
+	if mongotest.JavaServer() {
+		// It finds a document holding an empty array unequal to itself, so the delete guard
+		// keeps 5 (mongo.TestExecuteGuardEmptyArray).
+		want = "[1 3 4 5 6]"
+	}
+	if got := f.ids("posts"); got != want {
+		t.Fatalf("array resolve left %s, want %s\n%s", got, want, out)
 	}
 }
 

@@ -25,6 +25,13 @@ func variedDocs(t *testing.T, db, coll string) {
 	oid := bson.NewObjectID()
 	dec, _ := bson.ParseDecimal128("12.3400")
 	when := bson.NewDateTimeFromTime(time.Date(2024, 2, 29, 12, 0, 0, 123e6, time.UTC))
+	re := bson.E{Key: "re", Value: bson.Regex{Pattern: "^a", Options: "i"}}
+	deleted, kept := bson.D{re}, bson.D{}
+	if mongotest.JavaServer() {
+		// It cannot compare a regular expression in the delete guard (TestExecuteGuardRegex):
+		// there the keeper holds it.
+		deleted, kept = kept, deleted
+	}
 	insert(t, db, coll,
 		bson.D{{Key: "_id", Value: oid}, {Key: "email", Value: "a@x.com"}, {Key: "n", Value: int32(1)}},
 		bson.D{{Key: "z", Value: "last-first"}, {Key: "_id", Value: bson.NewObjectID()}, {Key: "email", Value: "a@x.com"},
@@ -32,9 +39,9 @@ func variedDocs(t *testing.T, db, coll string) {
 		bson.D{{Key: "_id", Value: "str-id"}, {Key: "email", Value: "b@x.com"},
 			{Key: "bin", Value: bson.Binary{Subtype: 4, Data: []byte("0123456789abcdef")}},
 			{Key: "nested", Value: bson.D{{Key: "b", Value: bson.A{int32(1), "two", bson.D{{Key: "c", Value: nil}}}}, {Key: "a", Value: true}}}},
-		bson.D{{Key: "_id", Value: bson.D{{Key: "k", Value: int32(1)}, {Key: "j", Value: "x"}}}, {Key: "email", Value: "b@x.com"},
-			{Key: "re", Value: bson.Regex{Pattern: "^a", Options: "i"}}, {Key: "ts", Value: bson.Timestamp{T: 1, I: 2}}},
-		bson.D{{Key: "_id", Value: int64(7)}, {Key: "email", Value: "b@x.com"}, {Key: "empty", Value: bson.D{}}, {Key: "arr", Value: bson.A{}}},
+		append(bson.D{{Key: "_id", Value: bson.D{{Key: "k", Value: int32(1)}, {Key: "j", Value: "x"}}}, {Key: "email", Value: "b@x.com"}},
+			append(deleted, bson.E{Key: "ts", Value: bson.Timestamp{T: 1, I: 2}})...),
+		append(bson.D{{Key: "_id", Value: int64(7)}, {Key: "email", Value: "b@x.com"}, {Key: "empty", Value: bson.D{}}, {Key: "arr", Value: bson.A{}}}, kept...),
 		bson.D{{Key: "_id", Value: 3.5}, {Key: "email", Value: "c@x.com"}},
 	)
 }
