@@ -22,6 +22,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	nsFlag := fs.String("ns", "", "refuse the plan unless it is for this namespace DB.COLL")
 	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
+	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	format := formatFlag(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
@@ -58,7 +59,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 		return fmt.Errorf("%s is a plan for %s, not %s: refusing to apply it; nothing was changed", *planPath, plan.NS, want)
 	}
 	out.plan(plan)
-	printPlanSummary(stdout, plan)
+	printPlanSummary(stdout, plan, model.PlanResult{})
 	if !plan.CreatedAt.IsZero() {
 		fmt.Fprintf(stdout, "planned %s (%s ago); every group is re-checked against the live data before any delete\n",
 			plan.CreatedAt.Format(time.RFC3339), time.Since(plan.CreatedAt).Round(time.Second))
@@ -76,8 +77,20 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 		return err
 	}
 	defer c.Close(context.Background())
+	// As in resolve: the index is decided (or refused) before anything is deleted. A plan that
+	// did not opt into deleting documents lacking the key gets the partial index.
+	var offer model.IndexOffer
+	if *createIndex {
+		if offer, err = offerIndex(ctx, c, plan.NS, plan.Key, plan.DeleteMissing); err != nil {
+			return err
+		}
+	}
 	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
-	out.ran(rep)
+	if out.ran(rep); err != nil || !*createIndex {
+		return err
+	}
+	err = buildOffered(ctx, c, plan.NS, plan.Key, offer, stdout, stderr)
+	out.index(offer.Name(), err)
 	return err
 }
 

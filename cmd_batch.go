@@ -16,6 +16,7 @@ import (
 type target struct {
 	uri, ns, key, index, filter string
 	ignoreCase, trim            bool
+	allowMissingField           bool
 }
 
 func (t *target) register(fs *flag.FlagSet) {
@@ -26,6 +27,8 @@ func (t *target) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.filter, "filter", "", "query document (relaxed Extended JSON) that narrows the scan")
 	fs.BoolVar(&t.ignoreCase, "ignore-case", false, "strings differing only in case are duplicates")
 	fs.BoolVar(&t.trim, "trim", false, "strings differing only in surrounding whitespace are duplicates")
+	fs.BoolVar(&t.allowMissingField, "allow-missing-field", false,
+		"go on when no sampled document has a --key field (or no group member has the max:/min: field)")
 }
 
 // scanRequest is a checked target: what to connect to and what to scan.
@@ -33,6 +36,8 @@ type scanRequest struct {
 	uri string
 	ns  model.Namespace
 	key model.Key // without the index's options until resolve
+	// fields are the field paths a sample of the collection holds, for did-you-mean.
+	fields []model.FieldInfo
 }
 
 // check validates the flags before anything connects; every mistake is a usage error.
@@ -114,7 +119,48 @@ func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*m
 		k.Filter, k.IgnoreCase, k.Trim = r.key.Filter, r.key.IgnoreCase, r.key.Trim
 		r.key = k
 	}
+	if err := r.checkFields(ctx, c, t, stderr); err != nil {
+		c.Close(context.Background())
+		return nil, col, err
+	}
 	return c, col, nil
+}
+
+// checkFields samples the collection's field paths and refuses a --key field that no sampled
+// document holds: a misspelled key makes every document "lack" it, one group of the whole
+// collection. --allow-missing-field turns the refusal into a warning. A key taken from an
+// index is not checked: the index exists, whatever the documents hold.
+func (r *scanRequest) checkFields(ctx context.Context, c *mongo.Client, t *target, stderr io.Writer) error {
+	fields, err := c.SampleFields(ctx, r.ns, 0)
+	if err != nil {
+		fmt.Fprintf(stderr, "warning: could not sample %s to check the key's fields: %v\n", r.ns, err)
+		return nil
+	}
+	r.fields = fields
+	if t.index != "" {
+		return nil
+	}
+	err = model.CheckKeyFields(r.key.Fields, fields)
+	if err == nil {
+		return nil
+	}
+	if t.allowMissingField {
+		fmt.Fprintf(stderr, "warning: %v; going on (--allow-missing-field)\n", err)
+		return nil
+	}
+	return fmt.Errorf("%w: refusing to scan (a misspelled key makes every document one group); "+
+		"--allow-missing-field goes on anyway", err)
+}
+
+// paths lists the sampled field paths, most filled first: the did-you-mean candidates.
+func (r *scanRequest) paths() []string {
+	out := make([]string, 0, len(r.fields))
+	for _, f := range r.fields {
+		if f.Path != "_id" {
+			out = append(out, f.Path)
+		}
+	}
+	return out
 }
 
 // findIndex looks an index up by name, listing the others when it is not there.
@@ -161,12 +207,23 @@ func scanAll(ctx context.Context, c *mongo.Client, ns model.Namespace, key model
 	}
 	prog.done()
 	res.oversized = cur.Oversized()
-	res.summary = model.Summarize(res.groups)
-	for _, o := range res.oversized {
-		res.summary.Documents += o.Count - o.Listed
-		res.summary.Surplus += o.Count - o.Listed
-	}
+	res.summary = summarize(res.groups, res.oversized)
 	return res, nil
+}
+
+// summarize counts the groups, at their true sizes: a group cut at MaxGroupIDs counts all of
+// its members (as lacking the key, when it does: the usual case of a large group).
+func summarize(groups []model.Group, oversized []mongo.Oversized) model.Summary {
+	s := model.Summarize(groups)
+	for _, o := range oversized {
+		if (model.Group{Key: o.Key}).LacksKey() {
+			s.LackingKey += o.Count - o.Listed
+			continue
+		}
+		s.Documents += o.Count - o.Listed
+		s.Surplus += o.Count - o.Listed
+	}
+	return s
 }
 
 // trueCount is a group's member count, the server's when its ids were cut short.
@@ -179,14 +236,18 @@ func (res scanResult) trueCount(g model.Group) int {
 	return g.Count()
 }
 
-// whole returns the groups a plan may act on: those listed in full. The others are reported.
-func (res scanResult) whole(stderr io.Writer) []model.Group {
+// whole returns the groups a plan may act on: those listed in full. The others are reported,
+// except a group lacking the key that the plan leaves alone anyway.
+func (res scanResult) whole(stderr io.Writer, deleteMissing bool) []model.Group {
 	if len(res.oversized) == 0 {
 		return res.groups
 	}
 	out := make([]model.Group, 0, len(res.groups))
 	for _, g := range res.groups {
 		if n := res.trueCount(g); n > g.Count() {
+			if g.LacksKey() && !deleteMissing {
+				continue
+			}
 			fmt.Fprintf(stderr, "warning: group %s has %d documents, more than one scan lists (%d): it is left out of the plan; "+
 				"narrow the scan with --filter to clean it up\n", keyText(g.Key), n, g.Count())
 			continue

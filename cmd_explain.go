@@ -17,9 +17,12 @@ const membersShown = 20
 
 // runExplainError is `dupes explain-error`: read an E11000 message (argument, or standard
 // input with "-" or no argument) and print that very group from the live data. It only reads.
+// FerretDB's duplicate-key message names only the index: --ns then says where it is, and the
+// index's key comes from listIndexes.
 func runExplainError(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("explain-error")
 	uriFlag := fs.String("uri", "", "MongoDB URI (default $MONGODB_URI, else "+mongo.DefaultURI+")")
+	nsFlag := fs.String("ns", "", "DB.COLL the error came from, when the message does not say (FerretDB's form)")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -54,6 +57,20 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("explain-error: %v", err)
 	}
+	if *nsFlag != "" {
+		ns, err := model.ParseNamespace(*nsFlag)
+		if err != nil {
+			return usagef("explain-error: --ns: %v", err)
+		}
+		if dup.NS.DB != "" && dup.NS != ns {
+			return usagef("explain-error: the message is about %s, --ns says %s", dup.NS, ns)
+		}
+		dup.NS = ns
+	}
+	if dup.NS.DB == "" {
+		return usagef("explain-error: the message names index %s but not its collection (FerretDB's form): "+
+			"give it with --ns DB.COLL", dup.Index)
+	}
 	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
 	// aggregation running after we are gone.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -69,6 +86,9 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 	key, note, err := explainKey(ctx, c, dup)
 	if err != nil {
 		return err
+	}
+	if len(dup.Values) == 0 {
+		return explainWithoutValues(stdout, dup, key, note)
 	}
 	g, err := c.FindGroup(ctx, dup.NS, key, dup.Values)
 	if err != nil {
@@ -93,7 +113,7 @@ func explainKey(ctx context.Context, c *mongo.Client, dup model.DupKeyError) (mo
 		if ix.Name != dup.Index {
 			continue
 		}
-		if len(ix.Fields) != len(dup.Values) {
+		if len(dup.Values) > 0 && len(ix.Fields) != len(dup.Values) {
 			return model.Key{}, "", fmt.Errorf("index %s of %s has %d fields now, the message %d values: the index changed since the error",
 				ix.Name, dup.NS, len(ix.Fields), len(dup.Values))
 		}
@@ -103,11 +123,26 @@ func explainKey(ctx context.Context, c *mongo.Client, dup model.DupKeyError) (mo
 		}
 		return ix.Key(), note, nil
 	}
+	if len(dup.Values) == 0 {
+		return model.Key{}, "", fmt.Errorf("%s has no index %s now, and the message names neither its key fields nor the values "+
+			"(FerretDB's form): scan with dupes scan --ns %s --key FIELDS", dup.NS, dup.Index, dup.NS)
+	}
 	if dup.Fields == nil {
 		return model.Key{}, "", fmt.Errorf("%s has no index %s now, and the message does not name the key fields "+
 			"(servers before 4.2 leave them out): scan with dupes scan --ns %s --key FIELDS", dup.NS, dup.Index, dup.NS)
 	}
 	return model.Key{Fields: dup.Fields}, " (not present now: a failed index build leaves none; grouping by the fields the message names)", nil
+}
+
+// explainWithoutValues answers a message that names the index but not the values that
+// collided: the key is known, the group is not, so it says how to list every group instead.
+func explainWithoutValues(w io.Writer, dup model.DupKeyError, key model.Key, note string) error {
+	fmt.Fprintf(w, "namespace: %s\nindex:     %s%s\n", dup.NS, dup.Index, note)
+	fmt.Fprintf(w, "key:       %s: values not in the message (this server's duplicate-key errors name only the index)\n",
+		strings.Join(key.Fields, ", "))
+	fmt.Fprintf(w, "semantics: %s\n", key.Semantics())
+	fmt.Fprintf(w, "to list every duplicate group under this key: dupes scan --ns %s --index %s\n", dup.NS, dup.Index)
+	return nil
 }
 
 func printMembers(ctx context.Context, w io.Writer, c *mongo.Client, ns model.Namespace, key model.Key, g model.Group) error {

@@ -99,9 +99,7 @@ func (f fixture) insert(coll string, docs ...map[string]any) {
 	for i, d := range docs {
 		ds[i] = d
 	}
-	if _, err := mongotest.Client(f.t).Database(f.db).Collection(coll).InsertMany(context.Background(), ds); err != nil {
-		f.t.Fatalf("insert: %v", err)
-	}
+	mongotest.InsertMany(f.t, mongotest.Client(f.t).Database(f.db).Collection(coll), ds)
 }
 
 func (f fixture) count(coll string) int64 {

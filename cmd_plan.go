@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	t.register(fs)
 	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
 	out := fs.String("out", "", "plan file to write (- for standard output)")
+	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,7 +49,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if err := col.CanDelete(); err != nil {
 		return fmt.Errorf("no plan: %w", err)
 	}
-	plan, err := makePlan(ctx, c, req.ns, req.key, rule, stderr)
+	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField}, stderr)
 	if err != nil {
 		return err
 	}
@@ -64,7 +66,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	} else if err := writeFileSynced(*out, data); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
-	printPlanSummary(report, plan)
+	printPlanSummary(report, plan, res)
 	if *out != "-" {
 		fmt.Fprintf(report, "plan written to %s; review it, then: dupes apply --plan %s --yes\n", *out, *out)
 	}
@@ -82,35 +84,66 @@ func keepRule(cmd, s string) (model.KeepRule, error) {
 	return r, nil
 }
 
-// makePlan scans and decides every group by the rule.
-func makePlan(ctx context.Context, c *mongo.Client, ns model.Namespace, key model.Key, rule model.KeepRule, stderr io.Writer) (model.Plan, error) {
-	res, err := scanAll(ctx, c, ns, key, newProgress(stderr))
-	if err != nil {
-		return model.Plan{}, err
-	}
-	groups := res.whole(stderr)
-	keepers, err := c.Keepers(ctx, ns, rule, groups)
-	if err != nil {
-		return model.Plan{}, err
-	}
-	pgs, adjusted := model.PlanGroups(groups, keepers, model.ByRule)
-	if adjusted > 0 {
-		fmt.Fprintf(stderr, "note: %d groups share documents with other groups (array key); their keeper was changed "+
-			"so that no document is both kept and deleted, and some duplicates may remain: scan again after applying\n", adjusted)
-	}
-	return model.Plan{
-		Version:   model.PlanVersion,
-		NS:        ns,
-		Key:       key,
-		Semantics: key.Semantics(),
-		Rule:      rule.String(),
-		CreatedAt: time.Now().UTC().Truncate(time.Second),
-		Groups:    pgs,
-	}, nil
+// deleteMissingUsage is the --delete-missing flag's help, shared by plan and resolve.
+const deleteMissingUsage = "also delete documents lacking the key (every key field missing or null); " +
+	"by default they are left alone"
+
+// planFlags are the opt-ins of plan and resolve.
+type planFlags struct {
+	deleteMissing     bool // plan the group lacking the key too
+	allowMissingField bool // go on when no member has the rule's field
 }
 
-// printPlanSummary says what a plan would do, in a few lines.
-func printPlanSummary(w io.Writer, p model.Plan) {
+// makePlan scans and decides every group by the rule, through the planner the TUI uses too.
+func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model.KeepRule, opt planFlags, stderr io.Writer) (model.Plan, model.PlanResult, error) {
+	ns, key := req.ns, req.key
+	res, err := scanAll(ctx, c, ns, key, newProgress(stderr))
+	if err != nil {
+		return model.Plan{}, model.PlanResult{}, err
+	}
+	groups := res.whole(stderr, opt.deleteMissing)
+	keepers, err := c.Keepers(ctx, ns, rule, groups)
+	var uf *model.UnknownFieldError
+	if errors.As(err, &uf) {
+		uf.Suggestion = model.Closest(uf.Field, req.paths())
+		if !opt.allowMissingField {
+			return model.Plan{}, model.PlanResult{}, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
+		}
+		fmt.Fprintf(stderr, "warning: keep rule %s: %v; keeping the smallest _id (--allow-missing-field)\n", rule, uf)
+		keepers, err = c.Keepers(ctx, ns, model.KeepRule{Kind: model.KeepFirst}, groups)
+	}
+	if err != nil {
+		return model.Plan{}, model.PlanResult{}, err
+	}
+	choices := make([]model.Choice, len(groups))
+	for i, k := range keepers {
+		choices[i] = model.Choice{Keep: k, How: model.ByRule}
+	}
+	pr := model.BuildPlan(groups, choices, model.PlanOptions{DeleteMissing: opt.deleteMissing})
+	// Documents lacking the key in a group too large to list are counted at their true number.
+	for _, o := range res.oversized {
+		if (model.Group{Key: o.Key}).LacksKey() && !opt.deleteMissing {
+			pr.LackingDocs += o.Count - o.Listed
+		}
+	}
+	if pr.Adjusted > 0 {
+		fmt.Fprintf(stderr, "note: %d groups share documents with other groups (array key); their keeper was changed "+
+			"so that no document is both kept and deleted, and some duplicates may remain: scan again after applying\n", pr.Adjusted)
+	}
+	return model.Plan{
+		Version:       model.PlanVersion,
+		NS:            ns,
+		Key:           key,
+		Semantics:     key.Semantics(),
+		Rule:          rule.String(),
+		DeleteMissing: opt.deleteMissing,
+		CreatedAt:     time.Now().UTC().Truncate(time.Second),
+		Groups:        pr.Groups,
+	}, pr, nil
+}
+
+// printPlanSummary says what a plan would do, in a few lines, and what it leaves alone.
+func printPlanSummary(w io.Writer, p model.Plan, res model.PlanResult) {
 	fmt.Fprintf(w, "plan for %s, key %s (%s)\n", p.NS, p.Key, p.Semantics)
 	if p.Rule != "" {
 		how := ""
@@ -118,6 +151,13 @@ func printPlanSummary(w io.Writer, p model.Plan) {
 			how = " (" + r.Describe() + ")"
 		}
 		fmt.Fprintf(w, "rule: %s%s\n", p.Rule, how)
+	}
+	if res.LackingDocs > 0 {
+		fmt.Fprintf(w, "%d documents lack %s (every key field missing or null): left alone, not deleted "+
+			"(--delete-missing includes them)\n", res.LackingDocs, p.Key)
+	}
+	if p.DeleteMissing {
+		fmt.Fprintf(w, "documents lacking %s are deleted like any duplicates (--delete-missing)\n", p.Key)
 	}
 	if len(p.Groups) == 0 {
 		fmt.Fprintln(w, "no duplicates: the plan deletes nothing")

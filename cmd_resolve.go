@@ -24,6 +24,7 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
+	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
 	format := formatFlag(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
@@ -53,16 +54,20 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	if err := col.CanDelete(); err != nil {
 		return err
 	}
-	plan, err := makePlan(ctx, c, req.ns, req.key, rule, stderr)
+	// The index is decided before anything is deleted: a sharded collection may make it
+	// impossible, and --yes must not delete on the promise of an index that cannot be built.
+	var offer model.IndexOffer
+	if *createIndex {
+		if offer, err = offerIndex(ctx, c, req.ns, req.key, *deleteMissing); err != nil {
+			return err
+		}
+	}
+	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField}, stderr)
 	if err != nil {
 		return err
 	}
 	out.plan(plan)
-	printPlanSummary(stdout, plan)
-	indexName := req.key.Index
-	if indexName == "" {
-		indexName = mongo.IndexName(req.key.Fields)
-	}
+	printPlanSummary(stdout, plan, res)
 	if *dryRun || !*yes {
 		why := "dry run"
 		if !*dryRun {
@@ -73,32 +78,59 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 			fmt.Fprintf(stdout, " With --yes, the %d documents would be backed up to %s and deleted.", plan.Deletes(), *backup)
 		}
 		if *createIndex {
-			fmt.Fprintf(stdout, " Then the unique index %s would be built.", indexName)
+			fmt.Fprintf(stdout, " Then the unique index %s would be built: %s.", describeOffer(offer), offer.Guarantee)
 		}
 		fmt.Fprintln(stdout)
 		return nil
 	}
 	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
-	if out.ran(rep); err != nil {
+	if out.ran(rep); err != nil || !*createIndex {
 		return err
 	}
-	if !*createIndex {
-		return nil
+	err = buildOffered(ctx, c, req.ns, req.key, offer, stdout, stderr)
+	out.index(offer.Name(), err)
+	return err
+}
+
+// offerIndex decides the unique index to build after the cleanup (model.OfferIndex: partial
+// while documents lacking the key stay, shard key first), and refuses when none can be.
+func offerIndex(ctx context.Context, c *mongo.Client, ns model.Namespace, key model.Key, deleteMissing bool) (model.IndexOffer, error) {
+	sk, err := c.ShardKey(ctx, ns)
+	if err != nil {
+		return model.IndexOffer{}, fmt.Errorf("--create-index: %w", err)
 	}
-	if req.key.IgnoreCase || req.key.Trim || req.key.Filter != "" {
+	o := model.OfferIndex(key, !deleteMissing, sk)
+	if o.Refused != "" {
+		return o, fmt.Errorf("--create-index: %s; nothing was changed (run without --create-index to clean up only)", o.Refused)
+	}
+	return o, nil
+}
+
+// describeOffer names the offered index and its shape: "email_1 on email (partial: …)".
+func describeOffer(o model.IndexOffer) string {
+	s := o.Name() + " on " + o.Key.String()
+	if o.Partial {
+		s += " (partial: documents lacking the key are left out of it)"
+	}
+	return s
+}
+
+// buildOffered builds the offered unique index and says what it guarantees.
+func buildOffered(ctx context.Context, c *mongo.Client, ns model.Namespace, key model.Key, o model.IndexOffer, stdout, stderr io.Writer) error {
+	if key.IgnoreCase || key.Trim || key.Filter != "" {
 		fmt.Fprintln(stderr, "note: the unique index compares exactly, over the whole collection: "+
 			"--ignore-case, --trim and --filter have no part in it")
 	}
-	name, err := c.CreateUniqueIndex(ctx, req.ns, req.key)
-	out.index(name, err)
+	name, err := c.CreateUniqueIndex(ctx, ns, o.Key)
 	var nd *mongo.NewDuplicatesError
 	if errors.As(err, &nd) {
-		return fmt.Errorf("%w\nscan again: %s", err, rescanCommand(req.ns, req.key))
+		return fmt.Errorf("%w\nscan again: %s", err, rescanCommand(ns, key))
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "unique index %s built on %s: the server accepted it, so no duplicates remain under it\n", name, req.ns)
+	fmt.Fprintf(stdout, "unique index %s built on %s: the server accepted it, so no duplicates remain under it; it guarantees %s\n",
+		name, ns, o.Guarantee)
 	return nil
 }
 

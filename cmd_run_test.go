@@ -109,16 +109,16 @@ func TestResolveDeletesThenBuildsTheIndex(t *testing.T) {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
 	mustContain(t, "resolve", out, "2 groups: keep one document each, delete 3", "deleted 3 documents",
-		"unique index email_1 built on "+f.ns("users"))
+		"unique index email_1_present built on "+f.ns("users"))
 	if got := f.ids("users"); got != "[2 4 6]" {
 		t.Fatalf("left %s, want [2 4 6]", got)
 	}
 	unique := false
 	for _, ix := range f.indexes("users") {
-		unique = unique || (ix.Name == "email_1" && ix.Unique)
+		unique = unique || (ix.Name == "email_1_present" && ix.Unique)
 	}
 	if !unique {
-		t.Fatalf("no unique email_1 index: %+v", f.indexes("users"))
+		t.Fatalf("no unique email_1_present index: %+v", f.indexes("users"))
 	}
 	out, _, _ = dupes(t, "scan", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email")
 	mustContain(t, "scan after resolve", out, "no duplicates.")
@@ -135,8 +135,12 @@ func TestResolveCreateIndexMeetsRemainingDuplicates(t *testing.T) {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
 	mustContain(t, "resolve", out, "deleted 2 documents")
+	example := ` (for example { email: "b" })`
+	if e := testEngine(t); e.Name == mongo.EngineFerretDB {
+		example = "" // its refusal ("could not create exclusion constraint") names no key
+	}
 	mustContain(t, "resolve error", errOut, "--ignore-case, --trim and --filter have no part in it",
-		"unique index email_1 on "+f.ns("users")+" not built: duplicates exist again (for example { email: \"b\" })",
+		"unique index email_1_present on "+f.ns("users")+" not built: duplicates exist again"+example+";",
 		"scan again: dupes scan --ns "+f.ns("users")+" --key email")
 	if got := f.ids("users"); got != "[1 4 5 6]" {
 		t.Fatalf("left %s", got)
@@ -171,8 +175,14 @@ func TestResolveLooseAndArrayKeys(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
-	if got := f.ids("posts"); got != "[1 3 4 6]" {
-		t.Fatalf("array resolve left %s, want [1 3 4 6]", got)
+	want := "[1 3 4 6]"
+	if mongotest.JavaServer() {
+		// It finds a document holding an empty array unequal to itself, so the delete guard
+		// keeps 5 (mongo.TestExecuteGuardEmptyArray).
+		want = "[1 3 4 5 6]"
+	}
+	if got := f.ids("posts"); got != want {
+		t.Fatalf("array resolve left %s, want %s\n%s", got, want, out)
 	}
 }
 
@@ -184,7 +194,7 @@ func TestResolveNothingToDoStillBuildsTheIndex(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
-	mustContain(t, "resolve", out, "no duplicates: the plan deletes nothing", "unique index email_1 built")
+	mustContain(t, "resolve", out, "no duplicates: the plan deletes nothing", "unique index email_1_present built")
 	if strings.Contains(out, "backup:") {
 		t.Errorf("an empty run claims a backup:\n%s", out)
 	}

@@ -69,9 +69,10 @@ type scanJSON struct {
 }
 
 type groupJSON struct {
-	Key   []model.Value `json:"key"`
-	Count int           `json:"count"`
-	IDs   []model.Value `json:"ids"`
+	Key      []model.Value `json:"key"`
+	Count    int           `json:"count"`
+	LacksKey bool          `json:"lacksKey,omitempty"`
+	IDs      []model.Value `json:"ids"`
 }
 
 // writeScanJSON prints the scan as one JSON object, streamed group by group: encoding the whole
@@ -103,6 +104,9 @@ func writeScanJSON(w io.Writer, ns model.Namespace, key model.Key, res scanResul
 		line = appendValues(line, g.Key)
 		line = append(line, `,"count":`...)
 		line = strconv.AppendInt(line, int64(res.trueCount(g)), 10)
+		if g.LacksKey() {
+			line = append(line, `,"lacksKey":true`...)
+		}
 		line = append(line, `,"ids":`...)
 		line = appendValues(line, g.IDs)
 		line = append(line, '}')
@@ -159,7 +163,11 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 		for _, v := range g.Key {
 			row = append(row, v.Display())
 		}
-		fmt.Fprintln(tw, strings.Join(append(row, groupIDList(g, res.trueCount(g))), "\t"))
+		ids := groupIDList(g, res.trueCount(g))
+		if g.LacksKey() {
+			ids += "  " + lacksMark + ": left alone"
+		}
+		fmt.Fprintln(tw, strings.Join(append(row, ids), "\t"))
 	}
 	tw.Flush()
 	s := res.summary
@@ -168,11 +176,18 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 		fmt.Fprintf(w, " (%.1f%% of about %d documents)", 100*s.Share(total), total)
 	}
 	fmt.Fprintln(w)
+	if s.LackingKey > 0 {
+		fmt.Fprintf(w, "⚑ %d documents lack %s (every key field missing or null): not counted as surplus; "+
+			"plan and resolve leave them alone unless --delete-missing\n", s.LackingKey, key)
+	}
 	for _, o := range res.oversized {
 		fmt.Fprintf(w, "group %s: %d documents, only the first %d ids are listed (a result document is limited to 16 MB)\n",
 			keyText(o.Key), o.Count, o.Listed)
 	}
 }
+
+// lacksMark flags the group of documents lacking the key, in the table and the notes.
+const lacksMark = "⚑ lacks key"
 
 // groupIDList shows the first ids of a group and how many more there are.
 func groupIDList(g model.Group, count int) string {

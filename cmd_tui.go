@@ -71,11 +71,12 @@ func tuiConfig(args []string) (ui.Config, error) {
 	backup := fs.String("backup", defaultBackupDir(), "directory for the run's backup")
 	readOnly := fs.Bool("read-only", false, "never write")
 	demo := fs.Bool("demo", false, "built-in demo data, no server")
+	allowMissing := fs.Bool("allow-missing-field", false, "scan a --key field that no sampled document has")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return ui.Config{}, err
 	}
-	cfg := ui.Config{URI: defaultURI(), Redact: mongo.Redact, NS: *ns, BackupDir: *backup, ReadOnly: *readOnly, Demo: *demo}
+	cfg := ui.Config{URI: defaultURI(), Redact: mongo.Redact, NS: *ns, BackupDir: *backup, ReadOnly: *readOnly, Demo: *demo, AllowMissingField: *allowMissing}
 	switch {
 	case len(pos) > 1:
 		return cfg, usagef("one URI at most, got %d arguments", len(pos))
@@ -138,6 +139,11 @@ func (s mongoStore) FetchDocs(ctx context.Context, ns model.Namespace, ids []mod
 
 func (s mongoStore) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error) {
 	return s.c.Keepers(ctx, ns, rule, groups)
+}
+
+// ShardKey lets the TUI offer a unique index a sharded collection accepts (ui.ShardKeyer).
+func (s mongoStore) ShardKey(ctx context.Context, ns model.Namespace) (model.ShardKey, error) {
+	return s.c.ShardKey(ctx, ns)
 }
 
 func (s mongoStore) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error) {

@@ -37,7 +37,7 @@ Usage:
                 [--format json]
   dupes restore [--uri U] --backup PATH [--ns DB.COLL] [--yes] [--format json]
                                     without --uri: the server the backup's manifest names
-  dupes explain-error [--uri U] 'E11000 duplicate key error ...'   (or the message on stdin)
+  dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
   dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
                                     each document's index keys: why are two documents duplicates?
 

@@ -9,8 +9,10 @@ import (
 	"github.com/dupes-tui/dupes/mongo/mongobench"
 )
 
-// compare is target 1: `dupes resolve --keep first --yes` against the per-group script on
-// identical data, reseeded before each run, rounds interleaved (the order alternates).
+// compare is target 1: `dupes resolve --keep first --yes --backup DIR` against the per-group
+// script run by real mongosh (bench/dedupe.js), on identical data reseeded before each run,
+// rounds interleaved (the order rotates). The same script through the Go driver
+// (mongobench.Baseline: no node start, no shell) is a second line, unless -go-baseline=false.
 func (b *bench) compare(ctx context.Context) error {
 	c, err := b.open(ctx)
 	if err != nil {
@@ -18,53 +20,74 @@ func (b *bench) compare(ctx context.Context) error {
 	}
 	defer c.Close(ctx)
 	spec := mongobench.Spec{Docs: b.cfg.resDocs, Groups: b.cfg.resGroups, Seed: 1}
-	b.rep.printf("## Resolve vs the per-group script (%d docs, %d groups)\n\n", spec.Docs, spec.Groups)
-	b.rep.printf("| round | script | script aggregate | resolve | resolve peak RSS | script ÷ resolve |\n|---:|---:|---:|---:|---:|---:|\n")
-	var scripts, resolves []time.Duration
+	b.rep.printf("## Resolve vs the mongosh script (%d docs, %d groups)\n\n", spec.Docs, spec.Groups)
+	start, err := b.mongoshStart(ctx)
+	if err != nil {
+		return err
+	}
+	b.rep.printf("mongosh %s, `%s`; its start and connect alone (`--eval 1`): %s, peak RSS %s.\n\n",
+		mongoshVersion, scriptFile, sec(start.Time), mib(start.PeakRSS))
+	b.rep.printf("| round | mongosh script | script peak RSS | `dupes resolve` | resolve peak RSS | script ÷ resolve | Go-driver loop | loop ÷ resolve |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	var scripts, loops, resolves []time.Duration
 	for r := 0; r < b.cfg.rounds; r++ {
 		var (
-			base mongobench.BaselineResult
+			sh   scriptResult
+			loop mongobench.BaselineResult
 			res  cmdResult
 		)
-		runScript := func() error {
-			st, _, err := b.seed(ctx, c, spec)
-			if err != nil {
+		steps := []func() error{
+			func() error {
+				return b.cleanup(ctx, c, spec, "the mongosh script", func(st mongobench.Stats) (err error) {
+					if sh, err = b.script(ctx); err != nil {
+						return err
+					}
+					fmt.Fprintf(os.Stderr, "  mongosh script: %s (%d groups, %d deleted)\n", sec(sh.Time), sh.Groups, sh.Deleted)
+					if sh.Groups != st.Groups || sh.Deleted != int64(st.Surplus) {
+						return fmt.Errorf("the mongosh script did %d groups, %d deletes; the seed has %d groups, %d surplus", sh.Groups, sh.Deleted, st.Groups, st.Surplus)
+					}
+					return nil
+				})
+			},
+			func() error {
+				return b.cleanup(ctx, c, spec, "dupes resolve", func(mongobench.Stats) (err error) {
+					res, err = b.resolve(ctx)
+					fmt.Fprintf(os.Stderr, "  resolve: %s\n", sec(res.Time))
+					return err
+				})
+			},
+		}
+		if b.cfg.goBaseline {
+			steps = append(steps, func() error {
+				return b.cleanup(ctx, c, spec, "the Go-driver loop", func(mongobench.Stats) (err error) {
+					loop, err = c.Baseline(ctx)
+					fmt.Fprintf(os.Stderr, "  Go-driver loop: %s (%d groups)\n", sec(loop.Total), loop.Groups)
+					return err
+				})
+			})
+		}
+		for k := range steps {
+			if err := steps[(k+r)%len(steps)](); err != nil {
 				return err
 			}
-			base, err = c.Baseline(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "  script: %s (%d groups)\n", sec(base.Total), base.Groups)
-			return check(ctx, c, st, "the script")
 		}
-		runResolve := func() error {
-			st, _, err := b.seed(ctx, c, spec)
-			if err != nil {
-				return err
-			}
-			res, err = b.resolve(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "  resolve: %s\n", sec(res.Time))
-			return check(ctx, c, st, "dupes resolve")
+		scripts, resolves = append(scripts, sh.Time), append(resolves, res.Time)
+		loopTime, loopRatio := "not run", "–"
+		if b.cfg.goBaseline {
+			loops = append(loops, loop.Total)
+			loopTime, loopRatio = sec(loop.Total), ratio(loop.Total, res.Time)
 		}
-		first, second := runScript, runResolve
-		if r%2 == 1 {
-			first, second = runResolve, runScript
-		}
-		if err := first(); err != nil {
-			return err
-		}
-		if err := second(); err != nil {
-			return err
-		}
-		scripts, resolves = append(scripts, base.Total), append(resolves, res.Time)
-		b.rep.printf("| %d | %s | %s | %s | %s | %s |\n", r+1, sec(base.Total), sec(base.Aggregate),
-			sec(res.Time), mib(res.PeakRSS), ratio(base.Total, res.Time))
+		b.rep.printf("| %d | %s | %s | %s | %s | %s | %s | %s |\n", r+1, sec(sh.Time), mib(sh.PeakRSS),
+			sec(res.Time), mib(res.PeakRSS), ratio(sh.Time, res.Time), loopTime, loopRatio)
 	}
-	b.rep.printf("| median | %s | | %s | | **%s** |\n\n", sec(median(scripts)), sec(median(resolves)), ratio(median(scripts), median(resolves)))
+	if b.cfg.rounds > 1 {
+		loopTime, loopRatio := "not run", "–"
+		if b.cfg.goBaseline {
+			loopTime, loopRatio = sec(median(loops)), ratio(median(loops), median(resolves))
+		}
+		b.rep.printf("| median | %s | | %s | | **%s** | %s | %s |\n", sec(median(scripts)), sec(median(resolves)),
+			ratio(median(scripts), median(resolves)), loopTime, loopRatio)
+	}
+	b.rep.printf("\n")
 	return c.Drop(ctx)
 }
 
@@ -117,8 +140,8 @@ func (b *bench) scanVsFloor(ctx context.Context) error {
 	return c.Drop(ctx)
 }
 
-// curve is target 5: scan and resolve at each size, time and peak memory, and the script
-// where it finishes in reasonable time.
+// curve is target 5: scan and resolve at each size, time and peak memory, and the mongosh
+// script where it finishes in reasonable time.
 func (b *bench) curve(ctx context.Context) error {
 	c, err := b.open(ctx)
 	if err != nil {
@@ -126,7 +149,7 @@ func (b *bench) curve(ctx context.Context) error {
 	}
 	defer c.Close(ctx)
 	b.rep.printf("## Scaling curve (groups = %.0f%% of documents)\n\n", b.cfg.ratio*100)
-	b.rep.printf("| docs | groups | seed | server live heap after seed | bare aggregation | scan | scan peak RSS | resolve | resolve peak RSS | script |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.rep.printf("| docs | groups | seed | server live heap after seed | bare aggregation | scan | scan peak RSS | resolve | resolve peak RSS | mongosh script |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for i, n := range b.cfg.sizes {
 		spec := mongobench.Spec{Docs: n, Groups: int(float64(n) * b.cfg.ratio), Seed: 1}
 		st, sd, err := b.seed(ctx, c, spec)
@@ -165,14 +188,14 @@ func (b *bench) curve(ctx context.Context) error {
 			if _, _, err := b.seed(ctx, c, spec); err != nil {
 				return err
 			}
-			base, err := c.Baseline(ctx)
+			sh, err := b.script(ctx)
 			if err != nil {
 				return err
 			}
-			if err := check(ctx, c, st, "the script"); err != nil {
+			if err := check(ctx, c, st, "the mongosh script"); err != nil {
 				return err
 			}
-			script = sec(base.Total)
+			script = sec(sh.Time)
 		}
 		b.rep.printf("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, st.Groups, sec(sd), mib(seededHeap),
 			sec(fl.Time), sec(sc.Time), mib(sc.PeakRSS), resTime, resRSS, script)

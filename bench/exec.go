@@ -13,11 +13,12 @@ import (
 	"time"
 )
 
-// cmdResult is one run of the dupes binary: wall time and peak resident memory (from wait4).
+// cmdResult is one measured process (dupes or mongosh): wall time and peak resident memory.
 type cmdResult struct {
 	Time    time.Duration
-	PeakRSS int64 // bytes
-	Stdout  int   // bytes written to stdout
+	PeakRSS int64  // bytes
+	Stdout  int    // bytes written to stdout
+	Head    string // the first outHead bytes of stdout (a script's summary line)
 	Stderr  string
 }
 
@@ -48,19 +49,31 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
+// outHead is how much of a command's stdout is kept: enough for a summary line.
+const outHead = 4096
+
 // countingWriter counts what the command prints, so its output costs the command what writing
-// to a pipe costs and no more (like `> /dev/null`).
-type countingWriter struct{ n int }
+// to a pipe costs and no more (like `> /dev/null`), keeping only its first outHead bytes.
+type countingWriter struct {
+	n    int
+	head []byte
+}
 
-func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if room := outHead - len(w.head); room > 0 {
+		w.head = append(w.head, p[:min(room, len(p))]...)
+	}
+	w.n += len(p)
+	return len(p), nil
+}
 
-// runDupes runs the binary and measures it. stdout is discarded (counted); stderr is kept for
-// error messages.
+// runMeasured runs a program and measures it, from fork to exit. stdout is discarded (counted,
+// its head kept); stderr is kept for error messages.
 //
 // The peak RSS comes from GNU time (/usr/bin/time -f %M) when it is installed: the rusage Go
 // gets from wait4 is wrong for this, because Go starts children with vfork semantics and Linux
 // carries the parent's (this runner's) RSS into the child's maxrss at exec.
-func runDupes(ctx context.Context, bin string, args ...string) (cmdResult, error) {
+func runMeasured(ctx context.Context, bin string, args ...string) (cmdResult, error) {
 	var out countingWriter
 	var errb bytes.Buffer
 	name, argv := bin, args
@@ -73,7 +86,7 @@ func runDupes(ctx context.Context, bin string, args ...string) (cmdResult, error
 	cmd.Stderr = &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := cmdResult{Time: time.Since(start), Stdout: out.n, Stderr: errb.String()}
+	r := cmdResult{Time: time.Since(start), Stdout: out.n, Head: string(out.head), Stderr: errb.String()}
 	if gnuTime {
 		if i := strings.LastIndex(r.Stderr, "dupes-bench-maxrss:"); i >= 0 {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(r.Stderr[i+len("dupes-bench-maxrss:"):]), 10, 64)
@@ -86,7 +99,7 @@ func runDupes(ctx context.Context, bin string, args ...string) (cmdResult, error
 		}
 	}
 	if err != nil {
-		return r, fmt.Errorf("dupes %s: %v\n%s", strings.Join(args, " "), err, tail(r.Stderr))
+		return r, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, tail(r.Stderr))
 	}
 	return r, nil
 }

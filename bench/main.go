@@ -1,10 +1,12 @@
-// Command bench measures dupes at scale against the per-group script it replaces and against
-// the server's own aggregation time, on a mongo-java-server it launches with a sized heap (or
-// on $MONGODB_URI / -uri). Every comparison is measured side by side in one run, rounds
-// interleaved, because the machines it runs on are noisy. See BENCHMARKS.md.
+// Command bench measures dupes at scale against the per-group script it replaces (run by real
+// mongosh: bench/dedupe.js) and against the server's own aggregation time, on a
+// mongo-java-server it launches with a sized heap (or on $MONGODB_URI / -uri). Every
+// comparison is measured side by side in one run, rounds interleaved, because the machines it
+// runs on are noisy. See BENCHMARKS.md.
 //
 //	go run ./bench                       # everything, results in bench/results/
 //	go run ./bench -only probe -sizes 10000,100000
+//	go run ./bench -uri mongodb://127.0.0.1:30500/ -only memory
 package main
 
 import (
@@ -37,6 +39,9 @@ type config struct {
 	resolveMax  int
 	fetchSizes  []int
 	execBatches []int
+	memSizes    []int
+	mongosh     string
+	goBaseline  bool
 }
 
 func main() {
@@ -54,15 +59,18 @@ func run() error {
 	flag.StringVar(&sizes, "sizes", "10000,20000,50000,100000,1000000", "document counts of the scaling curve")
 	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
-	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server)")
+	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs the mongosh script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server), memory (resolve's peak RSS at -memory-sizes; not in the default set)")
+	flag.StringVar(&cfg.mongosh, "mongosh", "", "mongosh binary for the script baseline (default: the one ../shared/clients/install.sh pins, installed when missing)")
+	flag.BoolVar(&cfg.goBaseline, "go-baseline", true, "also run the script through the Go driver in the resolve comparison (a second line: no node start, no shell)")
 	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
 	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the scan comparison and the batch sweeps")
 	flag.IntVar(&cfg.cmpGroups, "groups", 30000, "duplicate groups of the scan comparison and the batch sweeps")
 	flag.IntVar(&cfg.resDocs, "resolve-docs", 200000, "documents of the resolve-vs-script comparison (at 200 000 resolve takes about an hour on mongo-java-server: see BENCHMARKS.md)")
 	flag.IntVar(&cfg.resGroups, "resolve-groups", 30000, "duplicate groups of the resolve-vs-script comparison")
-	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the per-group script")
+	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the mongosh script (0: never)")
 	flag.IntVar(&cfg.resolveMax, "resolve-max", 50000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
-	var fetchSizes, execBatches string
+	var fetchSizes, execBatches, memSizes string
+	flag.StringVar(&memSizes, "memory-sizes", "200000,1000000", "document counts of the memory experiment (groups = -ratio of them)")
 	flag.StringVar(&fetchSizes, "fetch-sizes", "10,100,200,500,1000,2000,5000", "ids per find in the batches experiment")
 	flag.StringVar(&execBatches, "exec-batches", "50,200,500,2000", "groups per executor batch in the batches experiment")
 	flag.Parse()
@@ -74,6 +82,9 @@ func run() error {
 		return err
 	}
 	if cfg.sizes, err = ints("-sizes", sizes); err != nil {
+		return err
+	}
+	if cfg.memSizes, err = ints("-memory-sizes", memSizes); err != nil {
 		return err
 	}
 	cfg.only = map[string]bool{}
@@ -105,7 +116,13 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	b := &bench{cfg: cfg, rep: rep, bin: bin, tmp: tmp, serverPid: 0}
+	ctx := context.Background()
+	b := &bench{cfg: cfg, rep: rep, bin: bin, tmp: tmp, root: root}
+	if cfg.only["compare"] || (cfg.only["curve"] && cfg.baselineMax > 0) {
+		if b.mongosh, err = findMongosh(root, cfg.mongosh); err != nil {
+			return err
+		}
+	}
 	if cfg.uri == "" {
 		srv, err := mongotest.Launch("-Xmx" + cfg.xmx)
 		if err != nil {
@@ -116,9 +133,8 @@ func run() error {
 		rep.printf("Server: mongo-java-server 1.47.0 (in-memory), launched with -Xmx%s, pid %d\n\n", cfg.xmx, srv.Pid)
 	} else {
 		b.uri = cfg.uri
-		rep.printf("Server: %s (not launched here: its memory is not measured)\n\n", "-uri")
+		rep.printf("Server: %s at %s (not launched here: its memory is not measured)\n\n", b.serverName(ctx), redact(cfg.uri))
 	}
-	ctx := context.Background()
 	for _, exp := range []struct {
 		name string
 		fn   func(context.Context) error
@@ -129,6 +145,7 @@ func run() error {
 		{"phases", b.phases},
 		{"batches", b.batches},
 		{"curve", b.curve},
+		{"memory", b.memory},
 		{"go", b.goBenchmarks},
 	} {
 		if !cfg.only[exp.name] {

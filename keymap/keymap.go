@@ -36,6 +36,7 @@ type KeyMap struct {
 	Query     key.Binding // f: filter documents before grouping
 	Paste     key.Binding // e: paste an E11000 message
 	Index     key.Binding // x: create the unique index
+	Missing   key.Binding // m: include (or leave alone) the documents lacking the key
 	Yes       key.Binding // y: answer a y/n question
 	Help      key.Binding // ?: full help
 	Quit      key.Binding // q, ctrl+c
@@ -74,6 +75,7 @@ func DefaultKeyMap() KeyMap {
 		Query:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "document filter")),
 		Paste:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "paste E11000")),
 		Index:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "create unique index")),
+		Missing:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "include documents lacking the key")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -98,7 +100,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
-		{k.Keep, k.Next, k.Prev, k.Rules, k.Review, k.Save, k.Copy, k.Index},
+		{k.Keep, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
 		{k.Retry, k.Reload, k.Yes, k.Help, k.Quit},
 	}
 }

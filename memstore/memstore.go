@@ -424,9 +424,11 @@ func (s *Store) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.V
 	return out, nil
 }
 
-// Keepers applies a rule to groups.
+// Keepers applies a rule to groups. As the adapter's, it refuses max/min of a field that no
+// member of any group holds (*model.UnknownFieldError).
 func (s *Store) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, gs []model.Group) ([]int, error) {
 	keep := make([]int, len(gs))
+	held := false
 	for i, g := range gs {
 		var docs []model.Doc
 		if rule.NeedsDocs() {
@@ -435,11 +437,15 @@ func (s *Store) Keepers(ctx context.Context, ns model.Namespace, rule model.Keep
 				return nil, err
 			}
 		}
+		held = held || rule.FieldHeld(docs)
 		k, err := rule.Keeper(g, docs)
 		if err != nil {
 			return nil, err
 		}
 		keep[i] = k
+	}
+	if !held && len(gs) > 0 {
+		return nil, &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
 	}
 	return keep, nil
 }

@@ -26,7 +26,10 @@ type DupKeyError struct {
 //	E11000 duplicate key error collection: shop.users index: email_1 dup key: { : "a@x.com" }
 //	E11000 duplicate key error index: shop.users.$email_1  dup key: { : "a@x.com" }
 //	{"code": 11000, "errmsg": "E11000 …", "keyPattern": {"email": 1}, "keyValue": {"email": "a@x.com"}}
+//	Duplicate key violation on the requested collection: Index 'email_1'
 //
+// The last is FerretDB's: it names only the index, so NS, Fields and Values stay empty and
+// the caller must find the collection and key some other way (see Partial).
 // Values come back as canonical Extended JSON. The server prints them in shell syntax
 // (ObjectId('…'), new Date(…), 1.5); integers become Int32 (or Int64 when larger), which
 // queries match against any numeric type, as the index does.
@@ -38,13 +41,13 @@ func ParseE11000(msg string) (DupKeyError, error) {
 	return parseE11000Text(s)
 }
 
-var errNotE11000 = errors.New("not an E11000 duplicate key error: the message should contain \"E11000 duplicate key error\"")
+var errNotE11000 = errors.New("not an E11000 duplicate key error: the message should contain \"E11000 duplicate key error\" (or FerretDB's \"Duplicate key violation\")")
 
 func parseE11000Text(s string) (DupKeyError, error) {
 	var d DupKeyError
 	at := strings.Index(s, "E11000")
 	if at < 0 {
-		return d, errNotE11000
+		return parseFerretDup(s)
 	}
 	rest := s[at:]
 	if coll, ok := after(rest, "collection: "); ok {
@@ -101,6 +104,25 @@ func parseE11000Text(s string) (DupKeyError, error) {
 	return d, nil
 }
 
+// ferretDup is how FerretDB (on DocumentDB) words error 11000: no namespace, no key values.
+const ferretDup = "Duplicate key violation on the requested collection: Index '"
+
+// Partial reports a message that names the index but neither the collection nor the key
+// values (FerretDB's form): the group it speaks of cannot be opened from the message alone.
+func (d DupKeyError) Partial() bool { return d.NS.DB == "" && len(d.Values) == 0 }
+
+func parseFerretDup(s string) (DupKeyError, error) {
+	rest, ok := after(s, ferretDup)
+	if !ok {
+		return DupKeyError{}, errNotE11000
+	}
+	name, _, closed := strings.Cut(rest, "'")
+	if !closed || name == "" {
+		return DupKeyError{}, errors.New("duplicate key message: the index name is cut short")
+	}
+	return DupKeyError{Index: name}, nil
+}
+
 // parseE11000JSON reads a driver error rendered as JSON: keyPattern and keyValue (anywhere in
 // it, e.g. inside writeErrors) name the fields and values; the message gives namespace and index.
 func parseE11000JSON(s string) (DupKeyError, error) {
@@ -113,7 +135,7 @@ func parseE11000JSON(s string) (DupKeyError, error) {
 	walkJSON(root, 0, func(k string, v any) {
 		switch t := v.(type) {
 		case string:
-			if msg == "" && strings.Contains(t, "E11000") {
+			if msg == "" && (strings.Contains(t, "E11000") || strings.Contains(t, ferretDup)) {
 				msg = t
 			}
 		case object:

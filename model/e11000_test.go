@@ -41,6 +41,9 @@ func TestParseE11000(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseE11000(tc.msg)
+			if got.Partial() {
+				t.Errorf("%q: full message read as partial", tc.msg)
+			}
 			if err != nil {
 				t.Fatalf("ParseE11000: %v", err)
 			}
@@ -48,6 +51,33 @@ func TestParseE11000(t *testing.T) {
 				t.Errorf("got  %#v\nwant %#v", got, tc.want)
 			}
 		})
+	}
+}
+
+// FerretDB words error 11000 without namespace or values: only the index is known, and the
+// result says it is partial so callers look the rest up instead of opening a group.
+func TestParseE11000FerretDB(t *testing.T) {
+	for _, msg := range []string{
+		`Duplicate key violation on the requested collection: Index 'email_1'`,
+		`write exception: write errors: [Duplicate key violation on the requested collection: Index 'email_1']`,
+		`{"code": 11000, "errmsg": "Duplicate key violation on the requested collection: Index 'email_1'"}`,
+	} {
+		got, err := ParseE11000(msg)
+		if err != nil {
+			t.Errorf("ParseE11000(%q): %v", msg, err)
+			continue
+		}
+		if want := (DupKeyError{Index: "email_1"}); !reflect.DeepEqual(got, want) || !got.Partial() {
+			t.Errorf("ParseE11000(%q) = %#v, want %#v, partial", msg, got, want)
+		}
+	}
+	for _, msg := range []string{
+		`Duplicate key violation on the requested collection: Index '`,
+		`Duplicate key violation on the requested collection: Index 'email_1`,
+	} {
+		if d, err := ParseE11000(msg); err == nil {
+			t.Errorf("ParseE11000(%q) = %#v, want an error", msg, d)
+		}
 	}
 }
 
@@ -82,9 +112,16 @@ func FuzzParseE11000(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	f.Add(`write exception: write errors: [Duplicate key violation on the requested collection: Index 'email_1']`)
 	f.Fuzz(func(t *testing.T, msg string) {
 		d, err := ParseE11000(msg)
 		if err != nil {
+			return
+		}
+		if d.Partial() {
+			if d.Index == "" || d.Fields != nil {
+				t.Fatalf("accepted %q as FerretDB's form without an index, or with fields: %#v", msg, d)
+			}
 			return
 		}
 		if d.NS.DB == "" || d.NS.Coll == "" || d.Index == "" {

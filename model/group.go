@@ -12,18 +12,59 @@ type Group struct {
 // Count is the number of members.
 func (g Group) Count() int { return len(g.IDs) }
 
-// Summary counts a scan's result.
+// LacksKey reports the group of documents that hold no key value at all: every key field
+// missing or null. A plain unique index rejects all but one of them, yet they are rarely
+// duplicates of each other (a guest without an email is not the same person as another),
+// so plans leave them alone unless the user opts in (DESIGN.md §2).
+func (g Group) LacksKey() bool {
+	if len(g.Key) == 0 {
+		return false
+	}
+	for _, v := range g.Key {
+		if v != Null && v != Missing {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary counts a scan's result. The documents lacking the key are counted apart
+// (LackingKey): they are not surplus, since no plan deletes them unless asked to.
 type Summary struct {
-	Groups    int `json:"groups"`
-	Documents int `json:"documents"` // members of all groups
+	Groups    int `json:"groups"`    // groups with a key value
+	Documents int `json:"documents"` // members of those groups
 	Surplus   int `json:"surplus"`   // documents a cleanup removes: Documents - Groups
+	// LackingKey counts the documents of the groups that lack the key (Group.LacksKey).
+	LackingKey int `json:"lackingKey"`
+	lackGroups int
 }
 
 // Add counts one more group.
 func (s *Summary) Add(g Group) {
+	s.AddCount(g, g.Count())
+}
+
+// AddCount counts one more group of n members (more than it lists when its ids were cut).
+func (s *Summary) AddCount(g Group, n int) {
+	if g.LacksKey() {
+		s.LackingKey += n
+		s.lackGroups++
+		return
+	}
 	s.Groups++
-	s.Documents += g.Count()
-	s.Surplus += g.Count() - 1
+	s.Documents += n
+	s.Surplus += n - 1
+}
+
+// WithLacking is the summary with the documents lacking the key counted as duplicates like
+// any others: what a cleanup that opted in (--delete-missing) removes.
+func (s Summary) WithLacking() Summary {
+	out := s
+	out.Groups += s.lackGroups
+	out.Documents += s.LackingKey
+	out.Surplus += s.LackingKey - s.lackGroups
+	out.LackingKey, out.lackGroups = 0, 0
+	return out
 }
 
 // Summarize counts groups.

@@ -26,13 +26,16 @@ const (
 // It is also the plan file's format (JSON), written by `dupes plan` or the TUI's review
 // screen and read by `dupes apply`, so its shape is stable; change PlanVersion to change it.
 type Plan struct {
-	Version   int         `json:"version"`
-	NS        Namespace   `json:"ns"`
-	Key       Key         `json:"key"`
-	Semantics string      `json:"semantics"`
-	Rule      string      `json:"rule,omitempty"`
-	CreatedAt time.Time   `json:"createdAt"`
-	Groups    []PlanGroup `json:"groups"`
+	Version   int       `json:"version"`
+	NS        Namespace `json:"ns"`
+	Key       Key       `json:"key"`
+	Semantics string    `json:"semantics"`
+	Rule      string    `json:"rule,omitempty"`
+	// DeleteMissing says the plan may delete documents lacking the key (all key values null
+	// or missing); without it, apply refuses a plan that does (see CheckLacking).
+	DeleteMissing bool        `json:"deleteMissing,omitempty"`
+	CreatedAt     time.Time   `json:"createdAt"`
+	Groups        []PlanGroup `json:"groups"`
 }
 
 // PlanGroup is one group's decision.

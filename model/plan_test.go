@@ -10,12 +10,14 @@ func testPlan() Plan {
 	g1 := Group{Key: []Value{`"a@x.com"`}, IDs: []Value{`{"$numberInt":"1"}`, `{"$numberInt":"2"}`, `{"$numberInt":"3"}`}}
 	g2 := Group{Key: []Value{`null`}, IDs: []Value{`{"$numberInt":"4"}`, `{"$numberInt":"5"}`}}
 	return Plan{
-		Version:   PlanVersion,
-		NS:        Namespace{DB: "shop", Coll: "users"},
-		Key:       Key{Fields: []string{"email"}},
-		Rule:      "first",
-		CreatedAt: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
-		Groups:    []PlanGroup{Decide(g1, 1, ByHand), Decide(g2, 0, ByRule)},
+		Version: PlanVersion,
+		NS:      Namespace{DB: "shop", Coll: "users"},
+		Key:     Key{Fields: []string{"email"}},
+		Rule:    "first",
+		// The null group is deleted from: only a plan that says so may do that.
+		DeleteMissing: true,
+		CreatedAt:     time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+		Groups:        []PlanGroup{Decide(g1, 1, ByHand), Decide(g2, 0, ByRule)},
 	}
 }
 
@@ -69,7 +71,7 @@ func TestPlanFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Digest() != p.Digest() || back.NS != p.NS || !back.CreatedAt.Equal(p.CreatedAt) {
+	if back.Digest() != p.Digest() || back.NS != p.NS || !back.CreatedAt.Equal(p.CreatedAt) || !back.DeleteMissing {
 		t.Fatalf("round trip changed the plan: %+v", back)
 	}
 	if _, err := DecodePlan([]byte(`{"version":1,"surprise":true}`)); err == nil {
@@ -77,6 +79,33 @@ func TestPlanFileRoundTrip(t *testing.T) {
 	}
 	if _, err := DecodePlan([]byte(`not json`)); err == nil || !strings.Contains(err.Error(), "not a dupes plan file") {
 		t.Errorf("bad JSON: %v", err)
+	}
+}
+
+// A plan that deletes documents lacking the key without saying deleteMissing is refused on
+// the way out (EncodePlan) and on the way in (DecodePlan, which apply reads plans with).
+func TestPlanFileRefusesUndeclaredLackingDeletes(t *testing.T) {
+	p := testPlan()
+	p.DeleteMissing = false
+	if _, err := EncodePlan(p); err == nil || !strings.Contains(err.Error(), "deleteMissing") {
+		t.Fatalf("EncodePlan: %v", err)
+	}
+	p.DeleteMissing = true
+	b, err := EncodePlan(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(b), `"deleteMissing": true,`, "", 1)
+	if edited == string(b) {
+		t.Fatalf("plan file lacks deleteMissing:\n%s", b)
+	}
+	if _, err := DecodePlan([]byte(edited)); err == nil || !strings.Contains(err.Error(), "lacking the key") {
+		t.Fatalf("DecodePlan of a plan deleting the null group without deleteMissing: %v", err)
+	}
+	// Without the null group, the flag is not needed.
+	p.DeleteMissing, p.Groups = false, p.Groups[:1]
+	if _, err := EncodePlan(p); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -17,6 +17,9 @@ func EncodePlan(p Plan) ([]byte, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := p.CheckLacking(); err != nil {
+		return nil, err
+	}
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return nil, err
@@ -34,6 +37,9 @@ func DecodePlan(b []byte) (Plan, error) {
 		return Plan{}, fmt.Errorf("not a dupes plan file: %w", err)
 	}
 	if err := p.Validate(); err != nil {
+		return Plan{}, fmt.Errorf("invalid plan file: %w", err)
+	}
+	if err := p.CheckLacking(); err != nil {
 		return Plan{}, fmt.Errorf("invalid plan file: %w", err)
 	}
 	return p, nil

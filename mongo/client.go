@@ -41,6 +41,7 @@ type Client struct {
 	uri      string // redacted: safe to show
 	secret   string // the password, to scrub from any error text
 	readOnly bool
+	engine   engineCache // what Engine found, asked once
 }
 
 // Connect opens a connection and checks that the server answers (and that the credentials, if

@@ -63,6 +63,8 @@ func (c *Client) fetch(ctx context.Context, ns model.Namespace, ids []model.Valu
 // Keepers applies a keep rule to groups and returns, per group, the index in its IDs of the
 // document to keep. Rules that compare documents read them in batches of FetchBatchSize ids
 // (projected to the compared field where one is named), never one round trip per group.
+// A max/min rule whose field no member of any group holds fails with a
+// *model.UnknownFieldError: it would silently keep the smallest _id everywhere.
 func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error) {
 	keep := make([]int, len(groups))
 	if !rule.NeedsDocs() {
@@ -75,6 +77,7 @@ func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.Kee
 	if rule.NeedsField() {
 		projection = bson.D{{Key: rule.Field, Value: 1}}
 	}
+	held := false
 	for start := 0; start < len(groups); {
 		// Take whole groups until the batch holds about FetchBatchSize ids.
 		end, n := start, 0
@@ -90,6 +93,7 @@ func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.Kee
 		if err != nil {
 			return nil, err
 		}
+		held = held || rule.FieldHeld(docs)
 		for i := start; i < end; i++ {
 			k, err := rule.Keeper(groups[i], docs)
 			if err != nil {
@@ -98,6 +102,9 @@ func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.Kee
 			keep[i] = k
 		}
 		start = end
+	}
+	if !held && len(groups) > 0 {
+		return nil, &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
 	}
 	return keep, nil
 }

@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -75,6 +76,25 @@ func TestKeepers(t *testing.T) {
 		if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 			t.Errorf("%s: keepers %v, want %v", rule, got, want)
 		}
+	}
+}
+
+// max:F where no member of any group holds F is refused, not silently "keep the smallest _id".
+func TestKeepersRefuseFieldNoMemberHas(t *testing.T) {
+	c, db := connect(t)
+	insert(t, db, "t",
+		bson.D{{Key: "_id", Value: 1}, {Key: "k", Value: "x"}, {Key: "price", Value: 5}},
+		bson.D{{Key: "_id", Value: 2}, {Key: "k", Value: "x"}, {Key: "price", Value: 9}},
+	)
+	ns := model.Namespace{DB: db, Coll: "t"}
+	groups := scanAll(t, c, ns, model.Key{Fields: []string{"k"}})
+	_, err := c.Keepers(context.Background(), ns, model.KeepRule{Kind: model.KeepMax, Field: "prise"}, groups)
+	var uf *model.UnknownFieldError
+	if !errors.As(err, &uf) || uf.Field != "prise" || uf.In != model.InGroups {
+		t.Fatalf("max:prise: %v", err)
+	}
+	if _, err := c.Keepers(context.Background(), ns, model.KeepRule{Kind: model.KeepMax, Field: "price"}, groups); err != nil {
+		t.Fatalf("max:price: %v", err)
 	}
 }
 

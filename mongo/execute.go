@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -41,24 +42,43 @@ type ExecOptions struct {
 	backupPath string
 }
 
-// Reasons a planned delete is skipped. Each says what was found at the re-read.
+// Reasons a planned delete is skipped. Each says what was found at the re-read, or, for
+// ReasonChanged, at the delete itself.
 const (
 	ReasonGone          = "gone: the document no longer exists"
-	ReasonKeyChanged    = "key changed: the document no longer has the group's key values"
+	ReasonKeyChanged    = "key changed: the document no longer collides with the document kept"
 	ReasonKeeperGone    = "keeper gone: the document to keep no longer exists, so the group is left alone"
-	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key values, so the group is left alone"
+	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key, or no longer matches the filter, so the group is left alone"
 	ReasonFiltered      = "filtered out: the document no longer matches the scan's filter or the index's partial filter"
-	ReasonRaced         = "changed after the re-read: not deleted (its copy is in the backup)"
+	// ReasonUnkeyable: the document (or the one to keep, and then the whole group) has no
+	// index keys dupes can decide: MongoDB would refuse to index it (parallel arrays...), or
+	// the collation cannot decide one of its strings.
+	ReasonUnkeyable = "cannot be keyed: MongoDB would not index this document or the one to keep under the key (or the collation cannot decide its strings), so it is left alone"
+	// ReasonChanged: the whole-document guard found the document different from the copy just
+	// read and backed up. The backup holds that earlier copy although the document was not
+	// deleted (a restore reports it as existing and leaves the collection's version alone).
+	ReasonChanged = "changed since read: the document changed after it was read and backed up, so it was not deleted"
+	// ReasonUnequal: the document is still byte for byte the copy read and backed up, yet the
+	// server did not find it equal to that copy, so the guard kept it. A server defect (or a
+	// change and its undoing between the delete and the check after it); never a delete.
+	ReasonUnequal = "not deleted: unchanged, but the server did not find it equal to its copy (mongo-java-server, for one, cannot compare documents holding an empty array)"
+	// ReasonTooLarge: the guarded delete carries the whole document, which cannot fit in one
+	// statement when the document is within a few bytes of MongoDB's 16 MiB limit.
+	ReasonTooLarge = "too large to guard: the delete statement would carry the whole document and pass 16 MiB, so it was not deleted"
 )
 
 // Execute runs a plan: per batch of groups it re-reads keepers and members, skips what changed
 // since the scan, appends exactly the documents it is about to delete to the backup (flushed
-// and synced), then deletes them with a guard on _id and the key values. Cancelling ctx
-// finishes the batch in flight and stops. The report accounts for every group.
+// and synced), then deletes each only if it is still exactly the copy backed up (see
+// guardFilter). Cancelling ctx finishes the batch in flight and stops. The report accounts
+// for every group.
 //
 // Re-running a plan whose run was interrupted (same digest, same BackupDir) continues that
 // run's backup and manifest: what was deleted is gone and counted as Earlier, what was backed
 // up but not deleted is deleted now without a second copy in the backup.
+//
+// A run holds the namespace's lease (see LeaseCollection) from before its first re-read to
+// its end, so a second run on the same namespace is refused with a *LeaseHeldError.
 func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) (model.Report, error) {
 	if c.readOnly {
 		return model.Report{}, ErrReadOnly
@@ -74,8 +94,8 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 		return model.Report{}, fmt.Errorf("refusing the plan: %w", err)
 	}
 	for i, g := range plan.Groups {
-		if _, err := guard.filter(append([]model.Value{g.Keep}, g.Delete...), g.Key); err != nil {
-			return model.Report{}, fmt.Errorf("refusing the plan: group %d: %w", i+1, err)
+		if _, err := rawValues(append([]model.Value{g.Keep}, g.Delete...)); err != nil {
+			return model.Report{}, fmt.Errorf("refusing the plan: group %d: _id %w", i+1, err)
 		}
 	}
 	if len(plan.Groups) == 0 {
@@ -90,7 +110,19 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 		return model.Report{}, err
 	}
 
-	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), filtered: map[model.Value]bool{}}
+	simple, err := c.hasDefaultCollation(ctx, plan.NS)
+	if err != nil {
+		return model.Report{}, err
+	}
+	// One run at a time per namespace: two runs of different plans could each keep a member
+	// the other deletes, and leave a group with no document at all.
+	l, err := c.acquireLease(ctx, plan.NS, LeaseTTL)
+	if err != nil {
+		return model.Report{}, err
+	}
+	defer l.release()
+	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
+		lease: l, filtered: map[model.Value]bool{}}
 	if err := r.open(time.Now()); err != nil {
 		return model.Report{}, err
 	}
@@ -102,9 +134,28 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 // primary is the collection read from the primary and written with majority write concern,
 // as the executor and restore need.
 func (c *Client) primary(ns model.Namespace) *mongo.Collection {
-	return c.mc.Database(ns.DB).Collection(ns.Coll, options.Collection().
-		SetReadPreference(readpref.Primary()).
-		SetWriteConcern(writeconcern.Majority()))
+	return c.mc.Database(ns.DB).Collection(ns.Coll, primaryMajority())
+}
+
+func primaryMajority() *options.CollectionOptionsBuilder {
+	return options.Collection().SetReadPreference(readpref.Primary()).SetWriteConcern(writeconcern.Majority())
+}
+
+// hasDefaultCollation reports whether a collection compares strings by a collation of its own
+// unless told otherwise.
+func (c *Client) hasDefaultCollation(ctx context.Context, ns model.Namespace) (bool, error) {
+	specs, err := c.mc.Database(ns.DB).ListCollectionSpecifications(ctx, bson.D{{Key: "name", Value: ns.Coll}})
+	if err != nil {
+		return false, c.wrap("read the options of "+ns.String(), err)
+	}
+	for _, s := range specs { // mongo-java-server ignores the filter
+		if s.Name == ns.Coll && s.Options != nil {
+			if _, err := s.Options.LookupErr("collation"); err == nil {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // execRun is one run of a plan.
@@ -114,6 +165,9 @@ type execRun struct {
 	guard keyGuard
 	opt   ExecOptions
 	coll  *mongo.Collection
+	// simple: the collection has a default collation, which the guard must override.
+	simple bool
+	lease  *lease
 
 	backup       *backupFile
 	manifest     Manifest
@@ -200,6 +254,10 @@ func (r *execRun) run(ctx context.Context) model.Report {
 	for start := 0; start < len(groups); {
 		if ctx.Err() != nil {
 			r.rep.Cancelled = true
+			break
+		}
+		if err := r.lease.check(); err != nil {
+			r.err = err
 			break
 		}
 		end := r.batchEnd(start)

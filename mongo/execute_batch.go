@@ -2,40 +2,27 @@ package mongo
 
 import (
 	"context"
-	"errors"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// work is one group's part of a batch's delete: the members that passed the re-read.
+// work is one group's part of a batch's delete: the members that passed the re-read, as they
+// were read (and backed up). The guard deletes each only if it is still exactly that.
 type work struct {
 	group int
-	ids   []model.Value
+	docs  []bson.Raw
 }
 
 // batch handles groups [start, end): re-read, decide, back up, delete, account.
 func (r *execRun) batch(ctx context.Context, start, end int) error {
-	clear(r.filtered)
 	var ids []model.Value
 	for _, g := range r.plan.Groups[start:end] {
 		ids = append(ids, g.Keep)
 		ids = append(ids, g.Delete...)
 	}
-	docs, err := r.reread(ctx, ids, nil)
-	if err == nil && len(r.guard.extra) > 0 {
-		// The Go check cannot evaluate query filters: ask the server which members still
-		// pass them, and forget the others.
-		var in map[model.Value]bson.Raw
-		in, err = r.reread(ctx, ids, r.guard.extra)
-		for id := range docs {
-			if _, ok := in[id]; !ok {
-				r.filtered[id] = true
-			}
-		}
-	}
+	docs, err := r.reread(ctx, ids)
 	if err != nil {
 		r.failAll(start, end, "re-read failed, nothing deleted: "+err.Error())
 		return err
@@ -45,7 +32,7 @@ func (r *execRun) batch(ctx context.Context, start, end int) error {
 	var toBackup []bson.Raw
 	for i := start; i < end; i++ {
 		w, back := r.decide(i, docs)
-		if len(w.ids) > 0 {
+		if len(w.docs) > 0 {
 			todo = append(todo, w)
 			toBackup = append(toBackup, back...)
 		}
@@ -63,17 +50,48 @@ func (r *execRun) batch(ctx context.Context, start, end int) error {
 	return r.delete(ctx, todo)
 }
 
-// reread fetches documents by _id from the primary, keyed by canonical _id; with a filter,
-// only those that pass it, and only their _id.
-func (r *execRun) reread(ctx context.Context, ids []model.Value, filter bson.D) (map[model.Value]bson.Raw, error) {
+// reread fetches a batch's documents by _id from the primary, keyed by canonical _id.
+//
+// Under a filter (the user's --filter, the index's partial filter), which only the server can
+// evaluate, the documents come from a read with that filter, and those that exist but no
+// longer pass it go into r.filtered (with only their _id). So the version the guard later
+// deletes is one the server saw pass the filter; as the guard deletes it only if it is still
+// exactly that version, the delete itself need not repeat the filter.
+func (r *execRun) reread(ctx context.Context, ids []model.Value) (map[model.Value]bson.Raw, error) {
+	clear(r.filtered)
+	if len(r.guard.extra) == 0 {
+		return r.find(ctx, ids, nil, false)
+	}
+	all, err := r.find(ctx, ids, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := r.find(ctx, ids, r.guard.extra, false)
+	if err != nil {
+		return nil, err
+	}
+	for id, d := range all {
+		if _, ok := docs[id]; !ok {
+			r.filtered[id] = true
+			docs[id] = d
+		}
+	}
+	return docs, nil
+}
+
+// find reads documents by _id, keyed by canonical _id; with a filter only those that pass it;
+// with idOnly only their _id.
+func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, idOnly bool) (map[model.Value]bson.Raw, error) {
 	in, err := rawValues(ids)
 	if err != nil {
 		return nil, err
 	}
 	q := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
-	opts := options.Find().SetBatchSize(int32(len(ids)))
 	if filter != nil {
 		q = bson.D{{Key: "$and", Value: bson.A{q, filter}}}
+	}
+	opts := options.Find().SetBatchSize(int32(len(ids)))
+	if idOnly {
 		opts.SetProjection(bson.D{{Key: "_id", Value: 1}})
 	}
 	cur, err := r.coll.Find(ctx, q, opts)
@@ -99,107 +117,53 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 	res := &r.rep.Groups[i]
 	*res = model.GroupResult{Group: i}
 	groupReason := ""
+	var keeperKeys []model.IndexKey
 	if k, ok := docs[g.Keep]; !ok {
 		groupReason = ReasonKeeperGone
-	} else if !r.guard.matches(k, g.Key) || r.filtered[g.Keep] {
+	} else if r.filtered[g.Keep] {
 		groupReason = ReasonKeeperChanged
+	} else if keys, err := r.guard.keys(k); err != nil {
+		groupReason = ReasonUnkeyable
+	} else if !r.guard.holds(keys, g.Key) {
+		groupReason = ReasonKeeperChanged
+	} else {
+		keeperKeys = keys
 	}
 	w := work{group: i}
 	var back []bson.Raw
+	skip := func(id model.Value, reason string) {
+		res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: reason})
+	}
 	for _, id := range g.Delete {
 		d, ok := docs[id]
 		switch {
 		case !ok && r.backup.holds(string(id)):
 			res.Earlier++
 		case !ok:
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonGone})
+			skip(id, ReasonGone)
 		case groupReason != "":
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: groupReason})
-		case !r.guard.matches(d, g.Key):
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonKeyChanged})
+			skip(id, groupReason)
 		case r.filtered[id]:
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonFiltered})
+			skip(id, ReasonFiltered)
 		default:
-			w.ids = append(w.ids, id)
-			if !r.backup.has(d) {
-				back = append(back, d)
+			keys, err := r.guard.keys(d)
+			switch {
+			case err != nil:
+				skip(id, ReasonUnkeyable)
+			case !r.guard.spec.Collide(keeperKeys, keys):
+				skip(id, ReasonKeyChanged)
+			case tooLargeToGuard(d):
+				skip(id, ReasonTooLarge)
+			default:
+				w.docs = append(w.docs, d)
+				if !r.backup.has(d) {
+					back = append(back, d)
+				}
 			}
 		}
 	}
-	r.outcome(i, len(w.ids))
+	r.outcome(i, len(w.docs))
 	return w, back
-}
-
-// delete sends one guarded deleteMany per group, all in one unordered bulk write (one round
-// trip), and accounts for what went.
-func (r *execRun) delete(ctx context.Context, todo []work) error {
-	models := make([]mongo.WriteModel, len(todo))
-	want := 0
-	for k, w := range todo {
-		f, err := r.guard.filter(w.ids, r.plan.Groups[w.group].Key)
-		if err != nil { // checked before the run started; kept for safety
-			return err
-		}
-		models[k] = mongo.NewDeleteManyModel().SetFilter(f)
-		want += len(w.ids)
-	}
-	res, err := r.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	failed := map[int]string{}
-	var bwe mongo.BulkWriteException
-	stop := err
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
-		// Errors of single statements: those groups failed, the run goes on.
-		for _, we := range bwe.WriteErrors {
-			failed[we.Index] = r.c.wrap("delete", we).Error()
-		}
-		stop = nil
-	}
-	if err == nil && res != nil && int(res.DeletedCount) == want {
-		for _, w := range todo {
-			r.rep.Groups[w.group].Deleted += len(w.ids)
-			r.outcome(w.group, 0)
-		}
-		return nil
-	}
-	// Something differs from the plan: find out which documents are still there.
-	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
-	defer cancel()
-	var all []model.Value
-	for _, w := range todo {
-		all = append(all, w.ids...)
-	}
-	left, verr := r.reread(vctx, all, nil)
-	if verr != nil {
-		msg := "delete sent but its outcome is unknown (" + r.c.wrap("delete", err).Error() +
-			"): every document it may have deleted is in the backup; re-run the plan to finish"
-		for _, w := range todo {
-			r.failGroup(w.group, msg)
-		}
-		return r.c.wrap("delete from "+r.plan.NS.String(), err)
-	}
-	for k, w := range todo {
-		res := &r.rep.Groups[w.group]
-		for _, id := range w.ids {
-			if _, still := left[id]; !still {
-				res.Deleted++
-				continue
-			}
-			if msg, bad := failed[k]; bad {
-				res.Error = msg
-				continue
-			}
-			if stop != nil {
-				res.Error = r.c.wrap("delete", stop).Error()
-				continue
-			}
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonRaced})
-		}
-		r.outcome(w.group, 0)
-	}
-	if stop != nil {
-		return r.c.wrap("delete from "+r.plan.NS.String(), stop)
-	}
-	return nil
 }
 
 // outcome sets a group's outcome from its counts; pending is how many deletes are still to

@@ -131,6 +131,16 @@ func TestExecuteNetworkFaults(t *testing.T) {
 			}
 			checkSafe(t, db, plan, before, rep.BackupPath)
 
+			// A run whose network stays down cannot release its lease: it stays until it
+			// expires, as a crashed run's does. Expire it instead of waiting LeaseTTL.
+			l := leaseDoc(t, ns)
+			if sc.rule.kill != (l != nil) {
+				t.Fatalf("network stays down: %v, lease left: %+v", sc.rule.kill, l)
+			}
+			if l != nil {
+				expireLease(t, ns)
+			}
+
 			// Resume on a working connection: the plan finishes exactly.
 			rep2, err := direct.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: dir, BatchSize: 2})
 			if err != nil {
@@ -180,6 +190,7 @@ func TestResumeBacksUpAChangedDocumentAgain(t *testing.T) {
 	if err == nil || rep.BackedUp != 2 || rep.Deleted != 0 {
 		t.Fatalf("interrupted run: %v %+v", err, rep)
 	}
+	expireLease(t, ns) // the run could not release it: its network stayed down
 	if _, err := coll(t, db, "users").UpdateOne(context.Background(), bson.D{{Key: "_id", Value: 101}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "note", Value: "changed after the backup"}}}}); err != nil {
 		t.Fatal(err)

@@ -38,11 +38,11 @@ func rawGroups(n int) []bson.Raw {
 // BenchmarkScanDecode is the per-group client cost of a scan: BSON group to model.Group.
 func BenchmarkScanDecode(b *testing.B) {
 	raws := rawGroups(1000)
-	cu := &Cursor{nfields: 1}
+	cu := &Cursor{key: model.Key{Fields: []string{"email"}}}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := cu.decode(raws[i%len(raws)]); err != nil {
+		if _, _, err := cu.decode(raws[i%len(raws)]); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -54,7 +54,7 @@ func BenchmarkScanDecode(b *testing.B) {
 func BenchmarkGroupsResident(b *testing.B) {
 	const n = 1_000_000
 	raws := rawGroups(1000)
-	cu := &Cursor{nfields: 1}
+	cu := &Cursor{key: model.Key{Fields: []string{"email"}}}
 	for b.Loop() {
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -62,7 +62,7 @@ func BenchmarkGroupsResident(b *testing.B) {
 		groups := make([]model.Group, 0, n)
 		idBytes := 0
 		for i := 0; i < n; i++ {
-			g, err := cu.decode(raws[i%len(raws)])
+			g, _, err := cu.decode(raws[i%len(raws)])
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -57,32 +57,19 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 	if c.readOnly {
 		return "", ErrReadOnly
 	}
-	if err := key.Validate(); err != nil {
+	ix, name, err := uniqueIndexSpec(key)
+	if err != nil {
 		return "", err
 	}
-	name = key.Index
-	if name == "" {
-		name = IndexName(key.Fields)
+	if key.Sparse && key.PartialFilter != "" {
+		// MongoDB refuses the pair (67), FerretDB too (197), mongo-java-server accepts it:
+		// refuse it here, in the same words everywhere.
+		return name, fmt.Errorf("create unique index %s on %s: an index cannot be both sparse and partial; "+
+			"the partial filter alone chooses the documents (add {%q: {\"$exists\": true}} to it for sparse's effect)",
+			name, ns, key.Fields[0])
 	}
-	spec := bson.D{}
-	for _, f := range key.Fields {
-		spec = append(spec, bson.E{Key: f, Value: 1})
-	}
-	ix := bson.D{{Key: "key", Value: spec}, {Key: "name", Value: name}, {Key: "unique", Value: true}}
-	if key.Sparse {
-		ix = append(ix, bson.E{Key: "sparse", Value: true})
-	}
-	if key.PartialFilter != "" {
-		pf, err := parseQuery(key.PartialFilter)
-		if err != nil {
-			return "", fmt.Errorf("partial filter: %w", err)
-		}
-		ix = append(ix, bson.E{Key: "partialFilterExpression", Value: pf})
-	}
-	if col := key.Collation; col != nil {
-		ix = append(ix, bson.E{Key: "collation", Value: bson.D{
-			{Key: "locale", Value: col.Locale}, {Key: "strength", Value: col.Strength}, {Key: "caseLevel", Value: col.CaseLevel},
-		}})
+	if err := c.refuseCollation(ctx, "create unique index "+name+" on "+ns.String(), key); err != nil {
+		return name, err
 	}
 	cmd := bson.D{
 		{Key: "createIndexes", Value: ns.Coll},
@@ -99,11 +86,24 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 		dup, _ := model.ParseE11000(msg)
 		return name, &NewDuplicatesError{NS: ns, Index: name, Dup: dup, Msg: msg}
 	}
+	if buildMetDuplicates(err) {
+		// FerretDB (DocumentDB) reports a unique build over duplicates as PostgreSQL's failed
+		// exclusion constraint, without the colliding key.
+		return name, &NewDuplicatesError{NS: ns, Index: name, Msg: scrub(err.Error(), c.secret)}
+	}
 	if errors.As(err, &se) && (se.HasErrorCode(85) || se.HasErrorCode(86)) {
 		return name, c.wrap("create unique index "+name+" on "+ns.String(), fmt.Errorf(
 			"%w (an index on these fields or with this name exists with other options: drop it or make it unique with collMod first)", err))
 	}
 	return name, c.wrap("create unique index "+name+" on "+ns.String(), err)
+}
+
+// buildMetDuplicates recognises DocumentDB's answer to a unique index built over duplicates:
+// 1 InternalError 'could not create exclusion constraint "documents_rum_index_N"', PostgreSQL's
+// words when existing rows violate the new constraint.
+func buildMetDuplicates(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(1) && strings.Contains(err.Error(), "could not create exclusion constraint")
 }
 
 // checkUnique confirms what the server built: a createIndexes naming an existing index can
@@ -134,6 +134,9 @@ func (c *Client) FindGroup(ctx context.Context, ns model.Namespace, key model.Ke
 	}
 	if len(values) != len(key.Fields) {
 		return model.Group{}, fmt.Errorf("%d key values for %d key fields", len(values), len(key.Fields))
+	}
+	if err := c.refuseCollation(ctx, "read the group in "+ns.String(), key); err != nil {
+		return model.Group{}, err
 	}
 	var and bson.A
 	if m, err := scanMatch(key); err != nil {

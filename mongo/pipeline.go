@@ -18,32 +18,42 @@ import (
 const MaxGroupIDs = 100_000
 
 // Pipeline builds the aggregation that finds a key's duplicate groups, with exactly the
-// semantics of a unique index on the key (DESIGN.md §2). Its output documents are
-// {_id: {k0: …, k1: …}, ids: [_id…], n: count}, ids in ascending _id order (at most
-// MaxGroupIDs of them; n counts all), groups in ascending key order.
+// semantics of a unique index on the key (DESIGN.md §2, model.IndexKeys), as run on MongoDB.
+// Its output documents are {_id: group key, ids: [_id…], n: count}: at most MaxGroupIDs ids,
+// in no particular order and possibly repeated (a document holding one value twice in an
+// array), n counting them all; the Cursor sorts and dedupes them. Groups come in key order.
 //
-// The stages, in order:
-//   - $match: the user's filter, the index's partial filter, and for a sparse index only the
-//     documents holding a key field;
-//   - $sort by _id, which the _id index serves without a blocking sort; every later stage
-//     keeps that order, so $push lists each group's ids in _id order;
-//   - $project the key fields to k0, k1…, strings trimmed and lower-cased when asked. An
-//     array becomes the set of its (normalised) elements: a document repeating a value in its
-//     own array is not its own duplicate. An empty array becomes [[]], so that it survives the
-//     unwind as a value of its own (an index stores [] as undefined, which is not null);
-//   - $unwind each kN, keeping documents whose field is missing or null: a multikey index
-//     holds one entry per array element, so documents sharing any element collide;
-//   - $group by the key values, missing as null ($ifNull), as the index stores it;
-//   - keep groups of two or more, cap the listed ids, sort by key.
+// Two shapes, the same groups:
+//   - one plain top-level field (the common case) stays close to the bare
+//     {$group: {_id: "$f", ids: {$push: "$_id"}}}: $unwind the field keeping documents without
+//     it, then group by the value. An index keys an empty array as undefined, which $unwind
+//     would lose among the missing: a flag taken before the unwind keeps it apart, as MaxKey in
+//     the group key; a real MaxKey or an array value is wrapped in [ ] so no key is ambiguous;
+//   - anything else (dotted paths, several fields, positions) computes every document's index
+//     keys with keysExpr, unwinds them and groups by the whole tuple; documents MongoDB cannot
+//     index form one group of their own, {_id: {x: true}}, listed first.
 //
-// Collation is not a stage: it travels in the aggregate options (see aggregateOptions), and
-// the set and equality operators above compare under it.
+// Before both, $match keeps the user's filter, the index's partial filter, and for a sparse
+// index the documents holding a key field. Collation is not a stage: it travels in the
+// aggregate options (see aggregateOptions), and the comparisons compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
-	return pipeline(key, MaxGroupIDs)
+	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true})
 }
 
-func pipeline(key model.Key, maxIDs int) (bson.A, error) {
+// plainKey reports whether the key is one top-level field that needs no key generator.
+func plainKey(key model.Key, e Engine) bool {
+	if len(key.Fields) != 1 || strings.Contains(key.Fields[0], ".") || e.Name == EngineJavaServer {
+		// mongo-java-server groups an array _id as if by its first element: it gets tuples.
+		return false
+	}
+	return true
+}
+
+func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 	if err := key.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkParts(key.Fields); err != nil {
 		return nil, err
 	}
 	if maxIDs <= 0 {
@@ -55,80 +65,49 @@ func pipeline(key model.Key, maxIDs int) (bson.A, error) {
 	} else if len(match) > 0 {
 		p = append(p, bson.D{{Key: "$match", Value: match}})
 	}
-	p = append(p, bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}})
-	project := bson.D{{Key: "_id", Value: 1}}
-	for i, f := range key.Fields {
-		project = append(project, bson.E{Key: kname(i), Value: keyValue(key, "$"+f)})
-	}
-	p = append(p, bson.D{{Key: "$project", Value: project}})
-	for i := range key.Fields {
-		p = append(p, bson.D{{Key: "$unwind", Value: bson.D{
-			{Key: "path", Value: "$" + kname(i)},
-			{Key: "preserveNullAndEmptyArrays", Value: true},
-		}}})
-	}
-	groupKey := bson.D{}
-	for i := range key.Fields {
-		groupKey = append(groupKey, bson.E{Key: kname(i), Value: bson.D{{Key: "$ifNull", Value: bson.A{"$" + kname(i), nil}}}})
+	ids := bson.D{{Key: "$push", Value: "$_id"}}
+	count := bson.D{{Key: "$sum", Value: 1}}
+	keep := bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}
+	order := bson.D{{Key: "_id", Value: 1}}
+	if plainKey(key, e) {
+		f := "$" + key.Fields[0]
+		c := &keysCompiler{key: key}
+		// $ifNull: the group key of a missing value must be null, as the index has it
+		// (DocumentDB would give a group without _id).
+		k := c.normalise(e1("$ifNull", bson.A{"$k", nil}))
+		maxKey := e1("$literal", bson.MaxKey{})
+		wrap := e1("$or", bson.A{e1("$isArray", "$k"), e1("$eq", bson.A{"$k", maxKey})})
+		p = append(p,
+			e1("$project", bson.D{{Key: "k", Value: f}, {Key: "u", Value: e1("$eq", bson.A{f, bson.A{}})}}),
+			e1("$unwind", bson.D{{Key: "path", Value: "$k"}, {Key: "preserveNullAndEmptyArrays", Value: true}}),
+			e1("$group", bson.D{
+				{Key: "_id", Value: cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))},
+				{Key: "ids", Value: ids}, {Key: "n", Value: count},
+			}))
+	} else {
+		group := bson.D{}
+		var found bson.A
+		for i := range key.Fields {
+			is := strconv.Itoa(i)
+			group = append(group, bson.E{Key: "k" + is, Value: "$k.k" + is}, bson.E{Key: "u" + is, Value: "$k.u" + is})
+			found = append(found, bson.D{{Key: "k.f" + is, Value: true}})
+		}
+		group = append(group, bson.E{Key: "x", Value: "$k.x"})
+		p = append(p, keysStage(key), e1("$unwind", "$k"))
+		if key.Sparse {
+			// A sparse index leaves out each key made only of missing fields.
+			p = append(p, e1("$match", e1("$or", append(found, bson.D{{Key: "k.x", Value: true}}))))
+		}
+		p = append(p, e1("$group", bson.D{{Key: "_id", Value: group}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}))
+		keep = e1("$or", bson.A{keep, bson.D{{Key: "_id.x", Value: true}}})
+		order = bson.D{{Key: "_id.x", Value: -1}, {Key: "_id", Value: 1}}
 	}
 	p = append(p,
-		bson.D{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: groupKey},
-			{Key: "ids", Value: bson.D{{Key: "$push", Value: "$_id"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-		}}},
-		bson.D{{Key: "$match", Value: bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}}},
-		bson.D{{Key: "$project", Value: bson.D{
-			{Key: "ids", Value: bson.D{{Key: "$slice", Value: bson.A{"$ids", maxIDs}}}},
-			{Key: "n", Value: 1},
-		}}},
-		bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}},
+		e1("$match", keep),
+		e1("$project", bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", maxIDs})}, {Key: "n", Value: 1}}),
+		e1("$sort", order),
 	)
 	return p, nil
-}
-
-func kname(i int) string { return "k" + strconv.Itoa(i) }
-
-// keyValue is the expression for one key field before the unwind: arrays become the set of
-// their normalised elements ([] becomes [[]]), other values are normalised. $setDifference
-// with an empty set is the portable way to drop repeats ($setUnion is missing on some servers).
-func keyValue(key model.Key, path string) any {
-	elems := any(path)
-	if key.IgnoreCase || key.Trim {
-		elems = bson.D{{Key: "$map", Value: bson.D{{Key: "input", Value: path}, {Key: "as", Value: "v"}, {Key: "in", Value: normalise(key, "$$v")}}}}
-	}
-	return bson.D{{Key: "$cond", Value: bson.A{
-		bson.D{{Key: "$isArray", Value: path}},
-		bson.D{{Key: "$cond", Value: bson.A{
-			bson.D{{Key: "$eq", Value: bson.A{path, bson.A{}}}},
-			bson.A{bson.A{}},
-			bson.D{{Key: "$setDifference", Value: bson.A{elems, bson.A{}}}},
-		}}},
-		normalise(key, path),
-	}}}
-}
-
-// normalise is the expression for one scalar key value: itself, or when asked the string
-// trimmed and lower-cased. Only strings: $toLower would turn the number 5 into the string "5"
-// and make it collide with "5"; $trim fails on non-strings.
-func normalise(key model.Key, path string) any {
-	if !key.IgnoreCase && !key.Trim {
-		return path
-	}
-	var s any = path
-	if key.Trim {
-		s = bson.D{{Key: "$trim", Value: bson.D{{Key: "input", Value: s}}}}
-	}
-	if key.IgnoreCase {
-		s = bson.D{{Key: "$toLower", Value: s}}
-	}
-	// "Is a string" without $type (absent from some servers): in BSON order every string
-	// sorts at or after "" and before any document.
-	isString := bson.D{{Key: "$and", Value: bson.A{
-		bson.D{{Key: "$gte", Value: bson.A{path, ""}}},
-		bson.D{{Key: "$lt", Value: bson.A{path, bson.D{{Key: "$literal", Value: bson.D{}}}}}},
-	}}}
-	return bson.D{{Key: "$cond", Value: bson.A{isString, s, path}}}
 }
 
 // scanMatch is the $match that limits the scan to the documents the key covers: the user's

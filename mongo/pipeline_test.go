@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -64,14 +65,57 @@ func TestScanMultikeyArraysGroupByElement(t *testing.T) {
 		doc("_id", 8, "tags", nil),
 		doc("_id", 9, "tags", bson.A{"z", "z"}), // alone: not its own duplicate
 	)
+	want := map[string]string{`[]`: "10 11"}
+	if mongotest.JavaServer() {
+		t.Log("mongo-java-server's $group never finds two [] equal: the [[]] documents run only against MONGODB_URI")
+		delete(want, `[]`)
+	} else {
+		insert(t, db, "posts",
+			doc("_id", 10, "tags", bson.A{bson.A{}}), // [[]] holds the value []: not undefined
+			doc("_id", 11, "tags", bson.A{bson.A{}, "q"}))
+	}
 	gs := scanAll(t, c, model.Namespace{DB: db, Coll: "posts"}, model.Key{Fields: []string{"tags"}})
-	wantGroups(t, gs, map[string]string{
-		`"a"`:  "1 3",
-		`"b"`:  "1 2",
-		`"c"`:  "2 4",
-		`[]`:   "5 6", // an index stores [] as undefined: it collides with [] only
-		`null`: "7 8",
-	})
+	for k, v := range map[string]string{
+		`"a"`:       "1 3",
+		`"b"`:       "1 2",
+		`"c"`:       "2 4",
+		`undefined`: "5 6", // an index stores [] as undefined, not as null nor as the value []
+		`null`:      "7 8",
+	} {
+		want[k] = v
+	}
+	wantGroups(t, gs, want)
+}
+
+// Documents MongoDB refuses to index (parallel arrays) are in no group: the scan refuses, naming
+// them, and reading on still gives the groups of the others.
+func TestScanRefusesUnindexableDocuments(t *testing.T) {
+	c, db := connect(t)
+	insert(t, db, "t",
+		doc("_id", 3, "a", bson.A{1, 2}, "b", bson.A{1}), // two arrays: cannot index parallel arrays
+		doc("_id", 1, "a", 1, "b", 1),
+		doc("_id", 2, "a", bson.A{1, 5}, "b", 1),
+		doc("_id", 4, "a", bson.A{}, "b", bson.A{}), // even empty
+	)
+	cur, err := c.Scan(context.Background(), model.Namespace{DB: db, Coll: "t"}, model.Key{Fields: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close(context.Background())
+	_, err = cur.NextBatch(context.Background(), 10)
+	var ue *mongo.UnindexableError
+	if !errors.As(err, &ue) || !errors.Is(err, model.ErrUnindexable) || ue.Count != 2 ||
+		!strings.Contains(err.Error(), "_id: 3, 4") || !strings.Contains(err.Error(), "parallel arrays") {
+		t.Fatalf("want the scan refused naming _id 3 and 4, got %v", err)
+	}
+	if u := cur.Unindexable(); u == nil || u.Count != 2 {
+		t.Fatalf("Unindexable() = %+v", u)
+	}
+	gs, err := cur.All(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantGroups(t, gs, map[string]string{`1,1`: "1 2"})
 }
 
 func TestScanDottedPathIntoArrayOfDocuments(t *testing.T) {
@@ -131,14 +175,18 @@ func TestScanTrim(t *testing.T) {
 	if err := json.Compact(&compact, []byte(js)); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(compact.String(), `{"$toLower":{"$trim":{"input":"$email"}}}`) {
+	if !strings.Contains(compact.String(), `{"$toLower":{"$trim":{"input":{"$cond":`) {
 		t.Errorf("pipeline does not trim then lower-case k0:\n%s", js)
 	}
-	if mongotest.JavaServer() {
-		t.Log("mongo-java-server has no $trim: the trim behaviour runs only against MONGODB_URI")
-		return
-	}
 	c, db := connect(t)
+	if mongotest.JavaServer() {
+		insert(t, db, "users", doc("_id", 1))
+		_, err := c.Scan(context.Background(), model.Namespace{DB: db, Coll: "users"}, key)
+		if err == nil || !strings.Contains(err.Error(), "$trim") {
+			t.Fatalf("mongo-java-server has no $trim: want a clear refusal, got %v", err)
+		}
+		t.Skip("mongo-java-server has no $trim: the trim behaviour runs only against MONGODB_URI")
+	}
 	insert(t, db, "users",
 		doc("_id", 1, "email", " a@x.com"),
 		doc("_id", 2, "email", "A@x.com\t"),
@@ -195,15 +243,34 @@ func TestScanCollation(t *testing.T) {
 		t.Errorf("the command does not carry the collation:\n%s", cmd)
 	}
 	if mongotest.JavaServer() {
-		t.Log("mongo-java-server ignores collation: the case-insensitive grouping runs only against MONGODB_URI")
-		return
+		t.Skip("mongo-java-server ignores collation: the case-insensitive grouping runs only against MONGODB_URI")
 	}
 	c, db := connect(t)
 	insert(t, db, "users", doc("_id", 1, "email", "A@x.com"), doc("_id", 2, "email", "a@x.com"), doc("_id", 3, "email", "b"))
+	if mongotest.FerretDB(t) {
+		t.Skip("FerretDB runs no aggregation with a collation: TestScanCollationRefusedOnFerretDB asserts the refusal")
+	}
 	gs := scanAll(t, c, model.Namespace{DB: db, Coll: "users"}, key)
 	if len(gs) != 1 || len(gs[0].IDs) != 2 {
 		t.Fatalf("want one group of 2 under strength 2, got %v", gs)
 	}
+}
+
+// FerretDB (DocumentDB) refuses every aggregation with a collation: a scan under an index's
+// collation must say so rather than run without it and group differently.
+func TestScanCollationRefusedOnFerretDB(t *testing.T) {
+	c, db := connect(t)
+	if !mongotest.FerretDB(t) {
+		t.Skip("the server runs aggregations with a collation: TestScanCollation covers it")
+	}
+	insert(t, db, "users", doc("_id", 1, "email", "a"))
+	key := model.Key{Fields: []string{"email"}, Index: "email_ci", Collation: &model.Collation{Locale: "en", Strength: 2}}
+	_, err := c.Scan(context.Background(), model.Namespace{DB: db, Coll: "users"}, key)
+	if err == nil || !strings.Contains(err.Error(), "FerretDB") || !strings.Contains(err.Error(), "collation") {
+		t.Fatalf("want a clear refusal of the collated scan, got %v", err)
+	}
+	key.Collation = nil
+	scanAll(t, c, model.Namespace{DB: db, Coll: "users"}, key) // the same key without collation runs
 }
 
 func TestScanOversizedGroupKeepsItsCount(t *testing.T) {
@@ -244,7 +311,7 @@ func TestPipelineJSONIsTheScan(t *testing.T) {
 			names = append(names, k)
 		}
 	}
-	want := "$sort $project $unwind $group $match $project $sort"
+	want := "$project $unwind $group $match $project $sort"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("stages %s, want %s", got, want)
 	}

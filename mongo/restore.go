@@ -44,6 +44,14 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = RestoreBatch
 	}
+	if !opt.DryRun {
+		// One InsertMany per batch: the engine must take that many statements in a command.
+		e, err := c.Engine(ctx)
+		if err != nil {
+			return rep, err
+		}
+		opt.BatchSize = min(opt.BatchSize, e.MaxWriteBatch)
+	}
 	files, nss, err := backupTargets(path, opt.NS)
 	if err != nil {
 		return rep, err
@@ -292,8 +300,8 @@ func (c *Client) insertBatch(ctx context.Context, coll *mongo.Collection, ns mod
 	return nil
 }
 
-// idDup recognises an E11000 on the _id index, as opposed to another unique index: MongoDB
-// says "index: _id_ dup key", DocumentDB (FerretDB) "Index '_id_'".
+// idDup recognises an E11000 on the _id index, as opposed to another unique index: MongoDB's
+// "index: _id_ dup key" (or "index: _id " before 3.4), FerretDB's "Index '_id_'".
 var idDup = regexp.MustCompile(`index: _id_? |Index '_id_'`)
 
 // docdbIndex is the index DocumentDB's duplicate-key message names.

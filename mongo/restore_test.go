@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,13 @@ func variedDocs(t *testing.T, db, coll string) {
 	oid := bson.NewObjectID()
 	dec, _ := bson.ParseDecimal128("12.3400")
 	when := bson.NewDateTimeFromTime(time.Date(2024, 2, 29, 12, 0, 0, 123e6, time.UTC))
+	re := bson.E{Key: "re", Value: bson.Regex{Pattern: "^a", Options: "i"}}
+	deleted, kept := bson.D{re}, bson.D{}
+	if mongotest.JavaServer() {
+		// It cannot compare a regular expression in the delete guard (TestExecuteGuardRegex):
+		// there the keeper holds it.
+		deleted, kept = kept, deleted
+	}
 	insert(t, db, coll,
 		bson.D{{Key: "_id", Value: oid}, {Key: "email", Value: "a@x.com"}, {Key: "n", Value: int32(1)}},
 		bson.D{{Key: "z", Value: "last-first"}, {Key: "_id", Value: bson.NewObjectID()}, {Key: "email", Value: "a@x.com"},
@@ -33,9 +41,9 @@ func variedDocs(t *testing.T, db, coll string) {
 		bson.D{{Key: "_id", Value: "str-id"}, {Key: "email", Value: "b@x.com"},
 			{Key: "bin", Value: bson.Binary{Subtype: 4, Data: []byte("0123456789abcdef")}},
 			{Key: "nested", Value: bson.D{{Key: "b", Value: bson.A{int32(1), "two", bson.D{{Key: "c", Value: nil}}}}, {Key: "a", Value: true}}}},
-		bson.D{{Key: "_id", Value: bson.D{{Key: "k", Value: int32(1)}, {Key: "j", Value: "x"}}}, {Key: "email", Value: "b@x.com"},
-			{Key: "re", Value: bson.Regex{Pattern: "^a", Options: "i"}}, {Key: "ts", Value: bson.Timestamp{T: 1, I: 2}}},
-		bson.D{{Key: "_id", Value: int64(7)}, {Key: "email", Value: "b@x.com"}, {Key: "empty", Value: bson.D{}}, {Key: "arr", Value: bson.A{}}},
+		append(bson.D{{Key: "_id", Value: bson.D{{Key: "k", Value: int32(1)}, {Key: "j", Value: "x"}}}, {Key: "email", Value: "b@x.com"}},
+			append(deleted, bson.E{Key: "ts", Value: bson.Timestamp{T: 1, I: 2}})...),
+		append(bson.D{{Key: "_id", Value: int64(7)}, {Key: "email", Value: "b@x.com"}, {Key: "empty", Value: bson.D{}}, {Key: "arr", Value: bson.A{}}}, kept...),
 		bson.D{{Key: "_id", Value: 3.5}, {Key: "email", Value: "c@x.com"}},
 	)
 }
@@ -130,7 +138,7 @@ func TestRestoreAfterUniqueIndex(t *testing.T) {
 		t.Fatalf("report: %+v", res)
 	}
 	for _, f := range res.Files[0].Failed {
-		if !strings.Contains(f.Error, "E11000") {
+		if !strings.Contains(f.Error, "E11000") && !strings.Contains(f.Error, "Duplicate key violation") { // FerretDB's words
 			t.Errorf("failure of %s does not say why: %q", f.ID, f.Error)
 		}
 		t.Logf("%s: %s", f.ID, f.Error)
@@ -201,6 +209,36 @@ func TestRestoreInputs(t *testing.T) {
 
 func indexModel(field string) mongodriver.IndexModel {
 	return mongodriver.IndexModel{Keys: bson.D{{Key: field, Value: 1}}, Options: options.Index().SetUnique(true)}
+}
+
+// A restore batch larger than the engine takes in one write command (FerretDB: 25 000, though
+// it advertises 100 000) is cut to the engine's limit instead of failing with InvalidLength.
+func TestRestoreBatchAboveTheEngineLimit(t *testing.T) {
+	c, db := connect(t)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	const n = 25001
+	path := filepath.Join(t.TempDir(), "users.bson")
+	var buf []byte
+	for i := range n {
+		raw, err := bson.Marshal(bson.D{{Key: "_id", Value: int32(i)}, {Key: "email", Value: "u" + strconv.Itoa(i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf = append(buf, raw...)
+	}
+	if err := os.WriteFile(path, buf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Restore(context.Background(), path, mongo.RestoreOptions{NS: ns, BatchSize: 30000})
+	if err != nil {
+		t.Fatalf("restore of %d documents in batches of 30000: %v", n, err)
+	}
+	if rep.Inserted != n || rep.Failed != 0 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if got, err := coll(t, db, "users").CountDocuments(context.Background(), bson.D{}); err != nil || got != n {
+		t.Fatalf("%d documents in the collection (%v), want %d", got, err, n)
+	}
 }
 
 // TestRestoreRefusesWhatItCannotRead gives restore files that are not a dupes backup: each is

@@ -6,6 +6,8 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // DefaultSample is how many documents SampleFields reads when asked for 0.
@@ -21,35 +23,14 @@ func (c *Client) SampleFields(ctx context.Context, ns model.Namespace, n int) ([
 	if n <= 0 {
 		n = DefaultSample
 	}
-	cur, err := c.coll(ns).Aggregate(ctx, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}})
+	stats, sampled, err := c.samplePaths(ctx, ns, n, true)
+	if err != nil && ctx.Err() == nil {
+		// $sample can fail where a plain read does not (mongo-java-server's random sort
+		// breaks its sort's contract now and then): the first n documents in natural order
+		// are a poorer sample, but enough to tell a misspelled key from a real one.
+		stats, sampled, err = c.samplePaths(ctx, ns, n, false)
+	}
 	if err != nil {
-		return nil, c.wrap("sample "+ns.String(), err)
-	}
-	defer cur.Close(ctx)
-	type stat struct {
-		present int
-		types   map[string]int
-		order   int
-	}
-	stats := map[string]*stat{}
-	sampled := 0
-	for cur.Next(ctx) {
-		sampled++
-		seen := map[string]bool{}
-		walkPaths(cur.Current, "", 0, func(path string, t bson.Type) {
-			s := stats[path]
-			if s == nil {
-				s = &stat{types: map[string]int{}, order: len(stats)}
-				stats[path] = s
-			}
-			if !seen[path] {
-				seen[path] = true
-				s.present++
-			}
-			s.types[typeName(t)]++
-		})
-	}
-	if err := cur.Err(); err != nil {
 		return nil, c.wrap("sample "+ns.String(), err)
 	}
 	out := make([]model.FieldInfo, 0, len(stats))
@@ -73,6 +54,48 @@ func (c *Client) SampleFields(ctx context.Context, ns model.Namespace, n int) ([
 		return orders[out[i].Path] < orders[out[j].Path]
 	})
 	return out, nil
+}
+
+// pathStat is what SampleFields learns of one path.
+type pathStat struct {
+	present int
+	types   map[string]int
+	order   int
+}
+
+// samplePaths reads up to n documents, by $sample when random, else a plain find, and counts
+// their paths.
+func (c *Client) samplePaths(ctx context.Context, ns model.Namespace, n int, random bool) (map[string]*pathStat, int, error) {
+	var cur *mongo.Cursor
+	var err error
+	if random {
+		cur, err = c.coll(ns).Aggregate(ctx, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}})
+	} else {
+		cur, err = c.coll(ns).Find(ctx, bson.D{}, options.Find().SetLimit(int64(n)))
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer cur.Close(ctx)
+	stats := map[string]*pathStat{}
+	sampled := 0
+	for cur.Next(ctx) {
+		sampled++
+		seen := map[string]bool{}
+		walkPaths(cur.Current, "", 0, func(path string, t bson.Type) {
+			s := stats[path]
+			if s == nil {
+				s = &pathStat{types: map[string]int{}, order: len(stats)}
+				stats[path] = s
+			}
+			if !seen[path] {
+				seen[path] = true
+				s.present++
+			}
+			s.types[typeName(t)]++
+		})
+	}
+	return stats, sampled, cur.Err()
 }
 
 // walkPaths calls fn for every path in doc (documents inside arrays included).

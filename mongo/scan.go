@@ -1,9 +1,13 @@
 package mongo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -16,15 +20,19 @@ const ScanBatchSize = 1000
 // Cursor streams the groups of a scan. It holds a server-side cursor: Close it (cancelling the
 // context of a pending Next also kills the cursor on the server).
 type Cursor struct {
-	c         *Client
-	ns        model.Namespace
-	cur       *mongo.Cursor
-	nfields   int
-	oversized []Oversized
+	c           *Client
+	ns          model.Namespace
+	key         model.Key
+	cur         *mongo.Cursor
+	plain       bool // the group _id is the value itself, not a tuple
+	oversized   []Oversized
+	unindexable *Unindexable
+	refused     bool
 }
 
 // Oversized is a group whose _ids were cut at the scan's limit (MaxGroupIDs): its Group lists
-// the first Listed ids in _id order, Count is how many documents it really has.
+// Listed of its ids (which ones the server chose), Count is how many times documents entered
+// it (a document holding the key value twice in an array counts twice).
 type Oversized struct {
 	Key    []model.Value
 	Count  int
@@ -44,7 +52,17 @@ func (c *Client) Scan(ctx context.Context, ns model.Namespace, key model.Key) (*
 
 // ScanWith is Scan with options.
 func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key, opt ScanOptions) (*Cursor, error) {
-	p, err := pipeline(key, opt.MaxGroupIDs)
+	if err := ctx.Err(); err != nil {
+		return nil, c.wrap("scan "+ns.String(), err)
+	}
+	e, err := c.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuse(key, e); err != nil {
+		return nil, fmt.Errorf("scan %s: %w", ns, err)
+	}
+	p, err := pipeline(key, opt.MaxGroupIDs, e)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +73,21 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if err != nil {
 		return nil, c.scanError(ns, err)
 	}
-	return &Cursor{c: c, ns: ns, cur: cur, nfields: len(key.Fields)}, nil
+	return &Cursor{c: c, ns: ns, key: key, cur: cur, plain: plainKey(key, e)}, nil
+}
+
+// refuse says why a key cannot be scanned exactly on this engine, before anything runs.
+func refuse(key model.Key, e Engine) error {
+	if key.Collation != nil && !e.Collation {
+		return fmt.Errorf("the key compares strings under collation %s (index %q), and %s runs no aggregation "+
+			"with a collation: a scan without it would group differently from the index. "+
+			"Scan without the index's collation (--key, with --ignore-case for case-insensitive matching)",
+			key.Collation.Locale, key.Index, e)
+	}
+	if key.Trim && e.Name == EngineJavaServer {
+		return fmt.Errorf("--trim needs the $trim operator, which %s lacks", e)
+	}
+	return nil
 }
 
 // NextBatch returns up to max groups, fewer when the server's current batch ends, so a caller
@@ -80,11 +112,18 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 			}
 			break
 		}
-		g, err := cu.decode(cu.cur.Current)
+		g, ok, err := cu.decode(cu.cur.Current)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, g)
+		if ok {
+			out = append(out, g)
+		}
+		if u := cu.unindexable; u != nil && !cu.refused {
+			// The pipeline lists this group first: the scan stops before any other.
+			cu.refused = true
+			return out, &UnindexableError{Key: cu.key, Unindexable: *u}
+		}
 	}
 	return out, nil
 }
@@ -108,40 +147,177 @@ func (cu *Cursor) All(ctx context.Context) ([]model.Group, error) {
 // hold only the first ids; a plan must not treat them as whole.
 func (cu *Cursor) Oversized() []Oversized { return cu.oversized }
 
+// Unindexable is the documents MongoDB cannot index under the key, once the scan has met
+// them (NextBatch then returns an *UnindexableError), or nil.
+func (cu *Cursor) Unindexable() *Unindexable { return cu.unindexable }
+
 // Close releases the server-side cursor.
 func (cu *Cursor) Close(ctx context.Context) error {
 	return cu.cur.Close(ctx)
 }
 
-func (cu *Cursor) decode(doc bson.Raw) (model.Group, error) {
+func (cu *Cursor) decode(doc bson.Raw) (model.Group, bool, error) {
 	var g model.Group
-	key, ok := doc.Lookup("_id").DocumentOK()
-	if !ok {
-		return g, fmt.Errorf("scan %s: unexpected group %s", cu.ns, doc)
-	}
-	g.Key = make([]model.Value, cu.nfields)
-	for i := range g.Key {
-		v, err := key.LookupErr(fmt.Sprintf("k%d", i))
-		if err != nil {
-			g.Key[i] = model.Null
-			continue
-		}
-		g.Key[i] = value(v)
-	}
+	id := doc.Lookup("_id")
 	ids, ok := doc.Lookup("ids").ArrayOK()
 	if !ok {
-		return g, fmt.Errorf("scan %s: group without ids", cu.ns)
+		return g, false, fmt.Errorf("scan %s: group without ids", cu.ns)
 	}
 	vals, err := ids.Values()
 	if err != nil {
-		return g, err
+		return g, false, err
 	}
-	g.IDs = make([]model.Value, len(vals))
-	for i, v := range vals {
-		g.IDs[i] = value(v)
+	n, _ := doc.Lookup("n").AsInt64OK()
+	g.IDs = sortIDs(vals)
+	if cu.plain {
+		g.Key = []model.Value{plainValue(id)}
+	} else {
+		key, ok := id.DocumentOK()
+		if !ok {
+			return g, false, fmt.Errorf("scan %s: unexpected group %s", cu.ns, doc)
+		}
+		if x, ok := key.Lookup("x").BooleanOK(); ok && x {
+			cu.unindexable = &Unindexable{Count: len(g.IDs), IDs: g.IDs}
+			if int(n) > len(vals) {
+				cu.unindexable.Count = int(n)
+			}
+			return g, false, nil
+		}
+		g.Key = make([]model.Value, len(cu.key.Fields))
+		for i := range g.Key {
+			is := strconv.Itoa(i)
+			if u, ok := key.Lookup("u" + is).BooleanOK(); ok && u {
+				g.Key[i] = Undefined
+				continue
+			}
+			v, err := key.LookupErr("k" + is)
+			if err != nil || v.Type == bson.TypeNull {
+				g.Key[i] = model.Null
+				continue
+			}
+			g.Key[i] = value(v)
+		}
 	}
-	if n, ok := doc.Lookup("n").AsInt64OK(); ok && int(n) > len(g.IDs) {
+	if len(g.IDs) < 2 {
+		// One document that entered the group twice (a value repeated in its own array).
+		return g, false, nil
+	}
+	if int(n) > len(vals) {
 		cu.oversized = append(cu.oversized, Oversized{Key: g.Key, Count: int(n), Listed: len(g.IDs)})
 	}
-	return g, nil
+	return g, true, nil
 }
+
+// Undefined is the key value of an empty array: MongoDB indexes [] as undefined.
+const Undefined model.Value = `{"$undefined":true}`
+
+// plainValue reads the group _id of a plain key: MaxKey marks an empty array (undefined), an
+// array wraps the value itself (an array, or a real MaxKey).
+func plainValue(id bson.RawValue) model.Value {
+	switch id.Type {
+	case bson.TypeMaxKey:
+		return Undefined
+	case bson.TypeArray:
+		if vs, err := id.Array().Values(); err == nil && len(vs) == 1 {
+			return value(vs[0])
+		}
+	case bson.TypeNull:
+		return model.Null
+	}
+	return value(id)
+}
+
+// sortIDs puts ids in ascending _id order (servers, sharded clusters above all, return them in
+// any order) and drops repeats. _ids of one BSON type, the usual case, compare as BSON;
+// mixed types by model.Compare, which is slower (it parses each value).
+func sortIDs(vals []bson.RawValue) []model.Value {
+	if cmp := rawCompare(vals); cmp != nil {
+		sort.SliceStable(vals, func(i, j int) bool { return cmp(vals[i], vals[j]) < 0 })
+		out := make([]model.Value, 0, len(vals))
+		for i, v := range vals {
+			if i == 0 || cmp(vals[i-1], v) != 0 {
+				out = append(out, value(v))
+			}
+		}
+		return out
+	}
+	ids := make([]model.Value, len(vals))
+	for i, v := range vals {
+		ids[i] = value(v)
+	}
+	sort.SliceStable(ids, func(i, j int) bool { return model.Compare(ids[i], ids[j]) < 0 })
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || model.Compare(ids[i-1], id) != 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// rawCompare is a comparison for ids all of one type whose BSON order is plain (ObjectId,
+// string without a collation on _id, int32, int64), or nil.
+func rawCompare(vals []bson.RawValue) func(a, b bson.RawValue) int {
+	if len(vals) == 0 {
+		return nil
+	}
+	t := vals[0].Type
+	for _, v := range vals {
+		if v.Type != t {
+			return nil
+		}
+	}
+	switch t {
+	case bson.TypeObjectID:
+		return func(a, b bson.RawValue) int { return bytes.Compare(a.Value, b.Value) }
+	case bson.TypeString:
+		return func(a, b bson.RawValue) int { return strings.Compare(a.StringValue(), b.StringValue()) }
+	case bson.TypeInt32:
+		return func(a, b bson.RawValue) int { return cmpInt(int64(a.Int32()), int64(b.Int32())) }
+	case bson.TypeInt64:
+		return func(a, b bson.RawValue) int { return cmpInt(a.Int64(), b.Int64()) }
+	}
+	return nil
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Unindexable counts the documents MongoDB refuses to put in an index on the key (parallel
+// arrays, an ambiguous position): no unique index can be built while they exist, and they are
+// in no group.
+type Unindexable struct {
+	Count int
+	IDs   []model.Value // at most MaxGroupIDs of them, in _id order
+}
+
+// UnindexableError refuses a scan that met documents MongoDB cannot index under the key.
+type UnindexableError struct {
+	Key model.Key
+	Unindexable
+}
+
+func (e *UnindexableError) Error() string {
+	const show = 5
+	var ids []string
+	for i, id := range e.IDs {
+		if i == show {
+			ids = append(ids, "…")
+			break
+		}
+		ids = append(ids, id.Display())
+	}
+	return fmt.Sprintf("%d document(s) cannot be indexed under %s, so no unique index on it can be built: "+
+		"MongoDB refuses to index them (cannot index parallel arrays: two key fields hold different arrays; "+
+		"or a numeric path part that is both a position and a field name). _id: %s. "+
+		"Fix them, or leave them out with --filter", e.Count, e.Key, strings.Join(ids, ", "))
+}
+
+func (e *UnindexableError) Is(target error) bool { return target == model.ErrUnindexable }

@@ -204,7 +204,7 @@ type keepersMsg struct {
 // keepersCmd applies a rule to the groups not decided by hand. It takes the groups slice as
 // it stands (groups are only ever appended) and a copy of the decisions, and picks the groups
 // itself, so a million of them cost the UI nothing.
-func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8) tea.Cmd {
+func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8, paths []string) tea.Cmd {
 	return func() tea.Msg {
 		idx := make([]int32, 0, len(all))
 		groups := make([]model.Group, 0, len(all))
@@ -215,10 +215,60 @@ func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all [
 			}
 		}
 		keep, err := st.Keepers(context.Background(), ns, rule, groups)
+		var uf *model.UnknownFieldError
+		if errors.As(err, &uf) {
+			uf.Suggestion = model.Closest(uf.Field, paths)
+		}
 		if err != nil {
 			return ErrorMsg{Where: "apply rule " + rule.String(), Err: err}
 		}
 		return keepersMsg{id: id, rule: rule, groups: idx, keep: keep}
+	}
+}
+
+// previewMsg is the model planner's account of a session's decisions (seq: which version of
+// them) and, when asked for (surplus >= 0), the surplus of a cleanup of every group.
+type previewMsg struct {
+	id, seq int
+	res     model.PlanResult
+	surplus int
+	of      surplusInputs // what the surplus was computed from
+}
+
+func previewCmd(id, seq int, snap planSnapshot, withSurplus bool, of surplusInputs) tea.Cmd {
+	return func() tea.Msg {
+		msg := previewMsg{id: id, seq: seq, res: snap.result(), surplus: -1, of: of}
+		if withSurplus {
+			msg.surplus = snap.surplus()
+		}
+		return msg
+	}
+}
+
+// toggleMissingMsg asks the root to include (or leave alone) the documents lacking the key.
+type toggleMissingMsg struct{}
+
+// ShardKeyer is what a Store offers when it can tell a sharded collection's shard key (the
+// real adapter); a Store without it is taken as unsharded (the demo store).
+type ShardKeyer interface {
+	ShardKey(ctx context.Context, ns model.Namespace) (model.ShardKey, error)
+}
+
+// shardMsg carries the shard key of a session's collection.
+type shardMsg struct {
+	id  int
+	key model.ShardKey
+	err error
+}
+
+func shardCmd(st Store, id int, ns model.Namespace) tea.Cmd {
+	sk, ok := st.(ShardKeyer)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		k, err := sk.ShardKey(context.Background(), ns)
+		return shardMsg{id: id, key: k, err: err}
 	}
 }
 

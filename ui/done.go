@@ -21,6 +21,7 @@ type doneScreen struct {
 	err    error
 	ns     model.Namespace
 	key    model.Key
+	offer  model.IndexOffer // the unique index offered, or why none can be
 	reason []reasonCount
 	// The unique index offer: asked (a y/n prompt carrying the build), building, result.
 	ask      *confirmation
@@ -77,11 +78,12 @@ func (s *doneScreen) setKeys() {
 func (s *doneScreen) canOfferIndex() bool {
 	r := s.rep
 	return !s.ctx.Cfg.ReadOnly && s.err == nil && !r.Cancelled && r.FailedGroups == 0 && r.NotReached == 0 &&
-		r.Deleted > 0 && s.built == "" && !s.building
+		r.Deleted > 0 && s.built == "" && !s.building && s.offer.Refused == ""
 }
 
-func (s *doneScreen) open(rep model.Report, err error, ns model.Namespace, k model.Key) {
-	s.rep, s.err, s.ns, s.key = rep, err, ns, k
+func (s *doneScreen) open(rep model.Report, err error, sess *session) {
+	s.rep, s.err, s.ns, s.key = rep, err, sess.ns, sess.key
+	s.offer = sess.offer()
 	s.ask, s.building, s.built, s.indexErr = nil, false, "", nil
 	byReason := map[string]int{}
 	for _, g := range rep.Groups {
@@ -127,7 +129,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Back):
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Index):
-			s.ask = &confirmation{action: buildIndexMsg{ns: s.ns, key: s.key}}
+			s.ask = &confirmation{action: buildIndexMsg{ns: s.ns, key: s.offer.Key}}
 			s.setKeys()
 		}
 	}
@@ -190,12 +192,15 @@ func (s *doneScreen) View() string {
 	case s.building:
 		b.WriteString(st.Muted.Render("Building the unique index…") + "\n")
 	case s.ask != nil:
-		b.WriteString(st.Warn.Render(para("Build a unique index on "+s.key.String()+" of "+s.ns.String()+" now"+exact+"? y/n", s.w)) + "\n")
+		b.WriteString(st.Warn.Render(para("Build the "+describeOffer(s.offer)+" of "+s.ns.String()+" now"+exact+"? y/n", s.w)) + "\n")
 	case s.indexErr != nil:
 		b.WriteString(st.Error.Render(para(s.indexErr.Error(), s.w)) + "\n")
+	case s.offer.Refused != "" && s.rep.Deleted > 0:
+		b.WriteString(st.Warn.Render(para("No unique index can be offered: "+s.offer.Refused+".", s.w)) + "\n")
 	case s.canOfferIndex():
-		b.WriteString(para("Press x to build a unique index on "+s.key.String()+" now"+exact+
-			", so these duplicates cannot come back. It fails, harmlessly, if duplicates remain (undecided or skipped groups).", s.w) + "\n")
+		b.WriteString(para("Press x to build the "+describeOffer(s.offer)+" now"+exact+
+			", so these duplicates cannot come back: "+s.offer.Guarantee+
+			". It fails, harmlessly, if duplicates remain (undecided or skipped groups).", s.w) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -25,12 +25,13 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 	}
 	m.sess = s
 	m.groups.open(s)
+	shard := shardCmd(m.ctx.Store, s.id, s.ns)
 	if m.active() == scrScan || m.active() == scrGroups {
 		m.replace(scrScan)
 	} else {
 		m.push(scrScan)
 	}
-	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k))
+	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k), shard)
 }
 
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
@@ -42,6 +43,7 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	var next tea.Cmd
 	if msg.done {
 		s.scanning, s.scanErr, s.finished = false, msg.err, time.Now()
+		s.previewSeq++ // the counts of the whole scan, through the planner
 		s.cancel()
 	} else {
 		next = nextGroupsCmd(s.ctx(), s.id, msg.cur)
@@ -59,7 +61,27 @@ func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
 	s := m.sess
 	m.status = "Applying rule " + r.String() + " to " + plural(len(s.groups)-s.nHand, "group", "groups") + "…"
 	n := len(s.groups)
-	return keepersCmd(m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...))
+	paths := make([]string, 0, len(s.flds))
+	for _, f := range s.flds {
+		paths = append(paths, f.Path)
+	}
+	return keepersCmd(m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...), paths)
+}
+
+func (m *Model) onPreview(msg previewMsg) {
+	s := m.sess
+	if s == nil || msg.id != s.id {
+		return
+	}
+	// The surplus is asked for only when its inputs change: take it even from a preview
+	// whose decisions are stale, as long as it was computed from the current inputs.
+	if msg.surplus >= 0 && msg.of == s.surplusOf {
+		s.surplus = msg.surplus
+	}
+	if msg.seq != s.previewSeq {
+		return // a newer one is on its way
+	}
+	s.preview, s.previewed = msg.res, msg.seq
 }
 
 func (m *Model) onKeepers(msg keepersMsg) {

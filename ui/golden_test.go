@@ -22,7 +22,7 @@ func TestGolden(t *testing.T) {
 		keys []string // sent in order
 		wait string   // then wait until the output shows this
 	}
-	groups := []step{{wait: "9 groups"}}
+	groups := []step{{wait: "8 groups"}}
 	flows := []struct {
 		name  string
 		ns    string

@@ -152,7 +152,10 @@ func (s *groupScreen) View() string {
 	title := fmt.Sprintf("Group %s of %s", count(int64(s.pos+1)), count(int64(s.total)))
 	b.WriteString(st.Title.Render(title) + "  " + st.Muted.Render(s.sess.key.String()+" = ") + st.Bold.Render(fit(keyText(g), max(s.w-40, 10))) + "\n")
 	legend := st.Group.Diff.Render("≠ differs") + st.Muted.Render(" · ") + st.Group.Same.Render("same in all") + st.Muted.Render(fmt.Sprintf(" · %d members", g.Count()))
-	b.WriteString(legend + "\n")
+	if g.LacksKey() && !s.sess.deleteMissing {
+		legend += st.Warn.Render(fmt.Sprintf("  %s these documents lack %s: left alone (m on the groups list includes them)", lacksMark, s.sess.key))
+	}
+	b.WriteString(fit(legend, s.w) + "\n")
 	if s.loading {
 		b.WriteString("\n" + st.Muted.Render("Reading the documents…"))
 		return b.String()

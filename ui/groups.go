@@ -72,11 +72,15 @@ func (s *groupsScreen) setKeys() {
 	keymap.Disable(&k.Left, &k.Right, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Save, &k.Copy,
 		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Open.SetHelp("enter", "open group")
+	k.Missing.SetEnabled(s.sess != nil && len(s.sess.lacking) > 0)
+	if s.sess != nil && s.sess.deleteMissing {
+		k.Missing.SetHelp("m", "leave documents lacking the key alone")
+	}
 	if s.ctx.Cfg.ReadOnly {
 		k.Review.SetHelp("D", "review plan")
 	}
 	if s.input.Focused() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review)
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review, &k.Missing)
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
 	} else if s.query != "" {
@@ -94,12 +98,25 @@ func (s *groupsScreen) len() int {
 	return len(s.sess.groups)
 }
 
-// at is the group index at a list position.
+// at is the group index at a list position. Unfiltered, the groups lacking the key come
+// first (flagged), then the others in scan order.
 func (s *groupsScreen) at(pos int) int {
 	if s.query != "" {
 		return int(s.hits[pos])
 	}
-	return pos
+	lack := s.sess.lacking
+	if pos < len(lack) {
+		return int(lack[pos])
+	}
+	// The pos-len(lack)'th group that does not lack the key: step over the lacking ones
+	// before it (a handful at most: one per all-null key).
+	gi := pos - len(lack)
+	for _, l := range lack {
+		if int(l) <= gi {
+			gi++
+		}
+	}
+	return gi
 }
 
 func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
@@ -115,6 +132,7 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 			s.upto = n
 		}
 		s.cursor.setLen(s.len())
+		s.setKeys() // m appears with the first group lacking the key
 	case filterTickMsg:
 		if msg.seq != s.seq {
 			return nil // typing went on: a later tick will run it
@@ -169,6 +187,10 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.ctx.intent(openRulesMsg{})
 		case key.Matches(msg, s.keys.Review):
 			return s.ctx.intent(reviewMsg{})
+		case key.Matches(msg, s.keys.Missing):
+			cmd := s.ctx.intent(toggleMissingMsg{})
+			s.setKeys()
+			return cmd
 		}
 	}
 	return nil
@@ -212,10 +234,15 @@ func (s *groupsScreen) View() string {
 	ss := s.sess
 	var b strings.Builder
 
-	// Summary: groups, surplus, share of the collection.
-	sum := plural(ss.sum.Groups, "group", "groups") + " · " + plural(ss.sum.Surplus, "surplus document", "surplus documents")
+	// Summary: groups, surplus, share of the collection. The surplus is the planner's, which
+	// counts a document in several groups (array keys) once, and leaves out the documents
+	// lacking the key unless they are included (m).
+	cur := ss.summary()
+	surplus, _ := ss.surplusShown()
+	cur.Surplus = surplus
+	sum := plural(cur.Groups, "group", "groups") + " · " + plural(surplus, "surplus document", "surplus documents")
 	if ss.col.Count > 0 {
-		sum += fmt.Sprintf(" · %.1f%% of ~%s docs", ss.sum.Share(ss.col.Count)*100, count(ss.col.Count))
+		sum += fmt.Sprintf(" · %.1f%% of ~%s docs", cur.Share(ss.col.Count)*100, count(ss.col.Count))
 	}
 	if ss.scanning {
 		sum += st.Warn.Render(" · scanning…")
@@ -227,9 +254,20 @@ func (s *groupsScreen) View() string {
 	if ss.ruleSet {
 		rule = "rule: " + ss.rule.String()
 	}
+	del := "…"
+	if ss.previewed == ss.previewSeq && !ss.scanning {
+		del = count(int64(ss.preview.Deletes()))
+	}
 	dec := fmt.Sprintf("%s · decided %s (%s by hand) · undecided %s · delete %s",
-		rule, count(int64(ss.decided())), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided())), count(int64(ss.toDelete)))
+		rule, count(int64(ss.decidedShown())), count(int64(ss.nHand)), count(int64(cur.Groups-ss.decidedShown())), del)
 	b.WriteString(st.Muted.Render(fit(dec, s.w)) + "\n")
+	if n := ss.lackingDocs(); n > 0 {
+		note := fmt.Sprintf("%s %s lack %s: left alone, not surplus · m includes them", lacksMark, plural(n, "document", "documents"), ss.key)
+		if ss.deleteMissing {
+			note = fmt.Sprintf("%s %s lacking %s are included: rules decide them like duplicates · m leaves them alone", lacksMark, plural(n, "document", "documents"), ss.key)
+		}
+		b.WriteString(st.Warn.Render(fit(note, s.w)) + "\n")
+	}
 
 	switch {
 	case s.input.Focused() || s.input.Value() != "":
@@ -270,7 +308,14 @@ func (s *groupsScreen) View() string {
 		case byHand:
 			d = st.Decision.Hand.Render(fmt.Sprintf("hand: keep #%d", ss.keep[gi]+1))
 		}
-		text := fmt.Sprintf("%-*s %*d  ", keyW, fit(keyText(g), keyW), cntW, g.Count())
+		label := keyText(g)
+		if g.LacksKey() {
+			label = fmt.Sprintf("%s %s lack %s", lacksMark, plural(g.Count(), "document", "documents"), ss.key)
+			if !ss.deleteMissing {
+				d = st.Warn.Render("left alone (m)")
+			}
+		}
+		text := fmt.Sprintf("%-*s %*d  ", keyW, fit(label, keyW), cntW, g.Count())
 		b.WriteString(s.ctx.row(text, pos == s.cursor.pos, keyW+cntW+5) + d + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -278,14 +323,14 @@ func (s *groupsScreen) View() string {
 
 func (s *groupsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.cursor.setHeight(h - 4)
+	s.cursor.setHeight(h - 5) // summary, decisions, lacking note, filter, header
 }
 func (s *groupsScreen) Typing() bool { return s.input.Focused() }
 func (s *groupsScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Rules, k.Review, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Rules, k.Missing, k.Review, k.Back, k.Help, k.Quit}
 }
 func (s *groupsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back}, {k.Rules, k.Review}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back}, {k.Rules, k.Missing, k.Review}, {k.Help, k.Quit}}
 }

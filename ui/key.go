@@ -111,6 +111,10 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.auto != nil {
 			k := model.Key{Fields: s.auto}
 			s.auto = nil
+			if err := model.CheckKeyFields(k.Fields, msg.fields); err != nil && !s.ctx.Cfg.AllowMissingField {
+				s.note = err.Error() + ": not scanned. Pick the field below (or start dupes with --allow-missing-field)."
+				return nil
+			}
 			return s.scan(k)
 		}
 	case tea.MouseMsg:

@@ -35,7 +35,8 @@ type reviewScreen struct {
 	keys    keymap.KeyMap
 	sess    *session
 	plan    model.Plan
-	blocked string // why deleting is not offered, or ""
+	res     model.PlanResult // the planner's account: groups left alone
+	blocked string           // why deleting is not offered, or ""
 	// preparing is true until the plan arrives.
 	preparing bool
 	confirm   *confirmation
@@ -54,14 +55,19 @@ func newReviewScreen(ctx *Context) *reviewScreen {
 	return s
 }
 
-// planMsg is the plan the review screen shows, built in a Cmd (a million groups take a moment).
+// planMsg is the plan the review screen shows, built in a Cmd (a million groups take a moment)
+// by the model planner that `dupes plan` uses.
 type planMsg struct {
 	id   int
 	plan model.Plan
+	res  model.PlanResult
 }
 
 func planCmd(id int, snap planSnapshot) tea.Cmd {
-	return func() tea.Msg { return planMsg{id: id, plan: snap.build()} }
+	return func() tea.Msg {
+		p, res := snap.build()
+		return planMsg{id: id, plan: p, res: res}
+	}
 }
 
 // open shows the review of a session's decisions; the plan arrives as a planMsg.
@@ -112,6 +118,7 @@ func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case planMsg:
 		if s.sess != nil && msg.id == s.sess.id && s.preparing {
+			s.res = msg.res
 			s.setPlan(msg.plan)
 		}
 	case planSavedMsg:
@@ -194,9 +201,24 @@ func (s *reviewScreen) View() string {
 	}
 	line("rule", rule)
 	line("groups", fmt.Sprintf("%s in the plan (%s by rule, %s by hand) · %s undecided, left alone",
-		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.sum.Groups-ss.decided()))))
+		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.summary().Groups-ss.decidedShown()))))
 	line("to delete", st.Warn.Render(plural(s.plan.Deletes(), "document", "documents"))+
 		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(len(s.plan.Groups))))))
+	if n := ss.lackingDocs(); n > 0 {
+		if ss.deleteMissing {
+			line("lacking key", st.Warn.Render(fmt.Sprintf("%s %s lacking %s are included and decided like duplicates", lacksMark, plural(n, "document", "documents"), ss.key)))
+		} else {
+			line("lacking key", fmt.Sprintf("%s %s lack %s: left alone", lacksMark, plural(n, "document", "documents"), ss.key)+
+				st.Muted.Render(" (m on the groups list includes them)"))
+		}
+	}
+	if s.res.Adjusted > 0 {
+		line("overlaps", st.Muted.Render(fmt.Sprintf("%s share documents with other groups (array key): their keeper was moved so no document is both kept and deleted; scan again afterwards",
+			plural(s.res.Adjusted, "group", "groups"))))
+	}
+	if s.h >= 22 { // on short terminals the confirmation line matters more
+		line("index after", s.offerText())
+	}
 	backup := s.ctx.Cfg.BackupDir
 	if s.ctx.Cfg.Demo {
 		backup = "in memory (demo data: nothing is written to disk)"
@@ -225,6 +247,15 @@ func (s *reviewScreen) View() string {
 		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+")") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// offerText says which unique index the done screen will offer, or why none can be.
+func (s *reviewScreen) offerText() string {
+	o := s.sess.offer()
+	if o.Refused != "" {
+		return s.ctx.Styles.Warn.Render("none can be offered: " + o.Refused)
+	}
+	return describeOffer(o) + s.ctx.Styles.Muted.Render(" — offered once the run is done")
 }
 
 func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h }

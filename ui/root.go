@@ -109,6 +109,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		_, c := m.update(next)
 		cmds = append(cmds, c)
 	}
+	// Whatever changed the decisions (a rule, a hand choice, m), the counts follow.
+	cmds = append(cmds, m.sess.previewIfStale())
 	return m, tea.Batch(cmds...)
 }
 
@@ -182,6 +184,24 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case keepersMsg:
 		m.onKeepers(msg)
 		return m, nil
+	case previewMsg:
+		m.onPreview(msg)
+		return m, nil
+	case shardMsg:
+		if m.sess != nil && msg.id == m.sess.id {
+			m.sess.shard, m.sess.shardErr = msg.key, msg.err
+		}
+		return m, nil
+	case toggleMissingMsg:
+		if m.sess != nil {
+			m.sess.setMissing(!m.sess.deleteMissing)
+			if m.sess.deleteMissing {
+				m.status = "Documents lacking " + m.sess.key.String() + " are included: the rule decides them like any group."
+			} else {
+				m.status = "Documents lacking " + m.sess.key.String() + " are left alone."
+			}
+		}
+		return m, nil
 	case reviewMsg:
 		m.push(scrReview)
 		return m, m.review.open(m.sess)
@@ -194,7 +214,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case execEvent:
 		if rep, ok := msg.msg.(reportMsg); ok {
 			m.sess.executed = true
-			m.done.open(rep.report, rep.err, m.sess.ns, m.sess.key)
+			m.done.open(rep.report, rep.err, m.sess)
 			m.stack = []screenID{scrDone}
 			m.layout()
 			return m, nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/model"
 )
 
@@ -38,13 +39,58 @@ type session struct {
 	keep   []int32 // keeper's index in the group's IDs; meaningful when how != undecided
 	how    []uint8
 	sum    model.Summary
+	// lacking are the groups whose key values are all null (model.Group.LacksKey), in scan
+	// order: listed first, flagged, and left out of the plan unless deleteMissing.
+	lacking       []int32
+	deleteMissing bool
+	// shard is the collection's shard key (zero: not sharded), read when the scan starts, for
+	// the index offered after the cleanup.
+	shard    model.ShardKey
+	shardErr error
 
-	rule     model.KeepRule
-	ruleSet  bool
+	rule    model.KeepRule
+	ruleSet bool
+	// nRule and nHand count decided groups that have a key value (lacking groups apart).
 	nRule    int
 	nHand    int
-	toDelete int // documents the decided groups delete
 	executed bool
+
+	// preview is the model planner's account of the current decisions (what the review will
+	// show), surplus what a cleanup of every group would delete: both computed in a Cmd
+	// (previewCmd) whenever their inputs change; seq tells a stale answer from the latest.
+	preview    model.PlanResult
+	surplus    int
+	previewSeq int
+	requested  int // the seq of the last previewCmd started
+	surplusOf  surplusInputs
+	previewed  int // the seq of the preview shown; previewSeq while up to date
+}
+
+// previewIfStale starts the planner over the current decisions when they changed since the
+// last run, and the scan is over (not once per batch).
+func (s *session) previewIfStale() tea.Cmd {
+	if s == nil || s.scanning || s.requested == s.previewSeq {
+		return nil
+	}
+	s.requested = s.previewSeq
+	// The surplus depends on the groups and on deleteMissing only: a hand decision on a
+	// million groups runs the planner once, not twice.
+	in := surplusInputs{groups: len(s.groups), deleteMissing: s.deleteMissing}
+	again := in != s.surplusOf
+	s.surplusOf = in
+	return previewCmd(s.id, s.previewSeq, s.snapshot(), again, in)
+}
+
+// surplusInputs is what the surplus shown was computed from.
+type surplusInputs struct {
+	groups        int
+	deleteMissing bool
+}
+
+// setMissing includes (or leaves alone) the groups lacking the key.
+func (s *session) setMissing(on bool) {
+	s.deleteMissing = on
+	s.previewSeq++
 }
 
 // ctx is the scan's context: cancelling the scan cancels it.
@@ -53,6 +99,9 @@ func (s *session) ctx() context.Context { return s.scanCtx }
 // add appends a batch of groups from the scan.
 func (s *session) add(gs []model.Group) {
 	for _, g := range gs {
+		if g.LacksKey() {
+			s.lacking = append(s.lacking, int32(len(s.groups)))
+		}
 		s.groups = append(s.groups, g)
 		s.sum.Add(g)
 	}
@@ -62,26 +111,61 @@ func (s *session) add(gs []model.Group) {
 
 // decide records a group's keeper, keeping the counters exact.
 func (s *session) decide(i int, keeper int, how uint8) {
-	switch s.how[i] {
-	case byRule:
-		s.nRule--
-	case byHand:
-		s.nHand--
-	}
-	if s.how[i] != undecided {
-		s.toDelete -= s.groups[i].Count() - 1
+	counted := !s.groups[i].LacksKey()
+	if counted {
+		switch s.how[i] {
+		case byRule:
+			s.nRule--
+		case byHand:
+			s.nHand--
+		}
 	}
 	s.how[i], s.keep[i] = how, int32(keeper)
-	switch how {
-	case byRule:
-		s.nRule++
-	case byHand:
-		s.nHand++
+	if counted {
+		switch how {
+		case byRule:
+			s.nRule++
+		case byHand:
+			s.nHand++
+		}
 	}
-	if how != undecided {
-		s.toDelete += s.groups[i].Count() - 1
-	}
+	s.previewSeq++
 }
+
+// decidedShown counts decided groups as the summary counts groups: the lacking ones too when
+// they are included.
+func (s *session) decidedShown() int {
+	n := s.decided()
+	if s.deleteMissing {
+		for _, gi := range s.lacking {
+			if s.how[gi] != undecided {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// summary is the scan's count as the plan sees it: groups lacking the key count as
+// duplicates only when deleteMissing.
+func (s *session) summary() model.Summary {
+	if s.deleteMissing {
+		return s.sum.WithLacking()
+	}
+	return s.sum
+}
+
+// surplusShown is the surplus to show: the planner's (which never exceeds what a plan can
+// delete, overlapping array-key groups included) once it is known, the scan's count before.
+func (s *session) surplusShown() (n int, exact bool) {
+	if s.previewed > 0 && !s.scanning {
+		return s.surplus, true
+	}
+	return s.summary().Surplus, false
+}
+
+// lackingDocs counts the documents of the groups lacking the key.
+func (s *session) lackingDocs() int { return s.sum.LackingKey }
 
 // decided counts groups with a keeper.
 func (s *session) decided() int { return s.nRule + s.nHand }
@@ -90,7 +174,7 @@ func (s *session) decided() int { return s.nRule + s.nHand }
 func (s *session) pending() bool { return s != nil && !s.executed && s.decided() > 0 }
 
 // plan is the plan of every decided group; undecided groups are left alone.
-func (s *session) plan() model.Plan { return s.snapshot().build() }
+func (s *session) plan() model.Plan { p, _ := s.snapshot().build(); return p }
 
 // planSnapshot is what a plan is built from, copied so a Cmd can build it off the UI's path:
 // the groups slice is shared (groups are appended, never changed), decisions are copied.
@@ -99,33 +183,72 @@ type planSnapshot struct {
 	groups []model.Group
 	keep   []int32
 	how    []uint8
-	n      int
 }
 
 func (s *session) snapshot() planSnapshot {
-	head := model.Plan{Version: model.PlanVersion, NS: s.ns, Key: s.key, Semantics: s.key.Semantics()}
+	head := model.Plan{Version: model.PlanVersion, NS: s.ns, Key: s.key, Semantics: s.key.Semantics(), DeleteMissing: s.deleteMissing}
 	if s.ruleSet {
 		head.Rule = s.rule.String()
 	}
 	n := len(s.groups)
-	return planSnapshot{head: head, groups: s.groups[:n:n], keep: append([]int32(nil), s.keep...),
-		how: append([]uint8(nil), s.how...), n: s.decided()}
+	return planSnapshot{head: head, groups: s.groups[:n:n], keep: append([]int32(nil), s.keep[:n]...),
+		how: append([]uint8(nil), s.how[:n]...)}
 }
 
-func (ps planSnapshot) build() model.Plan {
-	p := ps.head
-	p.CreatedAt = time.Now().UTC()
-	p.Groups = make([]model.PlanGroup, 0, ps.n)
-	for i, g := range ps.groups {
+// choices turns the session's decisions into the model planner's.
+func (ps planSnapshot) choices() []model.Choice {
+	cs := make([]model.Choice, len(ps.groups))
+	for i := range cs {
 		switch ps.how[i] {
 		case byRule:
-			p.Groups = append(p.Groups, model.Decide(g, int(ps.keep[i]), model.ByRule))
+			cs[i] = model.Choice{Keep: int(ps.keep[i]), How: model.ByRule}
 		case byHand:
-			p.Groups = append(p.Groups, model.Decide(g, int(ps.keep[i]), model.ByHand))
+			cs[i] = model.Choice{Keep: int(ps.keep[i]), How: model.ByHand}
 		}
 	}
-	return p
+	return cs
 }
+
+// result runs the model planner, the one `dupes plan` runs, over the snapshot.
+func (ps planSnapshot) result() model.PlanResult {
+	return model.BuildPlan(ps.groups, ps.choices(), model.PlanOptions{DeleteMissing: ps.head.DeleteMissing})
+}
+
+func (ps planSnapshot) build() (model.Plan, model.PlanResult) {
+	p := ps.head
+	p.CreatedAt = time.Now().UTC()
+	res := ps.result()
+	p.Groups = res.Groups
+	return p, res
+}
+
+// surplus is what a cleanup of every group would delete, keeping each group's first member:
+// the planner's count, so that overlapping groups (array keys) are not counted twice.
+func (ps planSnapshot) surplus() int {
+	cs := make([]model.Choice, len(ps.groups))
+	for i := range cs {
+		cs[i].How = model.ByRule
+	}
+	return model.BuildPlan(ps.groups, cs, model.PlanOptions{DeleteMissing: ps.head.DeleteMissing}).Deletes()
+}
+
+// offer is the unique index to offer after the cleanup: partial while documents lacking the
+// key stay, shard key first on a sharded collection (model.OfferIndex).
+func (s *session) offer() model.IndexOffer {
+	return model.OfferIndex(s.key, !s.deleteMissing, s.shard)
+}
+
+// describeOffer names the offered index: "email_1 on email (partial: …)".
+func describeOffer(o model.IndexOffer) string {
+	s := "unique index " + o.Name() + " on " + o.Key.String()
+	if o.Partial {
+		s += " (partial: documents lacking the key are left out of it)"
+	}
+	return s
+}
+
+// lacksMark flags the documents lacking the key wherever they are shown.
+const lacksMark = "⚑"
 
 // keyText is a group's key values as people read them: "a@x.com" or "A-1 · 2".
 func keyText(g model.Group) string {

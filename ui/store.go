@@ -49,7 +49,10 @@ type Config struct {
 	Key       []string
 	BackupDir string
 	ReadOnly  bool
-	Demo      bool
+	// AllowMissingField scans a --key field that no sampled document has (refused otherwise,
+	// with a did-you-mean: a misspelled key makes the whole collection one group).
+	AllowMissingField bool
+	Demo              bool
 	// Copy puts text on the user's clipboard (OSC 52 in a terminal); nil disables copying.
 	Copy func(string) error
 }

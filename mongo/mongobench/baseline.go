@@ -24,8 +24,10 @@ type BaselineResult struct {
 //	  { $match: { count: { $gt: 1 } } }
 //	]).forEach(function (doc) { doc.docs.shift(); db.c.deleteMany({ _id: { $in: doc.docs } }); });
 //
-// one deleteMany round trip per group, default write concern, no backup, no guard. It is the
-// yardstick for `dupes resolve`.
+// one deleteMany round trip per group, default write concern, no backup, no guard. The
+// benchmark's yardstick is that script run by real mongosh (bench/dedupe.js); this driver
+// loop is its second line: the same round trips without node's start-up and the shell's
+// per-statement cost.
 func Baseline(ctx context.Context, coll *mongo.Collection, field string) (BaselineResult, error) {
 	var r BaselineResult
 	start := time.Now()

@@ -55,14 +55,18 @@ func (c *Coll) Count(ctx context.Context) (int64, error) {
 // Drop removes the collection, so the server can free its memory before the next size.
 func (c *Coll) Drop(ctx context.Context) error { return c.c.Drop(ctx) }
 
-// DeleteProbe times k single-document deleteMany({_id: {$in: [id]}}) calls against the seeded
-// collection (ids spread over it), to tell whether the server finds _id $in through its _id
-// index (cost flat in the collection's size) or by a scan (cost growing with it).
-func (c *Coll) DeleteProbe(ctx context.Context, spec Spec, k int) (time.Duration, error) {
+// DeleteProbe times k deleteMany({_id: {$in: [ids ids]}}) calls against the seeded collection
+// (ids spread over it), to tell whether the server finds _id $in through its _id index (cost
+// flat in the collection's size) or by a scan (cost growing with it). Servers may treat a
+// one-element $in as an equality: ids = 2 or 3 is the script's shape (groups of 2 to 4).
+func (c *Coll) DeleteProbe(ctx context.Context, spec Spec, k, ids int) (time.Duration, error) {
 	start := time.Now()
 	for j := 0; j < k; j++ {
-		i := (j*7919 + 13) % spec.Docs
-		if _, err := c.c.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{objectID(spec.Seed, i)}}}}}); err != nil {
+		in := make(bson.A, ids)
+		for x := range in {
+			in[x] = objectID(spec.Seed, ((j*ids+x)*7919+13)%spec.Docs)
+		}
+		if _, err := c.c.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}); err != nil {
 			return 0, err
 		}
 	}
@@ -127,4 +131,22 @@ func (c *Coll) FetchProbe(ctx context.Context, spec Spec, k, calls int) (time.Du
 		}
 	}
 	return time.Since(start) / time.Duration(calls), nil
+}
+
+// Server names the server behind the connection, for a report: its buildInfo version, and the
+// FerretDB version when it is FerretDB (which reports a MongoDB version of its own making).
+func (c *Coll) Server(ctx context.Context) (string, error) {
+	var info struct {
+		Version  string `bson:"version"`
+		FerretDB struct {
+			Version string `bson:"version"`
+		} `bson:"ferretdb"`
+	}
+	if err := c.mc.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return "", fmt.Errorf("buildInfo: %w", err)
+	}
+	if info.FerretDB.Version != "" {
+		return fmt.Sprintf("FerretDB %s (reports MongoDB %s)", info.FerretDB.Version, info.Version), nil
+	}
+	return "MongoDB " + info.Version, nil
 }

@@ -76,3 +76,22 @@ func TestBaselineDeletesTheSurplus(t *testing.T) {
 		t.Fatalf("after the script the scan finds %d groups (%v), want 0", fl.Groups, err)
 	}
 }
+
+// TestSeedPastOneWriteCommand seeds more documents than DocumentDB accepts in one write command
+// (25 000), so the seeder's chunking is exercised on every engine the tests run against.
+func TestSeedPastOneWriteCommand(t *testing.T) {
+	ctx := context.Background()
+	coll := mongotest.DB(t).Collection("users")
+	const docs = 3*SeedBatch + 1234
+	if docs <= 25000 {
+		t.Fatalf("%d documents do not pass DocumentDB's 25 000 ops per write command", docs)
+	}
+	st, err := Seed(ctx, coll, Spec{Docs: docs, Groups: 4000, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := coll.CountDocuments(ctx, bson.D{})
+	if err != nil || n != docs || st.Docs != docs {
+		t.Fatalf("count = %d (%v), stats %+v; want %d", n, err, st, docs)
+	}
+}

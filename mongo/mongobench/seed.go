@@ -18,7 +18,9 @@ import (
 )
 
 // SeedBatch is documents per InsertMany. 10 000 documents of ~150 bytes is a 1.5 MB message:
-// large enough that round trips do not matter, small enough to pipeline two at once.
+// large enough that round trips do not matter, small enough to pipeline two at once. It must
+// stay under 25 000: DocumentDB (FerretDB 2.5) refuses more operations in one write command,
+// while its hello reports maxWriteBatchSize 100 000, so the driver would not split for us.
 const SeedBatch = 10000
 
 // Spec describes a seeded collection: Docs documents of which about Groups groups share an

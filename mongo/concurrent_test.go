@@ -1,0 +1,161 @@
+package mongo_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// TestConcurrentWriterLosesNothing runs a large plan (3000 groups of 3, six batches) while
+// writers keep incrementing a counter outside the key of random documents, half of them
+// members of the batch about to run. Every acknowledged increment must survive: in the
+// document, if it is still there, or else in the backup copy of it, which must be the
+// document exactly as it was deleted.
+func TestConcurrentWriterLosesNothing(t *testing.T) {
+	const groups, size, writers = 3000, 3, 2
+	c, db := connect(t)
+	ns := model.Namespace{DB: db, Coll: "users"}
+	id := func(g, m int) int32 { return int32(g*10 + m) }
+	var docs []bson.D
+	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: model.Key{Fields: []string{"email"}}, Rule: "first", CreatedAt: time.Now()}
+	planned := map[int32]bool{}
+	for g := range groups {
+		email := "u" + strconv.Itoa(g) + "@x.com"
+		pg := model.PlanGroup{Key: []model.Value{model.Value(`"` + email + `"`)}, Decision: model.ByRule}
+		for m := range size {
+			docs = append(docs, bson.D{{Key: "_id", Value: id(g, m)}, {Key: "email", Value: email}, {Key: "c", Value: int32(0)}})
+			v := model.Value(`{"$numberInt":"` + strconv.Itoa(int(id(g, m))) + `"}`)
+			if m == 0 {
+				pg.Keep = v
+			} else {
+				pg.Delete = append(pg.Delete, v)
+				planned[id(g, m)] = true
+			}
+		}
+		plan.Groups = append(plan.Groups, pg)
+	}
+	insert(t, db, "users", docs...)
+	u := coll(t, db, "users")
+
+	// next is the first group of the batch the run takes next (set from Progress).
+	var next atomic.Int64
+	stop := make(chan struct{})
+	acked := make([]map[int32]int, writers) // per writer: acknowledged increments per _id
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		acked[w] = map[int32]int{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 42))
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				g := rng.IntN(groups)
+				if rng.IntN(2) == 0 { // a group of the coming batch
+					g = min(int(next.Load())+rng.IntN(mongo.DefaultExecBatch), groups-1)
+				}
+				target := id(g, rng.IntN(size))
+				res, err := u.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: target}},
+					bson.D{{Key: "$inc", Value: bson.D{{Key: "c", Value: int32(1)}}}})
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				if res.MatchedCount == 1 { // 0: already deleted, nothing was written
+					acked[w][target]++
+				}
+			}
+		}()
+	}
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir(),
+		Progress: func(p model.Progress) { next.Store(int64(p.GroupsDone)) }})
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("execute: %v", err)
+	}
+	for _, e := range errs {
+		if e != nil {
+			t.Fatalf("writer: %v", e)
+		}
+	}
+
+	now := rawDocs(t, db, "users")
+	backed := map[string]bson.Raw{}
+	for _, d := range backupDocs(t, rep.BackupPath) {
+		backed[canonID(d)] = d // the last copy wins, as in a restore
+	}
+	changed := map[string]bool{}
+	for _, g := range rep.Groups {
+		for _, s := range g.Skipped {
+			if s.Reason != mongo.ReasonChanged {
+				t.Errorf("group %d: %s skipped: %s", g.Group+1, s.ID, s.Reason)
+			}
+			changed[string(s.ID)] = true
+		}
+	}
+	total := map[int32]int{}
+	for _, a := range acked {
+		for k, n := range a {
+			total[k] += n
+		}
+	}
+	var written, onPlanned, keptChanged, lost int
+	for k, n := range total {
+		written += n
+		key := `{"$numberInt":"` + strconv.Itoa(int(k)) + `"}`
+		if planned[k] {
+			onPlanned += n
+		}
+		d, ok := now[key]
+		where := "collection"
+		if !ok {
+			d, ok = backed[key]
+			where = "backup"
+		}
+		if !ok {
+			t.Errorf("%s: updated %d times, gone and not in the backup", key, n)
+			lost += n
+			continue
+		}
+		if got := int(d.Lookup("c").Int32()); got != n {
+			t.Errorf("%s: %d acknowledged increments, the %s copy holds %d", key, n, where, got)
+			lost += max(n-got, 0)
+		}
+	}
+	for key := range changed {
+		if _, ok := now[key]; !ok {
+			t.Errorf("%s reported changed since read but is gone", key)
+		}
+		k, _ := strconv.Atoi(key[len(`{"$numberInt":"`) : len(key)-2])
+		if total[int32(k)] == 0 {
+			t.Errorf("%s reported changed since read but nothing updated it", key)
+		}
+		keptChanged++
+	}
+	for k := range planned {
+		key := `{"$numberInt":"` + strconv.Itoa(int(k)) + `"}`
+		if _, left := now[key]; left != changed[key] {
+			t.Errorf("%s: still there %v, reported changed %v", key, left, changed[key])
+		}
+	}
+	if rep.Deleted+keptChanged != len(planned) {
+		t.Errorf("deleted %d + kept %d != planned %d", rep.Deleted, keptChanged, len(planned))
+	}
+	t.Logf("concurrent writers: %d updates acknowledged, %d on documents planned for deletion, "+
+		"%d planned documents kept because they changed since read, %d deleted, %d updates lost",
+		written, onPlanned, keptChanged, rep.Deleted, lost)
+}

@@ -1,0 +1,158 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// maxWriteOps is the most statements one write command may carry. DocumentDB refuses more
+// than 25 000 (MongoDB takes 100 000) while advertising 100 000, so the driver would not
+// split a larger bulk write by itself.
+const maxWriteOps = 25000
+
+// A batch of ExecBatchDocs documents fits one write command: one round trip per batch. (This
+// line does not compile if ExecBatchDocs ever exceeds maxWriteOps.) Only a single group larger
+// than that takes more than one command.
+const _ = uint(maxWriteOps - ExecBatchDocs)
+
+// maxStatement is the largest delete statement the guard sends: MongoDB's document limit. A
+// statement carries the whole document it guards, so a document within a few bytes of 16 MiB
+// cannot be guarded; it is skipped (ReasonTooLarge) rather than deleted unguarded.
+const maxStatement = 16 * 1024 * 1024
+
+// guardFilter deletes doc only if it is still exactly doc: same _id (found through the _id
+// index) and every field equal, in order, as the server compares documents. The server checks
+// this atomically with the delete, so a document changed since it was read and backed up is
+// never deleted. The key's own conditions (and the --filter and partial filter) need no
+// repeating here: the document was checked against them as read, and is deleted only unchanged.
+// A plain {_id: x} is safe: an _id is never an array or a regular expression, nor a document
+// of $-prefixed fields, the only values that would not mean equality.
+func guardFilter(doc bson.Raw) bson.D {
+	return bson.D{
+		{Key: "_id", Value: doc.Lookup("_id")},
+		{Key: "$expr", Value: bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: doc}}}}}},
+	}
+}
+
+// guardedDelete is the statement that deletes doc under the guard. simple: the collection
+// has a default collation, under which $eq would find "A" equal to "a"; the statement then
+// asks for binary comparison. (Only then: FerretDB refuses any collation on a delete, and
+// has no default collations.)
+func guardedDelete(doc bson.Raw, simple bool) *mongo.DeleteOneModel {
+	m := mongo.NewDeleteOneModel().SetFilter(guardFilter(doc))
+	if simple {
+		m.SetCollation(&options.Collation{Locale: "simple"})
+	}
+	return m
+}
+
+// tooLargeToGuard reports whether doc's guarded delete statement would pass maxStatement.
+func tooLargeToGuard(doc bson.Raw) bool {
+	if len(doc) < maxStatement-64*1024 {
+		return false // the statement adds well under 64 KiB: the _id again and a few names
+	}
+	stmt, err := bson.Marshal(bson.D{{Key: "q", Value: guardFilter(doc)}, {Key: "limit", Value: 1}})
+	return err != nil || len(stmt) > maxStatement
+}
+
+// delete sends one guarded deleteOne per document, all in one unordered bulk write (one round
+// trip for a batch), and accounts for what went.
+func (r *execRun) delete(ctx context.Context, todo []work) error {
+	type stmt struct {
+		w   int // index in todo
+		doc bson.Raw
+	}
+	var stmts []stmt
+	var models []mongo.WriteModel
+	for k, w := range todo {
+		for _, d := range w.docs {
+			models = append(models, guardedDelete(d, r.simple))
+			stmts = append(stmts, stmt{k, d})
+		}
+	}
+	var deleted int64
+	failed := map[int]string{} // statement index -> its error
+	var stop error
+	for lo := 0; lo < len(models); lo += maxWriteOps {
+		hi := min(lo+maxWriteOps, len(models))
+		res, err := r.coll.BulkWrite(ctx, models[lo:hi], options.BulkWrite().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		switch {
+		case err == nil:
+			deleted += res.DeletedCount
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
+			// Errors of single statements: those groups failed, the run goes on.
+			for _, we := range bwe.WriteErrors {
+				failed[lo+we.Index] = r.c.wrap("delete", we).Error()
+			}
+		default:
+			stop = err
+		}
+		if stop != nil {
+			break
+		}
+	}
+	if stop == nil && len(failed) == 0 && deleted == int64(len(stmts)) {
+		for _, w := range todo {
+			r.rep.Groups[w.group].Deleted += len(w.docs)
+			r.outcome(w.group, 0)
+		}
+		return nil
+	}
+	// Something differs from the plan: find out which documents are still there.
+	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
+	defer cancel()
+	all := make([]model.Value, len(stmts))
+	for k, s := range stmts {
+		all[k] = idOf(s.doc)
+	}
+	left, verr := r.find(vctx, all, nil, false)
+	if verr != nil {
+		cause := stop
+		if cause == nil {
+			cause = errors.New("some statements failed")
+		}
+		msg := "delete sent but its outcome is unknown (" + r.c.wrap("delete", cause).Error() +
+			"): every document it may have deleted is in the backup; re-run the plan to finish"
+		for _, w := range todo {
+			r.failGroup(w.group, msg)
+		}
+		return r.c.wrap("delete from "+r.plan.NS.String(), cause)
+	}
+	for k, s := range stmts {
+		res := &r.rep.Groups[todo[s.w].group]
+		now, still := left[all[k]]
+		msg, bad := failed[k]
+		switch {
+		case !still:
+			// Gone. A bulk write counts deletions only in total, so one deleted by another
+			// writer between the re-read and this statement is counted here too; either way
+			// the copy the backup holds is the document as it was deleted.
+			res.Deleted++
+		case bad:
+			res.Error = msg
+		case stop != nil:
+			res.Error = r.c.wrap("delete", stop).Error()
+		case string(now) == string(s.doc):
+			// As read, yet the guard did not match it: the server's comparison failed.
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: all[k], Reason: ReasonUnequal})
+		default:
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: all[k], Reason: ReasonChanged})
+		}
+	}
+	for _, w := range todo {
+		r.outcome(w.group, 0)
+	}
+	if stop != nil {
+		return r.c.wrap("delete from "+r.plan.NS.String(), stop)
+	}
+	return nil
+}
+
+// idOf is a document's _id as the model writes it.
+func idOf(doc bson.Raw) model.Value { return value(doc.Lookup("_id")) }
