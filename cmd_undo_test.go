@@ -284,7 +284,7 @@ func TestJSONOutput(t *testing.T) {
 	decode(out, &rest)
 	// The unique index built: the dry run predicts every backed-up document refused.
 	if status != 0 || !rest.DryRun || rest.URI != f.uri || rest.Inserted != 0 || rest.Failed != 3 ||
-		len(rest.Files) != 1 || rest.Files[0].NS != f.ns("users") || rest.Files[0].Failed[0].Index != "email_1" ||
+		len(rest.Files) != 1 || rest.Files[0].NS != f.ns("users") || !strings.HasPrefix(rest.Files[0].Failed[0].Index, "email_1") ||
 		string(rest.Files[0].Failed[0].Holder) != `{"$numberInt":"1"}` {
 		t.Fatalf("restore dry run: status %d %s\n%s", status, out, errOut)
 	}
