@@ -15,7 +15,7 @@ import (
 
 // runApply is `dupes apply`: run a plan file. Without --yes it prints what the plan would do
 // and changes nothing.
-func runApply(args []string, stdout, stderr io.Writer) error {
+func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("apply")
 	uriFlag := fs.String("uri", "", "MongoDB URI (default $MONGODB_URI, else "+mongo.DefaultURI+")")
 	planPath := fs.String("plan", "", "plan file written by dupes plan or the TUI")
@@ -23,6 +23,7 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
+	format := formatFlag(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -31,6 +32,12 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	out, err := newRunOutput("apply", *format, uri, !*yes, stdout)
+	if err != nil {
+		return err
+	}
+	stdout = out.text(stdout)
+	defer func() { err = out.finish(err) }()
 	if *planPath == "" {
 		return usagef("apply: --plan PLAN.json is required")
 	}
@@ -51,6 +58,7 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 	if *nsFlag != "" && plan.NS != want {
 		return fmt.Errorf("%s is a plan for %s, not %s: refusing to apply it; nothing was changed", *planPath, plan.NS, want)
 	}
+	out.plan(plan)
 	printPlanSummary(stdout, plan, model.PlanResult{})
 	if !plan.CreatedAt.IsZero() {
 		fmt.Fprintf(stdout, "planned %s (%s ago); every group is re-checked against the live data before any delete\n",
@@ -77,10 +85,13 @@ func runApply(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if _, err = execute(ctx, c, plan, *backup, stdout, stderr); err != nil || !*createIndex {
+	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
+	if out.ran(rep); err != nil || !*createIndex {
 		return err
 	}
-	return buildOffered(ctx, c, plan.NS, plan.Key, offer, stdout, stderr)
+	err = buildOffered(ctx, c, plan.NS, plan.Key, offer, stdout, stderr)
+	out.index(offer.Name(), err)
+	return err
 }
 
 // execute checks that the collection may be written, runs the plan and prints its report.
@@ -105,7 +116,7 @@ func execute(ctx context.Context, c *mongo.Client, plan model.Plan, backupDir st
 		},
 	})
 	prog.done()
-	printReport(stdout, plan, rep)
+	printReport(stdout, plan, rep, err)
 	if err != nil {
 		return rep, err
 	}
@@ -119,7 +130,7 @@ func execute(ctx context.Context, c *mongo.Client, plan model.Plan, backupDir st
 }
 
 // printReport says what a run did: deleted, skipped and why, failed, and where the backup is.
-func printReport(w io.Writer, plan model.Plan, rep model.Report) {
+func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 	if rep.Resumed {
 		fmt.Fprintln(w, "resuming the interrupted run of this plan (same backup)")
 	}
@@ -143,9 +154,6 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report) {
 			continue
 		}
 		key := keyText(plan.Groups[g.Group].Key)
-		if g.Error != "" {
-			fmt.Fprintf(w, "  group %s failed: %s\n", key, g.Error)
-		}
 		for _, s := range g.Skipped {
 			if shown++; shown <= 20 {
 				fmt.Fprintf(w, "  group %s: kept %s: %s\n", key, s.ID.Display(), s.Reason)
@@ -155,11 +163,6 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report) {
 	if shown > 20 {
 		fmt.Fprintf(w, "  … and %d more skipped (see the manifest)\n", shown-20)
 	}
-	if rep.BackupPath != "" {
-		fmt.Fprintf(w, "backup: %s\n", rep.BackupPath)
-		if rep.ManifestPath != "" {
-			fmt.Fprintf(w, "manifest: %s\n", rep.ManifestPath)
-		}
-		fmt.Fprintf(w, "to undo: dupes restore --backup %s --yes\n", rep.BackupPath)
-	}
+	printGroupErrors(w, plan, rep, runErr)
+	printUndo(w, rep)
 }

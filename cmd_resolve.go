@@ -15,7 +15,7 @@ import (
 
 // runResolve is `dupes resolve`: plan and apply in one step, then optionally build the unique
 // index. With --dry-run, or without --yes, it prints the plan's summary and changes nothing.
-func runResolve(args []string, stdout, stderr io.Writer) error {
+func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("resolve")
 	var t target
 	t.register(fs)
@@ -25,6 +25,7 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
+	format := formatFlag(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -37,6 +38,12 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	out, err := newRunOutput("resolve", *format, req.uri, *dryRun || !*yes, stdout)
+	if err != nil {
+		return err
+	}
+	stdout = out.text(stdout)
+	defer func() { err = out.finish(err) }()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
@@ -59,6 +66,7 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	out.plan(plan)
 	printPlanSummary(stdout, plan, res)
 	if *dryRun || !*yes {
 		why := "dry run"
@@ -75,13 +83,13 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout)
 		return nil
 	}
-	if _, err := execute(ctx, c, plan, *backup, stdout, stderr); err != nil {
+	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
+	if out.ran(rep); err != nil || !*createIndex {
 		return err
 	}
-	if !*createIndex {
-		return nil
-	}
-	return buildOffered(ctx, c, req.ns, req.key, offer, stdout, stderr)
+	err = buildOffered(ctx, c, req.ns, req.key, offer, stdout, stderr)
+	out.index(offer.Name(), err)
+	return err
 }
 
 // offerIndex decides the unique index to build after the cleanup (model.OfferIndex: partial

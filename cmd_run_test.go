@@ -62,7 +62,8 @@ func TestApplyRunsThePlanWithBackup(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
-	mustContain(t, "apply", out, "deleted 3 documents from "+f.ns("users"), "backup: "+backup, "manifest: ", "to undo: dupes restore --backup ")
+	mustContain(t, "apply", out, "deleted 3 documents from "+f.ns("users"), "backup: "+backup, "manifest: ",
+		"to undo: dupes restore --uri "+model.ShellQuote(f.uri)+" --ns "+f.ns("users")+" --backup "+backup)
 	if got := f.ids("users"); got != "[3 5 6]" {
 		t.Fatalf("left %s, want the last of each group and the unique one: [3 5 6]", got)
 	}

@@ -31,10 +31,12 @@ Usage:
                 [--filter JSON] [--format table|json]
   dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] --keep RULE --out PLAN.json
-  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--yes]
+  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--yes] [--format json]
   dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] --keep RULE [--backup DIR] [--dry-run] [--yes] [--create-index]
-  dupes restore [--uri U] --backup PATH [--yes]
+                [--format json]
+  dupes restore [--uri U] --backup PATH [--ns DB.COLL] [--yes] [--format json]
+                                    without --uri: the server the backup's manifest names
   dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
   dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
                                     each document's index keys: why are two documents duplicates?

@@ -64,6 +64,9 @@ type Report struct {
 	NotReached   int       `json:"notReached"`
 	BackupPath   string    `json:"backup,omitempty"`
 	ManifestPath string    `json:"manifest,omitempty"`
+	// Undo is the command that restores the backup (UndoCommand), set only when the backup
+	// holds a document: a run that backed up nothing has nothing to undo.
+	Undo string `json:"undo,omitempty"`
 	// Resumed says the run continued the backup of an earlier run of the same plan.
 	Resumed    bool          `json:"resumed,omitempty"`
 	PlanDigest string        `json:"planDigest"`
@@ -95,11 +98,18 @@ type RestoreFile struct {
 	// Existing lists backed-up documents whose _id is in the collection: never overwritten.
 	Existing []Value         `json:"existing,omitempty"`
 	Failed   []RestoreFailed `json:"failed,omitempty"`
+	// Unchecked lists the unique indexes whose refusals a dry run could not predict, with why.
+	Unchecked []string `json:"unchecked,omitempty"`
 }
 
 // RestoreFailed is a document the server refused, e.g. because a unique index built after the
-// cleanup now rejects it.
+// cleanup now rejects it; in a dry run, a document it would refuse.
 type RestoreFailed struct {
 	ID    Value  `json:"id"`
 	Error string `json:"error"`
+	// Index is the unique index that refuses the document, when known.
+	Index string `json:"index,omitempty"`
+	// Holder is the _id of the document in the collection that holds the same index key (a dry
+	// run's prediction), when known.
+	Holder Value `json:"holder,omitempty"`
 }

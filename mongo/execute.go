@@ -334,6 +334,7 @@ func (r *execRun) tally() {
 	m.BackedUp = r.backup.records
 	m.Deleted = rep.Deleted + rep.Earlier
 	m.Skipped, m.Failed, m.NotReached = rep.SkippedDocs, rep.FailedGroups, rep.NotReached
+	r.setUndo()
 }
 
 func (r *execRun) saveManifest(now time.Time) error {

@@ -45,6 +45,9 @@ type Manifest struct {
 	// Runs counts the runs that wrote this backup: more than 1 after a resume.
 	Runs   int            `json:"runs"`
 	Counts ManifestCounts `json:"counts"`
+	// Undo is the command that restores the backup into the server and namespace it came
+	// from (model.UndoCommand), once the backup holds a document.
+	Undo string `json:"undo,omitempty"`
 }
 
 // ManifestCounts are the run's totals, across resumes.
@@ -118,9 +121,51 @@ func syncDir(dir string) {
 	}
 }
 
-// manifestPath is the manifest beside a .bson backup.
+// manifestPath is the manifest beside a .bson (or gzipped .bson.gz) backup.
 func manifestPath(bsonPath string) string {
-	return strings.TrimSuffix(bsonPath, ".bson") + ".json"
+	return strings.TrimSuffix(strings.TrimSuffix(bsonPath, ".gz"), ".bson") + ".json"
+}
+
+// setUndo puts the undo command in the report and the manifest, once the backup holds a
+// document: a backup that holds nothing has nothing to undo, and printing a command for it
+// would suggest otherwise. The path is absolute, so the command works from any directory.
+func (r *execRun) setUndo() {
+	r.rep.Undo, r.manifest.Undo = "", ""
+	if r.backup == nil || r.backup.records == 0 {
+		return
+	}
+	path := r.backup.path
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	r.rep.Undo = model.UndoCommand(r.c.URI(), r.plan.NS, path)
+	r.manifest.Undo = r.rep.Undo
+}
+
+// BackupServer is the server the backups at path (a file or a directory) came from, as their
+// manifests record it (the URI with its password shown as ****), so a restore given no --uri
+// goes back where the documents were deleted. Backups from different servers, or without a
+// manifest naming one, are an error asking for --uri.
+func BackupServer(path string) (string, error) {
+	files, err := backupFiles(path)
+	if err != nil {
+		return "", err
+	}
+	uri := ""
+	for _, f := range files {
+		m, err := ReadManifest(manifestPath(f))
+		if err != nil {
+			return "", fmt.Errorf("no server to restore into: %w; give it with --uri", err)
+		}
+		switch {
+		case m.URI == "":
+			return "", fmt.Errorf("the manifest of %s names no server: give it with --uri", f)
+		case uri != "" && m.URI != uri:
+			return "", fmt.Errorf("%s holds backups from two servers (%s and %s): give one with --uri, or restore one file at a time", path, uri, m.URI)
+		}
+		uri = m.URI
+	}
+	return uri, nil
 }
 
 // findRun looks in dir for the latest manifest of an earlier run of the same plan (same

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -31,9 +31,11 @@ type RestoreOptions struct {
 }
 
 // Restore re-inserts backed-up documents that are not in their collection. path is a backup
-// (.bson) or a directory of backups, each with its manifest. A document whose _id exists is
-// never overwritten: it is reported. A backup damaged anywhere but in a torn last record is
-// refused before anything is inserted. A dry run only reads, so it is allowed read-only.
+// (.bson, or gzip such as mongodump --gzip's .bson.gz) or a directory of them, each with its
+// manifest. A document whose _id exists is never overwritten: it is reported. A backup damaged
+// anywhere but in a torn last record, a file that is not BSON, and a file that yields no
+// document are refused before anything is inserted. A dry run only reads, so it is allowed
+// read-only; it predicts what the collection's unique indexes will refuse.
 func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (model.RestoreReport, error) {
 	rep := model.RestoreReport{DryRun: opt.DryRun}
 	if c.readOnly && !opt.DryRun {
@@ -50,19 +52,19 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 		}
 		opt.BatchSize = min(opt.BatchSize, e.MaxWriteBatch)
 	}
-	files, err := backupFiles(path)
+	files, nss, err := backupTargets(path, opt.NS)
 	if err != nil {
 		return rep, err
 	}
-	// Resolve every namespace first, so a missing manifest stops the restore before it starts.
-	nss := make([]model.Namespace, len(files))
+	// Check every file before inserting anything, so a damaged one stops the whole restore.
+	scans := make([]*restoreScan, len(files))
 	for i, f := range files {
-		if nss[i], err = backupNS(f, opt.NS); err != nil {
+		if scans[i], err = c.scanFile(ctx, f, nss[i], opt); err != nil {
 			return rep, err
 		}
 	}
-	for i, f := range files {
-		fr, err := c.restoreFile(ctx, f, nss[i], opt)
+	for _, s := range scans {
+		fr, err := c.restoreFile(ctx, s, opt)
 		rep.Files = append(rep.Files, fr)
 		rep.Records += fr.Records
 		rep.Inserted += fr.Inserted
@@ -75,7 +77,45 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 	return rep, nil
 }
 
-// backupFiles lists the backups a path names.
+// backupTargets lists the backups a path names and the namespace each restores into. Every
+// namespace is resolved first, so a missing manifest stops the restore before it starts. An
+// override (--ns) names one namespace, so it is refused for a directory holding backups of
+// several: it would pour them all into one collection.
+func backupTargets(path string, override model.Namespace) ([]string, []model.Namespace, error) {
+	files, err := backupFiles(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	nss := make([]model.Namespace, len(files))
+	if override.DB != "" && len(files) > 1 {
+		seen := map[string]bool{}
+		var names []string
+		for _, f := range files {
+			name := "?" + filepath.Base(f) // no manifest: a namespace of its own
+			if m, err := ReadManifest(manifestPath(f)); err == nil {
+				name = m.NS.String()
+			}
+			if !seen[name] {
+				seen[name] = true
+				names = append(names, strings.TrimPrefix(name, "?"))
+			}
+		}
+		if len(names) > 1 {
+			return nil, nil, fmt.Errorf("--ns %s names one namespace, but %s holds backups of %d (%s): "+
+				"restore them one file at a time (--backup FILE --ns DB.COLL), or drop --ns to restore each where it came from",
+				override, path, len(names), strings.Join(names, ", "))
+		}
+	}
+	for i, f := range files {
+		if nss[i], err = backupNS(f, override); err != nil {
+			return nil, nil, err
+		}
+	}
+	return files, nss, nil
+}
+
+// backupFiles lists the backups a path names: the file itself, or a directory's .bson and
+// .bson.gz files.
 func backupFiles(path string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -84,12 +124,16 @@ func backupFiles(path string) ([]string, error) {
 	if !st.IsDir() {
 		return []string{path}, nil
 	}
-	files, err := filepath.Glob(filepath.Join(globEscape(path), "*.bson"))
-	if err != nil {
-		return nil, err
+	var files []string
+	for _, pat := range []string{"*.bson", "*.bson.gz"} {
+		m, err := filepath.Glob(filepath.Join(globEscape(path), pat))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("backup directory %s holds no .bson backup", path)
+		return nil, fmt.Errorf("backup directory %s holds no .bson or .bson.gz backup", path)
 	}
 	sort.Strings(files)
 	return files, nil
@@ -111,34 +155,50 @@ func backupNS(file string, override model.Namespace) (model.Namespace, error) {
 	return m.NS, nil
 }
 
-// restoreFile restores one backup: a first pass checks the whole file and finds the last copy
-// of each document, a second inserts those copies in batches.
-func (c *Client) restoreFile(ctx context.Context, path string, ns model.Namespace, opt RestoreOptions) (model.RestoreFile, error) {
-	fr := model.RestoreFile{Path: path, NS: ns}
+// restoreScan is the first pass over one backup: checked whole, and the last copy of each
+// document found (a resumed run may hold an older copy of a document that changed).
+type restoreScan struct {
+	fr   model.RestoreFile
+	last map[string]int
+	uc   *uniqueCheck
+}
+
+// scanFile checks a backup and its target collection without writing anything.
+func (c *Client) scanFile(ctx context.Context, path string, ns model.Namespace, opt RestoreOptions) (*restoreScan, error) {
+	s := &restoreScan{fr: model.RestoreFile{Path: path, NS: ns}, last: map[string]int{}}
 	if col, err := c.Collection(ctx, ns); err == nil {
 		if col.Type != model.TypeCollection || col.System() {
-			return fr, fmt.Errorf("cannot restore into %s: %w", ns, col.CanDelete())
+			return s, fmt.Errorf("cannot restore into %s: %w", ns, col.CanDelete())
+		}
+		if opt.DryRun {
+			if s.uc, s.fr.Unchecked, err = c.newUniqueCheck(ctx, ns); err != nil {
+				return s, err
+			}
 		}
 	}
-	last := map[string]int{}
 	n, torn, err := eachRecord(path, func(i int, doc bson.Raw) error {
-		last[idKey(doc)] = i
+		s.last[idKey(doc)] = i
 		return nil
 	})
 	if err != nil {
-		return fr, err
+		return s, err
 	}
-	fr.Records, fr.TornBytes, fr.Superseded = n, torn, n-len(last)
+	s.fr.Records, s.fr.TornBytes, s.fr.Superseded = n, torn, n-len(s.last)
+	return s, nil
+}
 
-	coll := c.primary(ns)
+// restoreFile is the second pass: it inserts the last copy of each document, in batches.
+func (c *Client) restoreFile(ctx context.Context, s *restoreScan, opt RestoreOptions) (model.RestoreFile, error) {
+	fr := s.fr
+	coll := c.primary(fr.NS)
 	var batch []bson.Raw
 	flush := func() error {
-		err := c.restoreBatch(ctx, coll, ns, batch, opt.DryRun, &fr)
+		err := c.restoreBatch(ctx, coll, fr.NS, batch, s.uc, opt.DryRun, &fr)
 		batch = batch[:0]
 		return err
 	}
-	_, _, err = eachRecord(path, func(i int, doc bson.Raw) error {
-		if last[idKey(doc)] != i {
+	_, _, err := eachRecord(fr.Path, func(i int, doc bson.Raw) error {
+		if s.last[idKey(doc)] != i {
 			return nil
 		}
 		batch = append(batch, doc)
@@ -153,38 +213,9 @@ func (c *Client) restoreFile(ctx context.Context, path string, ns model.Namespac
 	return fr, err
 }
 
-// eachRecord calls fn for every record of a backup. A torn last record is skipped and its
-// size returned; any other damage is an error.
-func eachRecord(path string, fn func(i int, doc bson.Raw) error) (int, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, 0, fmt.Errorf("open backup: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, 0, err
-	}
-	br := NewBackupReader(f, path)
-	for i := 0; ; i++ {
-		doc, err := br.Next()
-		if err == io.EOF {
-			return i, 0, nil
-		}
-		if errors.Is(err, ErrTruncated) {
-			return i, st.Size() - br.Offset(), nil
-		}
-		if err != nil {
-			return i, 0, err
-		}
-		if err := fn(i, doc); err != nil {
-			return i, 0, err
-		}
-	}
-}
-
-// restoreBatch inserts the documents of a batch whose _id is not in the collection.
-func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns model.Namespace, docs []bson.Raw, dry bool, fr *model.RestoreFile) error {
+// restoreBatch inserts the documents of a batch whose _id is not in the collection. A dry run
+// counts them instead, less those uc predicts a unique index refuses.
+func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns model.Namespace, docs []bson.Raw, uc *uniqueCheck, dry bool, fr *model.RestoreFile) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -206,25 +237,44 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 	if err != nil {
 		return c.wrap("read "+ns.String(), err)
 	}
-	var todo []any
-	var todoIDs []model.Value
+	var todo []bson.Raw
 	for _, d := range docs {
-		id := idKey(d)
-		if exists[id] {
+		if id := idKey(d); exists[id] {
 			fr.Existing = append(fr.Existing, model.Value(id))
 			continue
 		}
 		todo = append(todo, d)
-		todoIDs = append(todoIDs, model.Value(id))
 	}
 	if len(todo) == 0 {
 		return nil
 	}
 	if dry {
-		fr.Inserted += len(todo)
+		var refused []*model.RestoreFailed
+		if uc != nil {
+			if refused, err = uc.check(ctx, c, coll, todo); err != nil {
+				return err
+			}
+		}
+		for i := range todo {
+			if i < len(refused) && refused[i] != nil {
+				fr.Failed = append(fr.Failed, *refused[i])
+				continue
+			}
+			fr.Inserted++
+		}
 		return nil
 	}
-	_, err = coll.InsertMany(ctx, todo, options.InsertMany().SetOrdered(false))
+	return c.insertBatch(ctx, coll, ns, todo, fr)
+}
+
+// insertBatch inserts documents unordered, so one refusal does not stop the others, and
+// accounts for each refusal with the server's reason.
+func (c *Client) insertBatch(ctx context.Context, coll *mongo.Collection, ns model.Namespace, todo []bson.Raw, fr *model.RestoreFile) error {
+	docs := make([]any, len(todo))
+	for i, d := range todo {
+		docs[i] = d
+	}
+	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	if err != nil && !(errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0) {
 		return c.wrap("restore into "+ns.String(), err)
@@ -232,13 +282,18 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 	failed := map[int]bool{}
 	for _, we := range bwe.WriteErrors {
 		failed[we.Index] = true
-		id := todoIDs[we.Index]
+		id := idValue(todo[we.Index])
 		if we.Code == 11000 && isIDDup(we.Message) {
 			// Inserted by someone else since the check: it exists, and it was not overwritten.
 			fr.Existing = append(fr.Existing, id)
 			continue
 		}
-		fr.Failed = append(fr.Failed, model.RestoreFailed{ID: id, Error: scrub(we.Message, c.secret)})
+		msg := scrub(we.Message, c.secret)
+		fr.Failed = append(fr.Failed, model.RestoreFailed{ID: id, Error: msg, Index: dupIndex(we.Code, msg)})
+		if we.Code == 11000 && !strings.Contains(msg, "E11000") {
+			// DocumentDB words it its own way; the code is what users search for.
+			fr.Failed[len(fr.Failed)-1].Error = "E11000 " + msg
+		}
 	}
 	// InsertedIDs lists every document sent, refused ones too: count from the errors.
 	fr.Inserted += len(todo) - len(failed)
@@ -248,6 +303,23 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 // idDup recognises an E11000 on the _id index, as opposed to another unique index: MongoDB's
 // "index: _id_ dup key" (or "index: _id " before 3.4), FerretDB's "Index '_id_'".
 var idDup = regexp.MustCompile(`index: _id_? |Index '_id_'`)
+
+// docdbIndex is the index DocumentDB's duplicate-key message names.
+var docdbIndex = regexp.MustCompile(`Index '([^']+)'`)
+
+// dupIndex is the unique index a duplicate-key error names, or "".
+func dupIndex(code int, msg string) string {
+	if code != 11000 {
+		return ""
+	}
+	if dup, err := model.ParseE11000(msg); err == nil && dup.Index != "" {
+		return dup.Index
+	}
+	if m := docdbIndex.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // isIDDup tells a duplicate _id from a duplicate on another unique index.
 func isIDDup(msg string) bool {

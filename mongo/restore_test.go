@@ -1,6 +1,8 @@
 package mongo_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -236,5 +238,245 @@ func TestRestoreBatchAboveTheEngineLimit(t *testing.T) {
 	}
 	if got, err := coll(t, db, "users").CountDocuments(context.Background(), bson.D{}); err != nil || got != n {
 		t.Fatalf("%d documents in the collection (%v), want %d", got, err, n)
+	}
+}
+
+// TestRestoreRefusesWhatItCannotRead gives restore files that are not a dupes backup: each is
+// refused with an error saying what it is, and none yields "0 restored" with success.
+func TestRestoreRefusesWhatItCannotRead(t *testing.T) {
+	c, db := connect(t)
+	ns := model.Namespace{DB: db, Coll: "target"}
+	good := sampleBackupFile(t)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(good)
+	zw.Close()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "holds no document: it is empty"},
+		{"JSON text (mongoexport)", []byte(`{"_id": 1, "email": "a@x.com"}` + "\n"), "not BSON: it seems to be JSON text"},
+		{"JSON array", []byte(` [{"_id": 1}]`), "not BSON: it seems to be JSON text"},
+		{"zstd", []byte{0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0, 0}, "zstd"},
+		{"mongodump --archive", append([]byte("\x6d\xe2\x99\x81"), good...), "mongorestore --archive"},
+		{"a first record torn", good[:10], "holds no document"},
+		{"garbage", bytes.Repeat([]byte{0xff}, 64), "impossible"},
+		{"gzip of garbage", gzipOf(bytes.Repeat([]byte{0xff}, 64)), "after gzip decompression"},
+		{"gzip cut short", gz.Bytes()[:gz.Len()-12], "after gzip decompression"},
+		{"gzip header only", gz.Bytes()[:6], "not readable gzip"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".bson")
+			if err := os.WriteFile(p, tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for _, dry := range []bool{true, false} {
+				res, err := c.Restore(context.Background(), p, mongo.RestoreOptions{NS: ns, DryRun: dry})
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("dry run %v: error %v, want one saying %q (report %+v)", dry, err, tc.want, res)
+				}
+				if dry {
+					t.Logf("%v", err)
+				}
+			}
+		})
+	}
+	if n := len(rawDocs(t, db, "target")); n != 0 {
+		t.Fatalf("%d documents inserted from files that are not backups", n)
+	}
+	// The same file whole, gzipped, restores.
+	p := filepath.Join(dir, "whole.bson.gz")
+	os.WriteFile(p, gz.Bytes(), 0o600)
+	if res, err := c.Restore(context.Background(), p, mongo.RestoreOptions{NS: ns}); err != nil || res.Inserted != 3 {
+		t.Fatalf("gzip backup: %v %+v", err, res)
+	}
+}
+
+// sampleBackupFile is three documents as a backup file holds them.
+func sampleBackupFile(t *testing.T) []byte {
+	var b []byte
+	for i := 1; i <= 3; i++ {
+		d, err := bson.Marshal(bson.D{{Key: "_id", Value: int32(i)}, {Key: "email", Value: "a@x.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(b, d...)
+	}
+	return b
+}
+
+func gzipOf(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestRestoreNSOverAFolder: --ns names one namespace, so a folder of backups of several is
+// refused before anything is inserted; a folder of one namespace's backups is restored.
+func TestRestoreNSOverAFolder(t *testing.T) {
+	c, db := connect(t)
+	users(t, db, 2, 2)
+	insert(t, db, "other", bson.D{{Key: "_id", Value: 1}, {Key: "k", Value: 1}}, bson.D{{Key: "_id", Value: 2}, {Key: "k", Value: 1}})
+	dir := t.TempDir()
+	ctx := context.Background()
+	for _, p := range []model.Plan{
+		planFor(t, c, model.Namespace{DB: db, Coll: "users"}, model.Key{Fields: []string{"email"}}),
+		planFor(t, c, model.Namespace{DB: db, Coll: "other"}, model.Key{Fields: []string{"k"}}),
+	} {
+		if _, err := c.Execute(ctx, p, mongo.ExecOptions{BackupDir: dir}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	into := model.Namespace{DB: db, Coll: "into"}
+	_, err := c.Restore(ctx, dir, mongo.RestoreOptions{NS: into})
+	if err == nil || !strings.Contains(err.Error(), "holds backups of 2") {
+		t.Fatalf("--ns over a folder of two namespaces: %v", err)
+	}
+	t.Logf("%v", err)
+	if n := len(rawDocs(t, db, "into")); n != 0 {
+		t.Fatalf("%d documents restored into %s", n, into)
+	}
+	one := t.TempDir()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.users.*"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		os.WriteFile(filepath.Join(one, filepath.Base(f)), data, 0o600)
+	}
+	res, err := c.Restore(ctx, one, mongo.RestoreOptions{NS: into})
+	if err != nil || res.Inserted != 2 {
+		t.Fatalf("--ns over a folder of one namespace: %v %+v", err, res)
+	}
+}
+
+// failedIDs lists a restore's refused documents by _id, with the index named.
+func failedIDs(t *testing.T, res model.RestoreReport) map[model.Value]model.RestoreFailed {
+	t.Helper()
+	out := map[model.Value]model.RestoreFailed{}
+	for _, f := range res.Files {
+		for _, fl := range f.Failed {
+			out[fl.ID] = fl
+		}
+	}
+	return out
+}
+
+// TestRestoreDryRunPredictsUniqueRefusals builds the unique index after the cleanup: the dry
+// run must name each document the server will refuse, with the index and the document holding
+// the key (a survivor, or a backed-up document restored before it), and the real run must
+// then refuse exactly those.
+func TestRestoreDryRunPredictsUniqueRefusals(t *testing.T) {
+	c, db := connect(t)
+	ctx := context.Background()
+	users(t, db, 2, 3) // u1@x.com: 100 101 102, u2@x.com: 200 201 202
+	ns := model.Namespace{DB: db, Coll: "users"}
+	rep, err := c.Execute(ctx, planFor(t, c, ns, model.Key{Fields: []string{"email"}}), mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 4 {
+		t.Fatalf("execute: %v %+v", err, rep)
+	}
+	if _, err := coll(t, db, "users").Indexes().CreateOne(ctx, indexModel("email")); err != nil {
+		t.Fatal(err)
+	}
+	// The keeper of u2 goes: u2's key is free again, for one backed-up document only.
+	if _, err := coll(t, db, "users").DeleteOne(ctx, bson.D{{Key: "_id", Value: int32(200)}}); err != nil {
+		t.Fatal(err)
+	}
+	dry, err := c.Restore(ctx, rep.BackupPath, mongo.RestoreOptions{DryRun: true})
+	if err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	got := failedIDs(t, dry)
+	for _, f := range got {
+		t.Logf("would refuse %s: %s", f.ID, f.Error)
+	}
+	want := map[model.Value]model.Value{ // refused → holder
+		`{"$numberInt":"101"}`: `{"$numberInt":"100"}`,
+		`{"$numberInt":"102"}`: `{"$numberInt":"100"}`,
+		`{"$numberInt":"202"}`: `{"$numberInt":"201"}`,
+	}
+	if dry.Inserted != 1 || dry.Failed != 3 || len(got) != 3 {
+		t.Fatalf("dry run: would insert %d, refuse %d; want 1 and 3: %+v", dry.Inserted, dry.Failed, dry)
+	}
+	for id, holder := range want {
+		f, ok := got[id]
+		if !ok || f.Index != "email_1" || f.Holder != holder || !strings.Contains(f.Error, `email: "u`) {
+			t.Errorf("%s: %+v, want refused by email_1 for holder %s", id, f, holder)
+		}
+	}
+	if !strings.Contains(got[`{"$numberInt":"202"}`].Error, "restored before it") {
+		t.Errorf("202 does not say a backed-up document takes the key first: %s", got[`{"$numberInt":"202"}`].Error)
+	}
+	if n := len(rawDocs(t, db, "users")); n != 2 {
+		t.Fatalf("the dry run wrote: %d documents", n)
+	}
+
+	res, err := c.Restore(ctx, rep.BackupPath, mongo.RestoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := failedIDs(t, res)
+	if res.Inserted != dry.Inserted || len(real) != len(got) {
+		t.Fatalf("the run differs from its dry run: inserted %d refused %d, predicted %d and %d", res.Inserted, len(real), dry.Inserted, len(got))
+	}
+	for id := range got {
+		if f, ok := real[id]; !ok || f.Index != "email_1" {
+			t.Errorf("%s was predicted refused by email_1; the run: %+v", id, f)
+		}
+	}
+}
+
+// TestRestorePredictionFollowsIndexKeys checks the prediction against MongoDB's key rules on a
+// multikey index: an array collides by any element, a missing field keys as null, an empty
+// array as undefined (which null does not hold), and sparse leaves missing fields out.
+func TestRestorePredictionFollowsIndexKeys(t *testing.T) {
+	c, db := connect(t)
+	ctx := context.Background()
+	insert(t, db, "tags",
+		bson.D{{Key: "_id", Value: int32(1)}, {Key: "tags", Value: bson.A{"a", "b"}}},
+		bson.D{{Key: "_id", Value: int32(7)}, {Key: "tags", Value: nil}})
+	if _, err := coll(t, db, "tags").Indexes().CreateOne(ctx, indexModel("tags")); err != nil {
+		t.Fatal(err)
+	}
+	var file []byte
+	for _, d := range []bson.D{
+		{{Key: "_id", Value: int32(2)}, {Key: "tags", Value: bson.A{"b", "c"}}}, // b: held by 1
+		{{Key: "_id", Value: int32(3)}, {Key: "tags", Value: "c"}},              // c: taken by 2? no, 2 is refused: free
+		{{Key: "_id", Value: int32(4)}, {Key: "tags", Value: bson.A{"d", "c"}}}, // c: taken by 3
+		{{Key: "_id", Value: int32(5)}, {Key: "tags", Value: bson.A{}}},         // undefined: free
+		{{Key: "_id", Value: int32(6)}},                                         // null: held by 7
+	} {
+		b, err := bson.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file = append(file, b...)
+	}
+	p := filepath.Join(t.TempDir(), "tags.bson")
+	os.WriteFile(p, file, 0o600)
+	ns := model.Namespace{DB: db, Coll: "tags"}
+	dry, err := c.Restore(ctx, p, mongo.RestoreOptions{NS: ns, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := failedIDs(t, dry)
+	want := map[model.Value]model.Value{
+		`{"$numberInt":"2"}`: `{"$numberInt":"1"}`,
+		`{"$numberInt":"4"}`: `{"$numberInt":"3"}`,
+		`{"$numberInt":"6"}`: `{"$numberInt":"7"}`,
+	}
+	for _, f := range got {
+		t.Logf("would refuse %s: %s", f.ID, f.Error)
+	}
+	if len(got) != len(want) || dry.Inserted != 2 {
+		t.Fatalf("predicted %d refused, %d inserted; want 3 and 2", len(got), dry.Inserted)
+	}
+	for id, holder := range want {
+		if got[id].Holder != holder {
+			t.Errorf("%s: %+v, want held by %s", id, got[id], holder)
+		}
 	}
 }

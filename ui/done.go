@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -167,14 +166,19 @@ func (s *doneScreen) View() string {
 		line("took", duration(r.FinishedAt.Sub(r.StartedAt)))
 	}
 	b.WriteString("\n")
-	if r.BackupPath != "" {
+	// A backup that holds nothing (a run stopped before its first write) has nothing to undo.
+	if r.BackupPath != "" && (r.Undo != "" || r.Deleted+r.Earlier > 0) {
 		line("backup", r.BackupPath)
 		if s.ctx.Cfg.Demo {
 			line("restore", st.Muted.Render("demo data lives in memory: nothing to restore"))
 		} else {
 			// Not wrapped: the command is for copying. Long lines break with a shell "\".
 			b.WriteString(st.Muted.Render("restore with") + "\n")
-			b.WriteString(st.Code.Render(s.restoreCommand(r.BackupPath)) + "\n")
+			b.WriteString(st.Code.Render(s.restoreCommand(r)) + "\n")
+			if s.canOfferIndex() || s.ask != nil || s.built != "" {
+				b.WriteString(st.Warn.Render(para("Once the unique index is built, a restore refuses every backed-up document "+
+					"that duplicates a kept one (its dry run, without --yes, lists them).", s.w)) + "\n")
+			}
 		}
 	}
 	b.WriteString("\n")
@@ -201,25 +205,20 @@ func (s *doneScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// restoreCommand is the command that puts the backup back, naming the deployment unless it
-// is the default; a password shows as ****, for the user to type back.
-func (s *doneScreen) restoreCommand(path string) string {
-	cmd := "  dupes restore"
-	if uri := s.ctx.Cfg.URI; uri != "" && uri != os.Getenv("MONGODB_URI") && uri != "mongodb://localhost:27017" {
+// restoreCommand is the command that puts the backup back: the run's undo line, which names
+// the server (password as ****) and the namespace, broken with shell "\" for copying. A store
+// that does not make one (the in-memory store) gets the same line made here.
+func (s *doneScreen) restoreCommand(r model.Report) string {
+	undo := r.Undo
+	if undo == "" {
+		uri := s.ctx.Cfg.URI
 		if s.ctx.Cfg.Redact != nil {
 			uri = s.ctx.Cfg.Redact(uri)
 		}
-		cmd += " --uri " + shellQuote(uri) + " \\\n   "
+		undo = model.UndoCommand(uri, r.NS, r.BackupPath)
 	}
-	return cmd + " --backup " + shellQuote(path)
-}
-
-// shellQuote quotes a path for a shell when it needs it.
-func shellQuote(s string) string {
-	if strings.ContainsAny(s, " '\"$`\\*?[]{}()<>|&;#~!") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
+	undo = strings.Replace(undo, " --ns ", " \\\n    --ns ", 1)
+	return "  " + strings.Replace(undo, " --backup ", " \\\n    --backup ", 1)
 }
 
 func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }

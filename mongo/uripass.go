@@ -1,0 +1,55 @@
+package mongo
+
+import "strings"
+
+// HiddenPassword is how a redacted URI shows its password (Redact), and how manifests and
+// undo commands carry it: dupes never stores a password.
+const HiddenPassword = "****"
+
+// HidesPassword reports whether a URI's password is the **** of a redacted URI, which the
+// user must type back before it can connect.
+func HidesPassword(uri string) bool {
+	start, end := userinfo(uri)
+	if start < 0 {
+		return false
+	}
+	_, pass, ok := strings.Cut(uri[start:end], ":")
+	return ok && pass == HiddenPassword
+}
+
+// URIUser is the user name of a URI, or "".
+func URIUser(uri string) string {
+	start, end := userinfo(uri)
+	if start < 0 {
+		return ""
+	}
+	user, _, _ := strings.Cut(uri[start:end], ":")
+	return user
+}
+
+// WithPassword puts a password into a URI in place of the one it holds, percent-encoding
+// every byte a URI's userinfo cannot hold as it is.
+func WithPassword(uri, pass string) string {
+	start, end := userinfo(uri)
+	if start < 0 {
+		return uri
+	}
+	user, _, _ := strings.Cut(uri[start:end], ":")
+	return uri[:start] + user + ":" + escapeUserinfo(pass) + uri[end:]
+}
+
+func escapeUserinfo(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
