@@ -38,7 +38,7 @@ type Options struct {
 // Client is a connection to one deployment.
 type Client struct {
 	mc       *mongo.Client
-	uri      string // redacted: safe to show
+	uri      string  // redacted: safe to show
 	secret   secrets // the URI and its secrets, to scrub from any error text
 	readOnly bool
 	engine   engineCache // what Engine found, asked once
