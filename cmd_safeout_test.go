@@ -172,3 +172,25 @@ func TestErrorsAreEscapedAndScrubbed(t *testing.T) {
 		t.Fatalf("usage error: %v (still a usage error: %v)", err, errors.As(err, &ue))
 	}
 }
+
+// TestGuardedPlanStillApplies: a plan written to standard output passes the terminal guard,
+// which writes DEL, C1 and bidi characters in values as JSON \u escapes; the plan read back
+// must still match the documents and delete.
+func TestGuardedPlanStillApplies(t *testing.T) {
+	f := newFixture(t)
+	f.insert("c1", map[string]any{"_id": 1, "k": "a\u009b\u202e\x7f"}, map[string]any{"_id": 2, "k": "a\u009b\u202e\x7f"})
+	out, errOut, status := dupes(t, "plan", "--uri", f.uri, "--ns", f.ns("c1"), "--key", "k", "--keep", "first", "--out", "-")
+	if status != 0 {
+		t.Fatal(errOut)
+	}
+	noControls(t, "plan on stdout", out)
+	mustContain(t, "plan on stdout", out, `"a\u009b\u202e\u007f"`)
+	p := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(p, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, status = dupes(t, "apply", "--uri", f.uri, "--plan", p, "--yes", "--backup", t.TempDir())
+	if status != 0 || f.count("c1") != 1 {
+		t.Fatalf("apply: status %d, %d documents left\n%s%s", status, f.count("c1"), out, errOut)
+	}
+}
