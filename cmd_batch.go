@@ -307,7 +307,9 @@ func (p *progress) printf(format string, a ...any) {
 	if p == nil || p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "\r\033[K"+format, a...)
+	// The line bypasses the terminal guard (it writes its own \r and erase): its text is
+	// escaped here instead, a namespace being data too.
+	fmt.Fprint(p.w, "\r\033[K"+model.SafeText(fmt.Sprintf(format, a...)))
 	p.shown = true
 }
 
