@@ -48,6 +48,24 @@ func SameDisplay(a, b Value) bool {
 	return a != b && a.Display() == b.Display()
 }
 
+// RowNeedsTypes reports a row (one field across a group's members) in which two values differ
+// but display alike: such a row is shown with DisplayTyped in every cell, or a row marked as
+// differing would show the same text everywhere.
+func RowNeedsTypes(vals []Value) bool {
+	seen := make(map[string]Value, len(vals))
+	for _, v := range vals {
+		if v == Missing {
+			continue
+		}
+		d := v.Display()
+		if prev, ok := seen[d]; ok && prev != v {
+			return true
+		}
+		seen[d] = v
+	}
+	return false
+}
+
 func typeOf(node any) string {
 	switch n := node.(type) {
 	case nil:

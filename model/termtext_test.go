@@ -120,6 +120,9 @@ func TestDisplayTyped(t *testing.T) {
 	if a, b := Value(`{"n":{"$numberInt":"5"}}`), Value(`{"n":{"$numberLong":"5"}}`); !SameDisplay(a, b) || a.DisplayTyped() == b.DisplayTyped() {
 		t.Fatalf("nested int/long: %s vs %s", a.DisplayTyped(), b.DisplayTyped())
 	}
+	if !RowNeedsTypes([]Value{i32, Missing, dbl, i64}) || RowNeedsTypes([]Value{i32, i32, dbl, Missing}) {
+		t.Fatal("RowNeedsTypes: want true only when two values differ and display alike")
+	}
 	if got := Value(`{"$code":"f()","$scope":{}}`).TypeName(); got != "javascriptWithScope" {
 		t.Fatalf("code with scope: %s", got)
 	}
