@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
@@ -70,13 +69,13 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 		}
 		return nil
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	c, err := mongo.Connect(ctx, uri, mongo.Options{})
 	if err != nil {
 		return err
 	}
-	defer c.Close(context.Background())
+	defer closeClient(c)
 	// As in resolve: the index is decided (or refused) before anything is deleted. A plan that
 	// did not opt into deleting documents lacking the key gets the partial index.
 	var offer model.IndexOffer

@@ -103,13 +103,13 @@ func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*m
 	}
 	col, err := c.Collection(ctx, r.ns)
 	if err != nil {
-		c.Close(context.Background())
+		closeClient(c)
 		return nil, col, err
 	}
 	if t.index != "" {
 		ix, err := findIndex(ctx, c, r.ns, t.index)
 		if err != nil {
-			c.Close(context.Background())
+			closeClient(c)
 			return nil, col, err
 		}
 		if !ix.Unique {
@@ -120,7 +120,7 @@ func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*m
 		r.key = k
 	}
 	if err := r.checkFields(ctx, c, t, stderr); err != nil {
-		c.Close(context.Background())
+		closeClient(c)
 		return nil, col, err
 	}
 	return c, col, nil
@@ -193,7 +193,12 @@ func scanAll(ctx context.Context, c *mongo.Client, ns model.Namespace, key model
 	if err != nil {
 		return res, err
 	}
-	defer cur.Close(context.Background())
+	defer func() {
+		// Closed even when ctx is cancelled: that is when the server's cursor must go.
+		cctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		_ = cur.Close(cctx)
+	}()
 	for {
 		gs, err := cur.NextBatch(ctx, mongo.ScanBatchSize)
 		res.groups = append(res.groups, gs...)
@@ -286,8 +291,8 @@ type progress struct {
 }
 
 func newProgress(stderr io.Writer) *progress {
-	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
-		return &progress{w: stderr}
+	if f, ok := terminalFile(stderr); ok {
+		return &progress{w: f}
 	}
 	return &progress{}
 }
@@ -302,7 +307,9 @@ func (p *progress) printf(format string, a ...any) {
 	if p == nil || p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "\r\033[K"+format, a...)
+	// The line bypasses the terminal guard (it writes its own \r and erase): its text is
+	// escaped here instead, a namespace being data too.
+	fmt.Fprint(p.w, "\r\033[K"+model.SafeText(fmt.Sprintf(format, a...)))
 	p.shown = true
 }
 

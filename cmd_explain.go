@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/dupes-tui/dupes/model"
@@ -73,13 +72,13 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 	}
 	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
 	// aggregation running after we are gone.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
-	defer c.Close(context.Background())
+	defer closeClient(c)
 	if _, err := c.Collection(ctx, dup.NS); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
@@ -39,13 +38,13 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	}
 	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
 	// aggregation running after we are gone.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
 	if err != nil {
 		return err
 	}
-	defer c.Close(context.Background())
+	defer closeClient(c)
 	if err := col.CanDelete(); err != nil {
 		return fmt.Errorf("no plan: %w", err)
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/dupes-tui/dupes/model"
@@ -44,13 +42,13 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	stdout = out.text(stdout)
 	defer func() { err = out.finish(err) }()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
 	if err != nil {
 		return err
 	}
-	defer c.Close(context.Background())
+	defer closeClient(c)
 	if err := col.CanDelete(); err != nil {
 		return err
 	}

@@ -3,15 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dupes-tui/dupes/model"
 )
@@ -38,13 +36,13 @@ func runScan(args []string, stdout, stderr io.Writer) error {
 	}
 	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
 	// aggregation running after we are gone.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	c, col, err := req.open(ctx, &t, stderr)
 	if err != nil {
 		return err
 	}
-	defer c.Close(context.Background())
+	defer closeClient(c)
 	res, err := scanAll(ctx, c, req.ns, req.key, newProgress(stderr))
 	if err != nil {
 		return err
@@ -152,12 +150,11 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 		fmt.Fprintln(w, "no duplicates.")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := []string{"COUNT"}
 	for _, f := range key.Fields {
-		header = append(header, strings.ToUpper(f))
+		header = append(header, model.DisplayPath(strings.ToUpper(f)))
 	}
-	fmt.Fprintln(tw, strings.Join(append(header, "IDS"), "\t"))
+	rows := [][]string{append(header, "IDS")}
 	for _, g := range res.groups {
 		row := []string{fmt.Sprint(res.trueCount(g))}
 		for _, v := range g.Key {
@@ -167,9 +164,9 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 		if g.LacksKey() {
 			ids += "  " + lacksMark + ": left alone"
 		}
-		fmt.Fprintln(tw, strings.Join(append(row, ids), "\t"))
+		rows = append(rows, append(row, ids))
 	}
-	tw.Flush()
+	writeColumns(w, rows)
 	s := res.summary
 	fmt.Fprintf(w, "\n%d groups, %d documents, %d surplus", s.Groups, s.Documents, s.Surplus)
 	if total > 0 {
@@ -184,6 +181,32 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 		fmt.Fprintf(w, "group %s: %d documents, only the first %d ids are listed (a result document is limited to 16 MB)\n",
 			keyText(o.Key), o.Count, o.Listed)
 	}
+}
+
+// writeColumns prints rows as left-aligned columns two spaces apart, measured in terminal
+// cells: an emoji or a CJK character takes two, which text/tabwriter (counting runes) did not
+// know, so a row of wide values pushed its later columns out of line.
+func writeColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	bw := bufio.NewWriter(w)
+	for _, r := range rows {
+		for i, c := range r {
+			bw.WriteString(c)
+			if i < len(r)-1 {
+				bw.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+			}
+		}
+		bw.WriteByte('\n')
+	}
+	bw.Flush()
 }
 
 // lacksMark flags the group of documents lacking the key, in the table and the notes.

@@ -57,7 +57,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	_, err = p.Run()
 	mu.Lock()
 	for _, c := range opened {
-		_ = c.Close(context.Background())
+		closeClient(c)
 	}
 	mu.Unlock()
 	return err

@@ -55,29 +55,34 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return err
+	return scrubError(err, args)
 }
 
 func dispatch(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
+		// The batch commands' output goes through the terminal guard (cmd_safeout.go); the
+		// TUI draws its own screen.
+		so, se := newSafeWriter(stdout), newSafeWriter(stderr)
+		defer so.flush()
+		defer se.flush()
 		switch args[0] {
 		case "-h", "--help", "-help", "help":
-			fmt.Fprint(stdout, usage)
+			fmt.Fprint(so, usage)
 			return nil
 		case "scan":
-			return runScan(args[1:], stdout, stderr)
+			return runScan(args[1:], so, se)
 		case "plan":
-			return runPlan(args[1:], stdout, stderr)
+			return runPlan(args[1:], so, se)
 		case "apply":
-			return runApply(args[1:], stdout, stderr)
+			return runApply(args[1:], so, se)
 		case "resolve":
-			return runResolve(args[1:], stdout, stderr)
+			return runResolve(args[1:], so, se)
 		case "restore":
-			return runRestore(args[1:], stdout, stderr)
+			return runRestore(args[1:], so, se)
 		case "explain-error":
-			return runExplainError(args[1:], stdout, stderr)
+			return runExplainError(args[1:], so, se)
 		case "keys":
-			return runKeys(args[1:], os.Stdin, stdout, stderr)
+			return runKeys(args[1:], os.Stdin, so, se)
 		}
 	}
 	return runTUI(args, stdout, stderr)

@@ -12,16 +12,18 @@ import (
 
 // Display renders the value the way mongosh prints it: ObjectId('…'), ISODate('…'), plain
 // numbers, quoted strings, { a: 1 } for documents. Unknown shapes fall back to the JSON text.
+// Each type has this one form, whatever the width it is shown in, and the result is safe to
+// print: control, C1 and bidi characters in strings and field names are escaped (SafeText).
 func (v Value) Display() string {
 	if v == Missing {
 		return "(missing)"
 	}
 	node, err := decode(v)
 	if err != nil {
-		return string(v)
+		return SafeText(string(v))
 	}
 	var b strings.Builder
-	writeDisplay(&b, node)
+	writeDisplay(&b, node, false)
 	return b.String()
 }
 
@@ -113,15 +115,16 @@ func decodeNode(dec *json.Decoder) (any, error) {
 	return tok, nil
 }
 
-func writeDisplay(b *strings.Builder, node any) {
+// writeDisplay writes a decoded value; typed writes numbers with their type (Int32(5),
+// Long(5), Double(5.0)), for values that differ only there.
+func writeDisplay(b *strings.Builder, node any, typed bool) {
 	switch n := node.(type) {
 	case nil:
 		b.WriteString("null")
 	case bool:
 		b.WriteString(strconv.FormatBool(n))
 	case string:
-		q, _ := json.Marshal(n)
-		b.Write(q)
+		writeQuoted(b, n)
 	case json.Number:
 		b.WriteString(n.String())
 	case []any:
@@ -130,7 +133,7 @@ func writeDisplay(b *strings.Builder, node any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeDisplay(b, e)
+			writeDisplay(b, e, typed)
 		}
 		b.WriteByte(']')
 	case object:
@@ -143,31 +146,39 @@ func writeDisplay(b *strings.Builder, node any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(k)
+			b.WriteString(SafeText(k))
 			b.WriteString(": ")
-			writeDisplay(b, n.vals[i])
+			writeDisplay(b, n.vals[i], typed)
 		}
 		b.WriteString(" }")
 	case map[string]any:
-		writeWrapper(b, n)
+		writeWrapper(b, n, typed)
 	default:
 		b.WriteString("?")
 	}
 }
 
 // writeWrapper renders one Extended JSON type wrapper ({"$oid": …} and friends).
-func writeWrapper(b *strings.Builder, m map[string]any) {
-	str := func(k string) string { s, _ := m[k].(string); return s }
+func writeWrapper(b *strings.Builder, m map[string]any, typed bool) {
+	// Wrapper fields are safe coming from the driver; a plan file could hold anything.
+	str := func(k string) string { s, _ := m[k].(string); return SafeText(s) }
 	sub := func(k string) map[string]any { return asMap(m[k]) }
 	switch {
 	case has(m, "$oid"):
 		b.WriteString("ObjectId('" + str("$oid") + "')")
+	case has(m, "$numberInt") && typed:
+		b.WriteString("Int32(" + str("$numberInt") + ")")
+	case has(m, "$numberLong") && typed:
+		b.WriteString("Long(" + str("$numberLong") + ")")
 	case has(m, "$numberInt"), has(m, "$numberLong"):
 		b.WriteString(str("$numberInt") + str("$numberLong"))
 	case has(m, "$numberDouble"):
 		s := str("$numberDouble")
 		if !strings.ContainsAny(s, ".eEIN") {
 			s += ".0" // keep doubles visibly different from integers
+		}
+		if typed {
+			s = "Double(" + s + ")"
 		}
 		b.WriteString(s)
 	case has(m, "$numberDecimal"):
@@ -182,6 +193,7 @@ func writeWrapper(b *strings.Builder, m map[string]any) {
 		bin := sub("$binary")
 		data, _ := bin["base64"].(string)
 		st, _ := bin["subType"].(string)
+		data, st = SafeText(data), SafeText(st)
 		if raw, err := base64.StdEncoding.DecodeString(data); err == nil && st == "04" && len(raw) == 16 {
 			h := hex.EncodeToString(raw)
 			b.WriteString("UUID('" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + "')")
@@ -195,7 +207,7 @@ func writeWrapper(b *strings.Builder, m map[string]any) {
 		re := sub("$regularExpression")
 		p, _ := re["pattern"].(string)
 		o, _ := re["options"].(string)
-		b.WriteString("/" + p + "/" + o)
+		b.WriteString("/" + SafeText(p) + "/" + SafeText(o))
 	case has(m, "$minKey"):
 		b.WriteString("MinKey()")
 	case has(m, "$maxKey"):
@@ -203,13 +215,19 @@ func writeWrapper(b *strings.Builder, m map[string]any) {
 	case has(m, "$undefined"):
 		b.WriteString("undefined")
 	case has(m, "$symbol"):
-		b.WriteString("Symbol('" + str("$symbol") + "')")
+		b.WriteString("Symbol(")
+		sym, _ := m["$symbol"].(string)
+		writeQuoted(b, sym)
+		b.WriteString(")")
 	case has(m, "$code"):
-		b.WriteString("Code('" + str("$code") + "')")
+		b.WriteString("Code(")
+		code, _ := m["$code"].(string)
+		writeQuoted(b, code)
+		b.WriteString(")")
 	default:
 		// A document whose first key starts with '$' but is no wrapper: print it as JSON.
 		raw, _ := json.Marshal(m)
-		b.Write(bytes.TrimSpace(raw))
+		b.WriteString(SafeText(string(bytes.TrimSpace(raw))))
 	}
 }
 

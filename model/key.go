@@ -105,17 +105,26 @@ func (k Key) Validate() error {
 	return nil
 }
 
-// String is "email" or "(lastName, firstName)".
+// String is "email" or "(lastName, firstName)", for people: field names are escaped
+// (DisplayPath), so a name holding an escape sequence is shown, not obeyed.
 func (k Key) String() string {
 	if len(k.Fields) == 1 {
-		return k.Fields[0]
+		return DisplayPath(k.Fields[0])
 	}
-	return "(" + strings.Join(k.Fields, ", ") + ")"
+	shown := make([]string, len(k.Fields))
+	for i, f := range k.Fields {
+		shown[i] = DisplayPath(f)
+	}
+	return "(" + strings.Join(shown, ", ") + ")"
 }
 
 // Semantics says in words how the scan compares values, so every output can say which
-// notion of "duplicate" produced it.
+// notion of "duplicate" produced it. The index name and filters in it are escaped (SafeText).
 func (k Key) Semantics() string {
+	return SafeText(k.semantics())
+}
+
+func (k Key) semantics() string {
 	var parts []string
 	if k.Index != "" {
 		parts = append(parts, "index-exact ("+k.Index+")")

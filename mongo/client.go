@@ -38,8 +38,8 @@ type Options struct {
 // Client is a connection to one deployment.
 type Client struct {
 	mc       *mongo.Client
-	uri      string // redacted: safe to show
-	secret   string // the password, to scrub from any error text
+	uri      string  // redacted: safe to show
+	secret   secrets // the URI and its secrets, to scrub from any error text
 	readOnly bool
 	engine   engineCache // what Engine found, asked once
 }
@@ -50,7 +50,7 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = ConnectTimeout
 	}
-	c := &Client{uri: Redact(uri), secret: password(uri), readOnly: opt.ReadOnly}
+	c := &Client{uri: Redact(uri), secret: secretsOf(uri), readOnly: opt.ReadOnly}
 	if !strings.HasPrefix(uri, "mongodb://") && !strings.HasPrefix(uri, "mongodb+srv://") {
 		return nil, fmt.Errorf("%q is not a MongoDB URI: it must start with mongodb:// or mongodb+srv://", c.uri)
 	}
@@ -72,7 +72,7 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 	return c, nil
 }
 
-// URI is the connection string with its password replaced, safe to show and log.
+// URI is the connection string with its secrets replaced (Redact), safe to show and log.
 func (c *Client) URI() string { return c.uri }
 
 // ReadOnly reports whether writes are refused.
@@ -96,7 +96,9 @@ var lastError = regexp.MustCompile(`Last error: ([^}]*?)\s*}`)
 
 // wrap turns a driver error into one sentence a DBA can act on, without the password.
 func (c *Client) wrap(what string, err error) error {
-	msg := err.Error()
+	// The driver's words are scrubbed before ours join them: a password that is an English
+	// word must not be masked out of the advice below.
+	msg := scrub(err.Error(), c.secret)
 	switch {
 	case errors.Is(err, context.Canceled):
 		msg = "cancelled"
@@ -113,7 +115,7 @@ func (c *Client) wrap(what string, err error) error {
 		}
 		msg = "authentication failed; check the user name, password and authSource in the URI (" + reason + ")"
 	}
-	return &Error{What: what, Msg: scrub(msg, c.secret), Err: err}
+	return &Error{What: what, Msg: msg, Err: err}
 }
 
 func isServerSelection(err error) bool {

@@ -9,33 +9,27 @@ const HiddenPassword = "****"
 // HidesPassword reports whether a URI's password is the **** of a redacted URI, which the
 // user must type back before it can connect.
 func HidesPassword(uri string) bool {
-	start, end := userinfo(uri)
-	if start < 0 {
-		return false
-	}
-	_, pass, ok := strings.Cut(uri[start:end], ":")
-	return ok && pass == HiddenPassword
+	p := splitURI(uri)
+	return p.hasPass && p.pass == HiddenPassword
 }
 
 // URIUser is the user name of a URI, or "".
 func URIUser(uri string) string {
-	start, end := userinfo(uri)
-	if start < 0 {
-		return ""
-	}
-	user, _, _ := strings.Cut(uri[start:end], ":")
-	return user
+	return splitURI(uri).user
 }
 
 // WithPassword puts a password into a URI in place of the one it holds, percent-encoding
 // every byte a URI's userinfo cannot hold as it is.
 func WithPassword(uri, pass string) string {
-	start, end := userinfo(uri)
-	if start < 0 {
+	p := splitURI(uri)
+	if !p.hasUser {
 		return uri
 	}
-	user, _, _ := strings.Cut(uri[start:end], ":")
-	return uri[:start] + user + ":" + escapeUserinfo(pass) + uri[end:]
+	s := p.head + p.user + ":" + escapeUserinfo(pass) + "@" + p.hosts
+	if p.hasQuery {
+		s += "?" + p.options
+	}
+	return s
 }
 
 func escapeUserinfo(s string) string {

@@ -176,7 +176,7 @@ func (s *groupScreen) View() string {
 func (s *groupScreen) pathWidth() int {
 	w := 6
 	for _, r := range s.rows {
-		w = max(w, lipgloss.Width(r.Path))
+		w = max(w, lipgloss.Width(model.DisplayPath(r.Path)))
 	}
 	return min(w, 24)
 }
@@ -278,7 +278,7 @@ func (s *groupScreen) sideBySide() []string {
 			continue
 		}
 		var b strings.Builder
-		b.WriteString(gutter(r) + st.Group.Path.Render(fit(r.Path, pathW)) + " ")
+		b.WriteString(gutter(r) + st.Group.Path.Render(fit(model.DisplayPath(r.Path), pathW)) + " ")
 		for i := range s.docs {
 			b.WriteString(s.cell(r, r.Values[i], colW) + " ")
 		}
@@ -329,7 +329,7 @@ func (s *groupScreen) stackedLines() (lines []string, starts []int) {
 			for j, part := range wrapped {
 				p := ""
 				if j == 0 {
-					p = r.Path
+					p = model.DisplayPath(r.Path)
 				}
 				g := "  "
 				if j == 0 {
