@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,19 +18,18 @@ import (
 type connectScreen struct {
 	ctx        *Context
 	keys       keymap.KeyMap
-	uri        string
-	connecting bool
-	err        error
-	input      textinput.Model
-	spin       spinner.Model
-	w, h       int
+	uri   string
+	call  activity
+	err   error
+	input textinput.Model
+	w, h  int
 }
 
 func newConnectScreen(ctx *Context) *connectScreen {
 	in := newInput()
 	in.Prompt = "URI › "
 	in.CharLimit = 2048
-	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, input: in, call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -42,16 +42,20 @@ func (s *connectScreen) setKeys() {
 		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Open.SetHelp("enter", "connect")
 	k.Back.SetHelp("esc", "stop editing")
-	k.Back.SetEnabled(s.input.Focused())
+	if s.call.on {
+		k.Back.SetHelp("esc", "cancel")
+	}
+	k.Back.SetEnabled(s.input.Focused() || s.call.on)
 	k.Open.SetEnabled(s.input.Focused())
 	k.Retry.SetEnabled(s.err != nil && !s.input.Focused())
 }
 
 // start connects to the configured URI.
 func (s *connectScreen) start() tea.Cmd {
-	s.connecting, s.err = true, nil
+	s.err = nil
+	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
-	return tea.Batch(s.spin.Tick, connectCmd(s.ctx.Cfg.Connect, s.uri))
+	return tea.Batch(tick, connectCmd(ctx, s.ctx.Cfg.Connect, s.uri))
 }
 
 func (s *connectScreen) redacted() string {
@@ -64,17 +68,27 @@ func (s *connectScreen) redacted() string {
 func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ErrorMsg:
-		s.connecting, s.err = false, msg.Err
+		if !s.call.on {
+			return nil // the attempt was cancelled: its late answer changes nothing
+		}
+		s.call.stop()
+		s.err = msg.Err
 		s.setKeys()
 		return nil
+	case connectedMsg:
+		s.call.stop()
+		s.setKeys()
 	case spinner.TickMsg:
-		if !s.connecting {
+		return s.call.tick(msg)
+	case tea.KeyMsg:
+		if s.call.on {
+			if key.Matches(msg, s.keys.Back) {
+				s.call.abort()
+				s.err = errors.New("cancelled before the server answered")
+				s.setKeys()
+			}
 			return nil
 		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
-	case tea.KeyMsg:
 		if s.input.Focused() {
 			switch {
 			case key.Matches(msg, s.keys.Open):
@@ -122,8 +136,8 @@ func restoreSecret(edited, orig, redacted string) string {
 func (s *connectScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
-	if s.connecting {
-		b.WriteString(s.spin.View() + " Connecting to " + st.Bold.Render(s.redacted()) + "…\n")
+	if s.call.on {
+		b.WriteString(s.call.view() + " Connecting to " + st.Bold.Render(s.redacted()) + "…\n")
 		return b.String()
 	}
 	if s.err != nil {
@@ -143,6 +157,7 @@ func (s *connectScreen) View() string {
 
 func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *connectScreen) Typing() bool     { return s.input.Focused() }
+func (s *connectScreen) Busy() bool       { return s.call.on }
 func (s *connectScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Retry, k.Open, k.Back, k.Quit}
@@ -150,3 +165,5 @@ func (s *connectScreen) ShortHelp() []key.Binding {
 func (s *connectScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s.ShortHelp(), {s.keys.Help}}
 }
+
+func (s *connectScreen) showsError() bool { return true }

@@ -15,7 +15,7 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 		m.sess.cancel()
 	}
 	m.nextID++
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx.base)
 	s := &session{id: m.nextID, ns: m.key.ns, col: m.key.col, key: k, idx: m.key.all, flds: m.key.fields,
 		started: time.Now(), scanning: true, cancel: cancel, scanCtx: ctx}
 	if p, err := m.ctx.Store.PipelineJSON(k); err == nil {
@@ -25,7 +25,7 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 	}
 	m.sess = s
 	m.groups.open(s)
-	shard := shardCmd(m.ctx.Store, s.id, s.ns)
+	shard := shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns)
 	if m.active() == scrScan || m.active() == scrGroups {
 		m.replace(scrScan)
 	} else {
@@ -37,6 +37,10 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	s := m.sess
 	if s == nil || msg.id != s.id {
+		if !msg.done && msg.cur != nil { // a scan replaced by another: kill its cursor
+			cur := msg.cur
+			return func() tea.Msg { _ = cur.Close(context.Background()); return nil }
+		}
 		return nil
 	}
 	s.add(msg.groups)
@@ -65,7 +69,7 @@ func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
 	for _, f := range s.flds {
 		paths = append(paths, f.Path)
 	}
-	return keepersCmd(m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...), paths)
+	return keepersCmd(m.ctx.base, m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...), paths)
 }
 
 func (m *Model) onPreview(msg previewMsg) {

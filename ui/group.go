@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
@@ -28,7 +29,7 @@ type groupScreen struct {
 	docs    []model.Doc
 	gone    []bool // member no longer in the collection
 	rows    []model.DiffRow
-	loading bool
+	call    activity
 	fetch   int // counts fetches, so a refetched group is laid out again
 	lay     *groupLayout
 	focus   int
@@ -37,7 +38,7 @@ type groupScreen struct {
 }
 
 func newGroupScreen(ctx *Context) *groupScreen {
-	s := &groupScreen{ctx: ctx}
+	s := &groupScreen{ctx: ctx, call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -52,19 +53,20 @@ func (s *groupScreen) setKeys() {
 	k.Back.SetHelp("esc", "groups")
 	k.Prev.SetEnabled(s.pos > 0)
 	k.Next.SetEnabled(s.pos < s.total-1)
-	k.Keep.SetEnabled(!s.loading && len(s.docs) > 0)
+	k.Keep.SetEnabled(!s.call.on && len(s.docs) > 0)
 }
 
 // open shows the group at list position pos (group index gi) and fetches its documents.
 func (s *groupScreen) open(sess *session, pos, gi, total int) tea.Cmd {
 	s.sess, s.pos, s.gi, s.total = sess, pos, gi, total
-	s.docs, s.rows, s.gone, s.loading, s.scroll, s.lay = nil, nil, nil, true, 0, nil
+	s.docs, s.rows, s.gone, s.scroll, s.lay = nil, nil, nil, 0, nil
 	s.focus = 0
 	if sess.how[gi] != undecided {
 		s.focus = int(sess.keep[gi])
 	}
+	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
-	return docsCmd(s.ctx.Store, sess.ns, gi, append([]model.Value(nil), sess.groups[gi].IDs...))
+	return tea.Batch(tick, docsCmd(ctx, s.ctx.Store, sess.ns, gi, append([]model.Value(nil), sess.groups[gi].IDs...)))
 }
 
 func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
@@ -75,11 +77,16 @@ func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		return s.call.tick(msg)
+	case ErrorMsg:
+		s.call.stop()
+		s.setKeys()
 	case docsMsg:
-		if s.sess == nil || msg.group != s.gi {
+		if s.sess == nil || msg.group != s.gi || !s.call.on {
 			return nil
 		}
-		s.loading = false
+		s.call.stop()
 		s.setDocs(msg.docs)
 		s.setKeys()
 		s.relayout()
@@ -87,8 +94,12 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 		s.scroll = max(s.scroll+3*wheel(msg), 0)
 	case tea.KeyMsg:
 		k := s.keys
+		if s.call.on && !key.Matches(msg, k.Back) {
+			return nil // the root holds keys while the documents load
+		}
 		switch {
 		case key.Matches(msg, k.Back):
+			s.call.abort()
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, k.Up):
 			s.scroll = max(s.scroll-1, 0)
@@ -107,6 +118,9 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 				s.showFocus()
 			}
 		case key.Matches(msg, k.Keep):
+			if s.docs == nil {
+				return nil
+			}
 			if s.gone[s.focus] {
 				return func() tea.Msg {
 					return statusMsg("That document is gone from the collection: keep another one.")
@@ -165,8 +179,8 @@ func (s *groupScreen) View() string {
 	}
 	b.WriteString(fit(legend, s.w) + "\n")
 	lay := s.lay
-	if s.loading || lay == nil {
-		b.WriteString("\n" + st.Muted.Render("Reading the documents…"))
+	if s.call.on || lay == nil {
+		b.WriteString("\n" + s.call.view() + st.Muted.Render(" Reading the documents…"))
 		return b.String()
 	}
 	from, to := s.window()
@@ -209,7 +223,7 @@ func (s *groupScreen) window() (from, to int) {
 // relayout rebuilds the cached layout when what it depends on changed, and keeps the scroll
 // inside it. Called from Update only.
 func (s *groupScreen) relayout() {
-	if s.sess == nil || s.loading || s.docs == nil {
+	if s.sess == nil || s.call.on || s.docs == nil {
 		return
 	}
 	k := layoutKey{gi: s.gi, w: s.w, fetch: s.fetch}
@@ -281,6 +295,7 @@ func (s *groupScreen) showFocus() {
 
 func (s *groupScreen) SetSize(w, h int) { s.w, s.h = w, h; s.relayout() }
 func (s *groupScreen) Typing() bool     { return false }
+func (s *groupScreen) Busy() bool       { return s.call.on }
 func (s *groupScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Left, k.Right, k.Keep, k.Next, k.Prev, k.Rules, k.Review, k.Back, k.Help}

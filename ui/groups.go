@@ -326,9 +326,11 @@ func (s *groupsScreen) SetSize(w, h int) {
 	s.cursor.setHeight(h - 5) // summary, decisions, lacking note, filter, header
 }
 func (s *groupsScreen) Typing() bool { return s.input.Focused() }
+func (s *groupsScreen) Busy() bool   { return false }
 func (s *groupsScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Rules, k.Missing, k.Review, k.Back, k.Help, k.Quit}
+	// What matters most first: the footer drops keys from the end when it is narrow.
+	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Missing, k.Back, k.Up, k.Down, k.Quit}
 }
 func (s *groupsScreen) FullHelp() [][]key.Binding {
 	k := s.keys

@@ -260,6 +260,7 @@ func (s *reviewScreen) offerText() string {
 
 func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *reviewScreen) Typing() bool     { return s.mode != reviewIdle }
+func (s *reviewScreen) Busy() bool       { return s.preparing }
 func (s *reviewScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Open, k.Save, k.Back, k.Help, k.Quit}

@@ -53,6 +53,8 @@ type Model struct {
 	done    *doneScreen
 
 	stack    []screenID // the way back; the last one is active
+	stop     context.CancelFunc // cancels every server call (ctx.base) on quit
+	queued   []tea.KeyMsg       // keys typed while the active screen was busy
 	sess     *session
 	nextID   int
 	help     help.Model
@@ -60,14 +62,16 @@ type Model struct {
 	quit     *confirmation
 	status   string
 	err      error
+	footerH  int // the footer's height the screens were laid out for
 	width    int
 	height   int
 }
 
 // New builds the UI for a configuration.
 func New(cfg Config) *Model {
-	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg}
-	m := &Model{ctx: ctx, help: help.New()}
+	base, stop := context.WithCancel(context.Background())
+	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg, base: base}
+	m := &Model{ctx: ctx, help: help.New(), stop: stop}
 	m.connect = newConnectScreen(ctx)
 	m.colls = newCollectionsScreen(ctx)
 	m.key = newKeyScreen(ctx)
@@ -99,8 +103,29 @@ func (m *Model) push(id screenID) { m.stack = append(m.stack, id); m.layout() }
 // replace swaps the active screen, so back skips the one left.
 func (m *Model) replace(id screenID) { m.stack[len(m.stack)-1] = id; m.layout() }
 
-// Update routes a message, then the navigation the screens asked for, synchronously.
+// Update routes a message, then the navigation the screens asked for, synchronously. A
+// burst of keys in one message (jjjj over SSH, a held key) is applied key by key, and keys
+// held while a screen loaded are handed to it once it is ready.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, one := range m.split(msg) {
+		cmds = append(cmds, m.step(one))
+	}
+	for len(m.queued) > 0 && !m.screens[m.active()].Busy() {
+		k := m.queued[0]
+		m.queued = m.queued[1:]
+		cmds = append(cmds, m.step(k))
+	}
+	// Whatever changed the decisions (a rule, a hand choice, m), the counts follow.
+	cmds = append(cmds, m.sess.previewIfStale())
+	if m.footerHeight() != m.footerH {
+		m.layout() // an error or help came or went: the screens get the lines left
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// step handles one message and the navigation it asked for.
+func (m *Model) step(msg tea.Msg) tea.Cmd {
 	_, cmd := m.update(msg)
 	cmds := []tea.Cmd{cmd}
 	for steps := 0; len(m.ctx.intents) > 0 && steps < 100; steps++ {
@@ -109,10 +134,45 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		_, c := m.update(next)
 		cmds = append(cmds, c)
 	}
-	// Whatever changed the decisions (a rule, a hand choice, m), the counts follow.
-	cmds = append(cmds, m.sess.previewIfStale())
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
 }
+
+// split cuts a burst of runes into one key each. Text pasted into a field stays whole.
+func (m *Model) split(msg tea.Msg) []tea.Msg {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || k.Type != tea.KeyRunes || len(k.Runes) < 2 || (k.Paste && m.screens[m.active()].Typing()) {
+		return []tea.Msg{msg}
+	}
+	out := make([]tea.Msg, len(k.Runes))
+	for i, r := range k.Runes {
+		out[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt}
+	}
+	return out
+}
+
+// maxQueued bounds the keys held for a loading screen; more are refused, visibly.
+const maxQueued = 32
+
+// hold keeps a key for the busy active screen; it reports false when the key goes through
+// now (esc cancels the load, ctrl+c quits).
+func (m *Model) hold(msg tea.KeyMsg) bool {
+	cur := m.screens[m.active()]
+	k := m.ctx.Keys
+	if !cur.Busy() || key.Matches(msg, k.Back) || key.Matches(msg, k.ForceQuit) || (!cur.Typing() && key.Matches(msg, k.Quit)) {
+		if key.Matches(msg, k.Back) {
+			m.queued = nil // the load is cancelled: what was typed for it is too
+		}
+		return false
+	}
+	if len(m.queued) >= maxQueued {
+		m.status = "Still loading: key refused (" + plural(len(m.queued), "key waits", "keys wait") + "; esc cancels)."
+		return true
+	}
+	m.queued = append(m.queued, msg)
+	m.status = "Loading: " + plural(len(m.queued), "key waits", "keys wait") + " for the screen (esc cancels)."
+	return true
+}
+
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -121,17 +181,23 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		if m.quit == nil && m.hold(msg) {
+			return m, nil
+		}
 		return m, m.onKey(msg)
 	case ErrorMsg:
-		if m.active() != scrConnect {
+		// Shown once: in the screen's body when the screen shows it there, else in the footer.
+		cur := m.screens[m.active()]
+		if sh, ok := cur.(errorShower); !ok || !sh.showsError() {
 			m.err = msg
 		}
-		return m, m.screens[m.active()].Update(msg)
+		return m, cur.Update(msg)
 	case statusMsg:
 		m.status = string(msg)
 		return m, nil
 	case connectedMsg:
 		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
+		m.connect.Update(msg)
 		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
@@ -214,6 +280,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case execEvent:
 		if rep, ok := msg.msg.(reportMsg); ok {
 			m.sess.executed = true
+			m.exec.finished()
 			m.done.open(rep.report, rep.err, m.sess)
 			m.stack = []screenID{scrDone}
 			m.layout()
@@ -255,6 +322,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		c := m.quit
 		m.quit = nil
 		if key.Matches(msg, k.Yes) {
+			if _, ok := c.action.(tea.QuitMsg); ok {
+				return m.exit()
+			}
 			return func() tea.Msg { return c.action }
 		}
 		return nil
@@ -270,7 +340,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.quit = &confirmation{action: tea.QuitMsg{}}
 			return nil
 		}
-		return tea.Quit
+		return m.exit()
 	}
 	if !typing && key.Matches(msg, k.Help) {
 		m.showHelp = !m.showHelp
@@ -278,6 +348,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	return cur.Update(msg)
+}
+
+// exit cancels every server call in flight (the server stops the work too), then quits.
+func (m *Model) exit() tea.Cmd {
+	m.stop()
+	return tea.Quit
 }
 
 // pop leaves the active screen.

@@ -144,6 +144,7 @@ func (s *rulesScreen) View() string {
 
 func (s *rulesScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *rulesScreen) Typing() bool     { return s.input.Focused() }
+func (s *rulesScreen) Busy() bool       { return false }
 func (s *rulesScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Help}

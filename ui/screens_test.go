@@ -518,7 +518,7 @@ func TestExecuteScreenCancelAndProgress(t *testing.T) {
 	e.plan = plan
 	e.prog = model.Progress{GroupsTotal: 2, DocsTotal: 10}
 	called := false
-	e.cancel = func() { called = true }
+	e.run.cancel, e.run.on = func() { called = true }, true
 	e.setKeys()
 	e.Update(progressMsg{GroupsDone: 1, GroupsTotal: 2, DocsDeleted: 5, DocsTotal: 10, Elapsed: 1e9})
 	e.SetSize(100, 20)
