@@ -15,7 +15,7 @@ import (
 // counts, kind and unique indexes. Views, time-series, capped and system collections are
 // marked: they can be scanned but never deleted from.
 type collectionsScreen struct {
-	ctx     *Context
+	ctx  *Context
 	keys keymap.KeyMap
 	call activity
 

@@ -16,8 +16,8 @@ import (
 // the user edit the URI and retry; the password is never shown, and a "****" left in the
 // edited URI stands for the password already given.
 type connectScreen struct {
-	ctx        *Context
-	keys       keymap.KeyMap
+	ctx   *Context
+	keys  keymap.KeyMap
 	uri   string
 	call  activity
 	err   error

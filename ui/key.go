@@ -23,12 +23,12 @@ const (
 // compound key, in the order picked), options, or an existing unique index, or a pasted E11000
 // message, which both give the index's exact semantics.
 type keyScreen struct {
-	ctx     *Context
-	keys    keymap.KeyMap
-	ns      model.Namespace
-	call    activity
-	known   *model.Collection // as the collection list described it, for R
-	given   []model.Index
+	ctx   *Context
+	keys  keymap.KeyMap
+	ns    model.Namespace
+	call  activity
+	known *model.Collection // as the collection list described it, for R
+	given []model.Index
 
 	col      model.Collection
 	indexes  []model.Index // unique ones, _id left out

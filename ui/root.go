@@ -52,7 +52,7 @@ type Model struct {
 	exec    *executeScreen
 	done    *doneScreen
 
-	stack    []screenID // the way back; the last one is active
+	stack    []screenID         // the way back; the last one is active
 	stop     context.CancelFunc // cancels every server call (ctx.base) on quit
 	queued   []tea.KeyMsg       // keys typed while the active screen was busy
 	sess     *session
@@ -172,7 +172,6 @@ func (m *Model) hold(msg tea.KeyMsg) bool {
 	m.status = "Loading: " + plural(len(m.queued), "key waits", "keys wait") + " for the screen (esc cancels)."
 	return true
 }
-
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
