@@ -305,8 +305,8 @@ func (s *keyScreen) View() string {
 
 	switch {
 	case s.sampleErr != nil:
-		b.WriteString(st.Warn.Render(para("⚠ Could not sample the fields: "+s.sampleErr.Error()+
-			". R samples again; a key typed with --key is scanned without the sample.", s.w)) + "\n")
+		b.WriteString(st.Warn.Render(para("⚠ Could not sample the fields (R samples again; a key given with --key is scanned without the sample): "+
+			s.sampleErr.Error(), s.w)) + "\n")
 	case s.col.Type == model.TypeView && len(s.fields) == 0:
 		b.WriteString(st.Warn.Render(para(viewText(s.col)+": it shows no documents. Duplicates live in the source collection.", s.w)) + "\n")
 	case s.col.Type == model.TypeView:
@@ -362,7 +362,7 @@ func viewText(c model.Collection) string {
 }
 func (s *keyScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.Reload, k.Back, k.Help}
+	return []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.Back, k.Help}
 }
 func (s *keyScreen) FullHelp() [][]key.Binding {
 	k := s.keys
