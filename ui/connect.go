@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/dupes-tui/dupes/keymap"
@@ -16,20 +15,17 @@ import (
 // the user edit the URI and retry; the password is never shown, and a "****" left in the
 // edited URI stands for the password already given.
 type connectScreen struct {
-	ctx   *Context
-	keys  keymap.KeyMap
-	uri   string
-	call  activity
-	err   error
-	input textinput.Model
-	w, h  int
+	ctx  *Context
+	keys keymap.KeyMap
+	uri  string
+	call activity
+	err  error
+	ask  prompt
+	w, h int
 }
 
 func newConnectScreen(ctx *Context) *connectScreen {
-	in := newInput()
-	in.Prompt = "URI › "
-	in.CharLimit = 2048
-	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, input: in, call: newActivity()}
+	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, ask: newPrompt(2048), call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -45,9 +41,9 @@ func (s *connectScreen) setKeys() {
 	if s.call.on {
 		k.Back.SetHelp("esc", "cancel")
 	}
-	k.Back.SetEnabled(s.input.Focused() || s.call.on)
-	k.Open.SetEnabled(s.input.Focused())
-	k.Retry.SetEnabled(s.err != nil && !s.input.Focused())
+	k.Back.SetEnabled(s.ask.open() || s.call.on)
+	k.Open.SetEnabled(s.ask.open())
+	k.Retry.SetEnabled(s.err != nil && !s.ask.open())
 }
 
 // start connects to the configured URI.
@@ -89,25 +85,17 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		if s.input.Focused() {
-			switch {
-			case key.Matches(msg, s.keys.Open):
-				s.uri = restoreSecret(strings.TrimSpace(s.input.Value()), s.uri, s.redacted())
-				s.input.Blur()
-				return s.start()
-			case key.Matches(msg, s.keys.Back):
-				s.input.Blur()
-				s.setKeys()
-				return nil
-			}
-			var cmd tea.Cmd
-			s.input, cmd = s.input.Update(msg)
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
 			return cmd
 		}
 		if key.Matches(msg, s.keys.Retry) {
-			s.input.SetValue(s.redacted())
-			s.input.CursorEnd()
-			cmd := s.input.Focus()
+			cmd := s.ask.ask("A **** left in place stands for the password you gave.", "URI › ", "", s.redacted(), nil,
+				func(v string) tea.Cmd {
+					s.uri = restoreSecret(v, s.uri, s.redacted())
+					return s.start()
+				})
 			s.setKeys()
 			return cmd
 		}
@@ -144,10 +132,8 @@ func (s *connectScreen) View() string {
 		b.WriteString(st.Error.Render("Cannot connect") + "\n\n")
 		b.WriteString(st.Muted.Render("URI     ") + s.redacted() + "\n")
 		b.WriteString(st.Muted.Render("Reason  ") + lipgloss.NewStyle().Width(max(s.w-8, 20)).Render(s.err.Error()) + "\n\n")
-		if s.input.Focused() {
-			s.input.Width = max(s.w-8, 10)
-			b.WriteString(s.input.View() + "\n")
-			b.WriteString(st.Faint.Render("A **** left in place stands for the password you gave."))
+		if s.ask.open() {
+			b.WriteString(s.ask.view(st, s.w))
 		} else {
 			b.WriteString(st.Muted.Render("Press e to edit the URI and retry, q to quit."))
 		}
@@ -155,8 +141,8 @@ func (s *connectScreen) View() string {
 	return b.String()
 }
 
-func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h }
-func (s *connectScreen) Typing() bool     { return s.input.Focused() }
+func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w) }
+func (s *connectScreen) Typing() bool     { return s.ask.open() }
 func (s *connectScreen) Busy() bool       { return s.call.on }
 func (s *connectScreen) ShortHelp() []key.Binding {
 	k := s.keys

@@ -4,9 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -213,14 +211,6 @@ func count(n int64) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// newInput is a text field with a steady cursor: no blink timer to wake the program (or a
-// test) twice a second.
-func newInput() textinput.Model {
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return in
 }
 
 // field renders "label  value" with the value wrapped under itself when it is long.

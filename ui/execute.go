@@ -85,7 +85,6 @@ func (s *executeScreen) View() string {
 	} else if p.GroupsTotal > 0 {
 		pct = float64(p.GroupsDone) / float64(p.GroupsTotal)
 	}
-	s.bar.Width = max(min(s.w-4, 80), 10)
 	b.WriteString(s.bar.ViewAs(min(pct, 1)) + "\n\n")
 	b.WriteString(fmt.Sprintf("%s of %s documents deleted · %s of %s groups\n",
 		count(int64(p.DocsDeleted)), count(int64(p.DocsTotal)), count(int64(p.GroupsDone)), count(int64(p.GroupsTotal))))
@@ -107,7 +106,10 @@ func (s *executeScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (s *executeScreen) SetSize(w, h int)          { s.w, s.h = w, h }
+func (s *executeScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.bar.Width = max(min(w-4, 80), 10)
+}
 func (s *executeScreen) Typing() bool              { return false }
 func (s *executeScreen) Busy() bool                { return false }
 func (s *executeScreen) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Back} }

@@ -6,17 +6,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
-)
-
-// input modes of the key screen.
-const (
-	inputNone = iota
-	inputFilter
-	inputE11000
 )
 
 // keyScreen chooses what makes documents duplicates: sampled field paths (several for a
@@ -39,8 +31,7 @@ type keyScreen struct {
 
 	ignoreCase, trim bool
 	filter           string
-	mode             int
-	input            textinput.Model
+	ask              prompt
 	note             string // what the last E11000 paste did, or why it failed
 	err              error  // why the collection could not be opened
 	sampleErr        error  // why the fields could not be sampled (a warning: R retries)
@@ -49,9 +40,7 @@ type keyScreen struct {
 }
 
 func newKeyScreen(ctx *Context) *keyScreen {
-	in := newInput()
-	in.CharLimit = 4096
-	s := &keyScreen{ctx: ctx, input: in, call: newActivity()}
+	s := &keyScreen{ctx: ctx, ask: newPrompt(4096), call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -68,7 +57,7 @@ func (s *keyScreen) setKeys() {
 	if s.call.on {
 		k.Back.SetHelp("esc", "cancel")
 	}
-	if s.mode != inputNone {
+	if s.ask.open() {
 		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Reload)
 		k.Open.SetHelp("enter", "apply")
 		k.Back.SetHelp("esc", "cancel")
@@ -78,10 +67,9 @@ func (s *keyScreen) setKeys() {
 // open loads the key screen's data for a collection; with auto fields it scans at once.
 func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, auto []string) tea.Cmd {
 	s.call.abort()
-	*s = keyScreen{ctx: s.ctx, input: s.input, call: s.call, ns: ns, auto: auto, known: col, given: indexes,
+	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: ns, auto: auto, known: col, given: indexes,
 		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h}}
-	s.mode = inputNone
-	s.input.Blur()
+	s.ask.close()
 	return s.load()
 }
 
@@ -141,7 +129,7 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.scan(k)
 		}
 	case tea.MouseMsg:
-		if s.mode == inputNone {
+		if !s.ask.open() {
 			s.cursor.navigate(msg, s.keys)
 		}
 	case tea.KeyMsg:
@@ -152,8 +140,10 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		if s.mode != inputNone {
-			return s.updateInput(msg)
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
+			return cmd
 		}
 		if s.cursor.navigate(msg, s.keys) {
 			return nil
@@ -172,9 +162,15 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Trim):
 			s.trim = !s.trim
 		case key.Matches(msg, s.keys.Query):
-			return s.prompt(inputFilter, "filter › ", `{"status": "active"}`, s.filter)
+			cmd := s.ask.ask("Only documents matching this query are grouped (MongoDB query JSON).", "filter › ",
+				`{"status": "active"}`, s.filter, nil, func(v string) tea.Cmd { s.filter = v; return nil })
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, s.keys.Paste):
-			return s.prompt(inputE11000, "E11000 › ", "paste the error message", "")
+			cmd := s.ask.ask("Paste a duplicate key error: its index (or fields) becomes the key.", "E11000 › ",
+				"paste the error message", "", nil, s.fromE11000)
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, s.keys.Open):
 			if i := s.cursor.pos - len(s.fields); i >= 0 && i < len(s.indexes) {
 				return s.scan(s.indexes[i].Key())
@@ -191,39 +187,6 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-func (s *keyScreen) prompt(mode int, prompt, placeholder, value string) tea.Cmd {
-	s.mode = mode
-	s.input.Prompt, s.input.Placeholder = prompt, placeholder
-	s.input.SetValue(value)
-	s.input.CursorEnd()
-	s.setKeys()
-	return s.input.Focus()
-}
-
-func (s *keyScreen) updateInput(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, s.keys.Back):
-		s.mode = inputNone
-		s.input.Blur()
-		s.setKeys()
-		return nil
-	case key.Matches(msg, s.keys.Open):
-		v := strings.TrimSpace(s.input.Value())
-		mode := s.mode
-		s.mode = inputNone
-		s.input.Blur()
-		s.setKeys()
-		if mode == inputFilter {
-			s.filter = v
-			return nil
-		}
-		return s.fromE11000(v)
-	}
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	return cmd
 }
 
 // fromE11000 scans the group a duplicate key error names, with its index's semantics.
@@ -337,9 +300,8 @@ func (s *keyScreen) View() string {
 		line := "    " + ix.Name + "  " + st.Muted.Render(ix.Key().Semantics())
 		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
 	}
-	if s.mode != inputNone {
-		s.input.Width = max(s.w-12, 10)
-		b.WriteString("\n" + s.input.View())
+	if s.ask.open() {
+		b.WriteString("\n" + s.ask.view(st, s.w))
 	} else if s.note != "" {
 		b.WriteString("\n" + st.Warn.Render(fit(s.note, s.w)))
 	}
@@ -349,8 +311,9 @@ func (s *keyScreen) View() string {
 func (s *keyScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.cursor.setHeight(h - 9)
+	s.ask.setWidth(w)
 }
-func (s *keyScreen) Typing() bool { return s.mode != inputNone }
+func (s *keyScreen) Typing() bool { return s.ask.open() }
 func (s *keyScreen) Busy() bool   { return s.call.on }
 
 // viewText names a view and its source: "shop.active is a view on shop.users".
