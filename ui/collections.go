@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -146,7 +147,7 @@ func (s *collectionsScreen) View() string {
 	if s.db == "" {
 		for i := from; i < to; i++ {
 			d := s.dbs[i]
-			b.WriteString(s.ctx.row(fmt.Sprintf("%-30s %s", d.Name, st.Muted.Render(size(d.SizeOnDisk))), i == s.cursor.pos, s.w) + "\n")
+			b.WriteString(s.ctx.row(fit(d.Name, 30)+" "+st.Muted.Render(size(d.SizeOnDisk)), i == s.cursor.pos, s.w) + "\n")
 		}
 		if s.ctx.Cfg.Demo {
 			b.WriteString("\n" + st.Muted.Render(para("Demo data: shop.users has duplicate emails (some differ only in case, "+
@@ -157,7 +158,7 @@ func (s *collectionsScreen) View() string {
 	}
 	nameW := 12
 	for _, c := range s.cols {
-		nameW = max(nameW, min(len(c.NS.Coll), 32))
+		nameW = max(nameW, min(lipgloss.Width(c.NS.Coll), 32))
 	}
 	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %12s  %-12s %s", nameW, "NAME", "DOCS (EST.)", "KIND", "UNIQUE INDEXES"), s.w)) + "\n")
 	for i := from; i < to; i++ {
@@ -166,7 +167,7 @@ func (s *collectionsScreen) View() string {
 		if c.Count >= 0 {
 			n = count(c.Count)
 		}
-		line := fmt.Sprintf("%-*s %12s  %-12s %s", nameW, fit(c.NS.Coll, nameW), n, kind(c), uniques(s.idx[i]))
+		line := fitMiddle(c.NS.Coll, nameW) + fmt.Sprintf(" %12s  %-12s %s", n, kind(c), uniques(s.idx[i]))
 		if c.CanDelete() != nil && i != s.cursor.pos {
 			b.WriteString(st.List.Disabled.Render(fit("  "+line, s.w)) + "\n")
 			continue

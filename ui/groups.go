@@ -269,7 +269,7 @@ func (s *groupsScreen) View() string {
 
 	cntW, decW := 7, 18
 	keyW := min(max(s.w-cntW-decW-6, 10), 64)
-	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %*s  %s", keyW, fit("KEY "+ss.key.String(), keyW), cntW, "DOCS", "DECISION"), s.w)) + "\n")
+	b.WriteString(st.List.Header.Render(fit("  "+fit("KEY "+ss.key.String(), keyW)+fmt.Sprintf(" %*s  %s", cntW, "DOCS", "DECISION"), s.w)) + "\n")
 	if s.cursor.n == 0 {
 		switch {
 		case s.query != "":
@@ -299,7 +299,9 @@ func (s *groupsScreen) View() string {
 				d = st.Warn.Render("left alone (m)")
 			}
 		}
-		text := fmt.Sprintf("%-*s %*d  ", keyW, fit(label, keyW), cntW, g.Count())
+		// Padded in cells (fit), not by fmt, which counts runes: a CJK or emoji key would
+		// push the member count out of its column.
+		text := fit(label, keyW) + fmt.Sprintf(" %*d  ", cntW, g.Count())
 		b.WriteString(s.ctx.row(text, pos == s.cursor.pos, keyW+cntW+5) + d + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")

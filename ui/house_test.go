@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dupes-tui/dupes/memstore"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -226,4 +227,32 @@ func TestLongFieldNamesGetRoomOnWideScreens(t *testing.T) {
 	if !strings.Contains(strings.Join(lay.lines, "\n"), "attribute_with_a_long_name_117") {
 		t.Fatalf("the field name was cut on a 200-column screen:\n%s", strings.Join(lay.lines, "\n"))
 	}
+}
+
+func TestWideKeysKeepTheCountColumn(t *testing.T) {
+	m := New(Config{URI: "t", Demo: true})
+	s := &session{id: 1, ns: ns("shop.users"), key: model.Key{Fields: []string{"name"}}}
+	ids := []model.Value{`{"$oid":"65ebad885f1c2a0000000007"}`, `{"$oid":"65ed1b285f1c2a0000000008"}`}
+	s.add([]model.Group{{Key: []model.Value{`"ascii name"`}, IDs: ids}, {Key: []model.Value{`"名前テスト🙂"`}, IDs: ids}})
+	m.sess = s
+	m.groups.open(s)
+	m.stack = []screenID{scrGroups}
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	var cols []int
+	for _, l := range strings.Split(m.View(), "\n") {
+		if i := strings.Index(l, " 2  undecided"); i >= 0 {
+			cols = append(cols, ansi.StringWidth(l[:i]))
+		}
+	}
+	if len(cols) != 2 || cols[0] != cols[1] {
+		t.Fatalf("the member count sits at cells %v", cols)
+	}
+}
+
+func TestARegisteredScreenOpensByPushMsg(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.send(pushMsg{to: scrRules})
+	h.wantScreen(scrRules)
+	h.keys("esc")
+	h.wantScreen(scrGroups)
 }

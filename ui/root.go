@@ -14,21 +14,6 @@ import (
 	"github.com/dupes-tui/dupes/model"
 )
 
-type screenID int
-
-const (
-	scrConnect screenID = iota
-	scrCollections
-	scrKey
-	scrScan
-	scrGroups
-	scrGroup
-	scrRules
-	scrReview
-	scrExecute
-	scrDone
-)
-
 // MinWidth and MinHeight are the smallest terminal the layout works in; below it the UI says
 // so instead of drawing a broken screen.
 const (
@@ -71,22 +56,15 @@ type Model struct {
 func New(cfg Config) *Model {
 	base, stop := context.WithCancel(context.Background())
 	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg, base: base}
-	m := &Model{ctx: ctx, help: help.New(), stop: stop}
-	m.connect = newConnectScreen(ctx)
-	m.colls = newCollectionsScreen(ctx)
-	m.key = newKeyScreen(ctx)
-	m.scan = newScanScreen(ctx)
-	m.groups = newGroupsScreen(ctx)
-	m.group = newGroupScreen(ctx)
-	m.rules = newRulesScreen(ctx)
-	m.review = newReviewScreen(ctx)
-	m.exec = newExecuteScreen(ctx)
-	m.done = newDoneScreen(ctx)
-	m.screens = map[screenID]screen{
-		scrConnect: m.connect, scrCollections: m.colls, scrKey: m.key, scrScan: m.scan,
-		scrGroups: m.groups, scrGroup: m.group, scrRules: m.rules, scrReview: m.review,
-		scrExecute: m.exec, scrDone: m.done,
+	m := &Model{ctx: ctx, help: help.New(), stop: stop, screens: map[screenID]screen{}}
+	for id, build := range registry {
+		m.screens[screenID(id)] = build(ctx)
 	}
+	// The flow (flow.go) opens these screens with their own arguments.
+	m.connect, m.colls, m.key = m.screens[scrConnect].(*connectScreen), m.screens[scrCollections].(*collectionsScreen), m.screens[scrKey].(*keyScreen)
+	m.scan, m.groups, m.group = m.screens[scrScan].(*scanScreen), m.screens[scrGroups].(*groupsScreen), m.screens[scrGroup].(*groupScreen)
+	m.rules, m.review = m.screens[scrRules].(*rulesScreen), m.screens[scrReview].(*reviewScreen)
+	m.exec, m.done = m.screens[scrExecute].(*executeScreen), m.screens[scrDone].(*doneScreen)
 	m.stack = []screenID{scrConnect}
 	m.help.Styles.ShortKey = ctx.Styles.Bold
 	m.help.Styles.FullKey = ctx.Styles.Bold
@@ -213,85 +191,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack = []screenID{scrCollections}
 		m.layout()
 		return m, m.colls.load()
-	case chooseCollectionMsg:
-		m.push(scrKey)
-		col := msg.col
-		return m, m.key.open(col.NS, &col, msg.indexes, nil)
-	case startScanMsg:
-		return m, m.startScan(msg.key)
-	case scanOpenedMsg:
-		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
-			cur := msg.cur
-			return m, func() tea.Msg { _ = cur.Close(context.Background()); return nil }
-		}
-		return m, nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur)
-	case groupsMsg:
-		return m, m.onGroups(msg)
-	case browseMsg:
-		m.replace(scrGroups)
-		return m, nil
-	case openGroupMsg:
-		if msg.pos < 0 || msg.pos >= m.groups.len() {
-			return m, nil
-		}
-		m.groups.cursor.moveTo(msg.pos)
-		if m.active() != scrGroup {
-			m.push(scrGroup)
-		}
-		return m, m.group.open(m.sess, msg.pos, m.groups.at(msg.pos), m.groups.len())
-	case openRulesMsg:
-		m.rules.open(m.sess.flds)
-		m.push(scrRules)
-		return m, nil
-	case ruleChosenMsg:
-		m.pop()
-		return m, m.applyRule(msg.rule)
-	case keepersMsg:
-		m.onKeepers(msg)
-		return m, nil
-	case previewMsg:
-		m.onPreview(msg)
-		return m, nil
-	case shardMsg:
-		if m.sess != nil && msg.id == m.sess.id {
-			m.sess.shard, m.sess.shardErr = msg.key, msg.err
-		}
-		return m, nil
-	case toggleMissingMsg:
-		if m.sess != nil {
-			m.sess.setMissing(!m.sess.deleteMissing)
-			if m.sess.deleteMissing {
-				m.status = "Documents lacking " + m.sess.key.String() + " are included: the rule decides them like any group."
-			} else {
-				m.status = "Documents lacking " + m.sess.key.String() + " are left alone."
-			}
-		}
-		return m, nil
-	case reviewMsg:
-		m.push(scrReview)
-		return m, m.review.open(m.sess)
-	case planMsg:
-		return m, m.review.Update(msg)
-	case executeMsg:
-		m.stack = []screenID{scrExecute}
-		m.layout()
-		return m, m.exec.start(msg.plan)
-	case execEvent:
-		if rep, ok := msg.msg.(reportMsg); ok {
-			m.sess.executed = true
-			m.exec.finished()
-			m.done.open(rep.report, rep.err, m.sess)
-			m.stack = []screenID{scrDone}
-			m.layout()
-			return m, nil
-		}
-		m.exec.Update(msg.msg)
-		return m, waitExecCmd(msg.ch)
 	case backMsg:
 		return m, m.back()
-	case planSavedMsg:
-		m.status = "Plan saved to " + msg.path
-		return m, m.review.Update(msg)
 	case spinner.TickMsg:
 		// Every spinner takes only its own ticks: a screen loading out of sight keeps spinning.
 		var cmds []tea.Cmd
@@ -299,17 +200,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, s.Update(msg))
 		}
 		return m, tea.Batch(cmds...)
-	// Results go to the screen that asked, whichever is showing.
-	case databasesMsg, collectionsMsg:
-		return m, m.colls.Update(msg)
-	case keyDataMsg:
-		return m, m.key.Update(msg)
-	case docsMsg:
-		return m, m.group.Update(msg)
-	case indexBuiltMsg, buildIndexMsg:
-		return m, m.done.Update(msg)
-	case filterTickMsg, filterDoneMsg:
-		return m, m.groups.Update(msg)
+	case pushMsg:
+		m.push(msg.to)
+		return m, m.screens[msg.to].Update(msg.with)
+	case targeted:
+		// Results go to the screen that asked, whichever is showing.
+		return m, m.screens[msg.target()].Update(msg)
+	}
+	if cmd, ok := m.flow(msg); ok {
+		return m, cmd
 	}
 	return m, m.screens[m.active()].Update(msg)
 }
