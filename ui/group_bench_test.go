@@ -52,34 +52,25 @@ func BenchmarkGroupKeys(b *testing.B) {
 			m.Update(k)
 			_ = m.View()
 		}
-		b.Run(fmt.Sprintf("scroll/%d", n), func(b *testing.B) {
-			down, up := keyMsg("j"), keyMsg("k")
-			i := 0
-			for b.Loop() {
-				k := down
-				if i/200%2 == 1 {
-					k = up
-				}
-				frame(k)
-				i++
-			}
-		})
-		b.Run(fmt.Sprintf("member/%d", n), func(b *testing.B) {
-			right, left := keyMsg("l"), keyMsg("h")
-			i := 0
-			for b.Loop() {
-				k := right
-				if i/100%2 == 1 {
-					k = left
-				}
-				frame(k)
-				i++
-			}
-		})
+		b.Run(fmt.Sprintf("scroll/%d", n), func(b *testing.B) { wander(b, frame, keyMsg("j"), keyMsg("k"), 200) })
+		b.Run(fmt.Sprintf("member/%d", n), func(b *testing.B) { wander(b, frame, keyMsg("l"), keyMsg("h"), 100) })
 		b.Run(fmt.Sprintf("keep/%d", n), func(b *testing.B) {
 			for b.Loop() {
 				frame(keyMsg("space"))
 			}
 		})
+	}
+}
+
+// wander presses forth every times, then back as many, and so on, one frame per press.
+func wander(b *testing.B, frame func(tea.KeyMsg), forth, back tea.KeyMsg, every int) {
+	i := 0
+	for b.Loop() {
+		k := forth
+		if i/every%2 == 1 {
+			k = back
+		}
+		frame(k)
+		i++
 	}
 }

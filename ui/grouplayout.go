@@ -98,7 +98,7 @@ func cellTexts(r model.DiffRow) ([]string, []bool) {
 	if typed {
 		for i, v := range r.Values {
 			if v != model.Missing {
-				texts[i] += " (" + bsonType(v) + ")"
+				texts[i] += " (" + v.TypeName() + ")"
 			}
 		}
 	}
@@ -113,36 +113,6 @@ func cellTexts(r model.DiffRow) ([]string, []bool) {
 		marks[i] = best == 1 || v != mode
 	}
 	return texts, marks
-}
-
-// bsonType names a canonical Extended JSON value's BSON type.
-func bsonType(v model.Value) string {
-	s := string(v)
-	switch {
-	case s == "null":
-		return "null"
-	case s == "true" || s == "false":
-		return "bool"
-	case strings.HasPrefix(s, `"`):
-		return "string"
-	case strings.HasPrefix(s, "["):
-		return "array"
-	}
-	for _, t := range [...]struct{ prefix, name string }{
-		{`{"$numberInt"`, "int32"}, {`{"$numberLong"`, "int64"}, {`{"$numberDouble"`, "double"},
-		{`{"$numberDecimal"`, "decimal"}, {`{"$oid"`, "objectId"}, {`{"$date"`, "date"},
-		{`{"$binary"`, "binData"}, {`{"$timestamp"`, "timestamp"}, {`{"$regularExpression"`, "regex"},
-		{`{"$symbol"`, "symbol"}, {`{"$code"`, "javascript"}, {`{"$minKey"`, "minKey"}, {`{"$maxKey"`, "maxKey"},
-		{`{"$undefined"`, "undefined"}, {`{"$dbPointer"`, "dbPointer"},
-	} {
-		if strings.HasPrefix(s, t.prefix) {
-			return t.name
-		}
-	}
-	if strings.HasPrefix(s, "{") {
-		return "object"
-	}
-	return "number"
 }
 
 func (lay *groupLayout) add(line string, hdr int32) {

@@ -215,7 +215,7 @@ func TestOnlyDifferingCellsAreMarkedAndTypesShown(t *testing.T) {
 	if marks[0] || marks[1] || !marks[2] {
 		t.Fatalf("marks %v", marks)
 	}
-	if !strings.Contains(texts[0], "int32") || !strings.Contains(texts[2], "int64") {
+	if !strings.Contains(texts[0], "int)") || !strings.Contains(texts[2], "long)") {
 		t.Fatalf("types not shown: %q", texts)
 	}
 }
