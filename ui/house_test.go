@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -255,4 +256,34 @@ func TestARegisteredScreenOpensByPushMsg(t *testing.T) {
 	h.wantScreen(scrRules)
 	h.keys("esc")
 	h.wantScreen(scrGroups)
+}
+
+func TestExecuteClockMovesDuringTheFirstBatch(t *testing.T) {
+	h := newHarness(t, nil)
+	e := h.m.exec
+	e.plan = model.Plan{NS: ns("shop.orders")}
+	_, tick := e.run.start(context.Background())
+	defer e.run.stop()
+	e.run.started = e.run.started.Add(-3 * time.Second) // three seconds into a slow first batch
+	if cmd := e.Update(tick()); cmd == nil {
+		t.Fatal("the spinner stopped while the run goes on")
+	}
+	v := e.View()
+	for _, want := range []string{"first batch in flight", "elapsed 3."} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("view lacks %q:\n%s", want, v)
+		}
+	}
+	e.finished()
+	if cmd := e.Update(e.run.spin.Tick()); cmd != nil {
+		t.Fatal("the spinner ticks after the report")
+	}
+}
+
+func TestACancelledCallReportsNothing(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.send(ErrorMsg{Where: "read the group's documents", Err: context.Canceled})
+	if h.m.err != nil {
+		t.Fatalf("a cancelled call is reported: %v", h.m.err)
+	}
 }

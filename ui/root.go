@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -163,6 +164,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.onKey(msg)
 	case ErrorMsg:
+		if errors.Is(msg.Err, context.Canceled) {
+			return m, nil // the user stopped it: nothing to report
+		}
 		// Shown once: in the screen's body when the screen shows it there, else in the footer.
 		cur := m.screens[m.active()]
 		if sh, ok := cur.(errorShower); !ok || !sh.showsError() {
