@@ -137,7 +137,7 @@ func TestTUIKeyScansWhenTheSampleFails(t *testing.T) {
 			s.send("Escape")
 			screen = s.waitFor("Key of " + f.ns("users"))
 			t.Logf("key screen:\n%s", screen)
-			n := strings.Count(screen, "violates its general contract")
+			n := strings.Count(screen, "Comparison method") // the rest may wrap
 			if every && n != 1 {
 				t.Fatalf("the sample's error is shown %d times, want once:\n%s", n, screen)
 			}
