@@ -135,7 +135,7 @@ func Demo() *Store {
 		at := base.Add(time.Duration(i) * time.Hour)
 		s.Insert(products, doc(oid(at), f("sku", str(fmt.Sprintf("SKU-%03d", i))), f("name", str([]string{"Mug", "T-shirt", "Sticker", "Hoodie", "Cap", "Notebook"}[i]))))
 	}
-	s.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "active_users"}, Type: model.TypeView})
+	s.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "active_users"}, Type: model.TypeView, ViewOn: "users"})
 	s.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "page_views"}, Type: model.TypeTimeseries})
 	s.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "system.views"}})
 	return s

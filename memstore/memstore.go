@@ -221,36 +221,7 @@ func (s *Store) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]
 }
 
 // TypeName is the BSON type name of an Extended JSON value, as $type spells it.
-func TypeName(v model.Value) string {
-	s := string(v)
-	switch {
-	case s == "null":
-		return "null"
-	case s == "true" || s == "false":
-		return "bool"
-	case strings.HasPrefix(s, `"`):
-		return "string"
-	case strings.HasPrefix(s, "["):
-		return "array"
-	case strings.HasPrefix(s, `{"$oid"`):
-		return "objectId"
-	case strings.HasPrefix(s, `{"$date"`):
-		return "date"
-	case strings.HasPrefix(s, `{"$numberInt"`):
-		return "int"
-	case strings.HasPrefix(s, `{"$numberLong"`):
-		return "long"
-	case strings.HasPrefix(s, `{"$numberDouble"`):
-		return "double"
-	case strings.HasPrefix(s, `{"$numberDecimal"`):
-		return "decimal"
-	case strings.HasPrefix(s, `{"$binary"`):
-		return "binData"
-	case strings.HasPrefix(s, "{"):
-		return "object"
-	}
-	return "unknown"
-}
+func TypeName(v model.Value) string { return v.TypeName() }
 
 // matchFilter applies a document filter of top-level equalities, {"status": "active"}.
 func matchFilter(d model.Doc, filter map[string]json.RawMessage) bool {

@@ -25,6 +25,8 @@ type Collection struct {
 	Capped bool
 	// Count is the server's estimate (metadata, not a scan); -1 where unknown (views).
 	Count int64
+	// ViewOn is a view's source collection (in the same database), "" otherwise.
+	ViewOn string
 }
 
 // System reports a system collection (system.*), which dupes never writes to.

@@ -34,7 +34,8 @@ func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection
 		Name    string `bson:"name"`
 		Type    string `bson:"type"`
 		Options struct {
-			Capped bool `bson:"capped"`
+			Capped bool   `bson:"capped"`
+			ViewOn string `bson:"viewOn"`
 		} `bson:"options"`
 	}
 	if err := cur.All(ctx, &specs); err != nil {
@@ -47,6 +48,7 @@ func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection
 			Type:   model.CollectionType(s.Type),
 			Capped: s.Options.Capped,
 			Count:  -1,
+			ViewOn: s.Options.ViewOn,
 		}
 		if col.Type == "" {
 			col.Type = model.TypeCollection

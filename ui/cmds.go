@@ -18,9 +18,9 @@ import (
 // connectedMsg says the store is open.
 type connectedMsg struct{ store Store }
 
-func connectCmd(connect Connector, uri string) tea.Cmd {
+func connectCmd(ctx context.Context, connect Connector, uri string) tea.Cmd {
 	return func() tea.Msg {
-		st, err := connect(context.Background(), uri)
+		st, err := connect(ctx, uri)
 		if err != nil {
 			return ErrorMsg{Where: "connect", Err: err}
 		}
@@ -31,9 +31,9 @@ func connectCmd(connect Connector, uri string) tea.Cmd {
 // databasesMsg lists the deployment's databases.
 type databasesMsg struct{ dbs []model.Database }
 
-func databasesCmd(st Store) tea.Cmd {
+func databasesCmd(ctx context.Context, st Store) tea.Cmd {
 	return func() tea.Msg {
-		dbs, err := st.Databases(context.Background())
+		dbs, err := st.Databases(ctx)
 		if err != nil {
 			return ErrorMsg{Where: "list databases", Err: err}
 		}
@@ -51,9 +51,8 @@ type collectionsMsg struct {
 // maxIndexLookups bounds the round trips a database with thousands of collections costs.
 const maxIndexLookups = 200
 
-func collectionsCmd(st Store, db string) tea.Cmd {
+func collectionsCmd(ctx context.Context, st Store, db string) tea.Cmd {
 	return func() tea.Msg {
-		ctx := context.Background()
 		cols, err := st.Collections(ctx, db)
 		if err != nil {
 			return ErrorMsg{Where: "list collections", Err: err}
@@ -79,18 +78,18 @@ type chooseCollectionMsg struct {
 
 // keyDataMsg carries what the key screen offers: the collection, its indexes, sampled fields.
 type keyDataMsg struct {
-	col     model.Collection
-	indexes []model.Index
-	fields  []model.FieldInfo
+	col       model.Collection
+	indexes   []model.Index
+	fields    []model.FieldInfo
+	sampleErr error // the sample failed: fields is empty
 }
 
 // sampleSize is how many documents the key screen samples for field paths.
 const sampleSize = 1000
 
 // keyDataCmd reads a collection's description (when not already known), indexes and fields.
-func keyDataCmd(st Store, ns model.Namespace, known *model.Collection, indexes []model.Index) tea.Cmd {
+func keyDataCmd(ctx context.Context, st Store, ns model.Namespace, known *model.Collection, indexes []model.Index) tea.Cmd {
 	return func() tea.Msg {
-		ctx := context.Background()
 		var col model.Collection
 		if known != nil {
 			col = *known
@@ -115,11 +114,10 @@ func keyDataCmd(st Store, ns model.Namespace, known *model.Collection, indexes [
 				return ErrorMsg{Where: "list indexes", Err: err}
 			}
 		}
+		// A failed sample is a warning, not a dead end: the key screen says so, R retries, and
+		// a key given on the command line is scanned without it.
 		fields, err := st.SampleFields(ctx, ns, sampleSize)
-		if err != nil {
-			return ErrorMsg{Where: "sample " + ns.String(), Err: err}
-		}
-		return keyDataMsg{col: col, indexes: indexes, fields: fields}
+		return keyDataMsg{col: col, indexes: indexes, fields: fields, sampleErr: err}
 	}
 }
 
@@ -180,9 +178,9 @@ type docsMsg struct {
 	docs  []model.Doc
 }
 
-func docsCmd(st Store, ns model.Namespace, group int, ids []model.Value) tea.Cmd {
+func docsCmd(ctx context.Context, st Store, ns model.Namespace, group int, ids []model.Value) tea.Cmd {
 	return func() tea.Msg {
-		docs, err := st.FetchDocs(context.Background(), ns, ids)
+		docs, err := st.FetchDocs(ctx, ns, ids)
 		if err != nil {
 			return ErrorMsg{Where: "read the group's documents", Err: err}
 		}
@@ -204,7 +202,7 @@ type keepersMsg struct {
 // keepersCmd applies a rule to the groups not decided by hand. It takes the groups slice as
 // it stands (groups are only ever appended) and a copy of the decisions, and picks the groups
 // itself, so a million of them cost the UI nothing.
-func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8, paths []string) tea.Cmd {
+func keepersCmd(ctx context.Context, st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8, paths []string) tea.Cmd {
 	return func() tea.Msg {
 		idx := make([]int32, 0, len(all))
 		groups := make([]model.Group, 0, len(all))
@@ -214,7 +212,7 @@ func keepersCmd(st Store, id int, ns model.Namespace, rule model.KeepRule, all [
 				groups = append(groups, all[i])
 			}
 		}
-		keep, err := st.Keepers(context.Background(), ns, rule, groups)
+		keep, err := st.Keepers(ctx, ns, rule, groups)
 		var uf *model.UnknownFieldError
 		if errors.As(err, &uf) {
 			uf.Suggestion = model.Closest(uf.Field, paths)
@@ -261,13 +259,13 @@ type shardMsg struct {
 	err error
 }
 
-func shardCmd(st Store, id int, ns model.Namespace) tea.Cmd {
+func shardCmd(ctx context.Context, st Store, id int, ns model.Namespace) tea.Cmd {
 	sk, ok := st.(ShardKeyer)
 	if !ok {
 		return nil
 	}
 	return func() tea.Msg {
-		k, err := sk.ShardKey(context.Background(), ns)
+		k, err := sk.ShardKey(ctx, ns)
 		return shardMsg{id: id, key: k, err: err}
 	}
 }

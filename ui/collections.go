@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -15,10 +16,9 @@ import (
 // counts, kind and unique indexes. Views, time-series, capped and system collections are
 // marked: they can be scanned but never deleted from.
 type collectionsScreen struct {
-	ctx     *Context
-	keys    keymap.KeyMap
-	loading bool
-	spin    spinner.Model
+	ctx  *Context
+	keys keymap.KeyMap
+	call activity
 
 	dbs    []model.Database
 	db     string // "" while choosing a database
@@ -30,7 +30,7 @@ type collectionsScreen struct {
 }
 
 func newCollectionsScreen(ctx *Context) *collectionsScreen {
-	s := &collectionsScreen{ctx: ctx, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s := &collectionsScreen{ctx: ctx, call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -40,54 +40,69 @@ func (s *collectionsScreen) setKeys() {
 	k := &s.keys
 	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
 		&k.Review, &k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
-	k.Back.SetEnabled(s.db != "")
+	k.Back.SetEnabled(s.db != "" || s.call.on)
 	if s.db == "" {
 		k.Open.SetHelp("enter", "open database")
 	} else {
 		k.Open.SetHelp("enter", "choose collection")
 		k.Back.SetHelp("esc", "databases")
 	}
+	if s.call.on {
+		k.Back.SetHelp("esc", "cancel")
+	}
 }
 
 // load lists the databases.
 func (s *collectionsScreen) load() tea.Cmd {
-	s.loading, s.db = true, ""
+	s.db = ""
+	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
-	return tea.Batch(s.spin.Tick, databasesCmd(s.ctx.Store))
+	return tea.Batch(tick, databasesCmd(ctx, s.ctx.Store))
+}
+
+// loadDB lists a database's collections.
+func (s *collectionsScreen) loadDB(db string) tea.Cmd {
+	ctx, tick := s.call.start(s.ctx.base)
+	s.setKeys()
+	return tea.Batch(tick, collectionsCmd(ctx, s.ctx.Store, db))
 }
 
 func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
-		if !s.loading {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
+		return s.call.tick(msg)
 	case ErrorMsg:
-		s.loading = false
+		s.call.stop()
+		s.setKeys()
 	case databasesMsg:
-		s.loading, s.dbs = false, msg.dbs
+		s.call.stop()
+		s.dbs = msg.dbs
 		s.cursor = listCursor{h: s.cursor.h}
 		s.cursor.setLen(len(s.dbs))
 		s.cursor.moveTo(s.dbPos)
 	case collectionsMsg:
-		s.loading, s.db, s.cols, s.idx = false, msg.db, msg.cols, msg.indexes
+		s.call.stop()
+		s.db, s.cols, s.idx = msg.db, msg.cols, msg.indexes
 		s.cursor = listCursor{h: s.cursor.h}
 		s.cursor.setLen(len(s.cols))
 		s.setKeys()
 	case tea.MouseMsg:
 		s.cursor.navigate(msg, s.keys)
 	case tea.KeyMsg:
-		if s.loading || s.cursor.navigate(msg, s.keys) {
+		if s.call.on {
+			if key.Matches(msg, s.keys.Back) {
+				s.call.abort()
+				s.setKeys()
+			}
+			return nil
+		}
+		if s.cursor.navigate(msg, s.keys) {
 			return nil
 		}
 		switch {
 		case key.Matches(msg, s.keys.Reload):
 			if s.db != "" {
-				s.loading = true
-				return tea.Batch(s.spin.Tick, collectionsCmd(s.ctx.Store, s.db))
+				return s.loadDB(s.db)
 			}
 			return s.load()
 		case key.Matches(msg, s.keys.Back):
@@ -101,8 +116,7 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			if s.db == "" {
 				s.dbPos = s.cursor.pos
-				s.loading = true
-				return tea.Batch(s.spin.Tick, collectionsCmd(s.ctx.Store, s.dbs[s.cursor.pos].Name))
+				return s.loadDB(s.dbs[s.cursor.pos].Name)
 			}
 			i := s.cursor.pos
 			col, idx := s.cols[i], s.idx[i]
@@ -120,8 +134,8 @@ func (s *collectionsScreen) View() string {
 	} else {
 		b.WriteString(st.Title.Render("Collections of "+s.db) + st.Muted.Render("  — pick the one with duplicates") + "\n\n")
 	}
-	if s.loading {
-		return b.String() + s.spin.View() + " Loading…"
+	if s.call.on {
+		return b.String() + s.call.view() + " Loading…"
 	}
 	if s.cursor.n == 0 {
 		if s.db == "" {
@@ -133,7 +147,7 @@ func (s *collectionsScreen) View() string {
 	if s.db == "" {
 		for i := from; i < to; i++ {
 			d := s.dbs[i]
-			b.WriteString(s.ctx.row(fmt.Sprintf("%-30s %s", d.Name, st.Muted.Render(size(d.SizeOnDisk))), i == s.cursor.pos, s.w) + "\n")
+			b.WriteString(s.ctx.row(fit(d.Name, 30)+" "+st.Muted.Render(size(d.SizeOnDisk)), i == s.cursor.pos, s.w) + "\n")
 		}
 		if s.ctx.Cfg.Demo {
 			b.WriteString("\n" + st.Muted.Render(para("Demo data: shop.users has duplicate emails (some differ only in case, "+
@@ -144,7 +158,7 @@ func (s *collectionsScreen) View() string {
 	}
 	nameW := 12
 	for _, c := range s.cols {
-		nameW = max(nameW, min(len(c.NS.Coll), 32))
+		nameW = max(nameW, min(lipgloss.Width(c.NS.Coll), 32))
 	}
 	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %12s  %-12s %s", nameW, "NAME", "DOCS (EST.)", "KIND", "UNIQUE INDEXES"), s.w)) + "\n")
 	for i := from; i < to; i++ {
@@ -153,7 +167,7 @@ func (s *collectionsScreen) View() string {
 		if c.Count >= 0 {
 			n = count(c.Count)
 		}
-		line := fmt.Sprintf("%-*s %12s  %-12s %s", nameW, fit(c.NS.Coll, nameW), n, kind(c), uniques(s.idx[i]))
+		line := fitMiddle(c.NS.Coll, nameW) + fmt.Sprintf(" %12s  %-12s %s", n, kind(c), uniques(s.idx[i]))
 		if c.CanDelete() != nil && i != s.cursor.pos {
 			b.WriteString(st.List.Disabled.Render(fit("  "+line, s.w)) + "\n")
 			continue
@@ -211,6 +225,7 @@ func (s *collectionsScreen) SetSize(w, h int) {
 	s.cursor.setHeight(h - 5)
 }
 func (s *collectionsScreen) Typing() bool { return false }
+func (s *collectionsScreen) Busy() bool   { return s.call.on }
 func (s *collectionsScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Help, k.Quit}

@@ -1,11 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/dupes-tui/dupes/keymap"
@@ -15,21 +15,17 @@ import (
 // the user edit the URI and retry; the password is never shown, and a "****" left in the
 // edited URI stands for the password already given.
 type connectScreen struct {
-	ctx        *Context
-	keys       keymap.KeyMap
-	uri        string
-	connecting bool
-	err        error
-	input      textinput.Model
-	spin       spinner.Model
-	w, h       int
+	ctx  *Context
+	keys keymap.KeyMap
+	uri  string
+	call activity
+	err  error
+	ask  prompt
+	w, h int
 }
 
 func newConnectScreen(ctx *Context) *connectScreen {
-	in := newInput()
-	in.Prompt = "URI › "
-	in.CharLimit = 2048
-	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, ask: newPrompt(2048), call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -42,16 +38,20 @@ func (s *connectScreen) setKeys() {
 		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Open.SetHelp("enter", "connect")
 	k.Back.SetHelp("esc", "stop editing")
-	k.Back.SetEnabled(s.input.Focused())
-	k.Open.SetEnabled(s.input.Focused())
-	k.Retry.SetEnabled(s.err != nil && !s.input.Focused())
+	if s.call.on {
+		k.Back.SetHelp("esc", "cancel")
+	}
+	k.Back.SetEnabled(s.ask.open() || s.call.on)
+	k.Open.SetEnabled(s.ask.open())
+	k.Retry.SetEnabled(s.err != nil && !s.ask.open())
 }
 
 // start connects to the configured URI.
 func (s *connectScreen) start() tea.Cmd {
-	s.connecting, s.err = true, nil
+	s.err = nil
+	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
-	return tea.Batch(s.spin.Tick, connectCmd(s.ctx.Cfg.Connect, s.uri))
+	return tea.Batch(tick, connectCmd(ctx, s.ctx.Cfg.Connect, s.uri))
 }
 
 func (s *connectScreen) redacted() string {
@@ -64,36 +64,38 @@ func (s *connectScreen) redacted() string {
 func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ErrorMsg:
-		s.connecting, s.err = false, msg.Err
+		if !s.call.on {
+			return nil // the attempt was cancelled: its late answer changes nothing
+		}
+		s.call.stop()
+		s.err = msg.Err
 		s.setKeys()
 		return nil
+	case connectedMsg:
+		s.call.stop()
+		s.setKeys()
 	case spinner.TickMsg:
-		if !s.connecting {
+		return s.call.tick(msg)
+	case tea.KeyMsg:
+		if s.call.on {
+			if key.Matches(msg, s.keys.Back) {
+				s.call.abort()
+				s.err = errors.New("cancelled before the server answered")
+				s.setKeys()
+			}
 			return nil
 		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
-	case tea.KeyMsg:
-		if s.input.Focused() {
-			switch {
-			case key.Matches(msg, s.keys.Open):
-				s.uri = restoreSecret(strings.TrimSpace(s.input.Value()), s.uri, s.redacted())
-				s.input.Blur()
-				return s.start()
-			case key.Matches(msg, s.keys.Back):
-				s.input.Blur()
-				s.setKeys()
-				return nil
-			}
-			var cmd tea.Cmd
-			s.input, cmd = s.input.Update(msg)
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
 			return cmd
 		}
 		if key.Matches(msg, s.keys.Retry) {
-			s.input.SetValue(s.redacted())
-			s.input.CursorEnd()
-			cmd := s.input.Focus()
+			cmd := s.ask.ask("A **** left in place stands for the password you gave.", "URI › ", "", s.redacted(), nil,
+				func(v string) tea.Cmd {
+					s.uri = restoreSecret(v, s.uri, s.redacted())
+					return s.start()
+				})
 			s.setKeys()
 			return cmd
 		}
@@ -122,18 +124,16 @@ func restoreSecret(edited, orig, redacted string) string {
 func (s *connectScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
-	if s.connecting {
-		b.WriteString(s.spin.View() + " Connecting to " + st.Bold.Render(s.redacted()) + "…\n")
+	if s.call.on {
+		b.WriteString(s.call.view() + " Connecting to " + st.Bold.Render(s.redacted()) + "…\n")
 		return b.String()
 	}
 	if s.err != nil {
 		b.WriteString(st.Error.Render("Cannot connect") + "\n\n")
 		b.WriteString(st.Muted.Render("URI     ") + s.redacted() + "\n")
 		b.WriteString(st.Muted.Render("Reason  ") + lipgloss.NewStyle().Width(max(s.w-8, 20)).Render(s.err.Error()) + "\n\n")
-		if s.input.Focused() {
-			s.input.Width = max(s.w-8, 10)
-			b.WriteString(s.input.View() + "\n")
-			b.WriteString(st.Faint.Render("A **** left in place stands for the password you gave."))
+		if s.ask.open() {
+			b.WriteString(s.ask.view(st, s.w))
 		} else {
 			b.WriteString(st.Muted.Render("Press e to edit the URI and retry, q to quit."))
 		}
@@ -141,8 +141,9 @@ func (s *connectScreen) View() string {
 	return b.String()
 }
 
-func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h }
-func (s *connectScreen) Typing() bool     { return s.input.Focused() }
+func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w) }
+func (s *connectScreen) Typing() bool     { return s.ask.open() }
+func (s *connectScreen) Busy() bool       { return s.call.on }
 func (s *connectScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Retry, k.Open, k.Back, k.Quit}
@@ -150,3 +151,5 @@ func (s *connectScreen) ShortHelp() []key.Binding {
 func (s *connectScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s.ShortHelp(), {s.keys.Help}}
 }
+
+func (s *connectScreen) showsError() bool { return true }

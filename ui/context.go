@@ -1,11 +1,10 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -21,6 +20,9 @@ type Context struct {
 	Cfg           Config
 	Store         Store
 
+	// base is the context of every server call; the root cancels it on quit, so the server
+	// stops what the UI no longer waits for. Each call derives its own, which esc cancels.
+	base    context.Context
 	intents []tea.Msg // navigation asked for by a screen, drained by the root
 }
 
@@ -33,6 +35,15 @@ type screen interface {
 	FullHelp() [][]key.Binding
 	// Typing reports whether a text input has the keys, so q and ? are letters, not commands.
 	Typing() bool
+	// Busy reports a load in flight that the screen's keys depend on: the root holds keys
+	// typed meanwhile and hands them over, in order, once it is done (esc still cancels).
+	Busy() bool
+}
+
+// errorShower is a screen that shows an error in its own body (a failed load, a failed
+// connection) while it is in that state: the footer then does not say it a second time.
+type errorShower interface {
+	showsError() bool
 }
 
 // ErrorMsg is the one error message type: something failed, said in words a DBA can act on.
@@ -200,14 +211,6 @@ func count(n int64) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// newInput is a text field with a steady cursor: no blink timer to wake the program (or a
-// test) twice a second.
-func newInput() textinput.Model {
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return in
 }
 
 // field renders "label  value" with the value wrapped under itself when it is long.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
@@ -23,6 +24,9 @@ type doneScreen struct {
 	key    model.Key
 	offer  model.IndexOffer // the unique index offered, or why none can be
 	reason []reasonCount
+	// undecided counts the groups the plan left alone: their duplicates remain.
+	undecided int
+	build     activity
 	// The unique index offer: asked (a y/n prompt carrying the build), building, result.
 	ask      *confirmation
 	building bool
@@ -40,9 +44,9 @@ type buildIndexMsg struct {
 	key model.Key
 }
 
-func createIndexCmd(st Store, ns model.Namespace, k model.Key) tea.Cmd {
+func createIndexCmd(ctx context.Context, st Store, ns model.Namespace, k model.Key) tea.Cmd {
 	return func() tea.Msg {
-		name, err := st.CreateUniqueIndex(context.Background(), ns, k)
+		name, err := st.CreateUniqueIndex(ctx, ns, k)
 		if err != nil {
 			return ErrorMsg{Where: "create the unique index", Err: err}
 		}
@@ -56,7 +60,7 @@ type reasonCount struct {
 }
 
 func newDoneScreen(ctx *Context) *doneScreen {
-	s := &doneScreen{ctx: ctx}
+	s := &doneScreen{ctx: ctx, build: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -85,6 +89,7 @@ func (s *doneScreen) open(rep model.Report, err error, sess *session) {
 	s.rep, s.err, s.ns, s.key = rep, err, sess.ns, sess.key
 	s.offer = sess.offer()
 	s.ask, s.building, s.built, s.indexErr = nil, false, "", nil
+	s.undecided = max(sess.summary().Groups-sess.decidedShown(), 0)
 	byReason := map[string]int{}
 	for _, g := range rep.Groups {
 		for _, sk := range g.Skipped {
@@ -103,18 +108,23 @@ func (s *doneScreen) open(rep model.Report, err error, sess *session) {
 
 func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		return s.build.tick(msg)
 	case indexBuiltMsg:
+		s.build.stop()
 		s.building, s.built = false, msg.name
 		s.setKeys()
 	case ErrorMsg:
 		if s.building {
+			s.build.stop()
 			s.building, s.indexErr = false, msg.Err
 			s.setKeys()
 		}
 	case buildIndexMsg:
 		s.building = true
+		ctx, tick := s.build.start(s.ctx.base)
 		s.setKeys()
-		return createIndexCmd(s.ctx.Store, msg.ns, msg.key)
+		return tea.Batch(tick, createIndexCmd(ctx, s.ctx.Store, msg.ns, msg.key))
 	case tea.KeyMsg:
 		if s.ask != nil {
 			a := s.ask
@@ -145,8 +155,12 @@ func (s *doneScreen) View() string {
 		b.WriteString(st.Error.Render("The run stopped: ") + s.err.Error() + "\n\n")
 	case r.Cancelled:
 		b.WriteString(st.Warn.Render("Stopped on request") + st.Muted.Render(" — the batch in flight was finished") + "\n\n")
+	case len(s.remaining()) > 0:
+		// Not green: the words and the colour say the job is not finished.
+		b.WriteString(st.Warn.Render("Done, but duplicates remain") + st.Muted.Render(" — "+r.NS.String()) + "\n")
+		b.WriteString(st.Warn.Render(para(strings.Join(s.remaining(), "; ")+". Scan again (esc) to see them.", s.w)) + "\n\n")
 	default:
-		b.WriteString(st.OK.Render("✓ Done") + st.Muted.Render(" — "+r.NS.String()) + "\n\n")
+		b.WriteString(st.OK.Render("✓ Done") + st.Muted.Render(" — "+r.NS.String()+": every group of the plan resolved") + "\n\n")
 	}
 	line := func(label, value string) { b.WriteString(s.ctx.field(label, 14, value, s.w) + "\n") }
 	line("deleted", st.Bold.Render(plural(r.Deleted, "document", "documents")))
@@ -190,7 +204,7 @@ func (s *doneScreen) View() string {
 	case s.built != "":
 		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" built on "+s.ns.String()+": this duplicate cannot come back.", s.w)) + "\n")
 	case s.building:
-		b.WriteString(st.Muted.Render("Building the unique index…") + "\n")
+		b.WriteString(s.build.view() + st.Muted.Render(" Building the unique index…") + "\n")
 	case s.ask != nil:
 		b.WriteString(st.Warn.Render(para("Build the "+describeOffer(s.offer)+" of "+s.ns.String()+" now"+exact+"? y/n", s.w)) + "\n")
 	case s.indexErr != nil:
@@ -203,6 +217,25 @@ func (s *doneScreen) View() string {
 			". It fails, harmlessly, if duplicates remain (undecided or skipped groups).", s.w) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// remaining lists why duplicates may remain after the run, or nothing when none should.
+func (s *doneScreen) remaining() []string {
+	r := s.rep
+	var out []string
+	if s.undecided > 0 {
+		out = append(out, plural(s.undecided, "group", "groups")+" left undecided")
+	}
+	if r.SkippedDocs > 0 {
+		out = append(out, plural(r.SkippedDocs, "document", "documents")+" skipped (changed or gone since the scan)")
+	}
+	if r.FailedGroups > 0 {
+		out = append(out, plural(r.FailedGroups, "group", "groups")+" failed")
+	}
+	if r.NotReached > 0 {
+		out = append(out, plural(r.NotReached, "group", "groups")+" not reached")
+	}
+	return out
 }
 
 // restoreCommand is the command that puts the backup back: the run's undo line, which names
@@ -223,7 +256,10 @@ func (s *doneScreen) restoreCommand(r model.Report) string {
 
 func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *doneScreen) Typing() bool     { return false }
+func (s *doneScreen) Busy() bool       { return false }
 func (s *doneScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Back, s.keys.Help, s.keys.Quit}
 }
 func (s *doneScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *doneScreen) showsError() bool { return s.building }

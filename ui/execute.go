@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
@@ -21,13 +22,13 @@ type executeScreen struct {
 	plan       model.Plan
 	bar        progress.Model
 	prog       model.Progress
-	cancel     context.CancelFunc
+	run        activity // ticks (spinner, elapsed time) until the report arrives
 	cancelling bool
 	w, h       int
 }
 
 func newExecuteScreen(ctx *Context) *executeScreen {
-	s := &executeScreen{ctx: ctx, bar: progress.New(progress.WithDefaultGradient())}
+	s := &executeScreen{ctx: ctx, bar: progress.New(progress.WithDefaultGradient()), run: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -44,21 +45,29 @@ func (s *executeScreen) setKeys() {
 
 // start runs the plan.
 func (s *executeScreen) start(plan model.Plan) tea.Cmd {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.plan, s.cancel, s.cancelling = plan, cancel, false
+	// Not under the base context: quitting is refused during a run, and a cancel must come
+	// from esc, which lets the batch in flight finish.
+	ctx, tick := s.run.start(context.Background())
+	s.plan, s.cancelling = plan, false
 	s.prog = model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes()}
 	s.setKeys()
-	return execCmd(ctx, s.ctx.Store, plan, s.ctx.Cfg.BackupDir)
+	return tea.Batch(tick, execCmd(ctx, s.ctx.Store, plan, s.ctx.Cfg.BackupDir))
 }
+
+// finished stops the spinner: the report arrived.
+func (s *executeScreen) finished() { s.run.stop() }
 
 func (s *executeScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		return s.run.tick(msg)
 	case progressMsg:
 		s.prog = model.Progress(msg)
 	case tea.KeyMsg:
-		if key.Matches(msg, s.keys.Back) && s.cancel != nil {
+		if key.Matches(msg, s.keys.Back) && s.run.on && !s.cancelling {
+			// The spinner goes on until the report: only the context is cancelled.
 			s.cancelling = true
-			s.cancel()
+			s.run.cancel()
 			s.setKeys()
 		}
 	}
@@ -69,14 +78,13 @@ func (s *executeScreen) View() string {
 	st := s.ctx.Styles
 	p := s.prog
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Deleting duplicates in "+s.plan.NS.String()) + "\n\n")
+	b.WriteString(s.run.view() + " " + st.Title.Render("Deleting duplicates in "+s.plan.NS.String()) + "\n\n")
 	pct := 0.0
 	if p.DocsTotal > 0 {
 		pct = float64(p.DocsDeleted) / float64(p.DocsTotal)
 	} else if p.GroupsTotal > 0 {
 		pct = float64(p.GroupsDone) / float64(p.GroupsTotal)
 	}
-	s.bar.Width = max(min(s.w-4, 80), 10)
 	b.WriteString(s.bar.ViewAs(min(pct, 1)) + "\n\n")
 	b.WriteString(fmt.Sprintf("%s of %s documents deleted · %s of %s groups\n",
 		count(int64(p.DocsDeleted)), count(int64(p.DocsTotal)), count(int64(p.GroupsDone)), count(int64(p.GroupsTotal))))
@@ -85,14 +93,24 @@ func (s *executeScreen) View() string {
 	if rate > 0 && p.DocsTotal > p.DocsDeleted {
 		eta = duration(time.Duration(float64(p.DocsTotal-p.DocsDeleted) / rate * float64(time.Second)))
 	}
-	b.WriteString(st.Muted.Render(fmt.Sprintf("%.0f docs/s · elapsed %s · ETA %s", rate, duration(p.Elapsed), eta)) + "\n")
+	// The clock is the screen's own, so it moves during a first batch that takes minutes;
+	// the rate waits for a batch to be done.
+	rateText := "first batch in flight"
+	if p.DocsDeleted > 0 || p.GroupsDone > 0 {
+		rateText = fmt.Sprintf("%.0f docs/s", rate)
+	}
+	b.WriteString(st.Muted.Render(fmt.Sprintf("%s · elapsed %s · ETA %s", rateText, duration(s.run.elapsed()), eta)) + "\n")
 	if s.cancelling {
 		b.WriteString("\n" + st.Warn.Render("Stopping: the batch in flight finishes, then the run stops."))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (s *executeScreen) SetSize(w, h int)          { s.w, s.h = w, h }
+func (s *executeScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.bar.Width = max(min(w-4, 80), 10)
+}
 func (s *executeScreen) Typing() bool              { return false }
+func (s *executeScreen) Busy() bool                { return false }
 func (s *executeScreen) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Back} }
 func (s *executeScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -9,13 +9,99 @@ import (
 	"github.com/dupes-tui/dupes/model"
 )
 
+// flow handles the messages that move between screens and change the session: the way
+// through connect → collections → key → scan → groups → group → review → execute → done.
+// It reports false for a message that is not its own.
+func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case chooseCollectionMsg:
+		m.push(scrKey)
+		col := msg.col
+		return m.key.open(col.NS, &col, msg.indexes, nil), true
+	case startScanMsg:
+		return m.startScan(msg.key), true
+	case scanOpenedMsg:
+		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
+			cur := msg.cur
+			return func() tea.Msg { _ = cur.Close(context.Background()); return nil }, true
+		}
+		return nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur), true
+	case groupsMsg:
+		return m.onGroups(msg), true
+	case browseMsg:
+		m.replace(scrGroups)
+		return nil, true
+	case openGroupMsg:
+		if msg.pos < 0 || msg.pos >= m.groups.len() {
+			return nil, true
+		}
+		m.groups.cursor.moveTo(msg.pos)
+		if m.active() != scrGroup {
+			m.push(scrGroup)
+		}
+		return m.group.open(m.sess, msg.pos, m.groups.at(msg.pos), m.groups.len()), true
+	case openRulesMsg:
+		m.rules.open(m.sess.flds)
+		m.push(scrRules)
+		return nil, true
+	case ruleChosenMsg:
+		m.pop()
+		return m.applyRule(msg.rule), true
+	case keepersMsg:
+		m.onKeepers(msg)
+		return nil, true
+	case previewMsg:
+		m.onPreview(msg)
+		return nil, true
+	case shardMsg:
+		if m.sess != nil && msg.id == m.sess.id {
+			m.sess.shard, m.sess.shardErr = msg.key, msg.err
+		}
+		return nil, true
+	case toggleMissingMsg:
+		if m.sess != nil {
+			m.sess.setMissing(!m.sess.deleteMissing)
+			if m.sess.deleteMissing {
+				m.status = "Documents lacking " + m.sess.key.String() + " are included: the rule decides them like any group."
+			} else {
+				m.status = "Documents lacking " + m.sess.key.String() + " are left alone."
+			}
+		}
+		return nil, true
+	case reviewMsg:
+		m.push(scrReview)
+		return m.review.open(m.sess), true
+	case planMsg:
+		return m.review.Update(msg), true
+	case executeMsg:
+		m.stack = []screenID{scrExecute}
+		m.layout()
+		return m.exec.start(msg.plan), true
+	case execEvent:
+		if rep, ok := msg.msg.(reportMsg); ok {
+			m.sess.executed = true
+			m.exec.finished()
+			m.done.open(rep.report, rep.err, m.sess)
+			m.stack = []screenID{scrDone}
+			m.layout()
+			return nil, true
+		}
+		m.exec.Update(msg.msg)
+		return waitExecCmd(msg.ch), true
+	case planSavedMsg:
+		m.status = "Plan saved to " + msg.path
+		return m.review.Update(msg), true
+	}
+	return nil, false
+}
+
 // startScan opens a new session: a scan on the key screen's collection.
 func (m *Model) startScan(k model.Key) tea.Cmd {
 	if m.sess != nil && m.sess.scanning {
 		m.sess.cancel()
 	}
 	m.nextID++
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx.base)
 	s := &session{id: m.nextID, ns: m.key.ns, col: m.key.col, key: k, idx: m.key.all, flds: m.key.fields,
 		started: time.Now(), scanning: true, cancel: cancel, scanCtx: ctx}
 	if p, err := m.ctx.Store.PipelineJSON(k); err == nil {
@@ -25,7 +111,7 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 	}
 	m.sess = s
 	m.groups.open(s)
-	shard := shardCmd(m.ctx.Store, s.id, s.ns)
+	shard := shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns)
 	if m.active() == scrScan || m.active() == scrGroups {
 		m.replace(scrScan)
 	} else {
@@ -37,6 +123,10 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	s := m.sess
 	if s == nil || msg.id != s.id {
+		if !msg.done && msg.cur != nil { // a scan replaced by another: kill its cursor
+			cur := msg.cur
+			return func() tea.Msg { _ = cur.Close(context.Background()); return nil }
+		}
 		return nil
 	}
 	s.add(msg.groups)
@@ -65,7 +155,7 @@ func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
 	for _, f := range s.flds {
 		paths = append(paths, f.Path)
 	}
-	return keepersCmd(m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...), paths)
+	return keepersCmd(m.ctx.base, m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...), paths)
 }
 
 func (m *Model) onPreview(msg previewMsg) {

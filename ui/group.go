@@ -5,9 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -30,14 +29,16 @@ type groupScreen struct {
 	docs    []model.Doc
 	gone    []bool // member no longer in the collection
 	rows    []model.DiffRow
-	loading bool
+	call    activity
+	fetch   int // counts fetches, so a refetched group is laid out again
+	lay     *groupLayout
 	focus   int
 	scroll  int
 	w, h    int
 }
 
 func newGroupScreen(ctx *Context) *groupScreen {
-	s := &groupScreen{ctx: ctx}
+	s := &groupScreen{ctx: ctx, call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -52,36 +53,53 @@ func (s *groupScreen) setKeys() {
 	k.Back.SetHelp("esc", "groups")
 	k.Prev.SetEnabled(s.pos > 0)
 	k.Next.SetEnabled(s.pos < s.total-1)
-	k.Keep.SetEnabled(!s.loading && len(s.docs) > 0)
+	k.Keep.SetEnabled(!s.call.on && len(s.docs) > 0)
 }
 
 // open shows the group at list position pos (group index gi) and fetches its documents.
 func (s *groupScreen) open(sess *session, pos, gi, total int) tea.Cmd {
 	s.sess, s.pos, s.gi, s.total = sess, pos, gi, total
-	s.docs, s.rows, s.gone, s.loading, s.scroll = nil, nil, nil, true, 0
+	s.docs, s.rows, s.gone, s.scroll, s.lay = nil, nil, nil, 0, nil
 	s.focus = 0
 	if sess.how[gi] != undecided {
 		s.focus = int(sess.keep[gi])
 	}
+	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
-	return docsCmd(s.ctx.Store, sess.ns, gi, append([]model.Value(nil), sess.groups[gi].IDs...))
+	return tea.Batch(tick, docsCmd(ctx, s.ctx.Store, sess.ns, gi, append([]model.Value(nil), sess.groups[gi].IDs...)))
 }
 
 func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := s.update(msg)
+	s.relayout()
+	return cmd
+}
+
+func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		return s.call.tick(msg)
+	case ErrorMsg:
+		s.call.stop()
+		s.setKeys()
 	case docsMsg:
-		if s.sess == nil || msg.group != s.gi {
+		if s.sess == nil || msg.group != s.gi || !s.call.on {
 			return nil
 		}
-		s.loading = false
+		s.call.stop()
 		s.setDocs(msg.docs)
 		s.setKeys()
+		s.relayout()
 	case tea.MouseMsg:
 		s.scroll = max(s.scroll+3*wheel(msg), 0)
 	case tea.KeyMsg:
 		k := s.keys
+		if s.call.on && !key.Matches(msg, k.Back) {
+			return nil // the root holds keys while the documents load
+		}
 		switch {
 		case key.Matches(msg, k.Back):
+			s.call.abort()
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, k.Up):
 			s.scroll = max(s.scroll-1, 0)
@@ -100,6 +118,9 @@ func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 				s.showFocus()
 			}
 		case key.Matches(msg, k.Keep):
+			if s.docs == nil {
+				return nil
+			}
 			if s.gone[s.focus] {
 				return func() tea.Msg {
 					return statusMsg("That document is gone from the collection: keep another one.")
@@ -140,6 +161,7 @@ func (s *groupScreen) setDocs(found []model.Doc) {
 		s.docs[i] = d
 	}
 	s.rows = model.Diff(s.docs)
+	s.fetch++
 }
 
 func (s *groupScreen) View() string {
@@ -151,39 +173,64 @@ func (s *groupScreen) View() string {
 	var b strings.Builder
 	title := fmt.Sprintf("Group %s of %s", count(int64(s.pos+1)), count(int64(s.total)))
 	b.WriteString(st.Title.Render(title) + "  " + st.Muted.Render(s.sess.key.String()+" = ") + st.Bold.Render(fit(keyText(g), max(s.w-40, 10))) + "\n")
-	legend := st.Group.Diff.Render("≠ differs") + st.Muted.Render(" · ") + st.Group.Same.Render("same in all") + st.Muted.Render(fmt.Sprintf(" · %d members", g.Count()))
+	legend := st.Group.Diff.Render("≠ differs") + st.Muted.Render(" · ") + st.Group.Same.Render("same in all") + st.Muted.Render(memberCount(g.Count()))
 	if g.LacksKey() && !s.sess.deleteMissing {
 		legend += st.Warn.Render(fmt.Sprintf("  %s these documents lack %s: left alone (m on the groups list includes them)", lacksMark, s.sess.key))
 	}
 	b.WriteString(fit(legend, s.w) + "\n")
-	if s.loading {
-		b.WriteString("\n" + st.Muted.Render("Reading the documents…"))
+	lay := s.lay
+	if s.call.on || lay == nil {
+		b.WriteString("\n" + s.call.view() + st.Muted.Render(" Reading the documents…"))
 		return b.String()
 	}
-	var lines []string
-	if layoutSideBySide(s.w, g.Count(), s.pathWidth()) {
-		lines = s.sideBySide()
-	} else {
-		lines = s.stacked()
+	from, to := s.window()
+	for i := from; i < to; i++ {
+		switch h := lay.hdr[i]; {
+		case h == headerRow:
+			var hdr strings.Builder
+			hdr.WriteString(fit("", lay.pathW+3))
+			for m := range s.docs {
+				hdr.WriteString(fit(s.header(m), lay.colW) + " ")
+			}
+			b.WriteString(hdr.String())
+		case h >= 0:
+			d := s.docs[h]
+			line := s.header(int(h)) + "  " + st.Bold.Render(oneLine(d.ID.Display()))
+			if c := created(d.ID); c != "" {
+				line += "  " + st.Muted.Render(c)
+			}
+			b.WriteString(fit(line, s.w))
+		default:
+			b.WriteString(lay.lines[i])
+		}
+		if i < to-1 {
+			b.WriteByte('\n')
+		}
 	}
-	room := max(s.h-2, 1)
-	s.scroll = min(s.scroll, max(len(lines)-room, 0))
-	end := min(s.scroll+room, len(lines))
-	b.WriteString(strings.Join(lines[s.scroll:end], "\n"))
 	return b.String()
 }
 
-func (s *groupScreen) pathWidth() int {
-	w := 6
-	for _, r := range s.rows {
-		w = max(w, lipgloss.Width(model.DisplayPath(r.Path)))
-	}
-	return min(w, 24)
+// room is how many body lines fit under the title and legend.
+func (s *groupScreen) room() int { return max(s.h-2, 1) }
+
+// window is the range of layout lines shown.
+func (s *groupScreen) window() (from, to int) {
+	n := len(s.lay.lines)
+	from = min(s.scroll, max(n-s.room(), 0))
+	return from, min(from+s.room(), n)
 }
 
-// layoutSideBySide reports whether n member columns of at least minColumn fit beside paths.
-func layoutSideBySide(w, n, pathW int) bool {
-	return (w-pathW-3)/max(n, 1)-1 >= minColumn
+// relayout rebuilds the cached layout when what it depends on changed, and keeps the scroll
+// inside it. Called from Update only.
+func (s *groupScreen) relayout() {
+	if s.sess == nil || s.call.on || s.docs == nil {
+		return
+	}
+	k := layoutKey{gi: s.gi, w: s.w, fetch: s.fetch}
+	if s.lay == nil || s.lay.key != k {
+		s.lay = buildLayout(s.ctx.Styles, k, s.docs, s.rows)
+	}
+	s.scroll = min(s.scroll, max(len(s.lay.lines)-s.room(), 0))
 }
 
 // gutter marks a differing field with ≠, so the diff reads without colour too.
@@ -238,113 +285,17 @@ func shown(v model.Value, w int) string {
 	return d
 }
 
-func (s *groupScreen) cell(r model.DiffRow, v model.Value, w int) string {
-	st := s.ctx.Styles
-	text := fit(shown(v, w), w)
-	if v == model.Missing {
-		text = fit("—", w)
-	}
-	if r.Same {
-		return st.Group.Same.Render(text)
-	}
-	return st.Group.Diff.Render(text)
-}
-
-func (s *groupScreen) sideBySide() []string {
-	st := s.ctx.Styles
-	n := len(s.docs)
-	pathW := s.pathWidth()
-	colW := (s.w-pathW-3)/n - 1
-	var lines []string
-	var hdr, ids, times strings.Builder
-	hdr.WriteString(fit("", pathW+3))
-	ids.WriteString("  " + st.Group.Path.Render(fit("_id", pathW)) + " ")
-	times.WriteString(fit("", pathW+3))
-	anyTime := false
-	for i, d := range s.docs {
-		hdr.WriteString(fit(s.header(i), colW) + " ")
-		ids.WriteString(st.Bold.Render(fit(shown(d.ID, colW), colW)) + " ")
-		c := created(d.ID)
-		anyTime = anyTime || c != ""
-		times.WriteString(st.Muted.Render(fit(c, colW)) + " ")
-	}
-	lines = append(lines, hdr.String(), ids.String())
-	if anyTime {
-		lines = append(lines, times.String())
-	}
-	lines = append(lines, st.Faint.Render(strings.Repeat("─", max(s.w, 1))))
-	for _, r := range s.rows {
-		if r.Path == "_id" {
-			continue
-		}
-		var b strings.Builder
-		b.WriteString(gutter(r) + st.Group.Path.Render(fit(model.DisplayPath(r.Path), pathW)) + " ")
-		for i := range s.docs {
-			b.WriteString(s.cell(r, r.Values[i], colW) + " ")
-		}
-		lines = append(lines, b.String())
-	}
-	return lines
-}
-
 // showFocus scrolls the stacked layout to the member under the cursor.
 func (s *groupScreen) showFocus() {
-	if s.docs == nil || layoutSideBySide(s.w, len(s.docs), s.pathWidth()) {
+	if s.lay == nil || s.lay.side {
 		return
 	}
-	_, starts := s.stackedLines()
-	s.scroll = starts[s.focus]
+	s.scroll = s.lay.starts[s.focus]
 }
 
-func (s *groupScreen) stacked() []string {
-	lines, _ := s.stackedLines()
-	return lines
-}
-
-// stackedLines lays the members out one under another; starts[i] is member i's first line.
-func (s *groupScreen) stackedLines() (lines []string, starts []int) {
-	st := s.ctx.Styles
-	pathW := min(s.pathWidth(), max(s.w/3, 6))
-	valW := max(s.w-pathW-4, 8)
-	for i, d := range s.docs {
-		starts = append(starts, len(lines))
-		h := s.header(i) + "  " + st.Bold.Render(oneLine(d.ID.Display()))
-		if c := created(d.ID); c != "" {
-			h += "  " + st.Muted.Render(c)
-		}
-		lines = append(lines, fit(h, s.w))
-		for _, r := range s.rows {
-			v := r.Values[i]
-			if r.Path == "_id" || v == model.Missing {
-				continue
-			}
-			style := st.Group.Diff
-			if r.Same {
-				style = st.Group.Same
-			}
-			wrapped := strings.Split(ansi.Hardwrap(oneLine(v.Display()), valW, true), "\n")
-			if len(wrapped) > foldLines {
-				wrapped = append(wrapped[:foldLines-1], fit(wrapped[foldLines-1], valW-1)+"…")
-			}
-			for j, part := range wrapped {
-				p := ""
-				if j == 0 {
-					p = model.DisplayPath(r.Path)
-				}
-				g := "  "
-				if j == 0 {
-					g = gutter(r)
-				}
-				lines = append(lines, g+st.Group.Path.Render(fit(p, pathW))+" "+style.Render(part))
-			}
-		}
-		lines = append(lines, "")
-	}
-	return lines, starts
-}
-
-func (s *groupScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *groupScreen) SetSize(w, h int) { s.w, s.h = w, h; s.relayout() }
 func (s *groupScreen) Typing() bool     { return false }
+func (s *groupScreen) Busy() bool       { return s.call.on }
 func (s *groupScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Left, k.Right, k.Keep, k.Next, k.Prev, k.Rules, k.Review, k.Back, k.Help}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 )
@@ -36,7 +35,7 @@ type groupsScreen struct {
 	keys keymap.KeyMap
 	sess *session
 
-	input     textinput.Model
+	ask       prompt  // the filter: live, applied after a pause in typing
 	query     string  // the applied filter, lower case; "" = all groups
 	hits      []int32 // groups matching query, when query != ""
 	upto      int     // groups the hits cover
@@ -47,11 +46,7 @@ type groupsScreen struct {
 }
 
 func newGroupsScreen(ctx *Context) *groupsScreen {
-	in := newInput()
-	in.Prompt = "/ "
-	in.Placeholder = "key value contains…"
-	in.CharLimit = 256
-	s := &groupsScreen{ctx: ctx, input: in}
+	s := &groupsScreen{ctx: ctx, ask: newPrompt(256)}
 	s.setKeys()
 	return s
 }
@@ -59,8 +54,8 @@ func newGroupsScreen(ctx *Context) *groupsScreen {
 func (s *groupsScreen) open(sess *session) {
 	s.sess = sess
 	s.query, s.hits, s.upto, s.filtering = "", nil, 0, false
-	s.input.SetValue("")
-	s.input.Blur()
+	s.ask.input.SetValue("")
+	s.ask.close()
 	s.cursor = listCursor{h: s.cursor.h}
 	s.cursor.setLen(len(sess.groups))
 	s.setKeys()
@@ -79,7 +74,7 @@ func (s *groupsScreen) setKeys() {
 	if s.ctx.Cfg.ReadOnly {
 		k.Review.SetHelp("D", "review plan")
 	}
-	if s.input.Focused() {
+	if s.ask.open() {
 		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review, &k.Missing)
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
@@ -137,7 +132,7 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.seq != s.seq {
 			return nil // typing went on: a later tick will run it
 		}
-		q := strings.ToLower(strings.TrimSpace(s.input.Value()))
+		q := strings.ToLower(s.ask.value())
 		if q == "" {
 			s.query, s.hits, s.filtering = "", nil, false
 			s.cursor.setLen(s.len())
@@ -160,20 +155,24 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseMsg:
 		s.cursor.navigate(msg, s.keys)
 	case tea.KeyMsg:
-		if s.input.Focused() {
-			return s.updateFilter(msg)
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
+			return cmd
 		}
 		if s.cursor.navigate(msg, s.keys) {
 			return nil
 		}
 		switch {
 		case key.Matches(msg, s.keys.Filter):
-			s.setKeys()
-			cmd := s.input.Focus()
+			// enter keeps the filter (it applies as typing pauses), esc clears it.
+			cmd := s.ask.ask("", "/ ", "key value contains…", s.ask.input.Value(), nil, nil)
+			s.ask.change = s.filterChanged
+			s.ask.cancel = func() tea.Cmd { s.clearFilter(); return nil }
 			s.setKeys()
 			return cmd
 		case key.Matches(msg, s.keys.Back):
-			if s.query != "" || s.input.Value() != "" {
+			if s.query != "" || s.ask.input.Value() != "" {
 				s.clearFilter()
 				return nil
 			}
@@ -198,32 +197,18 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *groupsScreen) clearFilter() {
 	s.seq++
-	s.input.SetValue("")
-	s.input.Blur()
+	s.ask.input.SetValue("")
+	s.ask.close()
 	s.query, s.hits, s.filtering = "", nil, false
 	s.cursor.setLen(s.len())
 	s.setKeys()
 }
 
-func (s *groupsScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, s.keys.Back):
-		s.clearFilter()
-		return nil
-	case key.Matches(msg, s.keys.Open):
-		s.input.Blur()
-		s.setKeys()
-		return nil
-	}
-	before := s.input.Value()
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	if s.input.Value() == before {
-		return cmd
-	}
+// filterChanged schedules the filter for when typing pauses.
+func (s *groupsScreen) filterChanged(string) tea.Cmd {
 	s.seq++
 	seq := s.seq
-	return tea.Batch(cmd, tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{seq: seq} }))
+	return tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{seq: seq} })
 }
 
 func (s *groupsScreen) View() string {
@@ -270,9 +255,8 @@ func (s *groupsScreen) View() string {
 	}
 
 	switch {
-	case s.input.Focused() || s.input.Value() != "":
-		s.input.Width = max(s.w-30, 10)
-		line := s.input.View()
+	case s.ask.open() || s.ask.input.Value() != "":
+		line := s.ask.input.View()
 		if s.filtering {
 			line += st.Muted.Render("  filtering…")
 		} else if s.query != "" {
@@ -285,7 +269,7 @@ func (s *groupsScreen) View() string {
 
 	cntW, decW := 7, 18
 	keyW := min(max(s.w-cntW-decW-6, 10), 64)
-	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %*s  %s", keyW, fit("KEY "+ss.key.String(), keyW), cntW, "DOCS", "DECISION"), s.w)) + "\n")
+	b.WriteString(st.List.Header.Render(fit("  "+fit("KEY "+ss.key.String(), keyW)+fmt.Sprintf(" %*s  %s", cntW, "DOCS", "DECISION"), s.w)) + "\n")
 	if s.cursor.n == 0 {
 		switch {
 		case s.query != "":
@@ -315,7 +299,9 @@ func (s *groupsScreen) View() string {
 				d = st.Warn.Render("left alone (m)")
 			}
 		}
-		text := fmt.Sprintf("%-*s %*d  ", keyW, fit(label, keyW), cntW, g.Count())
+		// Padded in cells (fit), not by fmt, which counts runes: a CJK or emoji key would
+		// push the member count out of its column.
+		text := fit(label, keyW) + fmt.Sprintf(" %*d  ", cntW, g.Count())
 		b.WriteString(s.ctx.row(text, pos == s.cursor.pos, keyW+cntW+5) + d + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -324,11 +310,14 @@ func (s *groupsScreen) View() string {
 func (s *groupsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.cursor.setHeight(h - 5) // summary, decisions, lacking note, filter, header
+	s.ask.setWidth(w - 28)    // room for "12 of 1,000,000" after it
 }
-func (s *groupsScreen) Typing() bool { return s.input.Focused() }
+func (s *groupsScreen) Typing() bool { return s.ask.open() }
+func (s *groupsScreen) Busy() bool   { return false }
 func (s *groupsScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Rules, k.Missing, k.Review, k.Back, k.Help, k.Quit}
+	// What matters most first: the footer drops keys from the end when it is narrow.
+	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Missing, k.Back, k.Up, k.Down, k.Quit}
 }
 func (s *groupsScreen) FullHelp() [][]key.Binding {
 	k := s.keys

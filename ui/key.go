@@ -6,28 +6,21 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
-)
-
-// input modes of the key screen.
-const (
-	inputNone = iota
-	inputFilter
-	inputE11000
 )
 
 // keyScreen chooses what makes documents duplicates: sampled field paths (several for a
 // compound key, in the order picked), options, or an existing unique index, or a pasted E11000
 // message, which both give the index's exact semantics.
 type keyScreen struct {
-	ctx     *Context
-	keys    keymap.KeyMap
-	ns      model.Namespace
-	loading bool
-	spin    spinner.Model
+	ctx   *Context
+	keys  keymap.KeyMap
+	ns    model.Namespace
+	call  activity
+	known *model.Collection // as the collection list described it, for R
+	given []model.Index
 
 	col      model.Collection
 	indexes  []model.Index // unique ones, _id left out
@@ -38,18 +31,16 @@ type keyScreen struct {
 
 	ignoreCase, trim bool
 	filter           string
-	mode             int
-	input            textinput.Model
+	ask              prompt
 	note             string // what the last E11000 paste did, or why it failed
 	err              error  // why the collection could not be opened
+	sampleErr        error  // why the fields could not be sampled (a warning: R retries)
 	auto             []string
 	w, h             int
 }
 
 func newKeyScreen(ctx *Context) *keyScreen {
-	in := newInput()
-	in.CharLimit = 4096
-	s := &keyScreen{ctx: ctx, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	s := &keyScreen{ctx: ctx, ask: newPrompt(4096), call: newActivity()}
 	s.setKeys()
 	return s
 }
@@ -58,11 +49,16 @@ func (s *keyScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
 	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Next, &k.Prev, &k.Rules, &k.Review,
-		&k.Save, &k.Copy, &k.Retry, &k.Reload, &k.Browse, &k.Index)
+		&k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Index)
 	k.Open.SetHelp("enter", "scan")
 	k.Back.SetHelp("esc", "collections")
-	if s.mode != inputNone {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste)
+	k.Reload.SetHelp("R", "sample again")
+	k.Reload.SetEnabled(!s.call.on && (s.sampleErr != nil || s.err != nil))
+	if s.call.on {
+		k.Back.SetHelp("esc", "cancel")
+	}
+	if s.ask.open() {
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Reload)
 		k.Open.SetHelp("enter", "apply")
 		k.Back.SetHelp("esc", "cancel")
 	}
@@ -70,30 +66,40 @@ func (s *keyScreen) setKeys() {
 
 // open loads the key screen's data for a collection; with auto fields it scans at once.
 func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, auto []string) tea.Cmd {
-	*s = keyScreen{ctx: s.ctx, input: s.input, spin: s.spin, ns: ns, loading: true, auto: auto,
+	s.call.abort()
+	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: ns, auto: auto, known: col, given: indexes,
 		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h}}
-	s.mode = inputNone
-	s.input.Blur()
+	s.ask.close()
+	return s.load()
+}
+
+// load reads the collection's description, indexes and sampled fields.
+func (s *keyScreen) load() tea.Cmd {
+	s.err, s.sampleErr = nil, nil
+	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
-	return tea.Batch(s.spin.Tick, keyDataCmd(s.ctx.Store, ns, col, indexes))
+	return tea.Batch(tick, keyDataCmd(ctx, s.ctx.Store, s.ns, s.known, s.given))
 }
 
 func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
-		if !s.loading {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
+		return s.call.tick(msg)
 	case ErrorMsg:
-		if s.loading {
-			s.loading, s.err = false, msg
+		if s.call.on {
+			s.call.stop()
+			s.err = msg
+			s.setKeys()
 		}
 	case keyDataMsg:
-		s.loading = false
-		s.col, s.all = msg.col, msg.indexes
+		if !s.call.on {
+			return nil // cancelled: esc went back
+		}
+		s.call.stop()
+		s.col, s.all, s.sampleErr = msg.col, msg.indexes, msg.sampleErr
+		known := msg.col
+		s.known, s.given = &known, msg.indexes
+		s.setKeys()
 		// _id is unique by construction: never a candidate key.
 		s.fields = s.fields[:0]
 		for _, f := range msg.fields {
@@ -111,6 +117,11 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.auto != nil {
 			k := model.Key{Fields: s.auto}
 			s.auto = nil
+			// Without a sample the key cannot be checked against the fields: scan it as given
+			// (the warning stays on this screen, one esc away).
+			if s.sampleErr != nil {
+				return s.scan(k)
+			}
 			if err := model.CheckKeyFields(k.Fields, msg.fields); err != nil && !s.ctx.Cfg.AllowMissingField {
 				s.note = err.Error() + ": not scanned. Pick the field below (or start dupes with --allow-missing-field)."
 				return nil
@@ -118,15 +129,21 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.scan(k)
 		}
 	case tea.MouseMsg:
-		if s.mode == inputNone {
+		if !s.ask.open() {
 			s.cursor.navigate(msg, s.keys)
 		}
 	case tea.KeyMsg:
-		if s.loading {
+		if s.call.on {
+			if key.Matches(msg, s.keys.Back) {
+				s.call.abort()
+				return s.ctx.intent(backMsg{})
+			}
 			return nil
 		}
-		if s.mode != inputNone {
-			return s.updateInput(msg)
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
+			return cmd
 		}
 		if s.cursor.navigate(msg, s.keys) {
 			return nil
@@ -134,6 +151,8 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, s.keys.Back):
 			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Reload):
+			return s.load()
 		case key.Matches(msg, s.keys.Select):
 			if f, ok := s.fieldAt(s.cursor.pos); ok {
 				s.toggle(f.Path)
@@ -143,9 +162,15 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Trim):
 			s.trim = !s.trim
 		case key.Matches(msg, s.keys.Query):
-			return s.prompt(inputFilter, "filter › ", `{"status": "active"}`, s.filter)
+			cmd := s.ask.ask("Only documents matching this query are grouped (MongoDB query JSON).", "filter › ",
+				`{"status": "active"}`, s.filter, nil, func(v string) tea.Cmd { s.filter = v; return nil })
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, s.keys.Paste):
-			return s.prompt(inputE11000, "E11000 › ", "paste the error message", "")
+			cmd := s.ask.ask("Paste a duplicate key error: its index (or fields) becomes the key.", "E11000 › ",
+				"paste the error message", "", nil, s.fromE11000)
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, s.keys.Open):
 			if i := s.cursor.pos - len(s.fields); i >= 0 && i < len(s.indexes) {
 				return s.scan(s.indexes[i].Key())
@@ -162,39 +187,6 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-func (s *keyScreen) prompt(mode int, prompt, placeholder, value string) tea.Cmd {
-	s.mode = mode
-	s.input.Prompt, s.input.Placeholder = prompt, placeholder
-	s.input.SetValue(value)
-	s.input.CursorEnd()
-	s.setKeys()
-	return s.input.Focus()
-}
-
-func (s *keyScreen) updateInput(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, s.keys.Back):
-		s.mode = inputNone
-		s.input.Blur()
-		s.setKeys()
-		return nil
-	case key.Matches(msg, s.keys.Open):
-		v := strings.TrimSpace(s.input.Value())
-		mode := s.mode
-		s.mode = inputNone
-		s.input.Blur()
-		s.setKeys()
-		if mode == inputFilter {
-			s.filter = v
-			return nil
-		}
-		return s.fromE11000(v)
-	}
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	return cmd
 }
 
 // fromE11000 scans the group a duplicate key error names, with its index's semantics.
@@ -251,11 +243,11 @@ func (s *keyScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Key of "+s.ns.String()) + st.Muted.Render("  — which fields should be unique?") + "\n")
-	if s.loading {
-		return b.String() + "\n" + s.spin.View() + " Sampling fields…"
+	if s.call.on {
+		return b.String() + "\n" + s.call.view() + " Sampling fields…" + st.Muted.Render("  esc cancels")
 	}
 	if s.err != nil {
-		return b.String() + "\n" + st.Error.Render(para(s.err.Error(), s.w)) + "\n\n" + st.Muted.Render("esc goes to the collection list.")
+		return b.String() + "\n" + st.Error.Render(para(s.err.Error(), s.w)) + "\n\n" + st.Muted.Render("R tries again; esc goes to the collection list.")
 	}
 	opt := func(on bool, name string) string {
 		if on {
@@ -274,7 +266,15 @@ func (s *keyScreen) View() string {
 	}
 	b.WriteString(st.Muted.Render("key: ") + st.Bold.Render(sel) + "\n\n")
 
-	if len(s.fields) == 0 && len(s.indexes) == 0 {
+	switch {
+	case s.sampleErr != nil:
+		b.WriteString(st.Warn.Render(para("⚠ Could not sample the fields (R samples again; a key given with --key is scanned without the sample): "+
+			s.sampleErr.Error(), s.w)) + "\n")
+	case s.col.Type == model.TypeView && len(s.fields) == 0:
+		b.WriteString(st.Warn.Render(para(viewText(s.col)+": it shows no documents. Duplicates live in the source collection.", s.w)) + "\n")
+	case s.col.Type == model.TypeView:
+		b.WriteString(st.Warn.Render(para(viewText(s.col)+": it can be scanned, but dupes deletes only from a collection.", s.w)) + "\n")
+	case len(s.fields) == 0 && len(s.indexes) == 0:
 		b.WriteString(st.Muted.Render("The collection is empty: nothing to sample.") + "\n")
 	}
 	from, to := s.cursor.window()
@@ -292,7 +292,7 @@ func (s *keyScreen) View() string {
 					mark = fmt.Sprintf("[%d]", n+1)
 				}
 			}
-			line := fmt.Sprintf("%s %-28s %-18s %5.0f%%", mark, fit(f.Path, 28), fit(strings.Join(f.Types, ","), 18), f.FillRate()*100)
+			line := mark + " " + fitMiddle(f.Path, 28) + " " + fit(strings.Join(f.Types, ","), 18) + fmt.Sprintf(" %5.0f%%", f.FillRate()*100)
 			b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
 			continue
 		}
@@ -300,9 +300,8 @@ func (s *keyScreen) View() string {
 		line := "    " + ix.Name + "  " + st.Muted.Render(ix.Key().Semantics())
 		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
 	}
-	if s.mode != inputNone {
-		s.input.Width = max(s.w-12, 10)
-		b.WriteString("\n" + s.input.View())
+	if s.ask.open() {
+		b.WriteString("\n" + s.ask.view(st, s.w))
 	} else if s.note != "" {
 		b.WriteString("\n" + st.Warn.Render(fit(s.note, s.w)))
 	}
@@ -312,13 +311,25 @@ func (s *keyScreen) View() string {
 func (s *keyScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.cursor.setHeight(h - 9)
+	s.ask.setWidth(w)
 }
-func (s *keyScreen) Typing() bool { return s.mode != inputNone }
+func (s *keyScreen) Typing() bool { return s.ask.open() }
+func (s *keyScreen) Busy() bool   { return s.call.on }
+
+// viewText names a view and its source: "shop.active is a view on shop.users".
+func viewText(c model.Collection) string {
+	if c.ViewOn == "" {
+		return c.NS.String() + " is a view"
+	}
+	return c.NS.String() + " is a view on " + c.NS.DB + "." + c.ViewOn
+}
 func (s *keyScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.Back, k.Help}
+	return []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.Back, k.Help}
 }
 func (s *keyScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste}, {k.Reload, k.Help, k.Quit}}
 }
+
+func (s *keyScreen) showsError() bool { return s.call.on }

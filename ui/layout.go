@@ -12,7 +12,9 @@ import (
 // layout gives every screen the space between the header and the footer.
 func (m *Model) layout() {
 	w := max(m.width-2, 1)
-	h := max(m.height-2-m.footerHeight(), 1)
+	m.ctx.Width = w
+	m.footerH = m.footerHeight()
+	h := max(m.height-2-m.footerH, 1)
 	m.ctx.Width, m.ctx.Height = w, h
 	for _, s := range m.screens {
 		s.SetSize(w, h)
@@ -21,11 +23,52 @@ func (m *Model) layout() {
 }
 
 func (m *Model) footerHeight() int {
-	if m.showHelp {
-		return 1 + lipgloss.Height(m.help.FullHelpView(m.screens[m.active()].FullHelp()))
+	n := 1
+	if m.err != nil {
+		n = lipgloss.Height(m.errorText())
 	}
-	return 2
+	if m.showHelp {
+		return n + lipgloss.Height(m.help.FullHelpView(m.screens[m.active()].FullHelp()))
+	}
+	return n + 1
 }
+
+// errorText is the footer's error, wrapped in full (the operator's name at its end is what
+// a DBA needs), up to half the screen.
+func (m *Model) errorText() string {
+	lines := strings.Split(para(m.err.Error(), m.ctx.Width), "\n")
+	if room := max(m.height/2-2, 2); len(lines) > room {
+		lines = append(lines[:room-1], fit(lines[room-1], m.ctx.Width-1)+"…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shortHelp is the footer's help line: as many of the screen's keys as fit, in the screen's
+// order, and always "? more" at the end, so the rest can be found.
+func (m *Model) shortHelp(bs []key.Binding, typing bool) string {
+	h := m.help
+	h.Width = 0 // cut here, by whole items, not by help's ellipsis
+	var rest []key.Binding
+	for _, b := range bs {
+		if b.Enabled() && !isHelp(b) {
+			rest = append(rest, b)
+		}
+	}
+	more := m.ctx.Keys.Help
+	more.SetHelp("?", "more")
+	for n := len(rest); n >= 0; n-- {
+		items := rest[:n:n]
+		if !typing {
+			items = append(items, more)
+		}
+		if v := h.ShortHelpView(items); lipgloss.Width(v) <= m.ctx.Width {
+			return v
+		}
+	}
+	return ansi.Truncate(h.ShortHelpView([]key.Binding{more}), m.ctx.Width, "…")
+}
+
+func isHelp(b key.Binding) bool { ks := b.Keys(); return len(ks) > 0 && ks[0] == "?" }
 
 // View draws header, active screen and footer.
 func (m *Model) View() string {
@@ -45,7 +88,7 @@ func (m *Model) View() string {
 	case m.quit != nil:
 		footer = st.Warn.Render(fmt.Sprintf("A plan for %s is not executed. Quit and lose it? y/n", plural(m.sess.decided(), "group", "groups")))
 	case m.err != nil:
-		footer = st.Error.Render(fit(m.err.Error(), m.ctx.Width))
+		footer = st.Error.Render(m.errorText())
 	case m.status != "":
 		footer = st.Status.Render(fit(m.status, m.ctx.Width))
 	}
@@ -57,8 +100,7 @@ func (m *Model) View() string {
 			full[i] = withoutTyped(full[i])
 		}
 	}
-	// help.ShortHelpView can overflow by one item when its ellipsis does not fit: cut it.
-	helpView := ansi.Truncate(m.help.ShortHelpView(short), m.ctx.Width, "…")
+	helpView := m.shortHelp(short, cur.Typing())
 	if m.showHelp {
 		helpView = m.help.FullHelpView(full)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
@@ -19,13 +18,6 @@ type confirmation struct {
 	want   string
 	action tea.Msg
 }
-
-// review input modes.
-const (
-	reviewIdle = iota
-	reviewConfirm
-	reviewSave
-)
 
 // reviewScreen shows what the plan deletes and where the backup goes; the user confirms by
 // typing the namespace, or saves the plan file with w. Read-only runs and collections dupes may
@@ -40,17 +32,14 @@ type reviewScreen struct {
 	// preparing is true until the plan arrives.
 	preparing bool
 	confirm   *confirmation
-	mode      int
-	input     textinput.Model
-	note      string
+	ask       prompt
+	confirmng bool // the prompt open is the typed confirmation (not the plan file's name)
 	saved     string
 	w, h      int
 }
 
 func newReviewScreen(ctx *Context) *reviewScreen {
-	in := newInput()
-	in.CharLimit = 1024
-	s := &reviewScreen{ctx: ctx, input: in}
+	s := &reviewScreen{ctx: ctx, ask: newPrompt(1024)}
 	s.setKeys()
 	return s
 }
@@ -73,8 +62,8 @@ func planCmd(id int, snap planSnapshot) tea.Cmd {
 // open shows the review of a session's decisions; the plan arrives as a planMsg.
 func (s *reviewScreen) open(sess *session) tea.Cmd {
 	s.sess, s.plan, s.preparing = sess, model.Plan{}, true
-	s.mode, s.note, s.saved, s.confirm = reviewIdle, "", "", nil
-	s.input.Blur()
+	s.saved, s.confirm = "", nil
+	s.ask.close()
 	s.blocked = ""
 	s.setKeys()
 	return planCmd(sess.id, sess.snapshot())
@@ -106,7 +95,7 @@ func (s *reviewScreen) setKeys() {
 	k.Open.SetHelp("enter", "type the namespace to delete")
 	k.Back.SetHelp("esc", "back")
 	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
-	if s.mode != reviewIdle {
+	if s.ask.open() {
 		k.Open.SetEnabled(true)
 		k.Open.SetHelp("enter", "confirm")
 		k.Back.SetHelp("esc", "cancel")
@@ -124,61 +113,40 @@ func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 	case planSavedMsg:
 		s.saved = msg.path
 	case tea.KeyMsg:
-		if s.mode != reviewIdle {
-			return s.updateInput(msg)
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
+			return cmd
 		}
+		var cmd tea.Cmd
 		switch {
 		case key.Matches(msg, s.keys.Back):
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Open):
-			s.note = ""
-			return s.prompt(reviewConfirm, "type "+s.confirm.want+" › ", "")
+			// The prompt carries the action it confirms: the plan, built before it opened.
+			c := s.confirm
+			s.confirmng = true
+			cmd = s.ask.ask("", "type "+c.want+" › ", "", "", func(v string) error {
+				if v != c.want {
+					return fmt.Errorf("%q is not %s: nothing deleted. Type the namespace exactly.", v, c.want)
+				}
+				return nil
+			}, func(string) tea.Cmd { return s.ctx.intent(c.action) })
 		case key.Matches(msg, s.keys.Save):
 			name := fmt.Sprintf("dupes-plan-%s-%s.json", s.sess.ns, time.Now().UTC().Format("20060102-150405"))
-			return s.prompt(reviewSave, "save plan to › ", name)
+			plan := s.plan
+			s.confirmng = false
+			cmd = s.ask.ask("", "save plan to › ", "", name, func(v string) error {
+				if v == "" {
+					return fmt.Errorf("a file name is needed")
+				}
+				return nil
+			}, func(v string) tea.Cmd { return savePlanCmd(v, plan) })
 		}
+		s.setKeys()
+		return cmd
 	}
 	return nil
-}
-
-func (s *reviewScreen) prompt(mode int, prompt, value string) tea.Cmd {
-	s.mode = mode
-	s.input.Prompt = prompt
-	s.input.SetValue(value)
-	s.input.CursorEnd()
-	s.setKeys()
-	return s.input.Focus()
-}
-
-func (s *reviewScreen) updateInput(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, s.keys.Back):
-		s.mode = reviewIdle
-		s.input.Blur()
-		s.setKeys()
-		return nil
-	case key.Matches(msg, s.keys.Open):
-		v := strings.TrimSpace(s.input.Value())
-		mode := s.mode
-		if mode == reviewConfirm && v != s.confirm.want {
-			s.note = fmt.Sprintf("%q is not %s: nothing deleted. Type the namespace exactly.", v, s.confirm.want)
-			return nil
-		}
-		s.mode = reviewIdle
-		s.input.Blur()
-		s.setKeys()
-		if mode == reviewSave {
-			if v == "" {
-				return nil
-			}
-			return savePlanCmd(v, s.plan)
-		}
-		action := s.confirm.action
-		return s.ctx.intent(action)
-	}
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	return cmd
 }
 
 func (s *reviewScreen) View() string {
@@ -231,17 +199,13 @@ func (s *reviewScreen) View() string {
 	switch {
 	case s.blocked != "":
 		b.WriteString(st.Warn.Render(para(s.blocked, s.w)) + "\n")
-	case s.mode == reviewConfirm:
+	case s.ask.open() && s.confirmng:
 		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents")), s.w)) + "\n")
 	default:
 		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to save the plan for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
 	}
-	if s.mode != reviewIdle {
-		s.input.Width = max(s.w-len(s.input.Prompt)-4, 10)
-		b.WriteString(s.input.View() + "\n")
-	}
-	if s.note != "" {
-		b.WriteString(st.Error.Render(para(s.note, s.w)) + "\n")
+	if s.ask.open() {
+		b.WriteString(s.ask.view(st, s.w) + "\n")
 	}
 	if s.saved != "" {
 		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+")") + "\n")
@@ -258,8 +222,9 @@ func (s *reviewScreen) offerText() string {
 	return describeOffer(o) + s.ctx.Styles.Muted.Render(" — offered once the run is done")
 }
 
-func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h }
-func (s *reviewScreen) Typing() bool     { return s.mode != reviewIdle }
+func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w) }
+func (s *reviewScreen) Typing() bool     { return s.ask.open() }
+func (s *reviewScreen) Busy() bool       { return s.preparing }
 func (s *reviewScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Open, k.Save, k.Back, k.Help, k.Quit}

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -12,21 +13,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
-)
-
-type screenID int
-
-const (
-	scrConnect screenID = iota
-	scrCollections
-	scrKey
-	scrScan
-	scrGroups
-	scrGroup
-	scrRules
-	scrReview
-	scrExecute
-	scrDone
 )
 
 // MinWidth and MinHeight are the smallest terminal the layout works in; below it the UI says
@@ -52,7 +38,9 @@ type Model struct {
 	exec    *executeScreen
 	done    *doneScreen
 
-	stack    []screenID // the way back; the last one is active
+	stack    []screenID         // the way back; the last one is active
+	stop     context.CancelFunc // cancels every server call (ctx.base) on quit
+	queued   []tea.KeyMsg       // keys typed while the active screen was busy
 	sess     *session
 	nextID   int
 	help     help.Model
@@ -60,29 +48,24 @@ type Model struct {
 	quit     *confirmation
 	status   string
 	err      error
+	footerH  int // the footer's height the screens were laid out for
 	width    int
 	height   int
 }
 
 // New builds the UI for a configuration.
 func New(cfg Config) *Model {
-	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg}
-	m := &Model{ctx: ctx, help: help.New()}
-	m.connect = newConnectScreen(ctx)
-	m.colls = newCollectionsScreen(ctx)
-	m.key = newKeyScreen(ctx)
-	m.scan = newScanScreen(ctx)
-	m.groups = newGroupsScreen(ctx)
-	m.group = newGroupScreen(ctx)
-	m.rules = newRulesScreen(ctx)
-	m.review = newReviewScreen(ctx)
-	m.exec = newExecuteScreen(ctx)
-	m.done = newDoneScreen(ctx)
-	m.screens = map[screenID]screen{
-		scrConnect: m.connect, scrCollections: m.colls, scrKey: m.key, scrScan: m.scan,
-		scrGroups: m.groups, scrGroup: m.group, scrRules: m.rules, scrReview: m.review,
-		scrExecute: m.exec, scrDone: m.done,
+	base, stop := context.WithCancel(context.Background())
+	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg, base: base}
+	m := &Model{ctx: ctx, help: help.New(), stop: stop, screens: map[screenID]screen{}}
+	for id, build := range registry {
+		m.screens[screenID(id)] = build(ctx)
 	}
+	// The flow (flow.go) opens these screens with their own arguments.
+	m.connect, m.colls, m.key = m.screens[scrConnect].(*connectScreen), m.screens[scrCollections].(*collectionsScreen), m.screens[scrKey].(*keyScreen)
+	m.scan, m.groups, m.group = m.screens[scrScan].(*scanScreen), m.screens[scrGroups].(*groupsScreen), m.screens[scrGroup].(*groupScreen)
+	m.rules, m.review = m.screens[scrRules].(*rulesScreen), m.screens[scrReview].(*reviewScreen)
+	m.exec, m.done = m.screens[scrExecute].(*executeScreen), m.screens[scrDone].(*doneScreen)
 	m.stack = []screenID{scrConnect}
 	m.help.Styles.ShortKey = ctx.Styles.Bold
 	m.help.Styles.FullKey = ctx.Styles.Bold
@@ -99,8 +82,29 @@ func (m *Model) push(id screenID) { m.stack = append(m.stack, id); m.layout() }
 // replace swaps the active screen, so back skips the one left.
 func (m *Model) replace(id screenID) { m.stack[len(m.stack)-1] = id; m.layout() }
 
-// Update routes a message, then the navigation the screens asked for, synchronously.
+// Update routes a message, then the navigation the screens asked for, synchronously. A
+// burst of keys in one message (jjjj over SSH, a held key) is applied key by key, and keys
+// held while a screen loaded are handed to it once it is ready.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, one := range m.split(msg) {
+		cmds = append(cmds, m.step(one))
+	}
+	for len(m.queued) > 0 && !m.screens[m.active()].Busy() {
+		k := m.queued[0]
+		m.queued = m.queued[1:]
+		cmds = append(cmds, m.step(k))
+	}
+	// Whatever changed the decisions (a rule, a hand choice, m), the counts follow.
+	cmds = append(cmds, m.sess.previewIfStale())
+	if m.footerHeight() != m.footerH {
+		m.layout() // an error or help came or went: the screens get the lines left
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// step handles one message and the navigation it asked for.
+func (m *Model) step(msg tea.Msg) tea.Cmd {
 	_, cmd := m.update(msg)
 	cmds := []tea.Cmd{cmd}
 	for steps := 0; len(m.ctx.intents) > 0 && steps < 100; steps++ {
@@ -109,9 +113,43 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		_, c := m.update(next)
 		cmds = append(cmds, c)
 	}
-	// Whatever changed the decisions (a rule, a hand choice, m), the counts follow.
-	cmds = append(cmds, m.sess.previewIfStale())
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
+}
+
+// split cuts a burst of runes into one key each. Text pasted into a field stays whole.
+func (m *Model) split(msg tea.Msg) []tea.Msg {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || k.Type != tea.KeyRunes || len(k.Runes) < 2 || (k.Paste && m.screens[m.active()].Typing()) {
+		return []tea.Msg{msg}
+	}
+	out := make([]tea.Msg, len(k.Runes))
+	for i, r := range k.Runes {
+		out[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt}
+	}
+	return out
+}
+
+// maxQueued bounds the keys held for a loading screen; more are refused, visibly.
+const maxQueued = 32
+
+// hold keeps a key for the busy active screen; it reports false when the key goes through
+// now (esc cancels the load, ctrl+c quits).
+func (m *Model) hold(msg tea.KeyMsg) bool {
+	cur := m.screens[m.active()]
+	k := m.ctx.Keys
+	if !cur.Busy() || key.Matches(msg, k.Back) || key.Matches(msg, k.ForceQuit) || (!cur.Typing() && key.Matches(msg, k.Quit)) {
+		if key.Matches(msg, k.Back) {
+			m.queued = nil // the load is cancelled: what was typed for it is too
+		}
+		return false
+	}
+	if len(m.queued) >= maxQueued {
+		m.status = "Still loading: key refused (" + plural(len(m.queued), "key waits", "keys wait") + "; esc cancels)."
+		return true
+	}
+	m.queued = append(m.queued, msg)
+	m.status = "Loading: " + plural(len(m.queued), "key waits", "keys wait") + " for the screen (esc cancels)."
+	return true
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -121,17 +159,26 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		if m.quit == nil && m.hold(msg) {
+			return m, nil
+		}
 		return m, m.onKey(msg)
 	case ErrorMsg:
-		if m.active() != scrConnect {
+		if errors.Is(msg.Err, context.Canceled) {
+			return m, nil // the user stopped it: nothing to report
+		}
+		// Shown once: in the screen's body when the screen shows it there, else in the footer.
+		cur := m.screens[m.active()]
+		if sh, ok := cur.(errorShower); !ok || !sh.showsError() {
 			m.err = msg
 		}
-		return m, m.screens[m.active()].Update(msg)
+		return m, cur.Update(msg)
 	case statusMsg:
 		m.status = string(msg)
 		return m, nil
 	case connectedMsg:
 		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
+		m.connect.Update(msg)
 		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
@@ -148,84 +195,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack = []screenID{scrCollections}
 		m.layout()
 		return m, m.colls.load()
-	case chooseCollectionMsg:
-		m.push(scrKey)
-		col := msg.col
-		return m, m.key.open(col.NS, &col, msg.indexes, nil)
-	case startScanMsg:
-		return m, m.startScan(msg.key)
-	case scanOpenedMsg:
-		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
-			cur := msg.cur
-			return m, func() tea.Msg { _ = cur.Close(context.Background()); return nil }
-		}
-		return m, nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur)
-	case groupsMsg:
-		return m, m.onGroups(msg)
-	case browseMsg:
-		m.replace(scrGroups)
-		return m, nil
-	case openGroupMsg:
-		if msg.pos < 0 || msg.pos >= m.groups.len() {
-			return m, nil
-		}
-		m.groups.cursor.moveTo(msg.pos)
-		if m.active() != scrGroup {
-			m.push(scrGroup)
-		}
-		return m, m.group.open(m.sess, msg.pos, m.groups.at(msg.pos), m.groups.len())
-	case openRulesMsg:
-		m.rules.open(m.sess.flds)
-		m.push(scrRules)
-		return m, nil
-	case ruleChosenMsg:
-		m.pop()
-		return m, m.applyRule(msg.rule)
-	case keepersMsg:
-		m.onKeepers(msg)
-		return m, nil
-	case previewMsg:
-		m.onPreview(msg)
-		return m, nil
-	case shardMsg:
-		if m.sess != nil && msg.id == m.sess.id {
-			m.sess.shard, m.sess.shardErr = msg.key, msg.err
-		}
-		return m, nil
-	case toggleMissingMsg:
-		if m.sess != nil {
-			m.sess.setMissing(!m.sess.deleteMissing)
-			if m.sess.deleteMissing {
-				m.status = "Documents lacking " + m.sess.key.String() + " are included: the rule decides them like any group."
-			} else {
-				m.status = "Documents lacking " + m.sess.key.String() + " are left alone."
-			}
-		}
-		return m, nil
-	case reviewMsg:
-		m.push(scrReview)
-		return m, m.review.open(m.sess)
-	case planMsg:
-		return m, m.review.Update(msg)
-	case executeMsg:
-		m.stack = []screenID{scrExecute}
-		m.layout()
-		return m, m.exec.start(msg.plan)
-	case execEvent:
-		if rep, ok := msg.msg.(reportMsg); ok {
-			m.sess.executed = true
-			m.done.open(rep.report, rep.err, m.sess)
-			m.stack = []screenID{scrDone}
-			m.layout()
-			return m, nil
-		}
-		m.exec.Update(msg.msg)
-		return m, waitExecCmd(msg.ch)
 	case backMsg:
 		return m, m.back()
-	case planSavedMsg:
-		m.status = "Plan saved to " + msg.path
-		return m, m.review.Update(msg)
 	case spinner.TickMsg:
 		// Every spinner takes only its own ticks: a screen loading out of sight keeps spinning.
 		var cmds []tea.Cmd
@@ -233,17 +204,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, s.Update(msg))
 		}
 		return m, tea.Batch(cmds...)
-	// Results go to the screen that asked, whichever is showing.
-	case databasesMsg, collectionsMsg:
-		return m, m.colls.Update(msg)
-	case keyDataMsg:
-		return m, m.key.Update(msg)
-	case docsMsg:
-		return m, m.group.Update(msg)
-	case indexBuiltMsg, buildIndexMsg:
-		return m, m.done.Update(msg)
-	case filterTickMsg, filterDoneMsg:
-		return m, m.groups.Update(msg)
+	case pushMsg:
+		m.push(msg.to)
+		return m, m.screens[msg.to].Update(msg.with)
+	case targeted:
+		// Results go to the screen that asked, whichever is showing.
+		return m, m.screens[msg.target()].Update(msg)
+	}
+	if cmd, ok := m.flow(msg); ok {
+		return m, cmd
 	}
 	return m, m.screens[m.active()].Update(msg)
 }
@@ -255,6 +224,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		c := m.quit
 		m.quit = nil
 		if key.Matches(msg, k.Yes) {
+			if _, ok := c.action.(tea.QuitMsg); ok {
+				return m.exit()
+			}
 			return func() tea.Msg { return c.action }
 		}
 		return nil
@@ -270,7 +242,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.quit = &confirmation{action: tea.QuitMsg{}}
 			return nil
 		}
-		return tea.Quit
+		return m.exit()
 	}
 	if !typing && key.Matches(msg, k.Help) {
 		m.showHelp = !m.showHelp
@@ -278,6 +250,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	return cur.Update(msg)
+}
+
+// exit cancels every server call in flight (the server stops the work too), then quits.
+func (m *Model) exit() tea.Cmd {
+	m.stop()
+	return tea.Quit
 }
 
 // pop leaves the active screen.

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
@@ -18,9 +17,7 @@ type rulesScreen struct {
 	keys   keymap.KeyMap
 	cursor listCursor
 	fields []string
-	input  textinput.Model
-	asking model.RuleKind
-	note   string
+	ask    prompt
 	w, h   int
 }
 
@@ -33,11 +30,8 @@ var ruleLabels = map[model.RuleKind][2]string{
 }
 
 func newRulesScreen(ctx *Context) *rulesScreen {
-	in := newInput()
-	in.Prompt = "field › "
-	in.ShowSuggestions = true
-	in.CharLimit = 512
-	s := &rulesScreen{ctx: ctx, input: in}
+	s := &rulesScreen{ctx: ctx, ask: newPrompt(512)}
+	s.ask.input.ShowSuggestions = true
 	s.setKeys()
 	return s
 }
@@ -50,9 +44,8 @@ func (s *rulesScreen) open(fields []model.FieldInfo) {
 			s.fields = append(s.fields, f.Path)
 		}
 	}
-	s.input.SetSuggestions(s.fields)
-	s.input.Blur()
-	s.note = ""
+	s.ask.input.SetSuggestions(s.fields)
+	s.ask.close()
 	s.cursor = listCursor{h: len(model.RuleKinds)}
 	s.cursor.setLen(len(model.RuleKinds))
 	s.setKeys()
@@ -66,7 +59,7 @@ func (s *rulesScreen) setKeys() {
 		&k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Open.SetHelp("enter", "apply")
 	k.Back.SetHelp("esc", "cancel")
-	if s.input.Focused() {
+	if s.ask.open() {
 		keymap.Disable(&k.Up, &k.Down, &k.Top, &k.Bottom)
 	}
 }
@@ -74,30 +67,14 @@ func (s *rulesScreen) setKeys() {
 func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if mm, ok := msg.(tea.MouseMsg); ok && !s.input.Focused() {
+		if mm, ok := msg.(tea.MouseMsg); ok && !s.ask.open() {
 			s.cursor.navigate(mm, s.keys)
 		}
 		return nil
 	}
-	if s.input.Focused() {
-		switch {
-		case key.Matches(km, s.keys.Back):
-			s.input.Blur()
-			s.setKeys()
-			return nil
-		case key.Matches(km, s.keys.Open):
-			field := strings.TrimSpace(s.input.Value())
-			if err := model.CheckPath(field); err != nil {
-				s.note = err.Error()
-				return nil
-			}
-			s.input.Blur()
-			s.setKeys()
-			r := model.KeepRule{Kind: s.asking, Field: field}
-			return s.ctx.intent(ruleChosenMsg{rule: r})
-		}
-		var cmd tea.Cmd
-		s.input, cmd = s.input.Update(km)
+	if s.ask.open() {
+		cmd := s.ask.update(km, s.keys)
+		s.setKeys()
 		return cmd
 	}
 	if s.cursor.navigate(km, s.keys) {
@@ -109,10 +86,11 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, s.keys.Open):
 		r := model.KeepRule{Kind: model.RuleKinds[s.cursor.pos]}
 		if r.NeedsField() {
-			s.asking, s.note = r.Kind, ""
-			s.input.SetValue("")
-			s.setKeys()
-			cmd := s.input.Focus()
+			kind := r.Kind
+			cmd := s.ask.ask(ruleLabels[kind][0]+": which field? (tab completes a sampled path)", "field › ", "", "",
+				model.CheckPath, func(f string) tea.Cmd {
+					return s.ctx.intent(ruleChosenMsg{rule: model.KeepRule{Kind: kind, Field: f}})
+				})
 			s.setKeys()
 			return cmd
 		}
@@ -129,21 +107,18 @@ func (s *rulesScreen) View() string {
 		l := ruleLabels[kind]
 		b.WriteString(s.ctx.row(fit(l[0], 16)+st.Muted.Render(l[1]), i == s.cursor.pos, s.w) + "\n")
 	}
-	if s.input.Focused() {
-		s.input.Width = max(s.w-12, 10)
-		b.WriteString("\n" + st.Muted.Render(ruleLabels[s.asking][0]+": which field? (tab completes a sampled path)") + "\n" + s.input.View())
+	if s.ask.open() {
+		b.WriteString("\n" + s.ask.view(st, s.w))
 		if len(s.fields) > 0 {
 			b.WriteString("\n" + st.Faint.Render(fit("fields: "+strings.Join(s.fields, ", "), s.w)))
 		}
 	}
-	if s.note != "" {
-		b.WriteString("\n" + st.Error.Render(s.note))
-	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (s *rulesScreen) SetSize(w, h int) { s.w, s.h = w, h }
-func (s *rulesScreen) Typing() bool     { return s.input.Focused() }
+func (s *rulesScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w) }
+func (s *rulesScreen) Typing() bool     { return s.ask.open() }
+func (s *rulesScreen) Busy() bool       { return false }
 func (s *rulesScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Help}

@@ -56,29 +56,9 @@ func BenchmarkGroupsKeys(b *testing.B) {
 			m.Update(k)
 			_ = m.View()
 		}
-		b.Run(fmt.Sprintf("move/%d", n), func(b *testing.B) {
-			down, up := keyMsg("down"), keyMsg("up")
-			i := 0
-			for b.Loop() {
-				k := down
-				if i/500%2 == 1 {
-					k = up
-				}
-				frame(k)
-				i++
-			}
-		})
+		b.Run(fmt.Sprintf("move/%d", n), func(b *testing.B) { wander(b, frame, keyMsg("down"), keyMsg("up"), 500) })
 		b.Run(fmt.Sprintf("page/%d", n), func(b *testing.B) {
-			pgdn, pgup := tea.KeyMsg{Type: tea.KeyPgDown}, tea.KeyMsg{Type: tea.KeyPgUp}
-			i := 0
-			for b.Loop() {
-				k := pgdn
-				if i/20%2 == 1 {
-					k = pgup
-				}
-				frame(k)
-				i++
-			}
+			wander(b, frame, tea.KeyMsg{Type: tea.KeyPgDown}, tea.KeyMsg{Type: tea.KeyPgUp}, 20)
 		})
 		b.Run(fmt.Sprintf("filter-key/%d", n), func(b *testing.B) {
 			frame(keyMsg("/"))

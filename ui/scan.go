@@ -123,6 +123,7 @@ func (s *scanScreen) View() string {
 
 func (s *scanScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *scanScreen) Typing() bool     { return false }
+func (s *scanScreen) Busy() bool       { return false }
 func (s *scanScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Back, k.Browse, k.Copy, k.Help, k.Quit}

@@ -37,7 +37,7 @@ func TestConnectFailureShowsRedactedURIAndRetriesWithThePassword(t *testing.T) {
 	if !h.m.connect.Typing() {
 		t.Fatal("e did not open the URI for editing")
 	}
-	if v := h.m.connect.input.Value(); strings.Contains(v, "s3cret") || !strings.Contains(v, "****") {
+	if v := h.m.connect.ask.input.Value(); strings.Contains(v, "s3cret") || !strings.Contains(v, "****") {
 		t.Fatalf("edit field holds %q, want the redacted URI", v)
 	}
 	h.keys("q") // a letter while editing, not quit
@@ -415,7 +415,7 @@ func TestReviewSavesThePlanFile(t *testing.T) {
 		t.Fatal("w did not ask for a path")
 	}
 	path := filepath.Join(t.TempDir(), "plans", "users.json")
-	h.m.review.input.SetValue(path)
+	h.m.review.ask.input.SetValue(path)
 	h.keys("enter")
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -518,7 +518,7 @@ func TestExecuteScreenCancelAndProgress(t *testing.T) {
 	e.plan = plan
 	e.prog = model.Progress{GroupsTotal: 2, DocsTotal: 10}
 	called := false
-	e.cancel = func() { called = true }
+	e.run.cancel, e.run.on = func() { called = true }, true
 	e.setKeys()
 	e.Update(progressMsg{GroupsDone: 1, GroupsTotal: 2, DocsDeleted: 5, DocsTotal: 10, Elapsed: 1e9})
 	e.SetSize(100, 20)
