@@ -54,6 +54,12 @@ type Key struct {
 	Sparse        bool       `json:"sparse,omitempty"`
 	PartialFilter string     `json:"partialFilter,omitempty"`
 	Collation     *Collation `json:"collation,omitempty"`
+	// WholeDocument makes documents duplicates when they are equal in every field but _id and
+	// the top-level fields in Ignore (see wholedoc.go); Fields is then empty.
+	WholeDocument bool     `json:"wholeDocument,omitempty"`
+	Ignore        []string `json:"ignore,omitempty"`
+	// AnyFieldOrder compares a whole document's top-level fields in any order.
+	AnyFieldOrder bool `json:"anyFieldOrder,omitempty"`
 }
 
 // ParseFields reads "a,b.c" into field paths, rejecting what no MongoDB path can be.
@@ -94,6 +100,9 @@ func CheckPath(p string) error {
 
 // Validate checks the key before anything is sent to a server.
 func (k Key) Validate() error {
+	if k.WholeDocument || len(k.Ignore) > 0 || k.AnyFieldOrder {
+		return k.validateWhole()
+	}
 	if len(k.Fields) == 0 {
 		return errors.New("the key has no fields")
 	}
@@ -107,6 +116,9 @@ func (k Key) Validate() error {
 
 // String is "email" or "(lastName, firstName)".
 func (k Key) String() string {
+	if k.WholeDocument {
+		return k.wholeString()
+	}
 	if len(k.Fields) == 1 {
 		return k.Fields[0]
 	}
@@ -116,6 +128,9 @@ func (k Key) String() string {
 // Semantics says in words how the scan compares values, so every output can say which
 // notion of "duplicate" produced it.
 func (k Key) Semantics() string {
+	if k.WholeDocument {
+		return k.wholeSemantics()
+	}
 	var parts []string
 	if k.Index != "" {
 		parts = append(parts, "index-exact ("+k.Index+")")

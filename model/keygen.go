@@ -51,6 +51,10 @@ type KeySpec struct {
 	Collation *Collation // nil: binary comparison of strings
 	// IgnoreCase and Trim are dupes' loose modes, applied to string key values as the scan does.
 	IgnoreCase, Trim bool
+	// WholeDocument: the one key is the document without _id and Ignore (see wholeKeys).
+	WholeDocument bool
+	Ignore        []string
+	AnyFieldOrder bool
 
 	// testCollator, set only by tests, replaces the collation with a function (MongoDB's
 	// reverse-string mock collator), to show where a collator applies.
@@ -60,7 +64,8 @@ type KeySpec struct {
 // Spec is the key's index-key spec. The partial filter and the document filter are not part of
 // it: the caller keeps the documents they match.
 func (k Key) Spec() KeySpec {
-	return KeySpec{Fields: k.Fields, Sparse: k.Sparse, Collation: k.Collation, IgnoreCase: k.IgnoreCase, Trim: k.Trim}
+	return KeySpec{Fields: k.Fields, Sparse: k.Sparse, Collation: k.Collation, IgnoreCase: k.IgnoreCase, Trim: k.Trim,
+		WholeDocument: k.WholeDocument, Ignore: k.Ignore, AnyFieldOrder: k.AnyFieldOrder}
 }
 
 // IndexKey is one index key: one value per key field, canonical Extended JSON.
@@ -93,6 +98,9 @@ func IndexKeys(doc []byte, spec KeySpec) ([]IndexKey, error) {
 	root, err := parseDoc(doc)
 	if err != nil {
 		return nil, err
+	}
+	if spec.WholeDocument {
+		return wholeKeys(root, spec), nil
 	}
 	if len(spec.Fields) == 0 {
 		return nil, errors.New("the key has no fields")
