@@ -225,3 +225,15 @@ func union(a, b *node) (*node, bool) {
 	}
 	return out, len(out.kids) > len(a.kids)
 }
+
+// KeeperRestore is what a restore did with the keepers a merging run updated: each is put
+// back to its before-image only while it is still exactly the merged version the run wrote.
+type KeeperRestore struct {
+	Updates  int `json:"updates"`  // keeper updates the run recorded
+	Restored int `json:"restored"` // put back (in a dry run: would be)
+	// Changed lists keepers changed since the merge: left as they are, never overwritten.
+	Changed []Value `json:"changed,omitempty"`
+	// Gone lists keepers no longer in the collection: not re-inserted (someone deleted them
+	// after the run).
+	Gone []Value `json:"gone,omitempty"`
+}

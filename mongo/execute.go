@@ -127,6 +127,7 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 		return model.Report{}, err
 	}
 	defer r.backup.Close()
+	defer r.closeKeepers()
 	rep := r.run(ctx)
 	return rep, r.err
 }
@@ -170,6 +171,7 @@ type execRun struct {
 	lease  *lease
 
 	backup       *backupFile
+	keepers      *backupFile // before-images of the keepers a merging plan updates (merge.go)
 	manifest     Manifest
 	manifestPath string
 	rep          model.Report
@@ -233,8 +235,13 @@ func (r *execRun) open(now time.Time) error {
 	r.rep.BackupPath = r.backup.path
 	r.rep.ManifestPath = r.manifestPath
 	r.manifest.Status = RunRunning
-	if err := r.saveManifest(now); err != nil {
+	err = r.openKeepers()
+	if err == nil {
+		err = r.saveManifest(now)
+	}
+	if err != nil {
 		r.backup.Close()
+		r.closeKeepers()
 		if !r.rep.Resumed && r.backup.records == 0 {
 			os.Remove(r.backup.path)
 		}

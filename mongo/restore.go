@@ -63,6 +63,10 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 	}
 	for i, f := range files {
 		fr, err := c.restoreFile(ctx, f, nss[i], opt)
+		if err == nil {
+			// The keepers a merging run updated get their before-images back (restore_merge.go).
+			fr.Keepers, err = c.restoreKeepers(ctx, f, nss[i], opt)
+		}
 		rep.Files = append(rep.Files, fr)
 		rep.Records += fr.Records
 		rep.Inserted += fr.Inserted
