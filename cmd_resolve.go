@@ -25,6 +25,8 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
+	var merge mergeFlags
+	merge.register(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -36,6 +38,9 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 	rule, err := keepRule("resolve", *keep)
 	if err != nil {
 		return err
+	}
+	if *createIndex && req.key.WholeDocument {
+		return usagef("resolve: --create-index: no unique index can hold a whole-document key")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -55,11 +60,14 @@ func runResolve(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField}, stderr)
+	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}, stderr)
 	if err != nil {
 		return err
 	}
 	printPlanSummary(stdout, plan, res)
+	if err := printMergePreview(ctx, stdout, c, plan); err != nil {
+		return err
+	}
 	if *dryRun || !*yes {
 		why := "dry run"
 		if !*dryRun {
@@ -129,7 +137,15 @@ func buildOffered(ctx context.Context, c *mongo.Client, ns model.Namespace, key 
 // rescanCommand is the scan command line for a key, to suggest after a failed index build.
 func rescanCommand(ns model.Namespace, key model.Key) string {
 	s := "dupes scan --ns " + ns.String()
-	if key.Index != "" {
+	if key.WholeDocument {
+		s += " --whole-document"
+		if len(key.Ignore) > 0 {
+			s += " --ignore " + strings.Join(key.Ignore, ",")
+		}
+		if key.AnyFieldOrder {
+			s += " --any-field-order"
+		}
+	} else if key.Index != "" {
 		s += " --index " + key.Index
 	} else {
 		s += " --key " + strings.Join(key.Fields, ",")

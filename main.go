@@ -30,10 +30,13 @@ Usage:
   dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] [--format table|json]
   dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] --keep RULE --out PLAN.json
-  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--yes]
+                [--filter JSON] --keep RULE [--merge [--merge-arrays]] --out PLAN.json
+  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--merge] [--yes]
   dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] --keep RULE [--backup DIR] [--dry-run] [--yes] [--create-index]
+                [--filter JSON] --keep RULE [--merge [--merge-arrays]] [--backup DIR] [--dry-run]
+                [--yes] [--create-index]
+                scan, plan and resolve take --whole-document [--ignore F[,F...]] [--any-field-order]
+                instead of --key: duplicates are equal in every field but _id and the ignored ones
   dupes restore [--uri U] --backup PATH [--yes]
   dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
   dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl

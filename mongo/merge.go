@@ -141,33 +141,72 @@ func (r *execRun) mergeKeepers(ctx context.Context, todo []work, docs map[model.
 	return out, nil
 }
 
-// merge computes a keeper's merge with the members to delete, in the plan rule's order, and
-// builds the merged document from the keeper's own bytes: its fields stay exactly as they
-// are, a gained value replaces a null (or an extended array) in place, new fields follow.
+// merge computes a keeper's merge with the members to delete (mergeDocs), and builds the
+// merged document from the keeper's own bytes: its fields stay exactly as they are, a gained
+// value replaces a null (or an extended array) in place, new fields follow.
 func (r *execRun) merge(keeper bson.Raw, members []bson.Raw) (bson.Raw, []string, error) {
-	kjs, err := bson.MarshalExtJSON(keeper, true, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	flat := make([]model.Doc, len(members))
-	for i, m := range members {
-		if flat[i], err = flatten(m); err != nil {
-			return nil, nil, err
-		}
-	}
-	var ordered [][]byte
-	for _, i := range model.MergeOrder(r.plan.MergeRule(), flat) {
-		js, err := bson.MarshalExtJSON(members[i], true, false)
-		if err != nil {
-			return nil, nil, err
-		}
-		ordered = append(ordered, js)
-	}
-	m, err := model.MergeDocs(kjs, ordered, *r.plan.Merge)
+	m, err := mergeDocs(r.plan.MergeRule(), *r.plan.Merge, keeper, members)
 	if err != nil || len(m.Gains) == 0 {
 		return nil, nil, err
 	}
 	return buildMerged(keeper, m)
+}
+
+// mergeDocs is model.MergeDocs on BSON documents, the members taken in the rule's order.
+func mergeDocs(rule model.KeepRule, opt model.MergeOptions, keeper bson.Raw, members []bson.Raw) (model.Merged, error) {
+	kjs, err := bson.MarshalExtJSON(keeper, true, false)
+	if err != nil {
+		return model.Merged{}, err
+	}
+	flat := make([]model.Doc, len(members))
+	for i, m := range members {
+		if flat[i], err = flatten(m); err != nil {
+			return model.Merged{}, err
+		}
+	}
+	var ordered [][]byte
+	for _, i := range model.MergeOrder(rule, flat) {
+		js, err := bson.MarshalExtJSON(members[i], true, false)
+		if err != nil {
+			return model.Merged{}, err
+		}
+		ordered = append(ordered, js)
+	}
+	return model.MergeDocs(kjs, ordered, opt)
+}
+
+// MergePreview is what a merge would make of a group's keeper now: the merged keeper and the
+// fields it gains, from the members to delete in the rule's order, as a run computes it (the
+// run recomputes it from the documents it re-reads). For the plan's summary and the TUI's
+// group view. A document that no longer exists is left out; a keeper that does not is an error.
+func (c *Client) MergePreview(ctx context.Context, ns model.Namespace, rule model.KeepRule, opt model.MergeOptions,
+	keep model.Value, members []model.Value) (model.Merged, error) {
+	in, err := rawValues(append([]model.Value{keep}, members...))
+	if err != nil {
+		return model.Merged{}, err
+	}
+	cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}})
+	if err != nil {
+		return model.Merged{}, c.wrap("read documents of "+ns.String(), err)
+	}
+	defer cur.Close(ctx)
+	var keeper bson.Raw
+	var docs []bson.Raw
+	for cur.Next(ctx) {
+		d := append(bson.Raw(nil), cur.Current...)
+		if idOf(d) == keep {
+			keeper = d
+		} else {
+			docs = append(docs, d)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return model.Merged{}, c.wrap("read documents of "+ns.String(), err)
+	}
+	if keeper == nil {
+		return model.Merged{}, fmt.Errorf("the keeper %s is no longer in %s", keep.Display(), ns)
+	}
+	return mergeDocs(rule, opt, keeper, docs)
 }
 
 // buildMerged writes the merged keeper in BSON, the keeper's elements as they are.

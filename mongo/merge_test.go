@@ -46,6 +46,10 @@ func TestMergeFillsKeeperAndRestores(t *testing.T) {
 	customers(t, db)
 	before := rawDocs(t, db, "customers")
 	plan := mergePlan(t, c, db, "first", model.MergeOptions{Arrays: true})
+	preview, err := c.MergePreview(context.Background(), plan.NS, plan.MergeRule(), *plan.Merge, plan.Groups[0].Keep, plan.Groups[0].Delete)
+	if err != nil || preview.Describe() != "phone (from 2), tags (merged from 2, 3), city (from 2), address (from 3)" {
+		t.Fatalf("preview: %v %s", err, preview.Describe())
+	}
 	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
 	if err != nil || rep.Deleted != 3 || rep.MergedKeepers != 2 || rep.SkippedDocs != 0 {
 		t.Fatalf("execute: %v %+v", err, rep)
@@ -59,6 +63,9 @@ func TestMergeFillsKeeperAndRestores(t *testing.T) {
 	want := `{"_id": {"$numberInt":"1"},"email": "ann@x.com","name": "Ann","phone": "555","tags": ["vip","b2b",{"$numberInt":"1"},"new"],"city": "Oslo","address": "Main St"}`
 	if got := after[`{"$numberInt":"1"}`].String(); got != want {
 		t.Errorf("merged keeper\n %s\nwant\n %s", got, want)
+	}
+	if got := strings.ReplaceAll(after[`{"$numberInt":"1"}`].String(), `": `, `":`); got != string(preview.Doc) {
+		t.Errorf("the run's keeper differs from the preview\n %s\n %s", got, preview.Doc)
 	}
 	if got := strings.Join(rep.Groups[0].Merged, ","); got != "phone,tags,city,address" {
 		t.Errorf("group 1 gained %s", got)
