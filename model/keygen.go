@@ -37,6 +37,8 @@ package model
 //     does; strings inside documents or nested arrays are left as they are.
 //   - What is not here: a partial index's filter (the caller keeps the documents it matches),
 //     and the policy for keys made only of nulls (a flagged group decided elsewhere).
+//   - A whole-document key (KeySpec.WholeDocument) is no index key: its one key is the document
+//     itself without _id and the ignored fields, compared as above (wholedoc.go).
 
 import (
 	"errors"

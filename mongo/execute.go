@@ -77,6 +77,9 @@ const (
 // run's backup and manifest: what was deleted is gone and counted as Earlier, what was backed
 // up but not deleted is deleted now without a second copy in the backup.
 //
+// A plan with Merge also updates each keeper, guarded and backed up, before its members are
+// deleted (merge.go).
+//
 // A run holds the namespace's lease (see LeaseCollection) from before its first re-read to
 // its end, so a second run on the same namespace is refused with a *LeaseHeldError.
 func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) (model.Report, error) {
