@@ -36,17 +36,18 @@ type Manifest struct {
 	PlanDigest    string          `json:"planDigest"`
 	PlanCreatedAt time.Time       `json:"planCreatedAt"`
 	// Backup is the .bson file's name, in the manifest's directory.
-	Backup string `json:"backup"`
-	// Keepers names the before-images of the keepers a merging plan updated (merge.go).
-	Keepers    *KeepersBackup `json:"keepers,omitempty"`
-	Status     string         `json:"status"`
-	Error      string         `json:"error,omitempty"`
-	StartedAt  time.Time      `json:"startedAt"`
-	UpdatedAt  time.Time      `json:"updatedAt"`
-	FinishedAt time.Time      `json:"finishedAt,omitzero"`
+	Backup     string    `json:"backup"`
+	Status     string    `json:"status"`
+	Error      string    `json:"error,omitempty"`
+	StartedAt  time.Time `json:"startedAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	// Runs counts the runs that wrote this backup: more than 1 after a resume.
 	Runs   int            `json:"runs"`
 	Counts ManifestCounts `json:"counts"`
+
+	// Keepers names the before-images of the keepers a merging plan updated (merge.go).
+	Keepers *KeepersBackup `json:"keepers,omitempty"`
 }
 
 // ManifestCounts are the run's totals, across resumes.
