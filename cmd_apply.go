@@ -23,6 +23,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	format := formatFlag(fs)
+	merge := fs.Bool("merge", false, "consent to a plan that merges into its keepers (written by plan --merge)")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -56,6 +57,12 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	if *nsFlag != "" && plan.NS != want {
 		return fmt.Errorf("%s is a plan for %s, not %s: refusing to apply it; nothing was changed", *planPath, plan.NS, want)
+	}
+	if err := checkApplyMerge(*planPath, plan, *merge); err != nil {
+		return err
+	}
+	if *createIndex && plan.Key.WholeDocument {
+		return usagef("apply: --create-index: no unique index can hold a whole-document key")
 	}
 	out.plan(plan)
 	printPlanSummary(stdout, plan, model.PlanResult{})
@@ -147,6 +154,9 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 		fmt.Fprintf(w, ", %d groups not reached", rep.NotReached)
 	}
 	fmt.Fprintln(w)
+	if rep.MergedKeepers > 0 {
+		fmt.Fprintf(w, "merged into %d keepers the fields they lacked (restore puts their before-images back)\n", rep.MergedKeepers)
+	}
 	shown := 0
 	for _, g := range rep.Groups {
 		if g.Group < 0 || g.Group >= len(plan.Groups) {

@@ -17,6 +17,7 @@ type target struct {
 	uri, ns, key, index, filter string
 	ignoreCase, trim            bool
 	allowMissingField           bool
+	whole                       wholeFlags
 }
 
 func (t *target) register(fs *flag.FlagSet) {
@@ -29,6 +30,7 @@ func (t *target) register(fs *flag.FlagSet) {
 	fs.BoolVar(&t.trim, "trim", false, "strings differing only in surrounding whitespace are duplicates")
 	fs.BoolVar(&t.allowMissingField, "allow-missing-field", false,
 		"go on when no sampled document has a --key field (or no group member has the max:/min: field)")
+	t.whole.register(fs)
 }
 
 // scanRequest is a checked target: what to connect to and what to scan.
@@ -55,6 +57,10 @@ func (t *target) check(cmd string, positional []string) (scanRequest, error) {
 		return r, usagef("%s: --ns: %v", cmd, err)
 	}
 	switch {
+	case t.whole.on || t.whole.ignore != "" || t.whole.anyOrder:
+		if err := t.whole.check(cmd, t, &r.key); err != nil {
+			return r, err
+		}
 	case t.key != "" && t.index != "":
 		return r, usagef("%s: give --key or --index, not both (--index takes the key from the index)", cmd)
 	case t.key == "" && t.index == "":
@@ -140,7 +146,7 @@ func (r *scanRequest) checkFields(ctx context.Context, c *mongo.Client, t *targe
 	if t.index != "" {
 		return nil
 	}
-	err = model.CheckKeyFields(r.key.Fields, fields)
+	err = model.CheckKeyFields(append(append([]string(nil), r.key.Fields...), r.key.Ignore...), fields)
 	if err == nil {
 		return nil
 	}

@@ -21,6 +21,8 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
 	out := fs.String("out", "", "plan file to write (- for standard output)")
 	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
+	var merge mergeFlags
+	merge.register(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,7 +50,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if err := col.CanDelete(); err != nil {
 		return fmt.Errorf("no plan: %w", err)
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField}, stderr)
+	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}, stderr)
 	if err != nil {
 		return err
 	}
@@ -66,8 +68,15 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	printPlanSummary(report, plan, res)
+	if err := printMergePreview(ctx, report, c, plan); err != nil {
+		return err
+	}
 	if *out != "-" {
-		fmt.Fprintf(report, "plan written to %s; review it, then: dupes apply --plan %s --yes\n", *out, *out)
+		consent := ""
+		if plan.Merge != nil {
+			consent = " --merge"
+		}
+		fmt.Fprintf(report, "plan written to %s; review it, then: dupes apply --plan %s --yes%s\n", *out, *out, consent)
 	}
 	return nil
 }
@@ -91,6 +100,7 @@ const deleteMissingUsage = "also delete documents lacking the key (every key fie
 type planFlags struct {
 	deleteMissing     bool // plan the group lacking the key too
 	allowMissingField bool // go on when no member has the rule's field
+	merge             *model.MergeOptions
 }
 
 // makePlan scans and decides every group by the rule, through the planner the TUI uses too.
@@ -136,6 +146,7 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 		Semantics:     key.Semantics(),
 		Rule:          rule.String(),
 		DeleteMissing: opt.deleteMissing,
+		Merge:         opt.merge,
 		CreatedAt:     time.Now().UTC().Truncate(time.Second),
 		Groups:        pr.Groups,
 	}, pr, nil
@@ -157,6 +168,9 @@ func printPlanSummary(w io.Writer, p model.Plan, res model.PlanResult) {
 	}
 	if p.DeleteMissing {
 		fmt.Fprintf(w, "documents lacking %s are deleted like any duplicates (--delete-missing)\n", p.Key)
+	}
+	if p.Merge != nil {
+		fmt.Fprintf(w, "merge: %s; each keeper is updated only if unchanged since read, and backed up first\n", p.Merge)
 	}
 	if len(p.Groups) == 0 {
 		fmt.Fprintln(w, "no duplicates: the plan deletes nothing")

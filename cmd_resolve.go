@@ -24,6 +24,8 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
 	format := formatFlag(fs)
+	var merge mergeFlags
+	merge.register(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -35,6 +37,9 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	rule, err := keepRule("resolve", *keep)
 	if err != nil {
 		return err
+	}
+	if *createIndex && req.key.WholeDocument {
+		return usagef("resolve: --create-index: no unique index can hold a whole-document key")
 	}
 	out, err := newRunOutput("resolve", *format, req.uri, *dryRun || !*yes, stdout)
 	if err != nil {
@@ -60,12 +65,15 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 			return err
 		}
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField}, stderr)
+	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}, stderr)
 	if err != nil {
 		return err
 	}
 	out.plan(plan)
 	printPlanSummary(stdout, plan, res)
+	if err := printMergePreview(ctx, stdout, c, plan); err != nil {
+		return err
+	}
 	if *dryRun || !*yes {
 		why := "dry run"
 		if !*dryRun {
@@ -135,7 +143,15 @@ func buildOffered(ctx context.Context, c *mongo.Client, ns model.Namespace, key 
 // rescanCommand is the scan command line for a key, to suggest after a failed index build.
 func rescanCommand(ns model.Namespace, key model.Key) string {
 	s := "dupes scan --ns " + ns.String()
-	if key.Index != "" {
+	if key.WholeDocument {
+		s += " --whole-document"
+		if len(key.Ignore) > 0 {
+			s += " --ignore " + strings.Join(key.Ignore, ",")
+		}
+		if key.AnyFieldOrder {
+			s += " --any-field-order"
+		}
+	} else if key.Index != "" {
 		s += " --index " + key.Index
 	} else {
 		s += " --key " + strings.Join(key.Fields, ",")

@@ -131,6 +131,7 @@ func printRestore(w io.Writer, rep model.RestoreReport, uri, backup string) {
 			fmt.Fprintf(w, "  %d bytes of a torn last record ignored (that batch was never deleted)\n", f.TornBytes)
 		}
 		fmt.Fprintf(w, "  %s %d\n", verb, f.Inserted)
+		printKeeperRestore(w, f.Keepers, rep.DryRun)
 		if len(f.Existing) > 0 {
 			fmt.Fprintf(w, "  %d already in the collection, left as they are: %s\n", len(f.Existing), idList(f.Existing))
 		}

@@ -59,11 +59,14 @@ func runScan(args []string, stdout, stderr io.Writer) error {
 // the same order; "count" is the group's size, which exceeds len(ids) only for a group too
 // large to list in full.
 type scanJSON struct {
-	NS        string        `json:"ns"`
-	Key       []string      `json:"key"`
-	Semantics string        `json:"semantics"`
-	Summary   model.Summary `json:"summary"`
-	Groups    []groupJSON   `json:"groups"`
+	NS        string   `json:"ns"`
+	Key       []string `json:"key"`
+	Semantics string   `json:"semantics"`
+	// WholeDocument: a group's "key" is one value, the document as compared (see Ignore).
+	WholeDocument bool          `json:"wholeDocument,omitempty"`
+	Ignore        []string      `json:"ignore,omitempty"`
+	Summary       model.Summary `json:"summary"`
+	Groups        []groupJSON   `json:"groups"`
 }
 
 type groupJSON struct {
@@ -78,11 +81,13 @@ type groupJSON struct {
 // million groups). The bytes are those json.Encoder writes for scanJSON.
 func writeScanJSON(w io.Writer, ns model.Namespace, key model.Key, res scanResult) error {
 	head, err := marshalCompact(scanJSON{
-		NS:        ns.String(),
-		Key:       key.Fields,
-		Semantics: key.Semantics(),
-		Summary:   res.summary,
-		Groups:    []groupJSON{},
+		NS:            ns.String(),
+		Key:           key.Fields,
+		Semantics:     key.Semantics(),
+		WholeDocument: key.WholeDocument,
+		Ignore:        key.Ignore,
+		Summary:       res.summary,
+		Groups:        []groupJSON{},
 	})
 	if err != nil {
 		return err
@@ -154,11 +159,14 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 	for _, f := range key.Fields {
 		header = append(header, model.DisplayPath(strings.ToUpper(f)))
 	}
+	if key.WholeDocument {
+		header = append(header, "DOCUMENT")
+	}
 	rows := [][]string{append(header, "IDS")}
 	for _, g := range res.groups {
 		row := []string{fmt.Sprint(res.trueCount(g))}
 		for _, v := range g.Key {
-			row = append(row, v.Display())
+			row = append(row, shorten(v.Display(), key.WholeDocument))
 		}
 		ids := groupIDList(g, res.trueCount(g))
 		if g.LacksKey() {

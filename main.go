@@ -30,11 +30,14 @@ Usage:
   dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] [--format table|json]
   dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] --keep RULE --out PLAN.json
-  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--yes] [--format json]
-  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] --keep RULE [--backup DIR] [--dry-run] [--yes] [--create-index]
+                [--filter JSON] --keep RULE [--merge [--merge-arrays]] --out PLAN.json
+  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--merge] [--yes]
                 [--format json]
+  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] --keep RULE [--merge [--merge-arrays]] [--backup DIR] [--dry-run]
+                [--yes] [--create-index] [--format json]
+                scan, plan and resolve take --whole-document [--ignore F[,F...]] [--any-field-order]
+                instead of --key: duplicates are equal in every field but _id and the ignored ones
   dupes restore [--uri U] --backup PATH [--ns DB.COLL] [--yes] [--format json]
                                     without --uri: the server the backup's manifest names
   dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)

@@ -54,6 +54,12 @@ type Key struct {
 	Sparse        bool       `json:"sparse,omitempty"`
 	PartialFilter string     `json:"partialFilter,omitempty"`
 	Collation     *Collation `json:"collation,omitempty"`
+	// WholeDocument makes documents duplicates when they are equal in every field but _id and
+	// the top-level fields in Ignore (see wholedoc.go); Fields is then empty.
+	WholeDocument bool     `json:"wholeDocument,omitempty"`
+	Ignore        []string `json:"ignore,omitempty"`
+	// AnyFieldOrder compares a whole document's top-level fields in any order.
+	AnyFieldOrder bool `json:"anyFieldOrder,omitempty"`
 }
 
 // ParseFields reads "a,b.c" into field paths, rejecting what no MongoDB path can be.
@@ -94,6 +100,9 @@ func CheckPath(p string) error {
 
 // Validate checks the key before anything is sent to a server.
 func (k Key) Validate() error {
+	if k.WholeDocument || len(k.Ignore) > 0 || k.AnyFieldOrder {
+		return k.validateWhole()
+	}
 	if len(k.Fields) == 0 {
 		return errors.New("the key has no fields")
 	}
@@ -108,6 +117,9 @@ func (k Key) Validate() error {
 // String is "email" or "(lastName, firstName)", for people: field names are escaped
 // (DisplayPath), so a name holding an escape sequence is shown, not obeyed.
 func (k Key) String() string {
+	if k.WholeDocument {
+		return k.wholeString()
+	}
 	if len(k.Fields) == 1 {
 		return DisplayPath(k.Fields[0])
 	}
@@ -125,6 +137,9 @@ func (k Key) Semantics() string {
 }
 
 func (k Key) semantics() string {
+	if k.WholeDocument {
+		return k.wholeSemantics()
+	}
 	var parts []string
 	if k.Index != "" {
 		parts = append(parts, "index-exact ("+k.Index+")")

@@ -37,6 +37,8 @@ package model
 //     does; strings inside documents or nested arrays are left as they are.
 //   - What is not here: a partial index's filter (the caller keeps the documents it matches),
 //     and the policy for keys made only of nulls (a flagged group decided elsewhere).
+//   - A whole-document key (KeySpec.WholeDocument) is no index key: its one key is the document
+//     itself without _id and the ignored fields, compared as above (wholedoc.go).
 
 import (
 	"errors"
@@ -51,6 +53,10 @@ type KeySpec struct {
 	Collation *Collation // nil: binary comparison of strings
 	// IgnoreCase and Trim are dupes' loose modes, applied to string key values as the scan does.
 	IgnoreCase, Trim bool
+	// WholeDocument: the one key is the document without _id and Ignore (see wholeKeys).
+	WholeDocument bool
+	Ignore        []string
+	AnyFieldOrder bool
 
 	// testCollator, set only by tests, replaces the collation with a function (MongoDB's
 	// reverse-string mock collator), to show where a collator applies.
@@ -60,7 +66,8 @@ type KeySpec struct {
 // Spec is the key's index-key spec. The partial filter and the document filter are not part of
 // it: the caller keeps the documents they match.
 func (k Key) Spec() KeySpec {
-	return KeySpec{Fields: k.Fields, Sparse: k.Sparse, Collation: k.Collation, IgnoreCase: k.IgnoreCase, Trim: k.Trim}
+	return KeySpec{Fields: k.Fields, Sparse: k.Sparse, Collation: k.Collation, IgnoreCase: k.IgnoreCase, Trim: k.Trim,
+		WholeDocument: k.WholeDocument, Ignore: k.Ignore, AnyFieldOrder: k.AnyFieldOrder}
 }
 
 // IndexKey is one index key: one value per key field, canonical Extended JSON.
@@ -93,6 +100,9 @@ func IndexKeys(doc []byte, spec KeySpec) ([]IndexKey, error) {
 	root, err := parseDoc(doc)
 	if err != nil {
 		return nil, err
+	}
+	if spec.WholeDocument {
+		return wholeKeys(root, spec), nil
 	}
 	if len(spec.Fields) == 0 {
 		return nil, errors.New("the key has no fields")

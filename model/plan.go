@@ -33,9 +33,12 @@ type Plan struct {
 	Rule      string    `json:"rule,omitempty"`
 	// DeleteMissing says the plan may delete documents lacking the key (all key values null
 	// or missing); without it, apply refuses a plan that does (see CheckLacking).
-	DeleteMissing bool        `json:"deleteMissing,omitempty"`
-	CreatedAt     time.Time   `json:"createdAt"`
-	Groups        []PlanGroup `json:"groups"`
+	DeleteMissing bool `json:"deleteMissing,omitempty"`
+	// Merge, when set, fills each keeper's missing or null fields from the members it
+	// deletes before they go (see merge.go); apply then updates keepers as well as deleting.
+	Merge     *MergeOptions `json:"merge,omitempty"`
+	CreatedAt time.Time     `json:"createdAt"`
+	Groups    []PlanGroup   `json:"groups"`
 }
 
 // PlanGroup is one group's decision.
@@ -79,14 +82,17 @@ func (p Plan) Validate() error {
 	if err := p.Key.Validate(); err != nil {
 		return fmt.Errorf("plan key: %w", err)
 	}
+	if err := p.checkMerge(); err != nil {
+		return err
+	}
 	deleted := map[Value]int{}
 	keepers := map[Value]bool{}
 	for i, g := range p.Groups {
 		if g.Keep == Missing {
 			return fmt.Errorf("plan group %d has no keeper", i+1)
 		}
-		if len(g.Key) != len(p.Key.Fields) {
-			return fmt.Errorf("plan group %d has %d key values for %d key fields", i+1, len(g.Key), len(p.Key.Fields))
+		if len(g.Key) != p.Key.Width() {
+			return fmt.Errorf("plan group %d has %d key values for %d key fields", i+1, len(g.Key), p.Key.Width())
 		}
 		if len(g.Delete) == 0 {
 			return fmt.Errorf("plan group %d deletes nothing", i+1)
@@ -119,6 +125,10 @@ func (p Plan) Digest() string {
 	enc := json.NewEncoder(h)
 	_ = enc.Encode(p.NS)
 	_ = enc.Encode(p.Key)
+	if p.Merge != nil {
+		// A merging plan updates keepers: it is not the same plan as its delete-only twin.
+		_ = enc.Encode(p.Merge)
+	}
 	for _, g := range p.Groups {
 		_ = enc.Encode([]any{g.Key, g.Keep, g.Delete})
 	}

@@ -25,6 +25,8 @@ type GroupResult struct {
 	// Skipped lists members not deleted and why (gone, key changed, keeper changed…).
 	Skipped []SkippedDoc `json:"skipped,omitempty"`
 	Error   string       `json:"error,omitempty"`
+	// Merged lists the fields a merging plan gave the group's keeper (see merge.go).
+	Merged []string `json:"merged,omitempty"`
 }
 
 // SkippedDoc is one planned delete that did not happen, with the reason.
@@ -68,9 +70,11 @@ type Report struct {
 	// holds a document: a run that backed up nothing has nothing to undo.
 	Undo string `json:"undo,omitempty"`
 	// Resumed says the run continued the backup of an earlier run of the same plan.
-	Resumed    bool          `json:"resumed,omitempty"`
-	PlanDigest string        `json:"planDigest"`
-	Groups     []GroupResult `json:"groups"`
+	Resumed bool `json:"resumed,omitempty"`
+	// MergedKeepers counts the keeper updates of a merging plan.
+	MergedKeepers int           `json:"mergedKeepers,omitempty"`
+	PlanDigest    string        `json:"planDigest"`
+	Groups        []GroupResult `json:"groups"`
 }
 
 // RestoreReport is the account of a restore from backups (or of what a dry run would do).
@@ -100,6 +104,8 @@ type RestoreFile struct {
 	Failed   []RestoreFailed `json:"failed,omitempty"`
 	// Unchecked lists the unique indexes whose refusals a dry run could not predict, with why.
 	Unchecked []string `json:"unchecked,omitempty"`
+	// Keepers is what became of the keepers a merging run updated, when it did (merge.go).
+	Keepers *KeeperRestore `json:"keepers,omitempty"`
 }
 
 // RestoreFailed is a document the server refused, e.g. because a unique index built after the

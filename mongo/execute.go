@@ -77,6 +77,9 @@ const (
 // run's backup and manifest: what was deleted is gone and counted as Earlier, what was backed
 // up but not deleted is deleted now without a second copy in the backup.
 //
+// A plan with Merge also updates each keeper, guarded and backed up, before its members are
+// deleted (merge.go).
+//
 // A run holds the namespace's lease (see LeaseCollection) from before its first re-read to
 // its end, so a second run on the same namespace is refused with a *LeaseHeldError.
 func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) (model.Report, error) {
@@ -127,6 +130,7 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 		return model.Report{}, err
 	}
 	defer r.backup.Close()
+	defer r.closeKeepers()
 	rep := r.run(ctx)
 	return rep, r.err
 }
@@ -170,6 +174,7 @@ type execRun struct {
 	lease  *lease
 
 	backup       *backupFile
+	keepers      *backupFile // before-images of the keepers a merging plan updates (merge.go)
 	manifest     Manifest
 	manifestPath string
 	rep          model.Report
@@ -233,8 +238,13 @@ func (r *execRun) open(now time.Time) error {
 	r.rep.BackupPath = r.backup.path
 	r.rep.ManifestPath = r.manifestPath
 	r.manifest.Status = RunRunning
-	if err := r.saveManifest(now); err != nil {
+	err = r.openKeepers()
+	if err == nil {
+		err = r.saveManifest(now)
+	}
+	if err != nil {
 		r.backup.Close()
+		r.closeKeepers()
 		if !r.rep.Resumed && r.backup.records == 0 {
 			os.Remove(r.backup.path)
 		}

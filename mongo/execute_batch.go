@@ -47,6 +47,10 @@ func (r *execRun) batch(ctx context.Context, start, end int) error {
 		return err
 	}
 	r.rep.BackedUp += len(toBackup)
+	// A merging plan updates each keeper (guarded) before its members go.
+	if todo, err = r.mergeKeepers(ctx, todo, docs); err != nil || len(todo) == 0 {
+		return err
+	}
 	return r.delete(ctx, todo)
 }
 

@@ -48,6 +48,9 @@ type Manifest struct {
 	// Undo is the command that restores the backup into the server and namespace it came
 	// from (model.UndoCommand), once the backup holds a document.
 	Undo string `json:"undo,omitempty"`
+
+	// Keepers names the before-images of the keepers a merging plan updated (merge.go).
+	Keepers *KeepersBackup `json:"keepers,omitempty"`
 }
 
 // ManifestCounts are the run's totals, across resumes.

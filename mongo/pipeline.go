@@ -33,7 +33,9 @@ const MaxGroupIDs = 100_000
 //     keys with keysExpr, unwinds them and groups by the whole tuple; documents MongoDB cannot
 //     index form one group of their own, {_id: {x: true}}, listed first.
 //
-// Before both, $match keeps the user's filter, the index's partial filter, and for a sparse
+// A whole-document key (model/wholedoc.go) groups by the document itself: see wholeStages.
+//
+// Before all of them, $match keeps the user's filter, the index's partial filter, and for a sparse
 // index the documents holding a key field. Collation is not a stage: it travels in the
 // aggregate options (see aggregateOptions), and the comparisons compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
@@ -42,6 +44,9 @@ func Pipeline(key model.Key) (bson.A, error) {
 
 // plainKey reports whether the key is one top-level field that needs no key generator.
 func plainKey(key model.Key, e Engine) bool {
+	if key.WholeDocument {
+		return true // the group _id is the document as compared (see wholeStages)
+	}
 	if len(key.Fields) != 1 || strings.Contains(key.Fields[0], ".") || e.Name == EngineJavaServer {
 		// mongo-java-server groups an array _id as if by its first element: it gets tuples.
 		return false
@@ -69,7 +74,9 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 	count := bson.D{{Key: "$sum", Value: 1}}
 	keep := bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}
 	order := bson.D{{Key: "_id", Value: 1}}
-	if plainKey(key, e) {
+	if key.WholeDocument {
+		p = append(p, wholeStages(key, ids, count)...)
+	} else if plainKey(key, e) {
 		f := "$" + key.Fields[0]
 		c := &keysCompiler{key: key}
 		// $ifNull: the group key of a missing value must be null, as the index has it

@@ -65,6 +65,10 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 	}
 	for _, s := range scans {
 		fr, err := c.restoreFile(ctx, s, opt)
+		if err == nil {
+			// The keepers a merging run updated get their before-images back (restore_merge.go).
+			fr.Keepers, err = c.restoreKeepers(ctx, s.fr.Path, s.fr.NS, opt)
+		}
 		rep.Files = append(rep.Files, fr)
 		rep.Records += fr.Records
 		rep.Inserted += fr.Inserted

@@ -87,7 +87,7 @@ func refuse(key model.Key, e Engine) error {
 	if key.Trim && e.Name == EngineJavaServer {
 		return fmt.Errorf("--trim needs the $trim operator, which %s lacks", e)
 	}
-	return nil
+	return refuseWhole(key, e)
 }
 
 // NextBatch returns up to max groups, fewer when the server's current batch ends, so a caller
