@@ -33,6 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing the recorder (missing: ${missing[*]})"
   bash "$shared/clients/install.sh" vhs >/dev/null
 fi
+# The tape's size in columns and rows assumes this font (fontconfig brings it on Debian).
+if command -v fc-list >/dev/null 2>&1 && ! fc-list | grep -q 'DejaVu Sans Mono'; then
+  say "warning: no DejaVu Sans Mono (apt-get install fonts-dejavu-core): the frames will have other columns"
+fi
 # chromium refuses to start as root without its sandbox switched off.
 [ "$(id -u)" != 0 ] || export VHS_NO_SANDBOX=true
 
@@ -51,7 +55,7 @@ export PATH="$work/bin:$PATH"
 
 # --- the recording -----------------------------------------------------------------------------
 # Into the work folder first, so a failed render never leaves a half GIF at OUT.
-say "recording demo.tape (about a minute)"
+say "recording demo.tape (1.5 to 2 minutes)"
 rec=$SECONDS
 setsid vhs -q -o "$work/demo.gif" demo.tape </dev/null >"$work/vhs.log" 2>&1 &
 vhs_pid=$!
