@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,6 +18,10 @@ import (
 func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
 	if err := plan.Validate(); err != nil {
 		return model.Report{}, err
+	}
+	if plan.Merge != nil {
+		// Refused rather than run without the merge, which would lose what the members knew.
+		return model.Report{}, errors.New("the demo store does not merge into keepers: run a merging plan with dupes apply --merge")
 	}
 	now := s.Now
 	if now == nil {

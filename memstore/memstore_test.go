@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/dupes-tui/dupes/model"
@@ -197,5 +198,14 @@ func TestScanUsesIndexKeys(t *testing.T) {
 	}
 	if _, err := s.Scan(ctx, ns, model.Key{Fields: []string{"name"}, Collation: &model.Collation{Locale: "en", NumericOrdering: true}}); err == nil {
 		t.Fatal("a collation dupes cannot decide exactly was accepted")
+	}
+}
+
+func TestExecuteRefusesAMergingPlan(t *testing.T) {
+	s := Demo()
+	plan := model.Plan{NS: model.Namespace{DB: "shop", Coll: "users"}, Key: model.Key{Fields: []string{"email"}},
+		Merge: &model.MergeOptions{}}
+	if _, err := s.Execute(context.Background(), plan, "", nil); err == nil || !strings.Contains(err.Error(), "does not merge") {
+		t.Fatalf("a merging plan ran on the demo store: %v", err)
 	}
 }
