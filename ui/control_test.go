@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// ruleFirst applies the keep-first rule from the groups list.
+func ruleFirst(h *harness) {
+	h.t.Helper()
+	h.keys("r", "enter")
+	h.wantScreen(scrGroups)
+}
+
+func TestSkipLeavesAGroupOutOfThePlanAndTakesItBack(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	ruleFirst(h)
+	s := h.m.sess
+	h.keys("down") // the first group with an email
+	gi := h.m.groups.at(1)
+	rule, deletes := s.nRule, s.preview.Deletes()
+	h.keys("s")
+	if s.how[gi] != skipped || s.nSkip != 1 || s.nRule != rule-1 || s.preview.Deletes() >= deletes {
+		t.Fatalf("after s: how %d nSkip %d nRule %d deletes %d (was %d)", s.how[gi], s.nSkip, s.nRule, s.preview.Deletes(), deletes)
+	}
+	h.wantView("skipped (s)", "skipped 1", "is skipped: never in the plan")
+	for _, g := range s.plan().Groups {
+		if g.Keep == s.groups[gi].IDs[0] {
+			t.Fatal("a skipped group is in the plan")
+		}
+	}
+	h.keys("s")
+	if s.how[gi] != byRule || s.nSkip != 0 || s.preview.Deletes() != deletes {
+		t.Fatalf("s again: how %d nSkip %d deletes %d", s.how[gi], s.nSkip, s.preview.Deletes())
+	}
+	// In the group view too.
+	h.keys("enter", "s")
+	if s.how[gi] != skipped {
+		t.Fatal("s in the group view did not skip")
+	}
+	h.keys("?")
+	h.wantView("skip group / take back", "differing fields only", "view whole document")
+}
+
+func TestUndoDropsTheHandChoiceBackToTheRule(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("down", "down", "down", "enter", "l", "space")
+	s := h.m.sess
+	gi := h.m.group.gi
+	if s.how[gi] != byHand || s.keep[gi] != 1 {
+		t.Fatalf("space: how %d keep %d", s.how[gi], s.keep[gi])
+	}
+	h.keys("u")
+	if s.how[gi] != undecided || s.nHand != 0 {
+		t.Fatalf("u without a rule: how %d nHand %d", s.how[gi], s.nHand)
+	}
+	h.keys("space", "esc")
+	ruleFirst(h)
+	if s.how[gi] != byHand || s.keep[gi] != 1 {
+		t.Fatal("the rule overrode a hand choice")
+	}
+	h.keys("u") // on the groups list, the cursor is on that group still
+	if s.how[gi] != byRule || s.keep[gi] != 0 || s.nHand != 0 {
+		t.Fatalf("u: how %d keep %d", s.how[gi], s.keep[gi])
+	}
+	h.wantView("the rule's keeper is back")
+}
+
+func TestRuleNoneClearsTheRuleButNotHandChoices(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	s := h.m.sess
+	s.decide(h.m.groups.at(2), 1, byHand)
+	ruleFirst(h)
+	if s.nRule == 0 {
+		t.Fatal("rule applied to nothing")
+	}
+	h.keys("r", "G") // none is the last row
+	h.wantView("› none")
+	h.keys("enter")
+	if s.nRule != 0 || s.nHand != 1 || s.ruleSet {
+		t.Fatalf("none: nRule %d nHand %d ruleSet %v", s.nRule, s.nHand, s.ruleSet)
+	}
+	h.wantView("Rule cleared", "back to undecided", "rule: none")
+}
+
+func TestRuleAppliesOnlyToTheFilteredGroups(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("/")
+	h.typ("turing")
+	h.keys("enter")
+	ruleFirst(h)
+	s := h.m.sess
+	if s.nRule != 1 {
+		t.Fatalf("rule touched %d groups, want the 1 the filter shows", s.nRule)
+	}
+	h.wantView("Rule first applied to 1 group (the ones the filter shows)")
+	// none, under the filter, clears that one only.
+	h.keys("esc") // clear the filter
+	ruleFirst(h)
+	h.keys("/")
+	h.typ("turing")
+	h.keys("enter", "r", "G", "enter")
+	if s.nRule != 7 {
+		t.Fatalf("none under a filter: nRule %d, want 7", s.nRule)
+	}
+	h.wantView("in the 1 group the filter shows")
+}
+
+func TestSortCyclesKeySizeUndecided(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	g := h.m.groups
+	s := h.m.sess
+	h.wantView("sorted by key")
+	h.keys("o")
+	h.wantView("sorted by size, largest first")
+	for pos := 1; pos < g.len(); pos++ {
+		if s.groups[g.at(pos-1)].Count() < s.groups[g.at(pos)].Count() {
+			t.Fatalf("not largest first at %d", pos)
+		}
+	}
+	h.keys("o")
+	h.wantView("sorted by undecided first")
+	s.decide(g.at(0), 0, byHand)
+	h.keys("o", "o", "o") // around again: the decided group goes last
+	if s.how[g.at(g.len()-1)] == undecided {
+		t.Fatal("undecided first: an undecided group is last")
+	}
+	h.keys("o")
+	h.wantView("sorted by key")
+}
+
+func TestDiffOnlyDocumentViewAndPageKeys(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("down", "down", "down", "enter")
+	gs := h.m.group
+	all := len(gs.lay.lines)
+	h.keys("d")
+	if len(gs.lay.lines) >= all || strings.Contains(h.m.View(), "  name ") {
+		t.Fatalf("d: %d lines (all: %d)\n%s", len(gs.lay.lines), all, h.m.View())
+	}
+	h.keys("?")
+	h.wantView("≠ plan", "show all fields", "page down")
+	h.keys("?")
+	h.keys("d")
+	if len(gs.lay.lines) != all {
+		t.Fatal("d again did not show every field")
+	}
+	var copied string
+	h.m.ctx.Cfg.Copy = func(s string) error { copied = s; return nil }
+	h.m.screens[scrDoc].(*docScreen).setKeys()
+	h.keys("l", "v")
+	h.wantScreen(scrDoc)
+	h.wantView("Member #2 of group", `"_id": {`, `"$oid"`, "c copy the document")
+	h.keys("c")
+	if !strings.Contains(copied, `"email": "edijkstra@example.com"`) {
+		t.Fatalf("copied %q", copied)
+	}
+	h.keys("esc")
+	h.wantScreen(scrGroup)
+
+	// Page keys on a stacked group: the cursor follows onto a member shown.
+	h.send(tea.WindowSizeMsg{Width: 64, Height: 20})
+	h.keys("h", "g")
+	if gs.scroll != 0 || gs.focus != 0 {
+		t.Fatalf("g: scroll %d focus %d", gs.scroll, gs.focus)
+	}
+	h.keys("f")
+	if gs.scroll == 0 {
+		t.Fatal("f did not scroll")
+	}
+	from, to := gs.window()
+	if st := gs.lay.starts[gs.focus]; (st < from || st >= to) && !gs.focusAbove(from) {
+		t.Fatalf("cursor #%d off screen (starts %d, window %d-%d)", gs.focus+1, st, from, to)
+	}
+	if !strings.Contains(h.m.View(), "›#") {
+		t.Fatalf("no cursor on screen:\n%s", h.m.View())
+	}
+	h.keys("b")
+	if gs.scroll != 0 {
+		t.Fatalf("b: scroll %d", gs.scroll)
+	}
+}
+
+func TestOpeningADecidedGroupShowsItsKeeper(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.send(tea.WindowSizeMsg{Width: 64, Height: 20})
+	gi := h.m.groups.at(3)
+	h.m.sess.decide(gi, 2, byHand)
+	h.keys("down", "down", "down", "enter")
+	gs := h.m.group
+	if gs.focus != 2 || gs.scroll != min(gs.lay.starts[2], len(gs.lay.lines)-gs.room()) {
+		t.Fatalf("focus %d scroll %d starts %v", gs.focus, gs.scroll, gs.lay.starts)
+	}
+	h.wantView("›#3 ★ keep")
+}
+
+func TestDocJSONNestsPaths(t *testing.T) {
+	d := model.Doc{ID: `{"$numberInt":"1"}`, Fields: []model.Field{
+		{Path: "_id", Value: `{"$numberInt":"1"}`},
+		{Path: "a.b", Value: `"x"`}, {Path: "a.c", Value: `[1,2]`}, {Path: "z", Value: `null`},
+	}}
+	want := "{\n  \"_id\": {\n    \"$numberInt\": \"1\"\n  },\n  \"a\": {\n    \"b\": \"x\",\n    \"c\": [\n      1,\n      2\n    ]\n  },\n  \"z\": null\n}"
+	if got := docJSON(d); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
