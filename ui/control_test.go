@@ -207,4 +207,3 @@ func TestDocJSONNestsPaths(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
-

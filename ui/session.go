@@ -49,7 +49,7 @@ type session struct {
 	rkeep []int32
 	hkeep []int32
 	skip  []bool
-	sum    model.Summary
+	sum   model.Summary
 	// lacking are the groups whose key values are all null (model.Group.LacksKey), in scan
 	// order: listed first, flagged, and left out of the plan unless deleteMissing.
 	lacking       []int32
