@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -207,3 +208,82 @@ func TestDocJSONNestsPaths(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestReviewListsWhatWillBeDeletedAndScrolls(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	ruleFirst(h)
+	h.keys("down", "down", "down", "enter", "l", "space", "esc", "D")
+	h.wantScreen(scrReview)
+	r := h.m.review
+	h.wantView("WHAT WILL BE DELETED  1/9", `"alovelace@example.com"`, "rule first", "hand",
+		"⚑ 3 documents lack email: left alone, not in the plan")
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 20})
+	if r.list.h >= r.list.n {
+		t.Fatalf("list of %d rows shown %d at a time: nothing to scroll", r.list.n, r.list.h)
+	}
+	h.keys("G")
+	h.wantView("9/9", "⚑ 3 documents lack email")
+	h.keys("g")
+	h.wantView("1/9")
+}
+
+func TestReviewChecksTheBackupDirectoryBeforeAskingForTheNamespace(t *testing.T) {
+	file := t.TempDir() + "/not-a-dir"
+	if err := writeFile(file); err != nil {
+		t.Fatal(err)
+	}
+	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Demo = false; c.BackupDir = file + "/backups" })
+	ruleFirst(h)
+	h.keys("D", "enter")
+	if h.m.review.ask.open() {
+		t.Fatal("the namespace is asked for although the backup directory cannot be written")
+	}
+	h.wantView("cannot take the backup", "--backup DIR on a writable disk")
+	// A writable one: the prompt opens.
+	h.m.ctx.Cfg.BackupDir = t.TempDir()
+	h.keys("enter")
+	if !h.m.review.ask.open() {
+		t.Fatal("no typed confirmation with a writable backup directory")
+	}
+}
+
+func TestReviewEstimatesTheBackupSize(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Demo = false })
+	ruleFirst(h)
+	h.keys("D")
+	if h.m.review.avg <= 0 {
+		t.Fatalf("no average size: %v", h.m.review.sizeErr)
+	}
+	h.wantView("on disk (11 documents × average document")
+}
+
+func TestEscOnGroupsAsksWhenAPlanIsPendingAndCtrlCTwiceQuits(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("esc")
+	h.wantScreen(scrKey) // nothing decided: nothing to lose
+	h = openGroups(t, "shop.users", "email", nil)
+	ruleFirst(h)
+	h.keys("esc")
+	h.wantScreen(scrGroups)
+	h.wantView("Leave the groups and lose it? y/n")
+	h.keys("n")
+	h.wantScreen(scrGroups)
+	h.keys("esc", "y")
+	h.wantScreen(scrKey)
+	if h.m.sess.pending() {
+		t.Fatal("the plan left behind still counts as pending")
+	}
+	h = openGroups(t, "shop.users", "email", nil)
+	ruleFirst(h)
+	h.keys("ctrl+c")
+	if h.quit {
+		t.Fatal("the first ctrl+c quit with a plan pending")
+	}
+	h.wantView("ctrl+c again quits")
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("the second ctrl+c did not quit")
+	}
+}
+
+func writeFile(path string) error { return os.WriteFile(path, []byte("x"), 0o600) }

@@ -45,13 +45,15 @@ type pushMsg struct {
 // targeted is a result message that belongs to one screen, whichever is showing.
 type targeted interface{ target() screenID }
 
-func (databasesMsg) target() screenID   { return scrCollections }
-func (collectionsMsg) target() screenID { return scrCollections }
-func (keyDataMsg) target() screenID     { return scrKey }
-func (docsMsg) target() screenID        { return scrGroup }
-func (indexBuiltMsg) target() screenID  { return scrDone }
-func (buildIndexMsg) target() screenID  { return scrDone }
-func (filterTickMsg) target() screenID  { return scrGroups }
-func (filterDoneMsg) target() screenID  { return scrGroups }
-func (sortedMsg) target() screenID      { return scrGroups }
-func (resortMsg) target() screenID      { return scrGroups }
+func (databasesMsg) target() screenID     { return scrCollections }
+func (collectionsMsg) target() screenID   { return scrCollections }
+func (keyDataMsg) target() screenID       { return scrKey }
+func (docsMsg) target() screenID          { return scrGroup }
+func (indexBuiltMsg) target() screenID    { return scrDone }
+func (buildIndexMsg) target() screenID    { return scrDone }
+func (filterTickMsg) target() screenID    { return scrGroups }
+func (filterDoneMsg) target() screenID    { return scrGroups }
+func (sortedMsg) target() screenID        { return scrGroups }
+func (resortMsg) target() screenID        { return scrGroups }
+func (sizeMsg) target() screenID          { return scrReview }
+func (backupCheckedMsg) target() screenID { return scrReview }

@@ -67,6 +67,7 @@ type session struct {
 	nHand    int
 	nSkip    int
 	executed bool
+	dropped  bool // the user left the groups, confirming the plan is to be lost
 
 	// preview is the model planner's account of the current decisions (what the review will
 	// show), surplus what a cleanup of every group would delete: both computed in a Cmd
@@ -262,7 +263,7 @@ func (s *session) undecidedShown() int {
 }
 
 // pending reports a plan that would be lost on quit.
-func (s *session) pending() bool { return s != nil && !s.executed && s.decided() > 0 }
+func (s *session) pending() bool { return s != nil && !s.executed && !s.dropped && s.decided() > 0 }
 
 // plan is the plan of every decided group; undecided groups are left alone.
 func (s *session) plan() model.Plan { p, _ := s.snapshot().build(); return p }
