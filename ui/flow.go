@@ -92,6 +92,9 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.exec.Update(msg.msg)
 		return waitExecCmd(msg.ch), true
+	case planColMsg:
+		m.onPlanCol(msg)
+		return nil, true
 	case planSavedMsg:
 		m.status = "Plan saved to " + msg.path
 		return m.review.Update(msg), true

@@ -181,6 +181,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
 		m.connect.Update(msg)
 		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
+		if p := m.ctx.Cfg.Plan; p != nil {
+			return m, tea.Batch(m.colls.load(), m.openPlan(*p))
+		}
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
 			if err != nil {
@@ -191,7 +194,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The collection list sits underneath, so esc from the key screen leads somewhere.
 			m.stack = []screenID{scrCollections, scrKey}
 			m.layout()
-			return m, tea.Batch(m.colls.load(), m.key.open(ns, nil, nil, m.ctx.Cfg.Key))
+			open := m.key.open(ns, nil, nil, m.ctx.Cfg.Key)
+			m.key.autoIndex = m.ctx.Cfg.Index
+			return m, tea.Batch(m.colls.load(), open)
 		}
 		m.stack = []screenID{scrCollections}
 		m.layout()
