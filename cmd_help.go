@@ -39,7 +39,7 @@ func versionText() string {
 // helpError is a --help on one subcommand: its usage line and its own flags are printed.
 type helpError struct{ fs *flag.FlagSet }
 
-func (e helpError) Error() string { return errHelp.Error() }
+func (e helpError) Error() string        { return errHelp.Error() }
 func (e helpError) Is(target error) bool { return target == errHelp }
 
 // synopsis is each subcommand's usage line, as the overall usage writes it.
