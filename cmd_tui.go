@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -217,8 +218,41 @@ func (s mongoStore) ShardKey(ctx context.Context, ns model.Namespace) (model.Sha
 	return s.c.ShardKey(ctx, ns)
 }
 
+// CreateUniqueIndex builds the offered index; when an index of that name exists and is not
+// unique, the error says so in a type (model.IndexExistsError) the done screen offers a fix for.
 func (s mongoStore) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error) {
-	return s.c.CreateUniqueIndex(ctx, ns, key)
+	name, err := s.c.CreateUniqueIndex(ctx, ns, key)
+	if err == nil || name == "" {
+		return name, err
+	}
+	if ixs, lerr := s.c.Indexes(ctx, ns); lerr == nil {
+		for _, ix := range ixs {
+			if ix.Name == name && !ix.Unique {
+				return name, &model.IndexExistsError{NS: ns, Name: name, Err: err}
+			}
+		}
+	}
+	return name, err
+}
+
+// MakeUnique and DropIndex fix an existing non-unique index of the offered name (ui.IndexFixer).
+func (s mongoStore) MakeUnique(ctx context.Context, ns model.Namespace, name string) error {
+	err := s.c.MakeUnique(ctx, ns, name)
+	if errors.Is(err, mongo.ErrNoCollModUnique) {
+		return fmt.Errorf("%w: %w", ui.ErrCannotMakeUnique, err)
+	}
+	return err
+}
+
+func (s mongoStore) DropIndex(ctx context.Context, ns model.Namespace, name string) error {
+	return s.c.DropIndex(ctx, ns, name)
+}
+
+// Collations says whether the server builds indexes with a collation (ui.CollationChecker):
+// FerretDB has none, so no unique index can ignore case there.
+func (s mongoStore) Collations(ctx context.Context) (bool, string, error) {
+	e, err := s.c.Engine(ctx)
+	return e.Collation, e.String(), err
 }
 
 func (s mongoStore) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {

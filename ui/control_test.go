@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/memstore"
 	"github.com/dupes-tui/dupes/model"
 )
 
@@ -287,3 +290,96 @@ func TestEscOnGroupsAsksWhenAPlanIsPendingAndCtrlCTwiceQuits(t *testing.T) {
 }
 
 func writeFile(path string) error { return os.WriteFile(path, []byte("x"), 0o600) }
+
+func TestLoadPlanOpensItsGroupsWithTheirDecisionsAndTheSameDigest(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	ruleFirst(h)
+	h.keys("down", "down", "down", "enter", "l", "space", "esc")
+	saved := h.m.sess.plan()
+	if len(saved.Groups) != 8 {
+		t.Fatalf("plan of %d groups", len(saved.Groups))
+	}
+	h2 := newHarness(t, func(c *Config) { c.Plan = &saved; c.Interrupted = "cancelled, 3 of 11 deleted" })
+	h2.wantScreen(scrGroups)
+	s := h2.m.sess
+	if s.nRule != 7 || s.nHand != 1 || !s.ruleSet || s.ns != saved.NS {
+		t.Fatalf("loaded: nRule %d nHand %d ruleSet %v ns %s", s.nRule, s.nHand, s.ruleSet, s.ns)
+	}
+	if got := s.plan(); got.Digest() != saved.Digest() {
+		t.Fatal("the loaded plan, unchanged, is not the same plan (digest): a run of it would not resume")
+	}
+	h2.wantView("A run of this plan did not finish", "Review it to resume? y/n")
+	h2.keys("y")
+	h2.wantScreen(scrReview)
+	if h2.m.review.plan.Digest() != saved.Digest() {
+		t.Fatal("the review's plan differs from the saved one")
+	}
+	h2.keys("esc", "esc", "y")
+	h2.wantScreen(scrKey)
+}
+
+// cannotCollMod is the demo store on a server without collMod unique: the drop path.
+type cannotCollMod struct{ *memstore.Store }
+
+func (c cannotCollMod) MakeUnique(ctx context.Context, ns model.Namespace, name string) error {
+	return fmt.Errorf("%w: no such command: 'collMod'", ErrCannotMakeUnique)
+}
+
+func TestDoneFixesAnExistingNonUniqueIndexOfTheSameName(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		h := openGroups(t, "shop.users", "email", func(c *Config) {
+			if drop {
+				st := c.Connect
+				c.Connect = func(ctx context.Context, uri string) (Store, error) {
+					s, err := st(ctx, uri)
+					return cannotCollMod{s.(*memstore.Store)}, err
+				}
+			}
+		})
+		h.keys("m") // every document, so the plain email_1 is offered: the demo has a non-unique one
+		ruleFirst(h)
+		h.keys("D", "enter")
+		h.typ("shop.users")
+		h.keys("enter", "x", "y")
+		h.wantView("an index named email_1 exists on shop.users and is not unique", "Press x to make email_1 unique in place")
+		h.keys("x")
+		h.wantView("Make the existing index email_1 of shop.users unique now? y/n")
+		h.keys("y")
+		if !drop {
+			h.wantView("✓ Unique index email_1 made unique in place (collMod):")
+			continue
+		}
+		h.wantView("Press x to drop email_1 and build the unique index in its place")
+		h.keys("x")
+		h.wantView("Drop the index email_1 of shop.users to build the unique one? y/n")
+		h.keys("y")
+		h.wantView("Really drop email_1 now?")
+		h.keys("y")
+		h.wantView("✓ Unique index email_1 built in place of the dropped non-unique one")
+		ix, _ := h.store.Indexes(context.Background(), ns("shop.users"))
+		if last := ix[len(ix)-1]; last.Name != "email_1" || !last.Unique {
+			t.Fatalf("indexes %v", ix)
+		}
+	}
+}
+
+func TestIgnoreCaseOffersACollationIndexOrSaysWhyNot(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", func(c *Config) { c.IgnoreCase = true })
+	if !h.m.sess.key.IgnoreCase {
+		t.Fatal("--ignore-case did not reach the scan")
+	}
+	h.wantView("ignore case")
+	o := h.m.sess.offer()
+	if o.Key.Collation == nil || o.Key.Collation.Strength != 2 || o.Name() != "email_1_present_ci" {
+		t.Fatalf("offer %+v", o)
+	}
+	ruleFirst(h)
+	h.keys("D", "enter")
+	h.typ("shop.users")
+	h.keys("enter", "x", "y")
+	h.wantView("✓ Unique index email_1_present_ci built")
+	h.m.sess.noCollation, h.m.sess.engine = true, "FerretDB 2.5"
+	if o := h.m.sess.offer(); !strings.Contains(o.Refused, "FerretDB 2.5 has no collations") {
+		t.Fatalf("offer on an engine without collations: %+v", o)
+	}
+}

@@ -92,6 +92,12 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.exec.Update(msg.msg)
 		return waitExecCmd(msg.ch), true
+	case collationMsg:
+		if m.sess != nil && msg.id == m.sess.id {
+			m.sess.noCollation = !msg.ok
+			m.sess.engine = msg.engine
+		}
+		return nil, true
 	case planColMsg:
 		m.onPlanCol(msg)
 		return nil, true
@@ -124,7 +130,7 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 	} else {
 		m.push(scrScan)
 	}
-	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k), shard)
+	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k), shard, collationCmd(m.ctx.base, m.ctx.Store, s.id))
 }
 
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {

@@ -121,7 +121,7 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.scanIndex()
 		}
 		if s.auto != nil {
-			k := model.Key{Fields: s.auto}
+			k := model.Key{Fields: s.auto, IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter}
 			s.auto = nil
 			// Without a sample the key cannot be checked against the fields: scan it as given
 			// (the warning stays on this screen, one esc away).

@@ -71,7 +71,7 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 			"). Review it to resume? y/n (the run goes on where it stopped, with the same backup)"}
 	}
 	return tea.Batch(m.key.open(p.NS, nil, nil, nil), planColCmd(m.ctx.base, m.ctx.Store, s.id, p.NS),
-		shardCmd(m.ctx.base, m.ctx.Store, s.id, p.NS))
+		shardCmd(m.ctx.base, m.ctx.Store, s.id, p.NS), collationCmd(m.ctx.base, m.ctx.Store, s.id))
 }
 
 func (m *Model) onPlanCol(msg planColMsg) {

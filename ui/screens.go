@@ -57,3 +57,5 @@ func (sortedMsg) target() screenID        { return scrGroups }
 func (resortMsg) target() screenID        { return scrGroups }
 func (sizeMsg) target() screenID          { return scrReview }
 func (backupCheckedMsg) target() screenID { return scrReview }
+func (fixIndexMsg) target() screenID      { return scrDone }
+func (dropConfirmedMsg) target() screenID { return scrDone }

@@ -58,6 +58,10 @@ type session struct {
 	// the index offered after the cleanup.
 	shard    model.ShardKey
 	shardErr error
+	// noCollation says the server builds no index with a collation (FerretDB), engine names it:
+	// an ignore-case scan is then told no unique index can ignore case there.
+	noCollation bool
+	engine      string
 
 	rule    model.KeepRule
 	ruleSet bool
@@ -326,8 +330,25 @@ func (ps planSnapshot) surplus() int {
 
 // offer is the unique index to offer after the cleanup: partial while documents lacking the
 // key stay, shard key first on a sharded collection (model.OfferIndex).
+// An ignore-case scan (without trim, which no index does) is offered the index with
+// collation strength 2, on a server that has collations.
 func (s *session) offer() model.IndexOffer {
-	return model.OfferIndex(s.key, !s.deleteMissing, s.shard)
+	o := model.OfferIndex(s.key, !s.deleteMissing, s.shard)
+	if !s.key.IgnoreCase || s.key.Trim || o.Refused != "" || o.Key.Collation != nil {
+		return o
+	}
+	if s.noCollation {
+		o.Refused = s.engine + " has no collations, so no unique index can ignore case there (the scan did); " +
+			"scan without ignore case to be offered an exact one"
+		return o
+	}
+	c := ignoreCaseCollation
+	o.Key.Collation = &c
+	if o.Key.Index == "" || o.Partial {
+		o.Key.Index = o.Name() + "_ci" // beside an exact index on the same fields, under its own name
+	}
+	o.Guarantee += "; strings compare ignoring case (collation en, strength 2), as the scan did"
+	return o
 }
 
 // describeOffer names the offered index: "email_1 on email (partial: …)".
