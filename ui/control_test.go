@@ -383,3 +383,27 @@ func TestIgnoreCaseOffersACollationIndexOrSaysWhyNot(t *testing.T) {
 		t.Fatalf("offer on an engine without collations: %+v", o)
 	}
 }
+
+func TestCollectionsFilterAndPosition(t *testing.T) {
+	h := newHarness(t, nil)
+	h.keys("down", "enter")
+	c := h.m.colls
+	total := len(c.cols)
+	h.wantView(fmt.Sprintf("1/%d", total))
+	h.keys("down")
+	h.wantView(fmt.Sprintf("2/%d", total))
+	h.keys("/")
+	h.typ("ORD")
+	h.wantView(fmt.Sprintf("1/1 (of %d)", total), "orders")
+	h.keys("enter", "enter") // keep the filter, then open the one collection it shows
+	h.wantScreen(scrKey)
+	if h.m.key.ns.Coll != "orders" {
+		t.Fatalf("opened %s", h.m.key.ns)
+	}
+	h.keys("esc", "esc") // back to the list, then clear the filter
+	if len(c.rows) != total {
+		t.Fatalf("esc left %d of %d collections", len(c.rows), total)
+	}
+	h.keys("?")
+	h.wantView("filter collections")
+}
