@@ -282,7 +282,7 @@ func (s *collectionsScreen) refilter() {
 	}
 	s.cursor.setLen(len(s.rows))
 }
-func (s *collectionsScreen) Busy() bool   { return s.call.on }
+func (s *collectionsScreen) Busy() bool { return s.call.on }
 func (s *collectionsScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Back, k.Help, k.Quit}
