@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -199,3 +200,68 @@ func (s *tmuxSession) resize(w, h int) {
 }
 
 func (s *tmuxSession) kill() { _ = exec.Command(s.tmux, "kill-session", "-t", s.name).Run() }
+
+// TestTUIAsksForThePasswordWithoutEcho starts the TUI on a URI with a user and no password:
+// it asks on the terminal, as mongosh does, without echoing what is typed, and the password
+// typed goes into the connection (the screen shows the URI with it as ****), never on screen.
+func TestTUIAsksForThePasswordWithoutEcho(t *testing.T) {
+	f := newFixture(t)
+	uri := strings.Replace(f.uri, "mongodb://", "mongodb://bob@", 1)
+	const secret = "pw-s3cret-typed"
+	s := startTmux(t, fmt.Sprintf("env -u MONGODB_URI %s '%s'; sleep 600", binary, uri))
+	s.waitFor("Enter password for bob (")
+	s.send("-l", secret)
+	time.Sleep(300 * time.Millisecond)
+	if sc := s.screen(); strings.Contains(sc, secret) || strings.Contains(sc, "*****") {
+		t.Fatalf("the password is echoed:\n%s", sc)
+	}
+	s.send("Enter")
+	screen := s.waitFor("bob:****@")
+	t.Logf("after the password:\n%s", screen)
+	if strings.Contains(screen, secret) {
+		t.Fatalf("the password is on screen:\n%s", screen)
+	}
+	s.send("q")
+}
+
+func TestTUIConfigFilterIndexPlanAndMouse(t *testing.T) {
+	t.Setenv("MONGODB_URI", "")
+	cfg, opt, err := tuiConfig([]string{"--ns", "a.b", "--index", "email_1", "--ignore-case", "--trim", "--filter", "{status: 'active', n: 2}"})
+	if err != nil || cfg.Index != "email_1" || !cfg.IgnoreCase || !cfg.Trim || opt.mouse ||
+		cfg.Filter != `{"status":"active","n":{"$numberInt":"2"}}` {
+		t.Fatalf("config %+v %+v: %v", cfg, opt, err)
+	}
+	_, opt, _ = tuiConfig([]string{"--mouse"})
+	if !opt.mouse {
+		t.Fatal("--mouse not read")
+	}
+	_, _, err = tuiConfig([]string{"--filter", "{status 'active'}"})
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "column 2") || strings.Contains(err.Error(), "--key") {
+		t.Fatalf("bad filter: %v", err)
+	}
+	for _, args := range [][]string{{"--key", "a", "--index", "b", "--ns", "a.b"}, {"--index", "x"}, {"--plan", "/no/such/plan.json"}} {
+		if _, _, err := tuiConfig(args); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+}
+
+// TestTUIFilterInMongoshSyntaxOnDemo: --filter in mongosh syntax narrows the scan, and the
+// groups header says so, with --ignore-case.
+func TestTUIFilterInMongoshSyntaxOnDemo(t *testing.T) {
+	s := startTmux(t, fmt.Sprintf(`%s --demo --ns shop.users --key email --ignore-case --filter "{plan: 'team'}"; sleep 600`, binary))
+	screen := s.waitFor("enter open group")
+	mustContain(t, "groups", screen, "ignore case", `filter {"plan":"team"}`)
+	s.send("Escape")
+	s.waitFor("document filter")
+	s.send("F", "C-u")
+	s.send("-l", "{plan 'pro'}")
+	s.send("Enter")
+	s.waitFor("column 2")
+	s.send("C-u")
+	s.send("-l", "{plan: 'pro'}")
+	s.send("Enter")
+	s.waitFor(`{"plan":"pro"}`)
+	s.send("q")
+}
