@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -239,7 +240,7 @@ func (s mongoStore) CreateUniqueIndex(ctx context.Context, ns model.Namespace, k
 func (s mongoStore) MakeUnique(ctx context.Context, ns model.Namespace, name string) error {
 	err := s.c.MakeUnique(ctx, ns, name)
 	if errors.Is(err, mongo.ErrNoCollModUnique) {
-		return fmt.Errorf("%w: %w", ui.ErrCannotMakeUnique, err)
+		return fmt.Errorf("%w: %s", ui.ErrCannotMakeUnique, strings.TrimPrefix(err.Error(), mongo.ErrNoCollModUnique.Error()+": "))
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
 // TestTUIControlOnDemo and TestTUIControlLive drive every key of issue 12 through tmux on the
@@ -264,4 +266,101 @@ func TestTUIFilterInMongoshSyntaxOnDemo(t *testing.T) {
 	s.send("Enter")
 	s.waitFor(`{"plan":"pro"}`)
 	s.send("q")
+}
+
+// TestTUIFixesTheIndexClashLive: a non-unique email_1_present exists; the offered unique
+// email_1_present clashes with it; x makes it unique by collMod where the server can, else drops it
+// and builds, after a second confirmation. Either way the index ends unique.
+func TestTUIFixesTheIndexClashLive(t *testing.T) {
+	f := newFixture(t)
+	f.insert("users", map[string]any{"_id": 1, "email": "a@x.com"}, map[string]any{"_id": 2, "email": "a@x.com"},
+		map[string]any{"_id": 3, "email": "b@x.com"})
+	f.createIndex("users", indexSpec{Key: map[string]int{"email": 1}, Name: "email_1_present"}) // the offer's name, not unique
+	backup := t.TempDir()
+	s := startTmux(t, fmt.Sprintf("env -u MONGODB_URI %s '%s' --ns %s --key email --backup '%s'; sleep 600", binary, f.uri, f.ns("users"), backup))
+	s.waitFor("enter open group")
+	s.send("r", "Enter")
+	s.waitFor("rule: keep #1")
+	s.send("D")
+	s.waitFor("Press enter to confirm")
+	s.send("Enter")
+	s.waitFor("type " + f.ns("users"))
+	s.send("-l", f.ns("users"))
+	s.send("Enter")
+	s.waitFor("Done")
+	s.send("x")
+	s.waitFor("now? y/n")
+	s.send("y")
+	screen := s.waitFor("Press x to make email_1_present unique in place")
+	t.Logf("clash:\n%s", screen)
+	s.send("x")
+	s.waitFor("Make the existing index email_1_present")
+	s.send("y")
+	screen = s.waitUntil("the collMod's answer", func(sc string) bool {
+		return strings.Contains(sc, "made unique in place") || strings.Contains(sc, "Press x to drop email_1_present")
+	})
+	t.Logf("after collMod:\n%s", screen)
+	if strings.Contains(screen, "Press x to drop email_1_present") {
+		s.send("x")
+		s.waitFor("Drop the index email_1_present")
+		s.send("y")
+		s.waitFor("Really drop email_1_present now?")
+		s.send("y")
+		s.waitFor("built in place of the dropped non-unique one")
+	}
+	s.send("q")
+	specs, err := mongotest.Client(t).Database(f.db).Collection("users").Indexes().ListSpecifications(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sp := range specs {
+		if sp.Name == "email_1_present" && (sp.Unique == nil || !*sp.Unique) {
+			t.Fatalf("email_1_present is still not unique: %+v", sp)
+		}
+	}
+}
+
+// TestTUIIgnoreCaseOffersACollationIndexLive: --ignore-case groups emails differing in case;
+// after the run the offered unique index has collation strength 2 and builds, or, on an
+// engine without collations (FerretDB), the screen says none can ignore case there.
+func TestTUIIgnoreCaseOffersACollationIndexLive(t *testing.T) {
+	f := newFixture(t)
+	f.insert("users", map[string]any{"_id": 1, "email": "Ann@X.com"}, map[string]any{"_id": 2, "email": "ann@x.com"},
+		map[string]any{"_id": 3, "email": "bob@x.com"})
+	s := startTmux(t, fmt.Sprintf("env -u MONGODB_URI %s '%s' --ns %s --key email --ignore-case --backup '%s'; sleep 600",
+		binary, f.uri, f.ns("users"), t.TempDir()))
+	screen := s.waitFor("enter open group")
+	mustContain(t, "groups", screen, "1 group · 1 surplus document", "ignore case")
+	s.send("r", "Enter")
+	s.waitFor("rule: keep #1")
+	s.send("D")
+	s.waitFor("Press enter to confirm")
+	s.send("Enter")
+	s.waitFor("type " + f.ns("users"))
+	s.send("-l", f.ns("users"))
+	s.send("Enter")
+	s.waitFor("Done")
+	screen = s.waitUntil("the index offer", func(sc string) bool {
+		return strings.Contains(sc, "Press x to build") || strings.Contains(sc, "No unique index can be offered")
+	})
+	if strings.Contains(screen, "No unique index can be offered") {
+		t.Logf("engine without collations:\n%s", screen)
+		mustContain(t, "done", screen, "has no collations")
+		return
+	}
+	mustContain(t, "done", screen, "email_1_present_ci", "collation strength 2")
+	s.send("x")
+	s.waitFor("? y/n")
+	s.send("y")
+	s.waitFor("Unique index email_1_present_ci built")
+	specs, err := mongotest.Client(t).Database(f.db).Collection("users").Indexes().ListSpecifications(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sp := range specs {
+		if sp.Name == "email_1_present_ci" {
+			return
+		}
+	}
+	t.Fatalf("no index email_1_present_ci: %+v", specs)
 }
