@@ -364,3 +364,29 @@ func TestTUIIgnoreCaseOffersACollationIndexLive(t *testing.T) {
 	}
 	t.Fatalf("no index email_1_present_ci: %+v", specs)
 }
+
+// TestTUIDemoEndsInABuiltUniqueIndex is the demo's showcase: r, first, D, the namespace,
+// the run, x, y; the offered (partial) index builds beside the demo's non-unique email_1.
+func TestTUIDemoEndsInABuiltUniqueIndex(t *testing.T) {
+	s := startTmux(t, fmt.Sprintf("%s --demo --ns shop.users --key email; sleep 600", binary))
+	s.waitFor("enter open group")
+	s.send("r")
+	s.waitFor("most fields")
+	s.send("Enter")
+	s.waitFor("rule: keep #1")
+	s.send("D")
+	s.waitFor("Press enter to confirm")
+	s.send("Enter")
+	s.waitFor("type shop.users")
+	s.send("-l", "shop.users")
+	s.send("Enter")
+	s.waitFor("Done")
+	s.send("x")
+	s.waitFor("? y/n")
+	s.send("y")
+	screen := s.waitFor("built on shop.users")
+	if strings.Contains(screen, "exists and is not unique") {
+		t.Fatalf("the showcase ends in a clash:\n%s", screen)
+	}
+	s.send("q")
+}
