@@ -25,7 +25,7 @@ func (t *target) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.ns, "ns", "", "namespace DB.COLL")
 	fs.StringVar(&t.key, "key", "", "key fields F[,F...]")
 	fs.StringVar(&t.index, "index", "", "take the key and its options from this index")
-	fs.StringVar(&t.filter, "filter", "", "query document (relaxed Extended JSON) that narrows the scan")
+	fs.StringVar(&t.filter, "filter", "", "query document that narrows the scan: mongosh syntax ({status: 'active'}) or JSON")
 	fs.BoolVar(&t.ignoreCase, "ignore-case", false, "strings differing only in case are duplicates")
 	fs.BoolVar(&t.trim, "trim", false, "strings differing only in surrounding whitespace are duplicates")
 	fs.BoolVar(&t.allowMissingField, "allow-missing-field", false,
@@ -71,9 +71,15 @@ func (t *target) check(cmd string, positional []string) (scanRequest, error) {
 		}
 	}
 	if t.filter != "" {
-		if err := mongo.CheckFilter(t.filter); err != nil {
+		// mongosh syntax or JSON, read by the one parser the TUI's F uses too.
+		f, err := model.ParseFilter(t.filter)
+		if err == nil {
+			err = mongo.CheckFilter(f)
+		}
+		if err != nil {
 			return r, usagef("%s: --filter: %v", cmd, err)
 		}
+		t.filter = f
 	}
 	r.key.Filter, r.key.IgnoreCase, r.key.Trim = t.filter, t.ignoreCase, t.trim
 	return r, nil

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 )
@@ -24,11 +23,11 @@ const restoreListMax = 10
 // Without --uri it restores into the server the backup's manifest names.
 func runRestore(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("restore")
-	uriFlag := fs.String("uri", "", "")
-	backup := fs.String("backup", "", "")
-	nsFlag := fs.String("ns", "", "")
-	yes := fs.Bool("yes", false, "")
-	readOnly := fs.Bool("read-only", false, "")
+	uriFlag := fs.String("uri", "", "server to restore into (default: the one the backup's manifest names)")
+	backup := fs.String("backup", "", "backup file (DB.COLL.TIMESTAMP.bson) or a directory of them")
+	nsFlag := fs.String("ns", "", "restore into this namespace DB.COLL instead of the backup's own")
+	yes := fs.Bool("yes", false, "write; without it, only print what would be restored")
+	readOnly := fs.Bool("read-only", false, "refuse to write (a dry run whatever --yes says)")
 	format := formatFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -99,17 +98,7 @@ func restoreURI(flagURI, backup string, stderr io.Writer) (string, error) {
 	if env := os.Getenv("MONGODB_URI"); env != "" && !mongo.HidesPassword(env) && mongo.Redact(env) == uri {
 		return env, nil
 	}
-	if !term.IsTerminal(os.Stdin.Fd()) {
-		return "", fmt.Errorf("%s shows its password as ****, as dupes never stores one, and there is no terminal to ask for it: "+
-			"give the URI with its password in --uri or $MONGODB_URI", uri)
-	}
-	fmt.Fprintf(stderr, "password for %s (%s): ", mongo.URIUser(uri), uri)
-	pass, err := term.ReadPassword(os.Stdin.Fd())
-	fmt.Fprintln(stderr)
-	if err != nil {
-		return "", fmt.Errorf("read the password: %w", err)
-	}
-	return mongo.WithPassword(uri, strings.TrimRight(string(pass), "\r\n")), nil
+	return askPassword(uri, "shows its password as ****, as dupes never stores one", stderr)
 }
 
 // printRestore writes what a restore did, or would do, and how to go on from refusals.

@@ -206,7 +206,7 @@ func TestScanRefusesBadInput(t *testing.T) {
 		{[]string{"--ns", ns}, 2, "--key F[,F...] or --index NAME is required"},
 		{[]string{"--ns", ns, "--key", "a", "--index", "a_1"}, 2, "not both"},
 		{[]string{"--ns", ns, "--key", "$a"}, 2, "cannot start with '$'"},
-		{[]string{"--ns", ns, "--key", "email", "--filter", `{"email": }`}, 2, "--filter: filter {\"email\": } is not a JSON document"},
+		{[]string{"--ns", ns, "--key", "email", "--filter", `{"email": }`}, 2, "--filter: column 11: unexpected character"},
 		{[]string{"--ns", ns, "--key", "email", "--filter", `{"email": {"$date": "yesterday"}}`}, 2, "--filter"},
 		{[]string{"--ns", ns, "--key", "email", "--format", "xml"}, 2, `--format "xml": want table or json`},
 		{[]string{"--ns", ns, "--key", "email", "--bogus"}, 2, "flag provided but not defined: -bogus"},

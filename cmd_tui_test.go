@@ -22,14 +22,14 @@ import (
 
 func TestTUIConfig(t *testing.T) {
 	t.Setenv("MONGODB_URI", "")
-	cfg, err := tuiConfig([]string{"mongodb://h:1", "--ns", "shop.users", "--key", "email, name", "--read-only", "--backup", "/b"})
+	cfg, _, err := tuiConfig([]string{"mongodb://h:1", "--ns", "shop.users", "--key", "email, name", "--read-only", "--backup", "/b"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.URI != "mongodb://h:1" || cfg.NS != "shop.users" || strings.Join(cfg.Key, ",") != "email,name" || !cfg.ReadOnly || cfg.BackupDir != "/b" {
 		t.Fatalf("config %+v", cfg)
 	}
-	cfg, err = tuiConfig(nil)
+	cfg, _, err = tuiConfig(nil)
 	if err != nil || cfg.URI != "mongodb://localhost:27017" || cfg.BackupDir == "" {
 		t.Fatalf("defaults %+v %v", cfg, err)
 	}
@@ -41,7 +41,7 @@ func TestTUIConfig(t *testing.T) {
 		{"mongodb://a", "mongodb://b"}, // two URIs
 		{"--no-such-flag"},
 	} {
-		_, err := tuiConfig(args)
+		_, _, err := tuiConfig(args)
 		var ue usageError
 		if !errors.As(err, &ue) {
 			t.Errorf("%q: got %v, want a usage error", args, err)

@@ -36,7 +36,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelp
+				return nil, helpError{fs}
 			}
 			return nil, usageError{fs.Name() + ": " + err.Error()}
 		}

@@ -24,8 +24,10 @@ func main() {
 const usage = `dupes finds and safely removes duplicate documents in MongoDB.
 
 Usage:
-  dupes [URI] [--ns DB.COLL] [--key F[,F...]] [--backup DIR] [--read-only]
-                                    the terminal UI; with --ns and --key it opens on the groups
+  dupes [URI] [--ns DB.COLL] [--key F[,F...] | --index NAME] [--ignore-case] [--trim]
+        [--filter Q] [--plan PLAN.json] [--backup DIR] [--read-only] [--mouse]
+                                    the terminal UI; with --ns and --key it opens on the groups,
+                                    with --plan on a saved plan and its decisions
   dupes --demo                      the terminal UI on built-in demo data, no server needed
   dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
                 [--filter JSON] [--format table|json]
@@ -44,7 +46,9 @@ Usage:
   dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
                                     each document's index keys: why are two documents duplicates?
 
-URI and --uri default to $MONGODB_URI, else mongodb://localhost:27017.
+URI and --uri default to $MONGODB_URI, else mongodb://localhost:27017; a URI with a user and
+no password asks for the password on the terminal. --filter takes mongosh syntax or JSON.
+dupes SUBCOMMAND --help describes that subcommand's flags; dupes version prints the version.
 RULE is first, last (by _id), max:FIELD, min:FIELD or most-fields.
 --backup defaults to $XDG_STATE_HOME/dupes/backups (~/.local/state/dupes/backups).
 Without --yes, apply and resolve only print what they would do.
@@ -55,7 +59,9 @@ Exit status: 0 done, 1 error, 2 usage.
 func run(args []string, stdout, stderr io.Writer) error {
 	err := dispatch(args, stdout, stderr)
 	if errors.Is(err, errHelp) {
-		fmt.Fprint(stdout, usage)
+		if !printHelp(stdout, err) {
+			fmt.Fprint(stdout, usage)
+		}
 		return nil
 	}
 	return scrubError(err, args)
@@ -71,6 +77,9 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "-h", "--help", "-help", "help":
 			fmt.Fprint(so, usage)
+			return nil
+		case "--version", "-version", "version":
+			fmt.Fprintln(so, versionText())
 			return nil
 		case "scan":
 			return runScan(args[1:], so, se)

@@ -37,6 +37,11 @@ type KeyMap struct {
 	Paste     key.Binding // e: paste an E11000 message
 	Index     key.Binding // x: create the unique index
 	Missing   key.Binding // m: include (or leave alone) the documents lacking the key
+	Skip      key.Binding // s: leave a group alone (never in the plan), or take that back
+	Undo      key.Binding // u: undo a group's hand choice
+	Sort      key.Binding // o: cycle the groups list's order
+	DiffOnly  key.Binding // d: only the fields that differ, or all of them
+	ViewDoc   key.Binding // v: the whole document under the cursor
 	Yes       key.Binding // y: answer a y/n question
 	Help      key.Binding // ?: full help
 	Quit      key.Binding // q, ctrl+c
@@ -76,6 +81,11 @@ func DefaultKeyMap() KeyMap {
 		Paste:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "paste E11000")),
 		Index:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "create unique index")),
 		Missing:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "include documents lacking the key")),
+		Skip:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip group / take back")),
+		Undo:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo hand choice")),
+		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: key/size/undecided")),
+		DiffOnly:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "differing fields only / all")),
+		ViewDoc:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "view whole document")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -100,7 +110,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
-		{k.Keep, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
+		{k.Keep, k.Skip, k.Undo, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
+		{k.Sort, k.DiffOnly, k.ViewDoc},
 		{k.Retry, k.Reload, k.Yes, k.Help, k.Quit},
 	}
 }

@@ -160,7 +160,7 @@ func (s *Store) CreateUniqueIndex(ctx context.Context, ns model.Namespace, k mod
 	for _, ix := range c.indexes {
 		if ix.Name == name {
 			if !ix.Unique {
-				return name, fmt.Errorf("an index named %s exists and is not unique", name)
+				return name, &model.IndexExistsError{NS: ns, Name: name}
 			}
 			return name, nil
 		}

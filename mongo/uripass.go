@@ -47,3 +47,20 @@ func escapeUserinfo(s string) string {
 	}
 	return b.String()
 }
+
+// LacksPassword reports a URI with a user name and no password, for a mechanism that needs
+// one: mongosh asks for it on the terminal, and so does dupes. X.509, AWS, OIDC and Kerberos
+// authenticate without one.
+func LacksPassword(uri string) bool {
+	p := splitURI(uri)
+	if !p.hasUser || p.hasPass || p.user == "" {
+		return false
+	}
+	opts := strings.ToUpper(p.options)
+	for _, m := range []string{"MONGODB-X509", "MONGODB-AWS", "MONGODB-OIDC", "GSSAPI"} {
+		if strings.Contains(opts, "AUTHMECHANISM="+m) {
+			return false
+		}
+	}
+	return true
+}

@@ -188,8 +188,12 @@ func docsCmd(ctx context.Context, st Store, ns model.Namespace, group int, ids [
 	}
 }
 
-// ruleChosenMsg asks the root to apply a rule to every group not decided by hand.
-type ruleChosenMsg struct{ rule model.KeepRule }
+// ruleChosenMsg asks the root to apply a rule to the groups the groups list shows; none
+// clears the rule's choices there instead.
+type ruleChosenMsg struct {
+	rule model.KeepRule
+	none bool
+}
 
 // keepersMsg is a rule's choice for the listed groups.
 type keepersMsg struct {
@@ -199,18 +203,22 @@ type keepersMsg struct {
 	keep   []int
 }
 
-// keepersCmd applies a rule to the groups not decided by hand. It takes the groups slice as
-// it stands (groups are only ever appended) and a copy of the decisions, and picks the groups
-// itself, so a million of them cost the UI nothing.
-func keepersCmd(ctx context.Context, st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, how []uint8, paths []string) tea.Cmd {
+// keepersCmd applies a rule to the target groups (nil: every group). It takes the groups
+// slice as it stands (groups are only ever appended) and picks the groups itself, so a million
+// of them cost the UI nothing. Hand choices are computed too but win in the session (settle):
+// u on such a group then falls back to the rule's keeper at once.
+func keepersCmd(ctx context.Context, st Store, id int, ns model.Namespace, rule model.KeepRule, all []model.Group, targets []int32, paths []string) tea.Cmd {
 	return func() tea.Msg {
-		idx := make([]int32, 0, len(all))
-		groups := make([]model.Group, 0, len(all))
-		for i := range all {
-			if how[i] != byHand {
-				idx = append(idx, int32(i))
-				groups = append(groups, all[i])
+		idx := targets
+		if idx == nil {
+			idx = make([]int32, len(all))
+			for i := range all {
+				idx[i] = int32(i)
 			}
+		}
+		groups := make([]model.Group, len(idx))
+		for j, gi := range idx {
+			groups[j] = all[gi]
 		}
 		keep, err := st.Keepers(ctx, ns, rule, groups)
 		var uf *model.UnknownFieldError

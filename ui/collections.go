@@ -26,11 +26,13 @@ type collectionsScreen struct {
 	idx    [][]model.Index
 	cursor listCursor
 	dbPos  int // cursor on the database list, restored on esc
+	ask    prompt
+	rows   []int // the collections the / filter shows, in order; every one without a filter
 	w, h   int
 }
 
 func newCollectionsScreen(ctx *Context) *collectionsScreen {
-	s := &collectionsScreen{ctx: ctx, call: newActivity()}
+	s := &collectionsScreen{ctx: ctx, call: newActivity(), ask: newPrompt(256)}
 	s.setKeys()
 	return s
 }
@@ -38,9 +40,17 @@ func newCollectionsScreen(ctx *Context) *collectionsScreen {
 func (s *collectionsScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
+	keymap.Disable(&k.Left, &k.Right, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
 		&k.Review, &k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Back.SetEnabled(s.db != "" || s.call.on)
+	k.Filter.SetEnabled(s.db != "" && !s.call.on)
+	k.Filter.SetHelp("/", "filter collections")
+	if s.ask.open() {
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Reload)
+		k.Open.SetHelp("enter", "keep filter")
+		k.Back.SetHelp("esc", "clear filter")
+		return
+	}
 	if s.db == "" {
 		k.Open.SetHelp("enter", "open database")
 	} else {
@@ -62,6 +72,8 @@ func (s *collectionsScreen) load() tea.Cmd {
 
 // loadDB lists a database's collections.
 func (s *collectionsScreen) loadDB(db string) tea.Cmd {
+	s.ask.input.SetValue("") // a filter belongs to the list it was typed on
+	s.ask.close()
 	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
 	return tea.Batch(tick, collectionsCmd(ctx, s.ctx.Store, db))
@@ -84,7 +96,7 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.call.stop()
 		s.db, s.cols, s.idx = msg.db, msg.cols, msg.indexes
 		s.cursor = listCursor{h: s.cursor.h}
-		s.cursor.setLen(len(s.cols))
+		s.refilter()
 		s.setKeys()
 	case tea.MouseMsg:
 		s.cursor.navigate(msg, s.keys)
@@ -96,16 +108,32 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
+		if s.ask.open() {
+			cmd := s.ask.update(msg, s.keys)
+			s.setKeys()
+			return cmd
+		}
 		if s.cursor.navigate(msg, s.keys) {
 			return nil
 		}
 		switch {
+		case key.Matches(msg, s.keys.Filter):
+			cmd := s.ask.ask("", "/ ", "collection name contains…", s.ask.input.Value(), nil, nil)
+			s.ask.change = func(string) tea.Cmd { s.refilter(); return nil }
+			s.ask.cancel = func() tea.Cmd { s.ask.input.SetValue(""); s.refilter(); return nil }
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, s.keys.Reload):
 			if s.db != "" {
 				return s.loadDB(s.db)
 			}
 			return s.load()
 		case key.Matches(msg, s.keys.Back):
+			if s.ask.input.Value() != "" {
+				s.ask.input.SetValue("")
+				s.refilter()
+				return nil
+			}
 			s.db, s.cols = "", nil
 			s.cursor.setLen(len(s.dbs))
 			s.cursor.moveTo(s.dbPos)
@@ -118,7 +146,7 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 				s.dbPos = s.cursor.pos
 				return s.loadDB(s.dbs[s.cursor.pos].Name)
 			}
-			i := s.cursor.pos
+			i := s.rows[s.cursor.pos]
 			col, idx := s.cols[i], s.idx[i]
 			return s.ctx.intent(chooseCollectionMsg{col: col, indexes: idx})
 		}
@@ -132,7 +160,19 @@ func (s *collectionsScreen) View() string {
 	if s.db == "" {
 		b.WriteString(st.Title.Render("Databases") + "\n\n")
 	} else {
-		b.WriteString(st.Title.Render("Collections of "+s.db) + st.Muted.Render("  — pick the one with duplicates") + "\n\n")
+		pos := ""
+		if s.cursor.n > 0 {
+			pos = fmt.Sprintf("  %d/%d", s.cursor.pos+1, s.cursor.n)
+			if len(s.rows) < len(s.cols) {
+				pos += fmt.Sprintf(" (of %d)", len(s.cols))
+			}
+		}
+		b.WriteString(st.Title.Render("Collections of "+s.db) + st.Muted.Render(pos+"  — pick the one with duplicates") + "\n")
+		if s.ask.open() || s.ask.input.Value() != "" {
+			b.WriteString(s.ask.input.View() + "\n")
+		} else {
+			b.WriteString("\n")
+		}
 	}
 	if s.call.on {
 		return b.String() + s.call.view() + " Loading…"
@@ -140,6 +180,9 @@ func (s *collectionsScreen) View() string {
 	if s.cursor.n == 0 {
 		if s.db == "" {
 			return b.String() + st.Muted.Render("No databases. Press R to reload.")
+		}
+		if len(s.cols) > 0 {
+			return b.String() + st.Muted.Render("No collection name contains "+s.ask.value()+". esc clears the filter.")
 		}
 		return b.String() + st.Muted.Render("No collections in "+s.db+". esc goes back.")
 	}
@@ -161,20 +204,21 @@ func (s *collectionsScreen) View() string {
 		nameW = max(nameW, min(lipgloss.Width(c.NS.Coll), 32))
 	}
 	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %12s  %-12s %s", nameW, "NAME", "DOCS (EST.)", "KIND", "UNIQUE INDEXES"), s.w)) + "\n")
-	for i := from; i < to; i++ {
+	for p := from; p < to; p++ {
+		i := s.rows[p]
 		c := s.cols[i]
 		n := "—"
 		if c.Count >= 0 {
 			n = count(c.Count)
 		}
 		line := fitMiddle(c.NS.Coll, nameW) + fmt.Sprintf(" %12s  %-12s %s", n, kind(c), uniques(s.idx[i]))
-		if c.CanDelete() != nil && i != s.cursor.pos {
+		if c.CanDelete() != nil && p != s.cursor.pos {
 			b.WriteString(st.List.Disabled.Render(fit("  "+line, s.w)) + "\n")
 			continue
 		}
-		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
+		b.WriteString(s.ctx.row(line, p == s.cursor.pos, s.w) + "\n")
 	}
-	if c := s.cols[s.cursor.pos]; c.CanDelete() != nil {
+	if c := s.cols[s.rows[s.cursor.pos]]; c.CanDelete() != nil {
 		b.WriteString("\n" + st.Warn.Render(fit("⚠ "+c.CanDelete().Error(), s.w)))
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -222,15 +266,28 @@ func size(b int64) string {
 
 func (s *collectionsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
+	s.ask.setWidth(w)
 	s.cursor.setHeight(h - 5)
 }
-func (s *collectionsScreen) Typing() bool { return false }
-func (s *collectionsScreen) Busy() bool   { return s.call.on }
+func (s *collectionsScreen) Typing() bool { return s.ask.open() }
+
+// refilter lists the collections whose name holds the filter's text (any case).
+func (s *collectionsScreen) refilter() {
+	q := strings.ToLower(s.ask.value())
+	s.rows = s.rows[:0]
+	for i, c := range s.cols {
+		if q == "" || strings.Contains(strings.ToLower(c.NS.Coll), q) {
+			s.rows = append(s.rows, i)
+		}
+	}
+	s.cursor.setLen(len(s.rows))
+}
+func (s *collectionsScreen) Busy() bool { return s.call.on }
 func (s *collectionsScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Back, k.Help, k.Quit}
 }
 func (s *collectionsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Back, k.Reload}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back, k.Reload}, {k.Help, k.Quit}}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,12 +32,15 @@ type doneScreen struct {
 	ask      *confirmation
 	building bool
 	built    string
+	builtHow string
 	indexErr error
+	fix      int    // the index clash's fix offered (indexfix.go)
+	clash    string // the existing non-unique index of the offered name
 	w, h     int
 }
 
-// indexBuiltMsg says the unique index exists now.
-type indexBuiltMsg struct{ name string }
+// indexBuiltMsg says the unique index exists now (how: by collMod or in place of another).
+type indexBuiltMsg struct{ name, how string }
 
 // buildIndexMsg is the confirmed action of the index offer.
 type buildIndexMsg struct {
@@ -72,7 +76,13 @@ func (s *doneScreen) setKeys() {
 		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
 		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Back.SetHelp("esc", "scan again")
-	k.Index.SetEnabled(s.canOfferIndex())
+	k.Index.SetEnabled(s.canOfferIndex() || (s.fix != fixNone && !s.building))
+	switch s.fix {
+	case fixCollMod:
+		k.Index.SetHelp("x", "make the existing index unique")
+	case fixDrop, fixDropYes:
+		k.Index.SetHelp("x", "drop it and build the unique index")
+	}
 	if s.ask != nil {
 		keymap.Disable(&k.Back, &k.Index, &k.Help, &k.Quit)
 	}
@@ -88,7 +98,7 @@ func (s *doneScreen) canOfferIndex() bool {
 func (s *doneScreen) open(rep model.Report, err error, sess *session) {
 	s.rep, s.err, s.ns, s.key = rep, err, sess.ns, sess.key
 	s.offer = sess.offer()
-	s.ask, s.building, s.built, s.indexErr = nil, false, "", nil
+	s.ask, s.building, s.built, s.builtHow, s.indexErr, s.fix, s.clash = nil, false, "", "", nil, fixNone, ""
 	s.undecided = max(sess.summary().Groups-sess.decidedShown(), 0)
 	byReason := map[string]int{}
 	for _, g := range rep.Groups {
@@ -112,14 +122,24 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.build.tick(msg)
 	case indexBuiltMsg:
 		s.build.stop()
-		s.building, s.built = false, msg.name
+		s.building, s.built, s.builtHow, s.fix, s.indexErr = false, msg.name, msg.how, fixNone, nil
 		s.setKeys()
 	case ErrorMsg:
 		if s.building {
 			s.build.stop()
 			s.building, s.indexErr = false, msg.Err
+			s.offerFix(msg.Err)
 			s.setKeys()
 		}
+	case fixIndexMsg:
+		s.building = true
+		ctx, tick := s.build.start(s.ctx.base)
+		s.setKeys()
+		return tea.Batch(tick, fixIndexCmd(ctx, s.ctx.Store, msg))
+	case dropConfirmedMsg:
+		s.fix = fixDropYes
+		s.ask = &confirmation{action: fixIndexMsg{ns: s.ns, name: s.clash, key: s.offer.Key, drop: true}}
+		s.setKeys()
 	case buildIndexMsg:
 		s.building = true
 		ctx, tick := s.build.start(s.ctx.base)
@@ -139,7 +159,16 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Back):
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Index):
-			s.ask = &confirmation{action: buildIndexMsg{ns: s.ns, key: s.offer.Key}}
+			switch s.fix {
+			case fixNone:
+				s.ask = &confirmation{action: buildIndexMsg{ns: s.ns, key: s.offer.Key}}
+			case fixCollMod:
+				s.ask = &confirmation{action: fixIndexMsg{ns: s.ns, name: s.clash, key: s.offer.Key}}
+			default:
+				// Dropping is the one step here that cannot be taken back: asked twice.
+				s.fix = fixDrop
+				s.ask = &confirmation{action: dropConfirmedMsg{}}
+			}
 			s.setKeys()
 		}
 	}
@@ -197,18 +226,30 @@ func (s *doneScreen) View() string {
 	}
 	b.WriteString("\n")
 	exact := ""
-	if s.key.IgnoreCase || s.key.Trim {
-		exact = " (it compares exactly: no index ignores case or trims)"
+	switch {
+	case s.key.Trim:
+		exact = " (it compares exactly: no index trims)"
+	case s.key.IgnoreCase && s.offer.Key.Collation != nil:
+		exact = " (with collation strength 2: it ignores case, as the scan did)"
+	case s.key.IgnoreCase:
+		exact = " (it compares exactly)"
 	}
 	switch {
 	case s.built != "":
-		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" built on "+s.ns.String()+": this duplicate cannot come back.", s.w)) + "\n")
+		how := "built"
+		if s.builtHow != "" {
+			how = s.builtHow + ":"
+		}
+		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" "+how+" on "+s.ns.String()+": this duplicate cannot come back.", s.w)) + "\n")
 	case s.building:
 		b.WriteString(s.build.view() + st.Muted.Render(" Building the unique index…") + "\n")
 	case s.ask != nil:
-		b.WriteString(st.Warn.Render(para("Build the "+describeOffer(s.offer)+" of "+s.ns.String()+" now"+exact+"? y/n", s.w)) + "\n")
+		b.WriteString(st.Warn.Render(para(s.question(exact), s.w)) + "\n")
 	case s.indexErr != nil:
 		b.WriteString(st.Error.Render(para(s.indexErr.Error(), s.w)) + "\n")
+		if t := s.fixText(); t != "" {
+			b.WriteString(para(t, s.w) + "\n")
+		}
 	case s.offer.Refused != "" && s.rep.Deleted > 0:
 		b.WriteString(st.Warn.Render(para("No unique index can be offered: "+s.offer.Refused+".", s.w)) + "\n")
 	case s.canOfferIndex():
@@ -263,3 +304,52 @@ func (s *doneScreen) ShortHelp() []key.Binding {
 func (s *doneScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 func (s *doneScreen) showsError() bool { return s.building }
+
+// dropConfirmedMsg is the first yes to dropping the clashing index: the second is asked next.
+type dropConfirmedMsg struct{}
+
+// offerFix offers the fix of a clash with an existing non-unique index of the offered name:
+// collMod where the store can try it, else (once the server said it cannot) drop and build.
+func (s *doneScreen) offerFix(err error) {
+	var clash *model.IndexExistsError
+	if errors.As(err, &clash) {
+		s.clash = clash.Name
+	}
+	_, fixer := s.ctx.Store.(IndexFixer)
+	switch {
+	case !fixer || s.ctx.Cfg.ReadOnly || s.clash == "":
+		s.fix = fixNone
+	case errors.Is(err, ErrCannotMakeUnique):
+		s.fix = fixDrop
+	case clash != nil:
+		s.fix = fixCollMod
+	default:
+		s.fix = fixNone // the fix itself failed otherwise: its error says why
+	}
+}
+
+// fixText says what x does about the clash.
+func (s *doneScreen) fixText() string {
+	switch s.fix {
+	case fixCollMod:
+		return "Press x to make " + s.clash + " unique in place (collMod: prepareUnique, then unique; MongoDB 6.0+). " +
+			"It fails, changing nothing, if duplicates remain under it."
+	case fixDrop, fixDropYes:
+		return "Press x to drop " + s.clash + " and build the unique index in its place (asked twice: queries using " +
+			s.clash + " go without an index until the new one is built)."
+	}
+	return ""
+}
+
+// question is the y/n the done screen asks.
+func (s *doneScreen) question(exact string) string {
+	switch s.fix {
+	case fixCollMod:
+		return "Make the existing index " + s.clash + " of " + s.ns.String() + " unique now? y/n"
+	case fixDrop:
+		return "Drop the index " + s.clash + " of " + s.ns.String() + " to build the unique one? y/n"
+	case fixDropYes:
+		return "Really drop " + s.clash + " now? It is gone once dropped; the unique index is built next. y/n"
+	}
+	return "Build the " + describeOffer(s.offer) + " of " + s.ns.String() + " now" + exact + "? y/n"
+}

@@ -46,6 +46,10 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case ruleChosenMsg:
 		m.pop()
+		if msg.none {
+			m.clearRule()
+			return nil, true
+		}
 		return m.applyRule(msg.rule), true
 	case keepersMsg:
 		m.onKeepers(msg)
@@ -88,6 +92,15 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.exec.Update(msg.msg)
 		return waitExecCmd(msg.ch), true
+	case collationMsg:
+		if m.sess != nil && msg.id == m.sess.id {
+			m.sess.noCollation = !msg.ok
+			m.sess.engine = msg.engine
+		}
+		return nil, true
+	case planColMsg:
+		m.onPlanCol(msg)
+		return nil, true
 	case planSavedMsg:
 		m.status = "Plan saved to " + msg.path
 		return m.review.Update(msg), true
@@ -117,7 +130,7 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 	} else {
 		m.push(scrScan)
 	}
-	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k), shard)
+	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k), shard, collationCmd(m.ctx.base, m.ctx.Store, s.id))
 }
 
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
@@ -146,16 +159,38 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	return next
 }
 
-// applyRule chooses keepers for every group not decided by hand, in a Cmd over a snapshot.
+// applyRule chooses keepers for the groups the list shows (the / filter's, else all), in a
+// Cmd over a snapshot. Hand choices still win where they were taken.
 func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
 	s := m.sess
-	m.status = "Applying rule " + r.String() + " to " + plural(len(s.groups)-s.nHand, "group", "groups") + "…"
+	targets := m.groups.shownGroups()
 	n := len(s.groups)
+	if targets != nil {
+		n = len(targets)
+	}
+	m.status = "Applying rule " + r.String() + " to " + plural(n, "group", "groups") + "…"
 	paths := make([]string, 0, len(s.flds))
 	for _, f := range s.flds {
 		paths = append(paths, f.Path)
 	}
-	return keepersCmd(m.ctx.base, m.ctx.Store, s.id, s.ns, r, s.groups[:n:n], append([]uint8(nil), s.how...), paths)
+	all := len(s.groups)
+	return keepersCmd(m.ctx.base, m.ctx.Store, s.id, s.ns, r, s.groups[:all:all], targets, paths)
+}
+
+// clearRule forgets the rule's choices in the groups the list shows: hand choices stay.
+func (m *Model) clearRule() {
+	s := m.sess
+	targets := m.groups.shownGroups()
+	before := s.nRule
+	s.clearRule(targets)
+	touched := before - s.nRule
+	if targets == nil {
+		s.ruleSet = false
+		m.status = "Rule cleared: " + plural(touched, "group", "groups") + " back to undecided (hand choices stay)."
+		return
+	}
+	m.status = fmt.Sprintf("Rule cleared in the %s the filter shows: %s back to undecided (hand choices stay).",
+		plural(len(targets), "group", "groups"), plural(touched, "group", "groups"))
 }
 
 func (m *Model) onPreview(msg previewMsg) {
@@ -179,11 +214,21 @@ func (m *Model) onKeepers(msg keepersMsg) {
 	if s == nil || msg.id != s.id {
 		return
 	}
+	hand := 0
 	for j, gi := range msg.groups {
-		if s.how[gi] != byHand { // a hand decision taken meanwhile wins
-			s.decide(int(gi), msg.keep[j], byRule)
+		s.decide(int(gi), msg.keep[j], byRule) // a hand choice, taken before or meanwhile, wins
+		if s.how[gi] != byRule {
+			hand++
 		}
 	}
 	s.rule, s.ruleSet = msg.rule, true
-	m.status = fmt.Sprintf("Rule %s applied to %s.", msg.rule, plural(len(msg.groups), "group", "groups"))
+	scope := ""
+	if len(msg.groups) < len(s.groups) {
+		scope = " (the ones the filter shows)"
+	}
+	m.status = fmt.Sprintf("Rule %s applied to %s%s", msg.rule, plural(len(msg.groups)-hand, "group", "groups"), scope)
+	if hand > 0 {
+		m.status += fmt.Sprintf("; %s kept the hand choice or skip", plural(hand, "group", "groups"))
+	}
+	m.status += "."
 }

@@ -34,6 +34,7 @@ type groupScreen struct {
 	lay     *groupLayout
 	focus   int
 	scroll  int
+	diffs   bool // d: only the fields that differ
 	w, h    int
 }
 
@@ -47,13 +48,22 @@ func (s *groupScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
 	keymap.Disable(&k.Open, &k.Filter, &k.Select, &k.Save, &k.Copy, &k.Retry, &k.Reload, &k.Browse,
-		&k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index, &k.PageUp, &k.PageDown)
+		&k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index, &k.Sort)
 	k.Up.SetHelp("↑/k", "scroll")
 	k.Down.SetHelp("↓/j", "scroll")
 	k.Back.SetHelp("esc", "groups")
 	k.Prev.SetEnabled(s.pos > 0)
 	k.Next.SetEnabled(s.pos < s.total-1)
-	k.Keep.SetEnabled(!s.call.on && len(s.docs) > 0)
+	loaded := !s.call.on && len(s.docs) > 0
+	k.Keep.SetEnabled(loaded)
+	k.ViewDoc.SetEnabled(loaded)
+	k.DiffOnly.SetEnabled(loaded)
+	if s.diffs {
+		k.DiffOnly.SetHelp("d", "show all fields")
+	} else {
+		k.DiffOnly.SetHelp("d", "differing fields only")
+	}
+	k.Undo.SetEnabled(s.sess != nil && s.sess.hkeep[s.gi] != noKeeper)
 }
 
 // open shows the group at list position pos (group index gi) and fetches its documents.
@@ -61,8 +71,8 @@ func (s *groupScreen) open(sess *session, pos, gi, total int) tea.Cmd {
 	s.sess, s.pos, s.gi, s.total = sess, pos, gi, total
 	s.docs, s.rows, s.gone, s.scroll, s.lay = nil, nil, nil, 0, nil
 	s.focus = 0
-	if sess.how[gi] != undecided {
-		s.focus = int(sess.keep[gi])
+	if sess.decidedAt(gi) {
+		s.focus = int(sess.keep[gi]) // opening a group shows its keeper (showFocus, once laid out)
 	}
 	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
@@ -90,8 +100,11 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 		s.setDocs(msg.docs)
 		s.setKeys()
 		s.relayout()
+		s.showFocus()
 	case tea.MouseMsg:
 		s.scroll = max(s.scroll+3*wheel(msg), 0)
+		s.relayout()
+		s.followScroll()
 	case tea.KeyMsg:
 		k := s.keys
 		if s.call.on && !key.Matches(msg, k.Back) {
@@ -102,13 +115,36 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 			s.call.abort()
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, k.Up):
-			s.scroll = max(s.scroll-1, 0)
+			s.scrollBy(-1)
 		case key.Matches(msg, k.Down):
-			s.scroll++
+			s.scrollBy(1)
+		case key.Matches(msg, k.PageUp):
+			s.scrollBy(-s.room())
+		case key.Matches(msg, k.PageDown):
+			s.scrollBy(s.room())
 		case key.Matches(msg, k.Top):
-			s.scroll = 0
+			s.scrollBy(-1 << 30)
 		case key.Matches(msg, k.Bottom):
-			s.scroll = 1 << 30
+			s.scrollBy(1 << 30)
+		case key.Matches(msg, k.DiffOnly):
+			s.diffs = !s.diffs
+			s.setKeys()
+			s.relayout()
+			s.showFocus()
+		case key.Matches(msg, k.ViewDoc):
+			if s.docs != nil {
+				d := s.docs[s.focus]
+				title := fmt.Sprintf("Member #%d of group %s", s.focus+1, keyText(s.sess.groups[s.gi]))
+				return s.ctx.intent(pushMsg{to: scrDoc, with: openDocMsg{doc: d, title: title}})
+			}
+		case key.Matches(msg, k.Skip):
+			cmd := s.sess.skipGroup(s.gi)
+			s.setKeys()
+			return cmd
+		case key.Matches(msg, k.Undo):
+			cmd := s.sess.undoGroup(s.gi)
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, k.Left):
 			s.focus = max(s.focus-1, 0)
 			s.showFocus()
@@ -127,6 +163,10 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 				}
 			}
 			s.sess.decide(s.gi, s.focus, byHand)
+			s.setKeys()
+			if s.sess.how[s.gi] == skipped {
+				return func() tea.Msg { return statusMsg("Kept by hand, but the group is skipped: s takes the skip back.") }
+			}
 		case key.Matches(msg, k.Next):
 			pos := s.pos + 1
 			return s.ctx.intent(openGroupMsg{pos: pos})
@@ -184,15 +224,16 @@ func (s *groupScreen) View() string {
 		return b.String()
 	}
 	from, to := s.window()
+	if lay.side {
+		// The members' header row stays on top, so the cursor (›) never scrolls away.
+		b.WriteString(s.headerRowView() + "\n")
+	}
 	for i := from; i < to; i++ {
-		switch h := lay.hdr[i]; {
-		case h == headerRow:
-			var hdr strings.Builder
-			hdr.WriteString(fit("", lay.pathW+3))
-			for m := range s.docs {
-				hdr.WriteString(fit(s.header(m), lay.colW) + " ")
-			}
-			b.WriteString(hdr.String())
+		h := lay.hdr[i]
+		if i == from && !lay.side && s.focusAbove(from) {
+			h = int32(s.focus) // the focused member's header, pinned while its fields scroll by
+		}
+		switch {
 		case h >= 0:
 			d := s.docs[h]
 			line := s.header(int(h)) + "  " + st.Bold.Render(oneLine(d.ID.Display()))
@@ -210,14 +251,74 @@ func (s *groupScreen) View() string {
 	return b.String()
 }
 
-// room is how many body lines fit under the title and legend.
-func (s *groupScreen) room() int { return max(s.h-2, 1) }
+// headerRowView is the side-by-side members' header line.
+func (s *groupScreen) headerRowView() string {
+	var hdr strings.Builder
+	hdr.WriteString(fit("", s.lay.pathW+3))
+	for m := range s.docs {
+		hdr.WriteString(fit(s.header(m), s.lay.colW) + " ")
+	}
+	return hdr.String()
+}
+
+// room is how many scrolling body lines fit under the title and legend (and the pinned
+// header row, side by side).
+func (s *groupScreen) room() int {
+	if s.lay != nil && s.lay.side {
+		return max(s.h-3, 1)
+	}
+	return max(s.h-2, 1)
+}
+
+// first is the first scrolling line: side by side, line 0 is the pinned header row.
+func (s *groupScreen) first() int {
+	if s.lay != nil && s.lay.side {
+		return 1
+	}
+	return 0
+}
 
 // window is the range of layout lines shown.
 func (s *groupScreen) window() (from, to int) {
 	n := len(s.lay.lines)
-	from = min(s.scroll, max(n-s.room(), 0))
+	from = s.first() + min(s.scroll, max(n-s.first()-s.room(), 0))
 	return from, min(from+s.room(), n)
+}
+
+// scrollBy scrolls the body; in the stacked layout the cursor follows onto a member shown.
+func (s *groupScreen) scrollBy(d int) {
+	s.scroll = max(s.scroll+d, 0)
+	s.relayout()
+	s.followScroll()
+}
+
+// followScroll keeps the cursor on screen after a scroll: stacked, it moves to the first
+// member whose header is shown, or, when one member's fields fill the screen, to that member.
+func (s *groupScreen) followScroll() {
+	if s.lay == nil || s.lay.side {
+		return
+	}
+	from, to := s.window()
+	if st := s.lay.starts[s.focus]; st >= from && st < to {
+		return
+	}
+	for m, st := range s.lay.starts {
+		if st >= from && st < to {
+			s.focus = m
+			return
+		}
+	}
+	for m, st := range s.lay.starts {
+		if st <= from {
+			s.focus = m
+		}
+	}
+}
+
+// focusAbove reports the focused member's header scrolled above the window (its fields fill
+// the screen): View pins it on the first line.
+func (s *groupScreen) focusAbove(from int) bool {
+	return s.lay != nil && !s.lay.side && s.focus < len(s.lay.starts) && s.lay.starts[s.focus] < from
 }
 
 // relayout rebuilds the cached layout when what it depends on changed, and keeps the scroll
@@ -226,11 +327,15 @@ func (s *groupScreen) relayout() {
 	if s.sess == nil || s.call.on || s.docs == nil {
 		return
 	}
-	k := layoutKey{gi: s.gi, w: s.w, fetch: s.fetch}
+	k := layoutKey{gi: s.gi, w: s.w, fetch: s.fetch, diffs: s.diffs}
 	if s.lay == nil || s.lay.key != k {
-		s.lay = buildLayout(s.ctx.Styles, k, s.docs, s.rows)
+		rows := s.rows
+		if s.diffs {
+			rows = differing(s.rows)
+		}
+		s.lay = buildLayout(s.ctx.Styles, k, s.docs, rows)
 	}
-	s.scroll = min(s.scroll, max(len(s.lay.lines)-s.room(), 0))
+	s.scroll = min(s.scroll, max(len(s.lay.lines)-s.first()-s.room(), 0))
 }
 
 // gutter marks a differing field with ≠, so the diff reads without colour too.
@@ -249,9 +354,9 @@ func (s *groupScreen) header(i int) string {
 	switch {
 	case s.gone[i]:
 		label += " (gone)"
-	case s.sess.how[gi] != undecided && int(s.sess.keep[gi]) == i:
+	case s.sess.decidedAt(gi) && int(s.sess.keep[gi]) == i:
 		label = st.Group.Keep.Render(label + " ★ keep")
-	case s.sess.how[gi] != undecided:
+	case s.sess.decidedAt(gi):
 		label = st.Group.Member.Render(label + " ✗ delete")
 	}
 	if i == s.focus {
@@ -291,6 +396,18 @@ func (s *groupScreen) showFocus() {
 		return
 	}
 	s.scroll = s.lay.starts[s.focus]
+	s.relayout() // clamps the scroll
+}
+
+// differing keeps the _id row and the rows whose values differ between members.
+func differing(rows []model.DiffRow) []model.DiffRow {
+	out := make([]model.DiffRow, 0, len(rows))
+	for _, r := range rows {
+		if !r.Same || r.Path == "_id" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (s *groupScreen) SetSize(w, h int) { s.w, s.h = w, h; s.relayout() }
@@ -298,9 +415,10 @@ func (s *groupScreen) Typing() bool     { return false }
 func (s *groupScreen) Busy() bool       { return s.call.on }
 func (s *groupScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Left, k.Right, k.Keep, k.Next, k.Prev, k.Rules, k.Review, k.Back, k.Help}
+	return []key.Binding{k.Left, k.Right, k.Keep, k.Next, k.Prev, k.Skip, k.Undo, k.DiffOnly, k.ViewDoc, k.Rules, k.Review, k.Back, k.Help}
 }
 func (s *groupScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Left, k.Right, k.Keep}, {k.Next, k.Prev, k.Back}, {k.Rules, k.Review, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Left, k.Right, k.Keep, k.Skip, k.Undo},
+		{k.DiffOnly, k.ViewDoc, k.Next, k.Prev, k.Back}, {k.Rules, k.Review, k.Help, k.Quit}}
 }

@@ -26,6 +26,7 @@ type groupLayout struct {
 // layoutKey is what a layout depends on.
 type layoutKey struct {
 	gi, w, fetch int
+	diffs        bool // only the differing fields
 }
 
 // layoutSideBySide reports whether n member columns of at least minColumn fit beside paths.

@@ -41,6 +41,9 @@ type groupsScreen struct {
 	upto      int     // groups the hits cover
 	seq       int
 	filtering bool // a filter Cmd is running
+	order     sortOrder
+	sorted    []int32 // group indexes in display order while order != byKey (sort.go)
+	sortSeq   int
 	cursor    listCursor
 	w, h      int
 }
@@ -54,6 +57,7 @@ func newGroupsScreen(ctx *Context) *groupsScreen {
 func (s *groupsScreen) open(sess *session) {
 	s.sess = sess
 	s.query, s.hits, s.upto, s.filtering = "", nil, 0, false
+	s.order, s.sorted = byKey, nil
 	s.ask.input.SetValue("")
 	s.ask.close()
 	s.cursor = listCursor{h: s.cursor.h}
@@ -66,8 +70,10 @@ func (s *groupsScreen) setKeys() {
 	k := &s.keys
 	keymap.Disable(&k.Left, &k.Right, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Save, &k.Copy,
 		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
+	keymap.Disable(&k.DiffOnly, &k.ViewDoc)
 	k.Open.SetHelp("enter", "open group")
 	k.Missing.SetEnabled(s.sess != nil && len(s.sess.lacking) > 0)
+	k.Sort.SetHelp("o", "sort: "+s.order.next().String())
 	if s.sess != nil && s.sess.deleteMissing {
 		k.Missing.SetHelp("m", "leave documents lacking the key alone")
 	}
@@ -75,7 +81,8 @@ func (s *groupsScreen) setKeys() {
 		k.Review.SetHelp("D", "review plan")
 	}
 	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review, &k.Missing)
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review, &k.Missing,
+			&k.Skip, &k.Undo, &k.Sort)
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
 	} else if s.query != "" {
@@ -93,9 +100,18 @@ func (s *groupsScreen) len() int {
 	return len(s.sess.groups)
 }
 
-// at is the group index at a list position. Unfiltered, the groups lacking the key come
-// first (flagged), then the others in scan order.
+// at is the group index at a list position: in the sort's order once it is computed (groups
+// that arrived since follow, unsorted), else unfiltered, the groups lacking the key first
+// (flagged), then the others in scan order.
 func (s *groupsScreen) at(pos int) int {
+	if pos < len(s.sorted) {
+		return int(s.sorted[pos])
+	}
+	return s.base(pos)
+}
+
+// base is the group index at a position of the unsorted list.
+func (s *groupsScreen) base(pos int) int {
 	if s.query != "" {
 		return int(s.hits[pos])
 	}
@@ -128,6 +144,15 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.cursor.setLen(s.len())
 		s.setKeys() // m appears with the first group lacking the key
+		if msg.done && s.order != byKey {
+			return s.resort()
+		}
+	case resortMsg:
+		return s.resort()
+	case sortedMsg:
+		if msg.seq == s.sortSeq {
+			s.sorted = msg.rows
+		}
 	case filterTickMsg:
 		if msg.seq != s.seq {
 			return nil // typing went on: a later tick will run it
@@ -136,7 +161,7 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		if q == "" {
 			s.query, s.hits, s.filtering = "", nil, false
 			s.cursor.setLen(s.len())
-			return nil
+			return s.resort()
 		}
 		s.filtering = true
 		return filterCmd(msg.seq, q, s.sess.groups[:len(s.sess.groups):len(s.sess.groups)])
@@ -152,6 +177,7 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.upto = n
 		s.cursor = listCursor{h: s.cursor.h}
 		s.cursor.setLen(s.len())
+		return s.resort()
 	case tea.MouseMsg:
 		s.cursor.navigate(msg, s.keys)
 	case tea.KeyMsg:
@@ -190,6 +216,18 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 			cmd := s.ctx.intent(toggleMissingMsg{})
 			s.setKeys()
 			return cmd
+		case key.Matches(msg, s.keys.Skip):
+			if s.cursor.n > 0 {
+				return s.sess.skipGroup(s.at(s.cursor.pos))
+			}
+		case key.Matches(msg, s.keys.Undo):
+			if s.cursor.n > 0 {
+				return s.sess.undoGroup(s.at(s.cursor.pos))
+			}
+		case key.Matches(msg, s.keys.Sort):
+			s.order = s.order.next()
+			s.setKeys()
+			return s.resort()
 		}
 	}
 	return nil
@@ -202,6 +240,19 @@ func (s *groupsScreen) clearFilter() {
 	s.query, s.hits, s.filtering = "", nil, false
 	s.cursor.setLen(s.len())
 	s.setKeys()
+	s.sorted = nil // the sort of the filtered list no longer applies
+	if s.order != byKey {
+		s.ctx.intent(resortMsg{})
+	}
+}
+
+// shownGroups is the group indexes the list shows when a filter narrows it (a copy, for a
+// Cmd), nil when it shows every group: what a rule applies to.
+func (s *groupsScreen) shownGroups() []int32 {
+	if s.query == "" {
+		return nil
+	}
+	return append([]int32(nil), s.hits...)
 }
 
 // filterChanged schedules the filter for when typing pauses.
@@ -229,6 +280,7 @@ func (s *groupsScreen) View() string {
 	if ss.col.Count > 0 {
 		sum += fmt.Sprintf(" · %.1f%% of ~%s docs", cur.Share(ss.col.Count)*100, count(ss.col.Count))
 	}
+	sum += " · " + ss.key.Semantics()
 	if ss.scanning {
 		sum += st.Warn.Render(" · scanning…")
 	} else if ss.scanErr != nil {
@@ -243,8 +295,8 @@ func (s *groupsScreen) View() string {
 	if ss.previewed == ss.previewSeq && !ss.scanning {
 		del = count(int64(ss.preview.Deletes()))
 	}
-	dec := fmt.Sprintf("%s · decided %s (%s by hand) · undecided %s · delete %s",
-		rule, count(int64(ss.decidedShown())), count(int64(ss.nHand)), count(int64(cur.Groups-ss.decidedShown())), del)
+	dec := fmt.Sprintf("%s · decided %s (%s by hand) · skipped %s · undecided %s · delete %s",
+		rule, count(int64(ss.decidedShown())), count(int64(ss.nHand)), count(int64(ss.nSkip)), count(int64(ss.undecidedShown())), del)
 	b.WriteString(st.Muted.Render(fit(dec, s.w)) + "\n")
 	if n := ss.lackingDocs(); n > 0 {
 		note := fmt.Sprintf("%s %s lack %s: left alone, not surplus · m includes them", lacksMark, plural(n, "document", "documents"), ss.key)
@@ -269,7 +321,8 @@ func (s *groupsScreen) View() string {
 
 	cntW, decW := 7, 18
 	keyW := min(max(s.w-cntW-decW-6, 10), 64)
-	b.WriteString(st.List.Header.Render(fit("  "+fit("KEY "+ss.key.String(), keyW)+fmt.Sprintf(" %*s  %s", cntW, "DOCS", "DECISION"), s.w)) + "\n")
+	head := "  " + fit("KEY "+ss.key.String()+" · sorted by "+s.order.String(), keyW) + fmt.Sprintf(" %*s  %s", cntW, "DOCS", "DECISION")
+	b.WriteString(st.List.Header.Render(fit(head, s.w)) + "\n")
 	if s.cursor.n == 0 {
 		switch {
 		case s.query != "":
@@ -291,11 +344,13 @@ func (s *groupsScreen) View() string {
 			d = st.Decision.Rule.Render(fmt.Sprintf("rule: keep #%d", ss.keep[gi]+1))
 		case byHand:
 			d = st.Decision.Hand.Render(fmt.Sprintf("hand: keep #%d", ss.keep[gi]+1))
+		case skipped:
+			d = st.Muted.Render("skipped (s)")
 		}
 		label := keyText(g)
 		if g.LacksKey() {
 			label = fmt.Sprintf("%s %s lack %s", lacksMark, plural(g.Count(), "document", "documents"), ss.key)
-			if !ss.deleteMissing {
+			if !ss.deleteMissing && ss.how[gi] != skipped {
 				d = st.Warn.Render("left alone (m)")
 			}
 		}
@@ -317,9 +372,9 @@ func (s *groupsScreen) Busy() bool   { return false }
 func (s *groupsScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	// What matters most first: the footer drops keys from the end when it is narrow.
-	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Missing, k.Back, k.Up, k.Down, k.Quit}
+	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Skip, k.Undo, k.Sort, k.Missing, k.Back, k.Up, k.Down, k.Quit}
 }
 func (s *groupsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back}, {k.Rules, k.Missing, k.Review}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Sort, k.Back}, {k.Rules, k.Skip, k.Undo, k.Missing, k.Review}, {k.Help, k.Quit}}
 }

@@ -36,6 +36,7 @@ type keyScreen struct {
 	err              error  // why the collection could not be opened
 	sampleErr        error  // why the fields could not be sampled (a warning: R retries)
 	auto             []string
+	autoIndex        string // --index: scan this index's key once the data is in
 	w, h             int
 }
 
@@ -67,8 +68,10 @@ func (s *keyScreen) setKeys() {
 // open loads the key screen's data for a collection; with auto fields it scans at once.
 func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, auto []string) tea.Cmd {
 	s.call.abort()
+	cfg := s.ctx.Cfg
 	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: ns, auto: auto, known: col, given: indexes,
-		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h}}
+		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h},
+		ignoreCase: cfg.IgnoreCase, trim: cfg.Trim, filter: cfg.Filter}
 	s.ask.close()
 	return s.load()
 }
@@ -114,8 +117,11 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		s.cursor.setLen(len(s.fields) + len(s.indexes))
+		if s.autoIndex != "" {
+			return s.scanIndex()
+		}
 		if s.auto != nil {
-			k := model.Key{Fields: s.auto}
+			k := model.Key{Fields: s.auto, IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter}
 			s.auto = nil
 			// Without a sample the key cannot be checked against the fields: scan it as given
 			// (the warning stays on this screen, one esc away).
@@ -162,8 +168,9 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Trim):
 			s.trim = !s.trim
 		case key.Matches(msg, s.keys.Query):
-			cmd := s.ask.ask("Only documents matching this query are grouped (MongoDB query JSON).", "filter › ",
-				`{"status": "active"}`, s.filter, nil, func(v string) tea.Cmd { s.filter = v; return nil })
+			cmd := s.ask.ask("Only documents matching this query are grouped (mongosh syntax or JSON).", "filter › ",
+				`{status: 'active'}`, s.filter, func(v string) error { _, err := model.ParseFilter(v); return err },
+				func(v string) tea.Cmd { s.filter, _ = model.ParseFilter(v); return nil })
 			s.setKeys()
 			return cmd
 		case key.Matches(msg, s.keys.Paste):
@@ -186,6 +193,24 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.scan(model.Key{Fields: append([]string(nil), fields...), IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter})
 		}
 	}
+	return nil
+}
+
+// scanIndex scans the key of the index --index names, with its exact options and the
+// command line's ignore-case, trim and filter.
+func (s *keyScreen) scanIndex() tea.Cmd {
+	name := s.autoIndex
+	s.autoIndex = ""
+	var names []string
+	for _, ix := range s.all {
+		if ix.Name == name {
+			k := ix.Key()
+			k.IgnoreCase, k.Trim, k.Filter = s.ignoreCase, s.trim, s.filter
+			return s.scan(k)
+		}
+		names = append(names, ix.Name)
+	}
+	s.note = fmt.Sprintf("%s has no index named %q (its indexes: %s): pick the key below.", s.ns, name, strings.Join(names, ", "))
 	return nil
 }
 

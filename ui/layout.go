@@ -86,7 +86,7 @@ func (m *Model) View() string {
 	var footer string
 	switch {
 	case m.quit != nil:
-		footer = st.Warn.Render(fmt.Sprintf("A plan for %s is not executed. Quit and lose it? y/n", plural(m.sess.decided(), "group", "groups")))
+		footer = st.Warn.Render(fit(m.quit.question, m.ctx.Width))
 	case m.err != nil:
 		footer = st.Error.Render(m.errorText())
 	case m.status != "":

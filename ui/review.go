@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+
+	"github.com/charmbracelet/lipgloss"
 	"strings"
 	"time"
 
@@ -17,7 +19,12 @@ import (
 type confirmation struct {
 	want   string
 	action tea.Msg
+	// question is what a y/n confirmation asks (shown in the footer).
+	question string
 }
+
+// leaveGroupsMsg is the confirmed way back from the groups list with a plan pending.
+type leaveGroupsMsg struct{}
 
 // reviewScreen shows what the plan deletes and where the backup goes; the user confirms by
 // typing the namespace, or saves the plan file with w. Read-only runs and collections dupes may
@@ -35,6 +42,11 @@ type reviewScreen struct {
 	ask       prompt
 	confirmng bool // the prompt open is the typed confirmation (not the plan file's name)
 	saved     string
+	list      listCursor // over what will be deleted (reviewlist.go)
+	avg       int64      // the collection's average document size, for the backup estimate
+	sizeErr   error
+	checking  bool  // the backup directory is being checked
+	backupErr error // why the backup directory cannot take the backup
 	w, h      int
 }
 
@@ -65,13 +77,16 @@ func (s *reviewScreen) open(sess *session) tea.Cmd {
 	s.saved, s.confirm = "", nil
 	s.ask.close()
 	s.blocked = ""
+	s.avg, s.sizeErr, s.checking, s.backupErr = 0, nil, false, nil
+	s.list = listCursor{h: s.list.h}
 	s.setKeys()
-	return planCmd(sess.id, sess.snapshot())
+	return tea.Batch(planCmd(sess.id, sess.snapshot()), sizeCmd(s.ctx.base, s.ctx.Store, sess.id, sess.ns))
 }
 
 func (s *reviewScreen) setPlan(p model.Plan) {
 	sess := s.sess
 	s.plan, s.preparing = p, false
+	s.list.setLen(s.listLen())
 	switch {
 	case s.ctx.Cfg.ReadOnly:
 		s.blocked = "read-only (--read-only): nothing will be deleted. w saves the plan for dupes apply."
@@ -88,14 +103,18 @@ func (s *reviewScreen) setPlan(p model.Plan) {
 func (s *reviewScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right,
+	keymap.Disable(&k.Left, &k.Right,
 		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Copy, &k.Retry,
 		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
-	k.Open.SetEnabled(s.confirm != nil && !s.preparing)
+	k.Up.SetHelp("↑/k", "scroll")
+	k.Down.SetHelp("↓/j", "scroll")
+	k.Save.SetHelp("w", "export the plan file")
+	k.Open.SetEnabled(s.confirm != nil && !s.preparing && !s.checking)
 	k.Open.SetHelp("enter", "type the namespace to delete")
 	k.Back.SetHelp("esc", "back")
 	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
 	if s.ask.open() {
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom)
 		k.Open.SetEnabled(true)
 		k.Open.SetHelp("enter", "confirm")
 		k.Back.SetHelp("esc", "cancel")
@@ -104,6 +123,12 @@ func (s *reviewScreen) setKeys() {
 }
 
 func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := s.update(msg)
+	s.fitList()
+	return cmd
+}
+
+func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case planMsg:
 		if s.sess != nil && msg.id == s.sess.id && s.preparing {
@@ -112,26 +137,49 @@ func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case planSavedMsg:
 		s.saved = msg.path
+	case sizeMsg:
+		if s.sess != nil && msg.id == s.sess.id {
+			s.avg, s.sizeErr = msg.avg, msg.err
+		}
+	case backupCheckedMsg:
+		if !s.checking {
+			return nil
+		}
+		s.checking = false
+		if msg.err != nil {
+			s.backupErr = msg.err
+			s.setKeys()
+			return nil
+		}
+		return s.askNamespace()
+	case tea.MouseMsg:
+		if !s.ask.open() {
+			s.list.navigate(msg, s.keys)
+		}
 	case tea.KeyMsg:
 		if s.ask.open() {
 			cmd := s.ask.update(msg, s.keys)
 			s.setKeys()
 			return cmd
 		}
+		if s.list.navigate(msg, s.keys) {
+			return nil
+		}
 		var cmd tea.Cmd
 		switch {
 		case key.Matches(msg, s.keys.Back):
+			s.checking = false
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Open):
-			// The prompt carries the action it confirms: the plan, built before it opened.
-			c := s.confirm
-			s.confirmng = true
-			cmd = s.ask.ask("", "type "+c.want+" › ", "", "", func(v string) error {
-				if v != c.want {
-					return fmt.Errorf("%q is not %s: nothing deleted. Type the namespace exactly.", v, c.want)
-				}
-				return nil
-			}, func(string) tea.Cmd { return s.ctx.intent(c.action) })
+			s.backupErr = nil
+			if s.ctx.Cfg.Demo {
+				return s.askNamespace() // the demo's backup lives in memory
+			}
+			// The directory is checked first: typing the namespace for a run that cannot
+			// write its backup would be a confirmation for nothing.
+			s.checking = true
+			s.setKeys()
+			return checkBackupCmd(s.ctx.Cfg.BackupDir)
 		case key.Matches(msg, s.keys.Save):
 			name := fmt.Sprintf("dupes-plan-%s-%s.json", s.sess.ns, time.Now().UTC().Format("20060102-150405"))
 			plan := s.plan
@@ -149,10 +197,57 @@ func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// askNamespace opens the typed confirmation. The prompt carries the action it confirms: the
+// plan, built before it opened.
+func (s *reviewScreen) askNamespace() tea.Cmd {
+	c := s.confirm
+	s.confirmng = true
+	cmd := s.ask.ask("", "type "+c.want+" › ", "", "", func(v string) error {
+		if v != c.want {
+			return fmt.Errorf("%q is not %s: nothing deleted. Type the namespace exactly.", v, c.want)
+		}
+		return nil
+	}, func(string) tea.Cmd { return s.ctx.intent(c.action) })
+	s.setKeys()
+	return cmd
+}
+
 func (s *reviewScreen) View() string {
 	if s.sess == nil {
 		return ""
 	}
+	top := s.top()
+	if s.preparing {
+		return top
+	}
+	bottom := s.bottom()
+	st := s.ctx.Styles
+	var b strings.Builder
+	b.WriteString(top + "\n\n")
+	pos := ""
+	if s.list.n > 0 {
+		pos = fmt.Sprintf("  %d/%d", s.list.pos+1, s.list.n)
+	}
+	b.WriteString(st.List.Header.Render(fit("WHAT WILL BE DELETED"+pos+"  (one row per group: keeper, ids to delete, decision)", s.w)) + "\n")
+	from, to := s.list.window()
+	for i := from; i < to; i++ {
+		b.WriteString(s.reviewRow(i, s.w) + "\n")
+	}
+	b.WriteString("\n" + bottom)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// fitList gives the list the lines the summary above and the confirmation below leave.
+func (s *reviewScreen) fitList() {
+	if s.sess == nil || s.preparing {
+		return
+	}
+	used := lipgloss.Height(s.top()) + lipgloss.Height(s.bottom()) + 3 // blank, list header, blank
+	s.list.setHeight(max(s.h-used, 1))
+}
+
+// top is the review's summary.
+func (s *reviewScreen) top() string {
 	st := s.ctx.Styles
 	ss := s.sess
 	var b strings.Builder
@@ -160,55 +255,61 @@ func (s *reviewScreen) View() string {
 	if s.preparing {
 		return b.String() + st.Muted.Render("Preparing the plan…")
 	}
+	tall := s.h >= 34 // on short terminals the list and the confirmation matter more
 	line := func(label, value string) { b.WriteString(s.ctx.field(label, 16, value, s.w) + "\n") }
-	line("collection", st.Bold.Render(ss.ns.String()))
-	line("key", ss.key.String()+st.Muted.Render("  ("+ss.key.Semantics()+")"))
+	line("collection", st.Bold.Render(ss.ns.String())+st.Muted.Render("  key "+ss.key.String()+" ("+ss.key.Semantics()+")"))
 	rule := "none"
 	if ss.ruleSet {
 		rule = ss.rule.String() + st.Muted.Render(" — "+ss.rule.Describe())
 	}
 	line("rule", rule)
-	line("groups", fmt.Sprintf("%s in the plan (%s by rule, %s by hand) · %s undecided, left alone",
-		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.summary().Groups-ss.decidedShown()))))
+	line("groups", fmt.Sprintf("%s in the plan (%s by rule, %s by hand) · %s skipped · %s undecided: left alone",
+		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.nSkip)), count(int64(ss.undecidedShown()))))
 	line("to delete", st.Warn.Render(plural(s.plan.Deletes(), "document", "documents"))+
 		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(len(s.plan.Groups))))))
-	if n := ss.lackingDocs(); n > 0 {
-		if ss.deleteMissing {
-			line("lacking key", st.Warn.Render(fmt.Sprintf("%s %s lacking %s are included and decided like duplicates", lacksMark, plural(n, "document", "documents"), ss.key)))
-		} else {
-			line("lacking key", fmt.Sprintf("%s %s lack %s: left alone", lacksMark, plural(n, "document", "documents"), ss.key)+
-				st.Muted.Render(" (m on the groups list includes them)"))
-		}
+	if n := ss.lackingDocs(); n > 0 && ss.deleteMissing {
+		line("lacking key", st.Warn.Render(fmt.Sprintf("%s %s lacking %s are included and decided like duplicates", lacksMark, plural(n, "document", "documents"), ss.key)))
 	}
 	if s.res.Adjusted > 0 {
 		line("overlaps", st.Muted.Render(fmt.Sprintf("%s share documents with other groups (array key): their keeper was moved so no document is both kept and deleted; scan again afterwards",
 			plural(s.res.Adjusted, "group", "groups"))))
 	}
-	if s.h >= 22 { // on short terminals the confirmation line matters more
+	if tall {
 		line("index after", s.offerText())
 	}
-	backup := s.ctx.Cfg.BackupDir
 	if s.ctx.Cfg.Demo {
-		backup = "in memory (demo data: nothing is written to disk)"
+		line("backup", "in memory (demo data: nothing is written to disk)")
+	} else {
+		line("backup", s.ctx.Cfg.BackupDir+st.Muted.Render(" · "+s.backupEstimate()))
 	}
-	line("backup", backup)
-	if s.h >= 22 { // on short terminals the confirmation line matters more
+	if tall {
 		line("safety", st.Muted.Render("each batch is re-read and backed up before it is deleted; documents changed since the scan are skipped and reported"))
 	}
-	b.WriteString("\n")
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// bottom is the confirmation, the prompt and what was saved.
+func (s *reviewScreen) bottom() string {
+	st := s.ctx.Styles
+	var b strings.Builder
 	switch {
 	case s.blocked != "":
 		b.WriteString(st.Warn.Render(para(s.blocked, s.w)) + "\n")
+	case s.backupErr != nil:
+		b.WriteString(st.Error.Render(para(fmt.Sprintf("The backup directory %s cannot take the backup (%v): nothing deleted. "+
+			"Start dupes with --backup DIR on a writable disk, or w to export the plan for dupes apply.", s.ctx.Cfg.BackupDir, s.backupErr), s.w)) + "\n")
+	case s.checking:
+		b.WriteString(st.Muted.Render("Checking that "+s.ctx.Cfg.BackupDir+" takes the backup…") + "\n")
 	case s.ask.open() && s.confirmng:
 		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents")), s.w)) + "\n")
 	default:
-		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to save the plan for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
+		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to export the plan file for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
 	}
 	if s.ask.open() {
 		b.WriteString(s.ask.view(st, s.w) + "\n")
 	}
 	if s.saved != "" {
-		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+")") + "\n")
+		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+", or dupes --plan "+s.saved+")") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -222,11 +323,14 @@ func (s *reviewScreen) offerText() string {
 	return describeOffer(o) + s.ctx.Styles.Muted.Render(" — offered once the run is done")
 }
 
-func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w) }
+func (s *reviewScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w); s.fitList() }
 func (s *reviewScreen) Typing() bool     { return s.ask.open() }
 func (s *reviewScreen) Busy() bool       { return s.preparing }
 func (s *reviewScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Open, k.Save, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Open, k.Save, k.Down, k.Up, k.PageDown, k.Back, k.Help, k.Quit}
 }
-func (s *reviewScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *reviewScreen) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Save, k.Back, k.Help, k.Quit}}
+}

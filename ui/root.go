@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -180,6 +181,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
 		m.connect.Update(msg)
 		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
+		if p := m.ctx.Cfg.Plan; p != nil {
+			return m, tea.Batch(m.colls.load(), m.openPlan(*p))
+		}
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
 			if err != nil {
@@ -190,13 +194,24 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The collection list sits underneath, so esc from the key screen leads somewhere.
 			m.stack = []screenID{scrCollections, scrKey}
 			m.layout()
-			return m, tea.Batch(m.colls.load(), m.key.open(ns, nil, nil, m.ctx.Cfg.Key))
+			open := m.key.open(ns, nil, nil, m.ctx.Cfg.Key)
+			m.key.autoIndex = m.ctx.Cfg.Index
+			return m, tea.Batch(m.colls.load(), open)
 		}
 		m.stack = []screenID{scrCollections}
 		m.layout()
 		return m, m.colls.load()
 	case backMsg:
 		return m, m.back()
+	case leaveGroupsMsg:
+		if m.active() == scrGroups {
+			if m.sess.scanning {
+				m.sess.cancel()
+			}
+			m.sess.dropped = true // left on purpose: nothing pending any more
+			m.pop()
+		}
+		return m, nil
 	case spinner.TickMsg:
 		// Every spinner takes only its own ticks: a screen loading out of sight keeps spinning.
 		var cmds []tea.Cmd
@@ -223,6 +238,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.quit != nil {
 		c := m.quit
 		m.quit = nil
+		// A second ctrl+c is an answer too: quit at once, as shells and mongosh do.
+		if key.Matches(msg, k.ForceQuit) {
+			return m.exit()
+		}
 		if key.Matches(msg, k.Yes) {
 			if _, ok := c.action.(tea.QuitMsg); ok {
 				return m.exit()
@@ -239,7 +258,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
 		}
 		if m.sess.pending() {
-			m.quit = &confirmation{action: tea.QuitMsg{}}
+			m.quit = &confirmation{action: tea.QuitMsg{}, question: fmt.Sprintf(
+				"A plan for %s is not executed. Quit and lose it? y/n (ctrl+c again quits)", plural(m.sess.decided(), "group", "groups"))}
 			return nil
 		}
 		return m.exit()
@@ -275,7 +295,17 @@ func (m *Model) back() tea.Cmd {
 		m.stack = []screenID{scrCollections, scrKey}
 		m.layout()
 		return m.key.open(ns, nil, nil, nil)
-	case scrScan, scrGroups:
+	case scrGroups:
+		// Going back to the key screen drops the decisions: ask first, as q does.
+		if m.sess.pending() {
+			m.quit = &confirmation{action: leaveGroupsMsg{}, question: fmt.Sprintf(
+				"A plan for %s is not executed. Leave the groups and lose it? y/n (w on the review saves it)", plural(m.sess.decided(), "group", "groups"))}
+			return nil
+		}
+		if m.sess.scanning {
+			m.sess.cancel()
+		}
+	case scrScan:
 		if m.sess != nil && m.sess.scanning {
 			m.sess.cancel()
 		}

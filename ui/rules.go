@@ -46,8 +46,8 @@ func (s *rulesScreen) open(fields []model.FieldInfo) {
 	}
 	s.ask.input.SetSuggestions(s.fields)
 	s.ask.close()
-	s.cursor = listCursor{h: len(model.RuleKinds)}
-	s.cursor.setLen(len(model.RuleKinds))
+	s.cursor = listCursor{h: len(model.RuleKinds) + 1}
+	s.cursor.setLen(len(model.RuleKinds) + 1) // the last row: none
 	s.setKeys()
 }
 
@@ -84,6 +84,9 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, s.keys.Back):
 		return s.ctx.intent(backMsg{})
 	case key.Matches(km, s.keys.Open):
+		if s.cursor.pos == len(model.RuleKinds) {
+			return s.ctx.intent(ruleChosenMsg{none: true})
+		}
 		r := model.KeepRule{Kind: model.RuleKinds[s.cursor.pos]}
 		if r.NeedsField() {
 			kind := r.Kind
@@ -102,11 +105,13 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *rulesScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Keep rule") + st.Muted.Render("  — applies to every group not decided by hand") + "\n\n")
+	b.WriteString(st.Title.Render("Keep rule") + st.Muted.Render("  — applies to the groups the list shows (its / filter); hand choices and skips win") + "\n\n")
 	for i, kind := range model.RuleKinds {
 		l := ruleLabels[kind]
 		b.WriteString(s.ctx.row(fit(l[0], 16)+st.Muted.Render(l[1]), i == s.cursor.pos, s.w) + "\n")
 	}
+	n := len(model.RuleKinds)
+	b.WriteString(s.ctx.row(fit("none", 16)+st.Muted.Render("clear the rule: its groups go back to undecided (hand choices stay)"), n == s.cursor.pos, s.w) + "\n")
 	if s.ask.open() {
 		b.WriteString("\n" + s.ask.view(st, s.w))
 		if len(s.fields) > 0 {

@@ -91,7 +91,7 @@ func TestRuleLeavesDocumentsLackingTheKeyAlone(t *testing.T) {
 		t.Fatal("m is not offered although documents lack the key")
 	}
 	h.keys("r", "enter", "m")
-	h.wantView("⚑ 3 documents lacking email are included", "decided 9 (0 by hand) · undecided 0 · delete 13")
+	h.wantView("⚑ 3 documents lacking email are included", "decided 9 (0 by hand) · skipped 0 · undecided 0 · delete 13")
 	if !h.m.sess.deleteMissing {
 		t.Fatal("m did not include the documents lacking the key")
 	}

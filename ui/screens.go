@@ -16,6 +16,7 @@ const (
 	scrReview
 	scrExecute
 	scrDone
+	scrDoc
 )
 
 // registry builds every screen. A new screen is its own file (the screen contract in
@@ -32,6 +33,7 @@ var registry = [...]func(*Context) screen{
 	scrReview:      func(c *Context) screen { return newReviewScreen(c) },
 	scrExecute:     func(c *Context) screen { return newExecuteScreen(c) },
 	scrDone:        func(c *Context) screen { return newDoneScreen(c) },
+	scrDoc:         func(c *Context) screen { return newDocScreen(c) },
 }
 
 // pushMsg shows screen to on top of the active one and hands it with (its opening message).
@@ -43,11 +45,17 @@ type pushMsg struct {
 // targeted is a result message that belongs to one screen, whichever is showing.
 type targeted interface{ target() screenID }
 
-func (databasesMsg) target() screenID   { return scrCollections }
-func (collectionsMsg) target() screenID { return scrCollections }
-func (keyDataMsg) target() screenID     { return scrKey }
-func (docsMsg) target() screenID        { return scrGroup }
-func (indexBuiltMsg) target() screenID  { return scrDone }
-func (buildIndexMsg) target() screenID  { return scrDone }
-func (filterTickMsg) target() screenID  { return scrGroups }
-func (filterDoneMsg) target() screenID  { return scrGroups }
+func (databasesMsg) target() screenID     { return scrCollections }
+func (collectionsMsg) target() screenID   { return scrCollections }
+func (keyDataMsg) target() screenID       { return scrKey }
+func (docsMsg) target() screenID          { return scrGroup }
+func (indexBuiltMsg) target() screenID    { return scrDone }
+func (buildIndexMsg) target() screenID    { return scrDone }
+func (filterTickMsg) target() screenID    { return scrGroups }
+func (filterDoneMsg) target() screenID    { return scrGroups }
+func (sortedMsg) target() screenID        { return scrGroups }
+func (resortMsg) target() screenID        { return scrGroups }
+func (sizeMsg) target() screenID          { return scrReview }
+func (backupCheckedMsg) target() screenID { return scrReview }
+func (fixIndexMsg) target() screenID      { return scrDone }
+func (dropConfirmedMsg) target() screenID { return scrDone }

@@ -668,7 +668,11 @@ func TestReviewBuildsThePlanOffTheUIPath(t *testing.T) {
 	if !r.preparing {
 		t.Fatal("a stale plan was taken")
 	}
-	r.Update(cmd())
+	for _, c := range cmd().(tea.BatchMsg) { // the plan, and the size estimate
+		if c != nil {
+			r.Update(c())
+		}
+	}
 	if r.preparing || r.confirm == nil || len(r.plan.Groups) != 8 {
 		t.Fatalf("preparing %v plan %d groups", r.preparing, len(r.plan.Groups))
 	}

@@ -9,12 +9,17 @@ import (
 	"github.com/dupes-tui/dupes/model"
 )
 
-// Decision states of a group, kept one byte per group.
+// Decision states of a group, kept one byte per group. skipped is the user's "leave this
+// group alone": never in the plan, whatever the rule or a hand choice says.
 const (
 	undecided uint8 = iota
 	byRule
 	byHand
+	skipped
 )
+
+// noKeeper marks a group the rule (rkeep) or the user (hkeep) has not chosen a keeper for.
+const noKeeper int32 = -1
 
 // session is one scan and the decisions taken on its groups. It is sized for a million groups:
 // the groups in one slice, keepers and decisions in parallel compact slices, and the summary
@@ -36,9 +41,15 @@ type session struct {
 	scanCtx  context.Context
 
 	groups []model.Group
-	keep   []int32 // keeper's index in the group's IDs; meaningful when how != undecided
-	how    []uint8
-	sum    model.Summary
+	keep   []int32 // keeper's index in the group's IDs; meaningful when how is byRule or byHand
+	how    []uint8 // the decision in force: settle derives it from the three below
+	// rkeep is the rule's keeper, hkeep the hand's (noKeeper: none), skip the user's "leave
+	// alone". Kept apart so that u (undo the hand choice) falls back to the rule, r none
+	// falls back to the hand choices, and s taken back restores whichever was in force.
+	rkeep []int32
+	hkeep []int32
+	skip  []bool
+	sum   model.Summary
 	// lacking are the groups whose key values are all null (model.Group.LacksKey), in scan
 	// order: listed first, flagged, and left out of the plan unless deleteMissing.
 	lacking       []int32
@@ -47,13 +58,20 @@ type session struct {
 	// the index offered after the cleanup.
 	shard    model.ShardKey
 	shardErr error
+	// noCollation says the server builds no index with a collation (FerretDB), engine names it:
+	// an ignore-case scan is then told no unique index can ignore case there.
+	noCollation bool
+	engine      string
 
 	rule    model.KeepRule
 	ruleSet bool
-	// nRule and nHand count decided groups that have a key value (lacking groups apart).
+	// nRule, nHand and nSkip count groups that have a key value (lacking groups apart) by
+	// the decision in force.
 	nRule    int
 	nHand    int
+	nSkip    int
 	executed bool
+	dropped  bool // the user left the groups, confirming the plan is to be lost
 
 	// preview is the model planner's account of the current decisions (what the review will
 	// show), surplus what a cleanup of every group would delete: both computed in a Cmd
@@ -107,30 +125,95 @@ func (s *session) add(gs []model.Group) {
 	}
 	s.keep = append(s.keep, make([]int32, len(gs))...)
 	s.how = append(s.how, make([]uint8, len(gs))...)
+	s.skip = append(s.skip, make([]bool, len(gs))...)
+	for range gs {
+		s.rkeep = append(s.rkeep, noKeeper)
+		s.hkeep = append(s.hkeep, noKeeper)
+	}
 }
 
-// decide records a group's keeper, keeping the counters exact.
+// decide records a keeper chosen by the rule or by hand, and settles the group.
 func (s *session) decide(i int, keeper int, how uint8) {
+	switch how {
+	case byRule:
+		s.rkeep[i] = int32(keeper)
+	case byHand:
+		s.hkeep[i] = int32(keeper)
+	}
+	s.settle(i)
+}
+
+// undoHand drops a group's hand choice: the rule's keeper, or undecided, is back in force.
+// It reports whether there was one.
+func (s *session) undoHand(i int) bool {
+	if s.hkeep[i] == noKeeper {
+		return false
+	}
+	s.hkeep[i] = noKeeper
+	s.settle(i)
+	return true
+}
+
+// toggleSkip leaves a group alone, or takes that back; it reports whether it is skipped now.
+func (s *session) toggleSkip(i int) bool {
+	s.skip[i] = !s.skip[i]
+	s.settle(i)
+	return s.skip[i]
+}
+
+// clearRule forgets the rule's keeper of the listed groups (nil: every group).
+func (s *session) clearRule(groups []int32) {
+	if groups == nil {
+		for i := range s.rkeep {
+			if s.rkeep[i] != noKeeper {
+				s.rkeep[i] = noKeeper
+				s.settle(i)
+			}
+		}
+		return
+	}
+	for _, gi := range groups {
+		if s.rkeep[gi] != noKeeper {
+			s.rkeep[gi] = noKeeper
+			s.settle(int(gi))
+		}
+	}
+}
+
+// settle derives the decision in force (skip, else hand, else rule, else undecided) and keeps
+// the counters exact.
+func (s *session) settle(i int) {
+	how, keep := undecided, s.keep[i]
+	switch {
+	case s.skip[i]:
+		how = skipped
+	case s.hkeep[i] != noKeeper:
+		how, keep = byHand, s.hkeep[i]
+	case s.rkeep[i] != noKeeper:
+		how, keep = byRule, s.rkeep[i]
+	}
 	counted := !s.groups[i].LacksKey()
 	if counted {
-		switch s.how[i] {
-		case byRule:
-			s.nRule--
-		case byHand:
-			s.nHand--
-		}
+		s.count(s.how[i], -1)
+		s.count(how, 1)
 	}
-	s.how[i], s.keep[i] = how, int32(keeper)
-	if counted {
-		switch how {
-		case byRule:
-			s.nRule++
-		case byHand:
-			s.nHand++
-		}
-	}
+	s.how[i], s.keep[i] = how, keep
 	s.previewSeq++
 }
+
+func (s *session) count(how uint8, d int) {
+	switch how {
+	case byRule:
+		s.nRule += d
+	case byHand:
+		s.nHand += d
+	case skipped:
+		s.nSkip += d
+	}
+}
+
+// decidedAt reports a group with a keeper in force.
+func (s *session) decidedAt(i int) bool { return s.how[i] == byRule || s.how[i] == byHand }
 
 // decidedShown counts decided groups as the summary counts groups: the lacking ones too when
 // they are included.
@@ -138,7 +221,7 @@ func (s *session) decidedShown() int {
 	n := s.decided()
 	if s.deleteMissing {
 		for _, gi := range s.lacking {
-			if s.how[gi] != undecided {
+			if s.decidedAt(int(gi)) {
 				n++
 			}
 		}
@@ -170,8 +253,21 @@ func (s *session) lackingDocs() int { return s.sum.LackingKey }
 // decided counts groups with a keeper.
 func (s *session) decided() int { return s.nRule + s.nHand }
 
+// undecidedShown counts the groups shown that have no keeper and are not skipped.
+func (s *session) undecidedShown() int {
+	n := s.summary().Groups - s.decidedShown() - s.nSkip
+	if s.deleteMissing {
+		for _, gi := range s.lacking {
+			if s.how[gi] == skipped {
+				n--
+			}
+		}
+	}
+	return max(n, 0)
+}
+
 // pending reports a plan that would be lost on quit.
-func (s *session) pending() bool { return s != nil && !s.executed && s.decided() > 0 }
+func (s *session) pending() bool { return s != nil && !s.executed && !s.dropped && s.decided() > 0 }
 
 // plan is the plan of every decided group; undecided groups are left alone.
 func (s *session) plan() model.Plan { p, _ := s.snapshot().build(); return p }
@@ -234,8 +330,25 @@ func (ps planSnapshot) surplus() int {
 
 // offer is the unique index to offer after the cleanup: partial while documents lacking the
 // key stay, shard key first on a sharded collection (model.OfferIndex).
+// An ignore-case scan (without trim, which no index does) is offered the index with
+// collation strength 2, on a server that has collations.
 func (s *session) offer() model.IndexOffer {
-	return model.OfferIndex(s.key, !s.deleteMissing, s.shard)
+	o := model.OfferIndex(s.key, !s.deleteMissing, s.shard)
+	if !s.key.IgnoreCase || s.key.Trim || o.Refused != "" || o.Key.Collation != nil {
+		return o
+	}
+	if s.noCollation {
+		o.Refused = s.engine + " has no collations, so no unique index can ignore case there (the scan did); " +
+			"scan without ignore case to be offered an exact one"
+		return o
+	}
+	c := ignoreCaseCollation
+	o.Key.Collation = &c
+	if o.Key.Index == "" || o.Partial {
+		o.Key.Index = o.Name() + "_ci" // beside an exact index on the same fields, under its own name
+	}
+	o.Guarantee += "; strings compare ignoring case (collation en, strength 2), as the scan did"
+	return o
 }
 
 // describeOffer names the offered index: "email_1 on email (partial: …)".

@@ -53,6 +53,18 @@ type Config struct {
 	// with a did-you-mean: a misspelled key makes the whole collection one group).
 	AllowMissingField bool
 	Demo              bool
+	// IgnoreCase, Trim and Filter are the key screen's options to start with (--ignore-case,
+	// --trim, --filter: the filter already read by model.ParseFilter); Index, with NS, scans
+	// the key of that existing index (--index), with its exact options.
+	IgnoreCase, Trim bool
+	Filter           string
+	Index            string
+	// Plan, from --plan, opens on a saved plan: its namespace is scanned by its key and its
+	// decisions are taken again on the groups found.
+	Plan *model.Plan
+	// Interrupted describes a run of Plan that did not finish (its manifest in the backup
+	// directory), "" when none: the TUI offers to resume it.
+	Interrupted string
 	// Copy puts text on the user's clipboard (OSC 52 in a terminal); nil disables copying.
 	Copy func(string) error
 }

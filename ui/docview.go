@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// openDocMsg opens the document view on one member.
+type openDocMsg struct {
+	doc   model.Doc
+	title string
+}
+
+// docScreen shows a whole document as indented canonical Extended JSON (what mongoexport
+// writes, so every type is exact); it scrolls, and c copies the text.
+type docScreen struct {
+	ctx    *Context
+	keys   keymap.KeyMap
+	title  string
+	text   string
+	lines  []string // text cut to the screen's width once, in Update
+	scroll int
+	w, h   int
+}
+
+func newDocScreen(ctx *Context) *docScreen {
+	s := &docScreen{ctx: ctx}
+	s.setKeys()
+	return s
+}
+
+func (s *docScreen) setKeys() {
+	s.keys = s.ctx.Keys
+	k := &s.keys
+	keymap.Disable(&k.Left, &k.Right, &k.Open, &k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
+		&k.Review, &k.Save, &k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index,
+		&k.Missing, &k.Skip, &k.Undo, &k.Sort, &k.DiffOnly, &k.ViewDoc)
+	k.Up.SetHelp("↑/k", "scroll")
+	k.Down.SetHelp("↓/j", "scroll")
+	k.Copy.SetHelp("c", "copy the document")
+	k.Copy.SetEnabled(s.ctx.Cfg.Copy != nil)
+	k.Back.SetHelp("esc", "back to the group")
+}
+
+func (s *docScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case openDocMsg:
+		s.title, s.text, s.scroll = msg.title, docJSON(msg.doc), 0
+		s.wrap()
+	case tea.MouseMsg:
+		s.scrollBy(3 * wheel(msg))
+	case tea.KeyMsg:
+		k := s.keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, k.Up):
+			s.scrollBy(-1)
+		case key.Matches(msg, k.Down):
+			s.scrollBy(1)
+		case key.Matches(msg, k.PageUp):
+			s.scrollBy(-s.room())
+		case key.Matches(msg, k.PageDown):
+			s.scrollBy(s.room())
+		case key.Matches(msg, k.Top):
+			s.scrollBy(-1 << 30)
+		case key.Matches(msg, k.Bottom):
+			s.scrollBy(1 << 30)
+		case key.Matches(msg, k.Copy):
+			copyFn, text := s.ctx.Cfg.Copy, s.text
+			return func() tea.Msg {
+				if err := copyFn(text); err != nil {
+					return ErrorMsg{Where: "copy the document", Err: err}
+				}
+				return statusMsg("Document copied to the clipboard (OSC 52: the terminal puts it there).")
+			}
+		}
+	}
+	return nil
+}
+
+func (s *docScreen) room() int { return max(s.h-2, 1) }
+
+func (s *docScreen) scrollBy(d int) {
+	s.scroll = min(max(s.scroll+d, 0), max(len(s.lines)-s.room(), 0))
+}
+
+// wrap cuts the text to the width: long values fold onto the next lines, so nothing is hidden.
+func (s *docScreen) wrap() {
+	s.lines = s.lines[:0]
+	w := max(s.w, 10)
+	for _, l := range strings.Split(model.SafeText(s.text), "\n") {
+		s.lines = append(s.lines, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+	}
+	s.scrollBy(0)
+}
+
+func (s *docScreen) View() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	pos := ""
+	if len(s.lines) > s.room() {
+		pos = st.Muted.Render("  lines " + itoa(int64(s.scroll+1)) + "–" + itoa(int64(min(s.scroll+s.room(), len(s.lines)))) + " of " + itoa(int64(len(s.lines))))
+	}
+	b.WriteString(st.Title.Render(fit(s.title, max(s.w-30, 10))) + pos + "\n")
+	b.WriteString(st.Muted.Render("canonical Extended JSON") + "\n")
+	end := min(s.scroll+s.room(), len(s.lines))
+	for _, l := range s.lines[s.scroll:end] {
+		b.WriteString(st.Code.Render(l) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// docJSON rebuilds a flattened document (dotted paths of sub-documents) as indented
+// canonical Extended JSON, fields in the document's order. A field name that itself holds a
+// dot cannot be told from a sub-document here and is shown nested.
+func docJSON(d model.Doc) string {
+	root := &jsonNode{}
+	if d.Get("_id") == model.Missing && d.ID != "" {
+		root.child("_id").val = d.ID
+	}
+	for _, f := range d.Fields {
+		n := root
+		for _, part := range strings.Split(f.Path, ".") {
+			n = n.child(part)
+		}
+		n.val = f.Value
+	}
+	var compact strings.Builder
+	root.write(&compact)
+	var out bytes.Buffer
+	if err := json.Indent(&out, []byte(compact.String()), "", "  "); err != nil {
+		return compact.String()
+	}
+	return out.String()
+}
+
+type jsonNode struct {
+	val   model.Value
+	names []string
+	kids  []*jsonNode
+}
+
+func (n *jsonNode) child(name string) *jsonNode {
+	for i, k := range n.names {
+		if k == name {
+			return n.kids[i]
+		}
+	}
+	c := &jsonNode{}
+	n.names, n.kids = append(n.names, name), append(n.kids, c)
+	return c
+}
+
+func (n *jsonNode) write(b *strings.Builder) {
+	if n.val != "" && len(n.kids) == 0 {
+		b.WriteString(string(n.val))
+		return
+	}
+	b.WriteByte('{')
+	for i, name := range n.names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		q, _ := json.Marshal(name)
+		b.Write(q)
+		b.WriteByte(':')
+		n.kids[i].write(b)
+	}
+	b.WriteByte('}')
+}
+
+func (s *docScreen) SetSize(w, h int) { s.w, s.h = w, h; s.wrap() }
+func (s *docScreen) Typing() bool     { return false }
+func (s *docScreen) Busy() bool       { return false }
+func (s *docScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Down, k.Up, k.PageDown, k.PageUp, k.Copy, k.Back, k.Help}
+}
+func (s *docScreen) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Copy, k.Back, k.Help, k.Quit}}
+}

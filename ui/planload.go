@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// planColMsg is the description of a loaded plan's collection (can dupes delete there?).
+type planColMsg struct {
+	id  int
+	col model.Collection
+	err error
+}
+
+func planColCmd(ctx context.Context, st Store, id int, ns model.Namespace) tea.Cmd {
+	return func() tea.Msg {
+		cols, err := st.Collections(ctx, ns.DB)
+		if err != nil {
+			return planColMsg{id: id, err: err}
+		}
+		for _, c := range cols {
+			if c.NS == ns {
+				return planColMsg{id: id, col: c}
+			}
+		}
+		return planColMsg{id: id, err: fmt.Errorf("%s has no collection %s (any more)", ns.DB, ns.Coll)}
+	}
+}
+
+// openPlan opens the groups list on a saved plan (--plan): its groups as saved, each with
+// its keeper first and its decision (rule or hand), so an unchanged plan is the same plan
+// again (same digest), and executing it resumes an interrupted run of it. Groups the plan
+// left undecided are not in the file: a new scan shows them.
+func (m *Model) openPlan(p model.Plan) tea.Cmd {
+	m.nextID++
+	ctx, cancel := context.WithCancel(m.ctx.base)
+	s := &session{id: m.nextID, ns: p.NS, key: p.Key, started: time.Now(), finished: time.Now(),
+		cancel: cancel, scanCtx: ctx, deleteMissing: p.DeleteMissing,
+		col: model.Collection{NS: p.NS, Type: model.TypeCollection, Count: -1}}
+	s.pipeline = "(opened from a plan file: no scan ran)"
+	gs := make([]model.Group, len(p.Groups))
+	for i, g := range p.Groups {
+		gs[i] = model.Group{Key: g.Key, IDs: append([]model.Value{g.Keep}, g.Delete...)}
+	}
+	s.add(gs)
+	hand := 0
+	for i, g := range p.Groups {
+		how := byRule
+		if g.Decision == model.ByHand {
+			how = byHand
+			hand++
+		}
+		s.decide(i, 0, how)
+	}
+	if r, err := model.ParseKeepRule(p.Rule); err == nil && p.Rule != "" {
+		s.rule, s.ruleSet = r, true
+	}
+	s.previewSeq++
+	m.sess = s
+	m.groups.open(s)
+	m.stack = []screenID{scrCollections, scrKey, scrGroups}
+	m.layout()
+	m.status = fmt.Sprintf("Opened the plan for %s: %s as saved (%d by hand); groups it left undecided are not in it.",
+		p.NS, plural(len(p.Groups), "group", "groups"), hand)
+	if m.ctx.Cfg.Interrupted != "" {
+		m.quit = &confirmation{action: reviewMsg{}, question: "A run of this plan did not finish (" + m.ctx.Cfg.Interrupted +
+			"). Review it to resume? y/n (the run goes on where it stopped, with the same backup)"}
+	}
+	return tea.Batch(m.key.open(p.NS, nil, nil, nil), planColCmd(m.ctx.base, m.ctx.Store, s.id, p.NS),
+		shardCmd(m.ctx.base, m.ctx.Store, s.id, p.NS), collationCmd(m.ctx.base, m.ctx.Store, s.id))
+}
+
+func (m *Model) onPlanCol(msg planColMsg) {
+	if m.sess == nil || msg.id != m.sess.id {
+		return
+	}
+	if msg.err != nil {
+		m.err = ErrorMsg{Where: "open the plan's collection", Err: msg.err}
+		return
+	}
+	m.sess.col = msg.col
+}

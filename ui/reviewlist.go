@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/model"
+)
+
+// SizeEstimator is what a Store offers when it can tell the average size of a collection's
+// documents (the server's avgObjSize); the review multiplies it by the documents to delete to
+// estimate the backup's size on disk. A Store without it gets no estimate.
+type SizeEstimator interface {
+	AvgDocSize(ctx context.Context, ns model.Namespace) (int64, error)
+}
+
+// sizeMsg is a collection's average document size, for the review's backup estimate.
+type sizeMsg struct {
+	id  int
+	avg int64
+	err error
+}
+
+func sizeCmd(ctx context.Context, st Store, id int, ns model.Namespace) tea.Cmd {
+	se, ok := st.(SizeEstimator)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		avg, err := se.AvgDocSize(ctx, ns)
+		return sizeMsg{id: id, avg: avg, err: err}
+	}
+}
+
+// backupCheckedMsg says whether the backup directory takes a file: checked before the typed
+// confirmation is asked for, so a DBA never types the namespace for a run that cannot start.
+type backupCheckedMsg struct {
+	dir string
+	err error
+}
+
+// checkBackupCmd creates the directory if needed and writes, syncs and removes a file in it,
+// as the run's backup will.
+func checkBackupCmd(dir string) tea.Cmd {
+	return func() tea.Msg {
+		err := func() error {
+			if dir == "" {
+				return errors.New("no backup directory given")
+			}
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+			f, err := os.CreateTemp(dir, ".dupes-write-check-*")
+			if err != nil {
+				return err
+			}
+			defer os.Remove(f.Name())
+			if _, err := f.Write([]byte{0}); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Sync(); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}()
+		return backupCheckedMsg{dir: filepath.Clean(dir), err: err}
+	}
+}
+
+// backupEstimate says how much the backup will take: avgObjSize × the documents to delete.
+func (s *reviewScreen) backupEstimate() string {
+	n := int64(s.plan.Deletes())
+	switch {
+	case s.sizeErr != nil:
+		return "size unknown (" + s.sizeErr.Error() + ")"
+	case s.avg <= 0:
+		return "size: estimating…"
+	}
+	return fmt.Sprintf("~%s on disk (%s × average document %s, the server's avgObjSize)", size(s.avg*n), plural(int(n), "document", "documents"), size(s.avg))
+}
+
+// reviewRow is one line of the list of what will be deleted: a plan group, or the line of the
+// documents lacking the key.
+func (s *reviewScreen) reviewRow(i, w int) string {
+	st := s.ctx.Styles
+	if i == len(s.plan.Groups) {
+		ss := s.sess
+		return st.Warn.Render(fit(fmt.Sprintf("  %s %s lack %s: left alone, not in the plan (m on the groups list includes them)",
+			lacksMark, plural(ss.lackingDocs(), "document", "documents"), ss.key), w))
+	}
+	g := s.plan.Groups[i]
+	how := st.Decision.Rule.Render("rule " + s.plan.Rule)
+	if g.Decision == model.ByHand {
+		how = st.Decision.Hand.Render("hand")
+	}
+	keyW := min(max(w/5, 12), 28)
+	idW := 24
+	label := keyText(model.Group{Key: g.Key})
+	if (model.Group{Key: g.Key}).LacksKey() {
+		label = lacksMark + " lacking " + s.sess.key.String()
+	}
+	head := fit(label, keyW) + "  keep " + fit(shown(g.Keep, idW-2), idW) + " delete "
+	room := w - 4 - len([]rune(head)) - 12
+	var del strings.Builder
+	for j, id := range g.Delete {
+		t := shown(id, idW)
+		if j > 0 {
+			t = ", " + t
+		}
+		if del.Len()+len(t) > room && j > 0 {
+			del.WriteString(fmt.Sprintf(" +%d more", len(g.Delete)-j))
+			break
+		}
+		del.WriteString(t)
+	}
+	return s.ctx.row(fit(head+del.String(), max(w-14, 10)), i == s.list.pos, max(w-12, 10)) + " " + how
+}
+
+// listLen is the rows of the list: the plan's groups, and the lacking line when they are
+// left out.
+func (s *reviewScreen) listLen() int {
+	n := len(s.plan.Groups)
+	if s.sess != nil && s.sess.lackingDocs() > 0 && !s.sess.deleteMissing {
+		n++
+	}
+	return n
+}
