@@ -13,9 +13,9 @@ import (
 const module = "github.com/dupes-tui/dupes"
 
 // TestImportRules holds the layout's promises: model imports only the standard library (and
-// golang.org/x/text for collation); only
-// mongo/ (and its test helper) imports the driver, besides end-to-end tests seeding data;
-// nothing but ui/ and main imports Bubble Tea.
+// golang.org/x/text for collation); only mongo/ (and its test helper) imports the driver,
+// besides cli's end-to-end tests seeding data; only ui/ and cli/ import Bubble Tea; nothing
+// but main.go imports cli, and main.go imports nothing else but os: no import runs back up.
 func TestImportRules(t *testing.T) {
 	checked := 0
 	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
@@ -41,12 +41,16 @@ func TestImportRules(t *testing.T) {
 			case top == "model" && strings.Contains(strings.Split(p, "/")[0], ".") && !strings.HasPrefix(p, "golang.org/x/text/"):
 				// x/text's collation is the one exception: string equality under a collation.
 				t.Errorf("%s imports %s: model imports only the standard library and x/text", path, p)
-			case strings.HasPrefix(p, "go.mongodb.org/") && top != "mongo" && !(dir == "." && strings.HasSuffix(path, "_test.go")):
-				// End-to-end tests of the binary (root _test.go files) may seed data through
+			case strings.HasPrefix(p, "go.mongodb.org/") && top != "mongo" && !(top == "cli" && strings.HasSuffix(path, "_test.go")):
+				// End-to-end tests of the binary (cli/'s _test.go files) may seed data through
 				// the driver; no production package but mongo/ may.
 				t.Errorf("%s imports %s: only mongo/ imports the driver", path, p)
-			case strings.HasPrefix(p, "github.com/charmbracelet/bubbletea") && top != "ui" && top != "." && !strings.HasSuffix(path, "_test.go"):
-				t.Errorf("%s imports %s: only ui/ and main use Bubble Tea", path, p)
+			case strings.HasPrefix(p, "github.com/charmbracelet/bubbletea") && top != "ui" && top != "cli" && !strings.HasSuffix(path, "_test.go"):
+				t.Errorf("%s imports %s: only ui/ and cli/ use Bubble Tea", path, p)
+			case (p == module+"/cli" || strings.HasPrefix(p, module+"/cli/")) && dir != ".":
+				t.Errorf("%s imports %s: nothing but main.go imports cli", path, p)
+			case dir == "." && !strings.HasSuffix(path, "_test.go") && p != "os" && p != module+"/cli":
+				t.Errorf("%s imports %s: main.go only calls cli.Main", path, p)
 			case strings.HasPrefix(p, module+"/ui") && top == "mongo":
 				t.Errorf("%s imports %s: data flows ui → mongo, never back", path, p)
 			case p == "testing" && !strings.HasSuffix(path, "_test.go") && dir != "mongo/mongotest":

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dupes-tui/dupes/mongo"
+)
+
+// usageError marks a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg + " (dupes --help shows usage)" }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// errHelp asks run to print the usage and succeed: "dupes scan --help" is not a mistake.
+var errHelp = errors.New("help requested")
+
+// newFlags makes a flag set for a subcommand that reports errors instead of exiting.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse reads flags and positional arguments in any order ("dupes URI --ns X" and
+// "dupes --ns X URI" both work, which the flag package alone does not allow).
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, helpError{fs}
+			}
+			return nil, usageError{fs.Name() + ": " + err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// defaultURI is $MONGODB_URI, else the local default.
+func defaultURI() string {
+	if u := os.Getenv("MONGODB_URI"); u != "" {
+		return u
+	}
+	return mongo.DefaultURI
+}
+
+// defaultBackupDir is $XDG_STATE_HOME/dupes/backups, else ~/.local/state/dupes/backups.
+func defaultBackupDir() string {
+	if s := os.Getenv("XDG_STATE_HOME"); s != "" && filepath.IsAbs(s) {
+		return filepath.Join(s, "dupes", "backups")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(".", "dupes-backups")
+	}
+	return filepath.Join(home, ".local", "state", "dupes", "backups")
+}
+
+// splitList reads "a,b" into trimmed non-empty parts.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+)
+
+// runPlan is `dupes plan`: scan, choose a keeper per group by a rule, and write the plan file
+// that `dupes apply` runs. It only reads the database.
+func runPlan(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("plan")
+	var t target
+	t.register(fs)
+	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	out := fs.String("out", "", "plan file to write (- for standard output)")
+	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
+	var merge mergeFlags
+	merge.register(fs)
+	positional, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	req, err := t.check("plan", positional)
+	if err != nil {
+		return err
+	}
+	rule, err := keepRule("plan", *keep)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("plan: --out PLAN.json is required")
+	}
+	// Ctrl+C cancels the context, which kills the server-side cursor instead of leaving the
+	// aggregation running after we are gone.
+	ctx, stop := signalContext()
+	defer stop()
+	c, col, err := req.open(ctx, &t, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeClient(c)
+	if err := col.CanDelete(); err != nil {
+		return fmt.Errorf("no plan: %w", err)
+	}
+	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}, stderr)
+	if err != nil {
+		return err
+	}
+	data, err := model.EncodePlan(plan)
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	report := stdout
+	if *out == "-" {
+		if _, err := stdout.Write(data); err != nil {
+			return err
+		}
+		report = stderr
+	} else if err := writeFileSynced(*out, data); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	printPlanSummary(report, plan, res)
+	if err := printMergePreview(ctx, report, c, plan); err != nil {
+		return err
+	}
+	if *out != "-" {
+		consent := ""
+		if plan.Merge != nil {
+			consent = " --merge"
+		}
+		fmt.Fprintf(report, "plan written to %s; review it, then: dupes apply --plan %s --yes%s\n", *out, *out, consent)
+	}
+	return nil
+}
+
+func keepRule(cmd, s string) (model.KeepRule, error) {
+	if s == "" {
+		return model.KeepRule{}, usagef("%s: --keep RULE is required (first, last, max:FIELD, min:FIELD or most-fields)", cmd)
+	}
+	r, err := model.ParseKeepRule(s)
+	if err != nil {
+		return r, usagef("%s: --keep: %v", cmd, err)
+	}
+	return r, nil
+}
+
+// deleteMissingUsage is the --delete-missing flag's help, shared by plan and resolve.
+const deleteMissingUsage = "also delete documents lacking the key (every key field missing or null); " +
+	"by default they are left alone"
+
+// planFlags are the opt-ins of plan and resolve.
+type planFlags struct {
+	deleteMissing     bool // plan the group lacking the key too
+	allowMissingField bool // go on when no member has the rule's field
+	merge             *model.MergeOptions
+}
+
+// makePlan scans and decides every group by the rule, through the planner the TUI uses too.
+func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model.KeepRule, opt planFlags, stderr io.Writer) (model.Plan, model.PlanResult, error) {
+	ns, key := req.ns, req.key
+	res, err := scanAll(ctx, c, ns, key, newProgress(stderr))
+	if err != nil {
+		return model.Plan{}, model.PlanResult{}, err
+	}
+	groups := res.whole(stderr, opt.deleteMissing)
+	keepers, err := c.Keepers(ctx, ns, rule, groups)
+	var uf *model.UnknownFieldError
+	if errors.As(err, &uf) {
+		uf.Suggestion = model.Closest(uf.Field, req.paths())
+		if !opt.allowMissingField {
+			return model.Plan{}, model.PlanResult{}, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
+		}
+		fmt.Fprintf(stderr, "warning: keep rule %s: %v; keeping the smallest _id (--allow-missing-field)\n", rule, uf)
+		keepers, err = c.Keepers(ctx, ns, model.KeepRule{Kind: model.KeepFirst}, groups)
+	}
+	if err != nil {
+		return model.Plan{}, model.PlanResult{}, err
+	}
+	choices := make([]model.Choice, len(groups))
+	for i, k := range keepers {
+		choices[i] = model.Choice{Keep: k, How: model.ByRule}
+	}
+	pr := model.BuildPlan(groups, choices, model.PlanOptions{DeleteMissing: opt.deleteMissing})
+	// Documents lacking the key in a group too large to list are counted at their true number.
+	for _, o := range res.oversized {
+		if (model.Group{Key: o.Key}).LacksKey() && !opt.deleteMissing {
+			pr.LackingDocs += o.Count - o.Listed
+		}
+	}
+	if pr.Adjusted > 0 {
+		fmt.Fprintf(stderr, "note: %d groups share documents with other groups (array key); their keeper was changed "+
+			"so that no document is both kept and deleted, and some duplicates may remain: scan again after applying\n", pr.Adjusted)
+	}
+	return model.Plan{
+		Version:       model.PlanVersion,
+		NS:            ns,
+		Key:           key,
+		Semantics:     key.Semantics(),
+		Rule:          rule.String(),
+		DeleteMissing: opt.deleteMissing,
+		Merge:         opt.merge,
+		CreatedAt:     time.Now().UTC().Truncate(time.Second),
+		Groups:        pr.Groups,
+	}, pr, nil
+}
+
+// printPlanSummary says what a plan would do, in a few lines, and what it leaves alone.
+func printPlanSummary(w io.Writer, p model.Plan, res model.PlanResult) {
+	fmt.Fprintf(w, "plan for %s, key %s (%s)\n", p.NS, p.Key, p.Semantics)
+	if p.Rule != "" {
+		how := ""
+		if r, err := model.ParseKeepRule(p.Rule); err == nil {
+			how = " (" + r.Describe() + ")"
+		}
+		fmt.Fprintf(w, "rule: %s%s\n", p.Rule, how)
+	}
+	if res.LackingDocs > 0 {
+		fmt.Fprintf(w, "%d documents lack %s (every key field missing or null): left alone, not deleted "+
+			"(--delete-missing includes them)\n", res.LackingDocs, p.Key)
+	}
+	if p.DeleteMissing {
+		fmt.Fprintf(w, "documents lacking %s are deleted like any duplicates (--delete-missing)\n", p.Key)
+	}
+	if p.Merge != nil {
+		fmt.Fprintf(w, "merge: %s; each keeper is updated only if unchanged since read, and backed up first\n", p.Merge)
+	}
+	if len(p.Groups) == 0 {
+		fmt.Fprintln(w, "no duplicates: the plan deletes nothing")
+		return
+	}
+	fmt.Fprintf(w, "%d groups: keep one document each, delete %d\n", len(p.Groups), p.Deletes())
+}
+
+// writeFileSynced writes a file readable only by its owner (plans hold key values, often
+// personal data) and syncs it, so a plan reported written is on disk.
+func writeFileSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// TestRestoreCommand runs `dupes restore` on a real backup: without --yes it changes nothing,
+// with --yes it puts the deleted documents back, and --read-only refuses.
+func TestRestoreCommand(t *testing.T) {
+	db := mongotest.DB(t)
+	ctx := context.Background()
+	uri := mongotest.URI(t)
+	users := db.Collection("users")
+	if _, err := users.InsertMany(ctx, []any{
+		bson.D{{Key: "_id", Value: 1}, {Key: "email", Value: "a@x.com"}},
+		bson.D{{Key: "_id", Value: 2}, {Key: "email", Value: "a@x.com"}},
+		bson.D{{Key: "_id", Value: 3}, {Key: "email", Value: "a@x.com"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := mongo.Connect(ctx, uri, mongo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	ns := model.Namespace{DB: db.Name(), Coll: "users"}
+	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: model.Key{Fields: []string{"email"}}, CreatedAt: time.Now(),
+		Groups: []model.PlanGroup{{Key: []model.Value{`"a@x.com"`}, Keep: `{"$numberInt":"1"}`,
+			Delete: []model.Value{`{"$numberInt":"2"}`, `{"$numberInt":"3"}`}}}}
+	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 2 {
+		t.Fatalf("execute: %v %+v", err, rep)
+	}
+	count := func() int64 {
+		n, err := users.CountDocuments(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	var out bytes.Buffer
+	if err := run([]string{"restore", "--uri", uri, "--backup", rep.BackupPath}, &out, &out); err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	t.Logf("dry run:\n%s", out.String())
+	if !strings.Contains(out.String(), "Dry run") || !strings.Contains(out.String(), "would insert 2") || count() != 1 {
+		t.Fatalf("dry run wrote, or did not say so (%d documents):\n%s", count(), out.String())
+	}
+
+	out.Reset()
+	err = run([]string{"restore", "--uri", uri, "--backup", rep.BackupPath, "--yes", "--read-only"}, &out, &out)
+	if !errors.Is(err, mongo.ErrReadOnly) || count() != 1 {
+		t.Fatalf("--read-only --yes: %v", err)
+	}
+
+	out.Reset()
+	if err := run([]string{"restore", "--backup", rep.BackupPath, "--uri", uri, "--yes"}, &out, &out); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	t.Logf("restore:\n%s", out.String())
+	if !strings.Contains(out.String(), "inserted 2") || count() != 3 {
+		t.Fatalf("restore did not put 2 documents back (%d documents):\n%s", count(), out.String())
+	}
+
+	out.Reset()
+	if err := run([]string{"restore", "--uri", uri, "--backup", rep.BackupPath, "--yes"}, &out, &out); err != nil {
+		t.Fatalf("second restore: %v", err)
+	}
+	if !strings.Contains(out.String(), "2 already in the collection") || count() != 3 {
+		t.Fatalf("second restore:\n%s", out.String())
+	}
+}
+
+func TestRestoreCommandUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"restore"},
+		{"restore", "--ns", "nodot", "--backup", "x.bson"},
+		{"restore", "--backup", "x.bson", "extra"},
+		{"restore", "--bogus"},
+	} {
+		err := run(args, &bytes.Buffer{}, &bytes.Buffer{})
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+)
+
+// scanResult is a whole scan: the groups, and those cut at MaxGroupIDs with their true counts.
+type scanResult struct {
+	groups    []model.Group
+	oversized []mongo.Oversized
+	summary   model.Summary
+}
+
+// scanAll runs the scan to the end, reporting progress on a terminal.
+func scanAll(ctx context.Context, c *mongo.Client, ns model.Namespace, key model.Key, prog *progress) (scanResult, error) {
+	var res scanResult
+	cur, err := c.Scan(ctx, ns, key)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		// Closed even when ctx is cancelled: that is when the server's cursor must go.
+		cctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		_ = cur.Close(cctx)
+	}()
+	for {
+		gs, err := cur.NextBatch(ctx, mongo.ScanBatchSize)
+		res.groups = append(res.groups, gs...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+		prog.printf("scanning %s: %d groups so far", ns, len(res.groups))
+	}
+	prog.done()
+	res.oversized = cur.Oversized()
+	res.summary = summarize(res.groups, res.oversized)
+	return res, nil
+}
+
+// summarize counts the groups, at their true sizes: a group cut at MaxGroupIDs counts all of
+// its members (as lacking the key, when it does: the usual case of a large group).
+func summarize(groups []model.Group, oversized []mongo.Oversized) model.Summary {
+	s := model.Summarize(groups)
+	for _, o := range oversized {
+		if (model.Group{Key: o.Key}).LacksKey() {
+			s.LackingKey += o.Count - o.Listed
+			continue
+		}
+		s.Documents += o.Count - o.Listed
+		s.Surplus += o.Count - o.Listed
+	}
+	return s
+}
+
+// trueCount is a group's member count, the server's when its ids were cut short.
+func (res scanResult) trueCount(g model.Group) int {
+	for _, o := range res.oversized {
+		if len(o.Key) == len(g.Key) && o.Listed == len(g.IDs) && sameValues(o.Key, g.Key) {
+			return o.Count
+		}
+	}
+	return g.Count()
+}
+
+// whole returns the groups a plan may act on: those listed in full. The others are reported,
+// except a group lacking the key that the plan leaves alone anyway.
+func (res scanResult) whole(stderr io.Writer, deleteMissing bool) []model.Group {
+	if len(res.oversized) == 0 {
+		return res.groups
+	}
+	out := make([]model.Group, 0, len(res.groups))
+	for _, g := range res.groups {
+		if n := res.trueCount(g); n > g.Count() {
+			if g.LacksKey() && !deleteMissing {
+				continue
+			}
+			fmt.Fprintf(stderr, "warning: group %s has %d documents, more than one scan lists (%d): it is left out of the plan; "+
+				"narrow the scan with --filter to clean it up\n", keyText(g.Key), n, g.Count())
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func sameValues(a, b []model.Value) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// keyText renders a group's key values: "a@x.com" or ("Lee", "Oslo").
+func keyText(vals []model.Value) string {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = v.Display()
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

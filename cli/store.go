@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/ui"
+)
+
+// mongoStore adapts the driver adapter to the UI's Store interface.
+type mongoStore struct{ c *mongo.Client }
+
+func (s mongoStore) Databases(ctx context.Context) ([]model.Database, error) {
+	return s.c.Databases(ctx)
+}
+
+func (s mongoStore) Collections(ctx context.Context, db string) ([]model.Collection, error) {
+	return s.c.Collections(ctx, db)
+}
+
+func (s mongoStore) Indexes(ctx context.Context, ns model.Namespace) ([]model.Index, error) {
+	return s.c.Indexes(ctx, ns)
+}
+
+func (s mongoStore) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error) {
+	return s.c.SampleFields(ctx, ns, n)
+}
+
+func (s mongoStore) Scan(ctx context.Context, ns model.Namespace, key model.Key) (ui.GroupCursor, error) {
+	cur, err := s.c.Scan(ctx, ns, key)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return cur, nil
+}
+
+// AvgDocSize lets the review estimate the backup's size (ui.SizeEstimator).
+func (s mongoStore) AvgDocSize(ctx context.Context, ns model.Namespace) (int64, error) {
+	return s.c.AvgDocSize(ctx, ns)
+}
+
+func (s mongoStore) PipelineJSON(key model.Key) (string, error) { return mongo.PipelineJSON(key) }
+
+func (s mongoStore) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error) {
+	return s.c.FetchDocs(ctx, ns, ids)
+}
+
+func (s mongoStore) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error) {
+	return s.c.Keepers(ctx, ns, rule, groups)
+}
+
+// ShardKey lets the TUI offer a unique index a sharded collection accepts (ui.ShardKeyer).
+func (s mongoStore) ShardKey(ctx context.Context, ns model.Namespace) (model.ShardKey, error) {
+	return s.c.ShardKey(ctx, ns)
+}
+
+// CreateUniqueIndex builds the offered index; when an index of that name exists and is not
+// unique, the error says so in a type (model.IndexExistsError) the done screen offers a fix for.
+func (s mongoStore) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error) {
+	name, err := s.c.CreateUniqueIndex(ctx, ns, key)
+	if err == nil || name == "" {
+		return name, err
+	}
+	if ixs, lerr := s.c.Indexes(ctx, ns); lerr == nil {
+		for _, ix := range ixs {
+			if ix.Name == name && !ix.Unique {
+				return name, &model.IndexExistsError{NS: ns, Name: name, Err: err}
+			}
+		}
+	}
+	return name, err
+}
+
+// MakeUnique and DropIndex fix an existing non-unique index of the offered name (ui.IndexFixer).
+func (s mongoStore) MakeUnique(ctx context.Context, ns model.Namespace, name string) error {
+	err := s.c.MakeUnique(ctx, ns, name)
+	if errors.Is(err, mongo.ErrNoCollModUnique) {
+		return fmt.Errorf("%w: %s", ui.ErrCannotMakeUnique, strings.TrimPrefix(err.Error(), mongo.ErrNoCollModUnique.Error()+": "))
+	}
+	return err
+}
+
+func (s mongoStore) DropIndex(ctx context.Context, ns model.Namespace, name string) error {
+	return s.c.DropIndex(ctx, ns, name)
+}
+
+// Collations says whether the server builds indexes with a collation (ui.CollationChecker):
+// FerretDB has none, so no unique index can ignore case there.
+func (s mongoStore) Collations(ctx context.Context) (bool, string, error) {
+	e, err := s.c.Engine(ctx)
+	return e.Collation, e.String(), err
+}
+
+func (s mongoStore) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
+	return s.c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: backupDir, Progress: progress})
+}

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/dupes-tui/dupes/memstore"
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/ui"
+)
+
+// demoDelay paces the demo's scan and run so the spinner and progress bar are seen.
+const demoDelay = 600 * time.Millisecond
+
+// runTUI starts the terminal UI: dupes [URI] [--ns DB.COLL] [--key F[,F...] | --index NAME]
+// [--ignore-case] [--trim] [--filter Q] [--plan FILE] [--backup DIR] [--read-only] [--mouse]
+// [--demo].
+func runTUI(args []string, stdout, stderr io.Writer) error {
+	cfg, opt, err := tuiConfig(args)
+	if err != nil {
+		return err
+	}
+	if !cfg.Demo && mongo.LacksPassword(cfg.URI) {
+		// Asked on the terminal before the screen is taken, as mongosh asks.
+		if cfg.URI, err = askPassword(cfg.URI, "has a user and no password", stderr); err != nil {
+			return err
+		}
+	}
+	if cfg.Plan != nil && !cfg.Demo {
+		if cfg.Interrupted, err = mongo.InterruptedRun(cfg.BackupDir, *cfg.Plan); err != nil {
+			fmt.Fprintf(stderr, "warning: could not look for an interrupted run of the plan in %s: %v\n", cfg.BackupDir, err)
+		}
+	}
+	var opened []*mongo.Client
+	var mu sync.Mutex
+	if cfg.Demo {
+		st := memstore.Demo()
+		st.Delay, st.ExecBatch = demoDelay, 2
+		cfg.Connect = func(context.Context, string) (ui.Store, error) { return st, nil }
+	} else {
+		readOnly := cfg.ReadOnly
+		cfg.Connect = func(ctx context.Context, uri string) (ui.Store, error) {
+			c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: readOnly})
+			if err != nil {
+				return nil, err
+			}
+			mu.Lock()
+			opened = append(opened, c)
+			mu.Unlock()
+			return mongoStore{c}, nil
+		}
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		// lipgloss reads NO_COLOR too; said here so the promise does not hang on a default.
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	out := termenv.NewOutput(os.Stdout)
+	cfg.Copy = func(s string) error { out.Copy(s); return nil }
+
+	// The mouse is left to the terminal unless asked for: selecting text (an _id, an error)
+	// works as everywhere else. --mouse gives the wheel to the lists instead.
+	progOpts := []tea.ProgramOption{tea.WithAltScreen()}
+	if opt.mouse {
+		progOpts = append(progOpts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(ui.New(cfg), progOpts...)
+	_, err = p.Run()
+	mu.Lock()
+	for _, c := range opened {
+		closeClient(c)
+	}
+	mu.Unlock()
+	return err
+}
+
+// tuiOptions are the TUI's flags that are not the UI's business.
+type tuiOptions struct {
+	mouse bool
+}
+
+// tuiFlags declares the TUI's flags; its help text is what dupes --help prints for them.
+func tuiFlags() *flag.FlagSet {
+	fs := newFlags("dupes")
+	fs.String("ns", "", "namespace DB.COLL to open")
+	fs.String("key", "", "key fields F[,F...]; with --ns opens on the scan's groups")
+	fs.String("index", "", "with --ns: scan the key of this index, with its options")
+	fs.Bool("ignore-case", false, "strings differing only in case are duplicates")
+	fs.Bool("trim", false, "strings differing only in surrounding whitespace are duplicates")
+	fs.String("filter", "", "only documents matching this query: mongosh syntax ({status: 'active'}) or JSON")
+	fs.String("plan", "", "open on a saved plan file and its decisions (offers to resume an interrupted run)")
+	fs.String("backup", defaultBackupDir(), "directory for the run's backup")
+	fs.Bool("read-only", false, "never write")
+	fs.Bool("mouse", false, "capture the mouse (wheel scrolls the lists); without it, the terminal selects text")
+	fs.Bool("demo", false, "built-in demo data, no server")
+	fs.Bool("allow-missing-field", false, "scan a --key field that no sampled document has")
+	return fs
+}
+
+// tuiConfig reads the TUI's command line.
+func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
+	fs := tuiFlags()
+	pos, err := parse(fs, args)
+	if err != nil {
+		return ui.Config{}, tuiOptions{}, err
+	}
+	get := func(name string) string { return fs.Lookup(name).Value.String() }
+	on := func(name string) bool { return get(name) == "true" }
+	ns, keyFlag, demo := get("ns"), get("key"), on("demo")
+	cfg := ui.Config{URI: defaultURI(), Redact: mongo.Redact, NS: ns, BackupDir: get("backup"), ReadOnly: on("read-only"),
+		Demo: demo, AllowMissingField: on("allow-missing-field"), IgnoreCase: on("ignore-case"), Trim: on("trim"), Index: get("index")}
+	opt := tuiOptions{mouse: on("mouse")}
+	switch {
+	case len(pos) > 1:
+		return cfg, opt, usagef("one URI at most, got %d arguments", len(pos))
+	case len(pos) == 1 && demo:
+		return cfg, opt, usagef("--demo uses built-in data: it takes no URI")
+	case len(pos) == 1:
+		cfg.URI = pos[0]
+	}
+	if demo {
+		cfg.URI = "demo"
+	}
+	if ns != "" {
+		if _, err := model.ParseNamespace(ns); err != nil {
+			return cfg, opt, usagef("--ns: %v", err)
+		}
+	}
+	switch {
+	case keyFlag != "" && cfg.Index != "":
+		return cfg, opt, usagef("give --key or --index, not both (--index takes the key from the index)")
+	case (keyFlag != "" || cfg.Index != "") && ns == "":
+		return cfg, opt, usagef("--key and --index need --ns DB.COLL: which collection should be scanned?")
+	case keyFlag != "":
+		if cfg.Key, err = model.ParseFields(keyFlag); err != nil {
+			return cfg, opt, usagef("--key: %v", err)
+		}
+	}
+	if f := get("filter"); f != "" {
+		if cfg.Filter, err = model.ParseFilter(f); err == nil {
+			err = mongo.CheckFilter(cfg.Filter)
+		}
+		if err != nil {
+			return cfg, opt, usagef("--filter: %v", err)
+		}
+	}
+	if path := get("plan"); path != "" {
+		if ns != "" || keyFlag != "" || cfg.Index != "" {
+			return cfg, opt, usagef("--plan names its namespace and key: give it without --ns, --key or --index")
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, opt, fmt.Errorf("read the plan: %w", err)
+		}
+		p, err := model.DecodePlan(b)
+		if err != nil {
+			return cfg, opt, fmt.Errorf("plan %s: %w", path, err)
+		}
+		cfg.Plan = &p
+	}
+	return cfg, opt, nil
+}
