@@ -57,13 +57,7 @@ func runKeys(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("keys: --key: %v", err)
 	}
 	if *coll != "" {
-		dec := json.NewDecoder(strings.NewReader(*coll))
-		dec.DisallowUnknownFields()
-		spec.Collation = new(model.Collation)
-		if err := dec.Decode(spec.Collation); err != nil {
-			return usagef("keys: --collation: %v", err)
-		}
-		if err := spec.Collation.Check(); err != nil {
+		if spec.Collation, err = model.ParseCollation(*coll); err != nil {
 			return usagef("keys: --collation: %v", err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 // target holds the flags that say what to scan, shared by scan, plan and resolve.
 type target struct {
 	uri, ns, key, index, filter string
+	collation                   string
 	ignoreCase, trim            bool
 	allowMissingField           bool
 	whole                       wholeFlags
@@ -25,6 +26,8 @@ func (t *target) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.key, "key", "", "key fields F[,F...]")
 	fs.StringVar(&t.index, "index", "", "take the key and its options from this index")
 	fs.StringVar(&t.filter, "filter", "", "query document that narrows the scan: mongosh syntax ({status: 'active'}) or JSON")
+	fs.StringVar(&t.collation, "collation", "", `compare strings under this collation, as JSON ({"locale": "en", "strength": 2}); `+
+		"default: the index's, else the collection's default collation")
 	fs.BoolVar(&t.ignoreCase, "ignore-case", false, "strings differing only in case are duplicates")
 	fs.BoolVar(&t.trim, "trim", false, "strings differing only in surrounding whitespace are duplicates")
 	fs.BoolVar(&t.allowMissingField, "allow-missing-field", false,
@@ -80,6 +83,14 @@ func (t *target) check(cmd string, positional []string) (scanRequest, error) {
 		}
 		t.filter = f
 	}
+	if t.collation != "" {
+		if t.index != "" || r.key.WholeDocument {
+			return r, usagef("%s: --collation goes with --key (an index brings its own collation)", cmd)
+		}
+		if r.key.Collation, err = model.ParseCollation(t.collation); err != nil {
+			return r, usagef("%s: --collation: %v", cmd, err)
+		}
+	}
 	r.key.Filter, r.key.IgnoreCase, r.key.Trim = t.filter, t.ignoreCase, t.trim
 	return r, nil
 }
@@ -129,6 +140,17 @@ func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*m
 		k := ix.Key()
 		k.Filter, k.IgnoreCase, k.Trim = r.key.Filter, r.key.IgnoreCase, r.key.Trim
 		r.key = k
+	}
+	if r.key.Collation == nil && col.Collation != nil && t.index == "" && !r.key.WholeDocument {
+		// The server compares under the collection's default collation unless told otherwise,
+		// and a unique index built here without one takes it: so does the scan, openly.
+		if err := col.Collation.Check(); err != nil {
+			closeClient(c)
+			return nil, col, fmt.Errorf("%s has a default collation dupes cannot decide exactly: %w", r.ns, err)
+		}
+		r.key.Collation = col.Collation
+		fmt.Fprintf(stderr, "note: %s compares strings under its default collation (locale %s, strength %d): "+
+			"the scan does too, as a unique index on it would\n", r.ns, col.Collation.Locale, col.Collation.Strength)
 	}
 	if err := r.checkFields(ctx, c, t, stderr); err != nil {
 		closeClient(c)

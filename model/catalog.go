@@ -27,6 +27,9 @@ type Collection struct {
 	Count int64
 	// ViewOn is a view's source collection (in the same database), "" otherwise.
 	ViewOn string
+	// Collation is the collection's default collation, nil for binary comparison: a unique
+	// index built on the collection without a collation of its own takes it.
+	Collation *Collation
 }
 
 // System reports a system collection (system.*), which dupes never writes to.

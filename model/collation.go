@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -225,4 +226,22 @@ func isFCD(s string) bool {
 		i += n
 	}
 	return true
+}
+
+// ParseCollation reads a collation given as JSON ({"locale": "en", "strength": 2}), as
+// --collation takes it, refusing unknown options and those Check refuses.
+func ParseCollation(s string) (*Collation, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	c := new(Collation)
+	if err := dec.Decode(c); err != nil {
+		return nil, fmt.Errorf("not a collation document: %w", err)
+	}
+	if c.Locale == "" {
+		return nil, errors.New(`a collation needs a locale, e.g. {"locale": "en", "strength": 2}`)
+	}
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -86,5 +87,22 @@ func TestCollationRefusals(t *testing.T) {
 	s.Collation.Normalization = true
 	if _, err := IndexKeys([]byte(`{"x":"a\u0301\u0323"}`), s); err != nil {
 		t.Errorf("non-FCD string with normalization: %v", err)
+	}
+}
+
+func TestParseCollation(t *testing.T) {
+	c, err := ParseCollation(`{"locale": "en", "strength": 2}`)
+	if err != nil || c.Locale != "en" || c.Strength != 2 {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	for in, want := range map[string]string{
+		`{"locale": "en", "strenght": 2}`:           "unknown field",
+		`{"strength": 2}`:                           "needs a locale",
+		`{"locale": "en", "numericOrdering": true}`: "numericOrdering",
+		`not json`: "not a collation document",
+	} {
+		if _, err := ParseCollation(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseCollation(%s): %v, want an error naming %q", in, err, want)
+		}
 	}
 }

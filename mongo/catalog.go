@@ -31,12 +31,9 @@ func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection
 		return nil, c.wrap("list collections of "+db, err)
 	}
 	var specs []struct {
-		Name    string `bson:"name"`
-		Type    string `bson:"type"`
-		Options struct {
-			Capped bool   `bson:"capped"`
-			ViewOn string `bson:"viewOn"`
-		} `bson:"options"`
+		Name    string   `bson:"name"`
+		Type    string   `bson:"type"`
+		Options bson.Raw `bson:"options"`
 	}
 	if err := cur.All(ctx, &specs); err != nil {
 		return nil, c.wrap("list collections of "+db, err)
@@ -46,9 +43,12 @@ func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection
 		col := model.Collection{
 			NS:     model.Namespace{DB: db, Coll: s.Name},
 			Type:   model.CollectionType(s.Type),
-			Capped: s.Options.Capped,
+			Capped: truthy(s.Options.Lookup("capped")),
 			Count:  -1,
-			ViewOn: s.Options.ViewOn,
+		}
+		col.ViewOn, _ = s.Options.Lookup("viewOn").StringValueOK()
+		if len(s.Options) > 0 {
+			col.Collation = collationFrom(s.Options)
 		}
 		if col.Type == "" {
 			col.Type = model.TypeCollection
@@ -123,24 +123,35 @@ func indexFrom(spec bson.Raw) (model.Index, error) {
 			ix.PartialFilter = string(js)
 		}
 	}
-	if col, ok := spec.Lookup("collation").DocumentOK(); ok {
-		var c model.Collation
-		c.Locale, _ = col.Lookup("locale").StringValueOK()
-		if s, ok := col.Lookup("strength").AsInt64OK(); ok {
-			c.Strength = int(s)
-		}
-		c.CaseLevel = truthy(col.Lookup("caseLevel"))
-		// Every option, so model.Collation.Check can refuse one dupes cannot decide exactly
-		// instead of the scan silently dropping it.
-		c.CaseFirst, _ = col.Lookup("caseFirst").StringValueOK()
-		c.NumericOrdering = truthy(col.Lookup("numericOrdering"))
-		c.Alternate, _ = col.Lookup("alternate").StringValueOK()
-		c.MaxVariable, _ = col.Lookup("maxVariable").StringValueOK()
-		c.Backwards = truthy(col.Lookup("backwards"))
-		c.Normalization = truthy(col.Lookup("normalization"))
-		ix.Collation = &c
-	}
+	ix.Collation = collationFrom(spec)
 	return ix, nil
+}
+
+// collationFrom reads the collation of an index spec or of a collection's options, or nil
+// when there is none or it is "simple" (binary comparison, as without one). Every option is
+// read, so model.Collation.Check can refuse one dupes cannot decide exactly instead of the
+// scan silently dropping it.
+func collationFrom(doc bson.Raw) *model.Collation {
+	col, ok := doc.Lookup("collation").DocumentOK()
+	if !ok {
+		return nil
+	}
+	var c model.Collation
+	c.Locale, _ = col.Lookup("locale").StringValueOK()
+	if c.Locale == "simple" {
+		return nil
+	}
+	if s, ok := col.Lookup("strength").AsInt64OK(); ok {
+		c.Strength = int(s)
+	}
+	c.CaseLevel = truthy(col.Lookup("caseLevel"))
+	c.CaseFirst, _ = col.Lookup("caseFirst").StringValueOK()
+	c.NumericOrdering = truthy(col.Lookup("numericOrdering"))
+	c.Alternate, _ = col.Lookup("alternate").StringValueOK()
+	c.MaxVariable, _ = col.Lookup("maxVariable").StringValueOK()
+	c.Backwards = truthy(col.Lookup("backwards"))
+	c.Normalization = truthy(col.Lookup("normalization"))
+	return &c
 }
 
 // truthy reads index option flags, which older tools wrote as numbers.
