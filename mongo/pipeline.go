@@ -42,16 +42,17 @@ func Pipeline(key model.Key) (bson.A, error) {
 	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true})
 }
 
-// plainKey reports whether the key is one top-level field that needs no key generator.
-func plainKey(key model.Key, e Engine) bool {
-	if key.WholeDocument {
-		return true // the group _id is the document as compared (see wholeStages)
-	}
-	if len(key.Fields) != 1 || strings.Contains(key.Fields[0], ".") || e.Name == EngineJavaServer {
-		// mongo-java-server groups an array _id as if by its first element: it gets tuples.
-		return false
-	}
-	return true
+// plainKey reports whether the group _id is one value rather than a tuple: one top-level
+// field, which needs no key generator, or a whole document.
+func plainKey(key model.Key) bool {
+	return key.WholeDocument || len(key.Fields) == 1 && !strings.Contains(key.Fields[0], ".")
+}
+
+// plainInDoc reports whether a plain key's group _id sits inside a document, {k: value}:
+// mongo-java-server groups an array _id as if by its elements, so the wrapped [value] of a
+// nested array would merge with other groups there.
+func plainInDoc(key model.Key, e Engine) bool {
+	return e.Name == EngineJavaServer && !key.WholeDocument
 }
 
 func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
@@ -76,7 +77,7 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 	order := bson.D{{Key: "_id", Value: 1}}
 	if key.WholeDocument {
 		p = append(p, wholeStages(key, ids, count)...)
-	} else if plainKey(key, e) {
+	} else if plainKey(key) {
 		f := "$" + key.Fields[0]
 		c := &keysCompiler{key: key}
 		// $ifNull: the group key of a missing value must be null, as the index has it
@@ -84,11 +85,18 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 		k := c.normalise(e1("$ifNull", bson.A{"$k", nil}))
 		maxKey := e1("$literal", bson.MaxKey{})
 		wrap := e1("$or", bson.A{e1("$isArray", "$k"), e1("$eq", bson.A{"$k", maxKey})})
+		var id any = cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))
+		if plainInDoc(key, e) {
+			id = bson.D{{Key: "k", Value: id}}
+		}
+		// "Is an empty array" by its size, not by $eq with []: mongo-java-server finds [null]
+		// equal to []. Both branches of the $cond are safe where $cond is eager.
+		empty := e1("$eq", bson.A{e1("$size", cond(e1("$isArray", f), f, bson.A{1})), 0})
 		p = append(p,
-			e1("$project", bson.D{{Key: "k", Value: f}, {Key: "u", Value: e1("$eq", bson.A{f, bson.A{}})}}),
+			e1("$project", bson.D{{Key: "k", Value: f}, {Key: "u", Value: empty}}),
 			e1("$unwind", bson.D{{Key: "path", Value: "$k"}, {Key: "preserveNullAndEmptyArrays", Value: true}}),
 			e1("$group", bson.D{
-				{Key: "_id", Value: cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))},
+				{Key: "_id", Value: id},
 				{Key: "ids", Value: ids}, {Key: "n", Value: count},
 			}))
 	} else {

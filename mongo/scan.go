@@ -25,6 +25,7 @@ type Cursor struct {
 	key         model.Key
 	cur         *mongo.Cursor
 	plain       bool // the group _id is the value itself, not a tuple
+	plainInDoc  bool // a plain group _id sits in {k: value} (see plainInDoc)
 	oversized   []Oversized
 	unindexable *Unindexable
 	refused     bool
@@ -73,7 +74,7 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if err != nil {
 		return nil, c.scanError(ns, err)
 	}
-	return &Cursor{c: c, ns: ns, key: key, cur: cur, plain: plainKey(key, e)}, nil
+	return &Cursor{c: c, ns: ns, key: key, cur: cur, plain: plainKey(key), plainInDoc: plainInDoc(key, e)}, nil
 }
 
 // refuse says why a key cannot be scanned exactly on this engine, before anything runs.
@@ -170,6 +171,9 @@ func (cu *Cursor) decode(doc bson.Raw) (model.Group, bool, error) {
 	n, _ := doc.Lookup("n").AsInt64OK()
 	g.IDs = sortIDs(vals)
 	if cu.plain {
+		if cu.plainInDoc {
+			id = id.Document().Lookup("k")
+		}
 		g.Key = []model.Value{plainValue(id)}
 	} else {
 		key, ok := id.DocumentOK()
