@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -38,7 +37,7 @@ func TestTUIShowsHostileNamesEscaped(t *testing.T) {
 // title is the pane's title, which OSC 0 and OSC 2 set.
 func (s *tmuxSession) title() string {
 	s.t.Helper()
-	out, err := exec.Command(s.tmux, "display-message", "-p", "-t", s.name, "#{pane_title}").Output()
+	out, err := s.command("display-message", "-p", "-t", s.name, "#{pane_title}").Output()
 	if err != nil {
 		s.t.Fatalf("tmux display-message: %v", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,7 +68,7 @@ func cpuTicks(t *testing.T, pid int) int64 {
 // panePID is the pid of the pane's process (the command was started with exec: dupes).
 func (s *tmuxSession) panePID() int {
 	s.t.Helper()
-	out, err := exec.Command(s.tmux, "display-message", "-p", "-t", s.name, "#{pane_pid}").Output()
+	out, err := s.command("display-message", "-p", "-t", s.name, "#{pane_pid}").Output()
 	if err != nil {
 		s.t.Fatalf("tmux pane pid: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,27 +82,41 @@ type tmuxSession struct {
 	t    *testing.T
 	tmux string
 	name string
+	// socket is a tmux server of the test's own: with one shared server, a session started as
+	// the previous test's last one is killed can meet a server on its way out ("server exited
+	// unexpectedly").
+	socket string
 }
+
+// tmuxSessions numbers the sessions of this test binary, so no two share a server.
+var tmuxSessions atomic.Int64
 
 func startTmux(t *testing.T, command string) *tmuxSession {
 	t.Helper()
-	s := &tmuxSession{t: t, tmux: need(t, "tmux"), name: fmt.Sprintf("dupes-e2e-%d", os.Getpid())}
-	if out, err := exec.Command(s.tmux, "new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", command).CombinedOutput(); err != nil {
+	n := tmuxSessions.Add(1)
+	s := &tmuxSession{t: t, tmux: need(t, "tmux"), name: fmt.Sprintf("dupes-e2e-%d-%d", os.Getpid(), n),
+		socket: fmt.Sprintf("dupes-e2e-%d-%d", os.Getpid(), n)}
+	if out, err := s.command("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", command).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { _ = exec.Command(s.tmux, "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { _ = s.command("kill-server").Run() })
 	return s
+}
+
+// command is a tmux command addressed to the session's own server.
+func (s *tmuxSession) command(args ...string) *exec.Cmd {
+	return exec.Command(s.tmux, append([]string{"-L", s.socket}, args...)...)
 }
 
 func (s *tmuxSession) send(keys ...string) {
 	s.t.Helper()
-	if out, err := exec.Command(s.tmux, append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := s.command(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("tmux send-keys %q: %v\n%s", keys, err, out)
 	}
 }
 
 func (s *tmuxSession) screen() string {
-	out, _ := exec.Command(s.tmux, "capture-pane", "-p", "-t", s.name).Output()
+	out, _ := s.command("capture-pane", "-p", "-t", s.name).Output()
 	return string(out)
 }
 
