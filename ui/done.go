@@ -193,6 +193,9 @@ func (s *doneScreen) View() string {
 	}
 	line := func(label, value string) { b.WriteString(s.ctx.field(label, 14, value, s.w) + "\n") }
 	line("deleted", st.Bold.Render(plural(r.Deleted, "document", "documents")))
+	if r.MergedKeepers > 0 {
+		line("merged", plural(r.MergedKeepers, "keeper", "keepers")+" updated"+st.Muted.Render(" (before-images backed up with the deleted members)"))
+	}
 	line("skipped", plural(r.SkippedDocs, "document", "documents")+st.Muted.Render(" (changed or gone since the scan: never deleted)"))
 	for i, rc := range s.reason {
 		if i == 5 {

@@ -84,6 +84,7 @@ func TestGroupMerge(t *testing.T) {
 	}
 	h.send(executeMsg{plan: p})
 	h.wantScreen(scrDone)
+	h.wantView("1 keeper updated")
 	for _, d := range h.store.Docs(ns("shop.users")) {
 		if d.ID == p.Groups[0].Keep && d.Get("tags") != model.Value(`["beta","newsletter"]`) {
 			t.Fatalf("keeper not merged: %+v", d)
