@@ -53,6 +53,11 @@ func (s mongoStore) Keepers(ctx context.Context, ns model.Namespace, rule model.
 	return s.c.Keepers(ctx, ns, rule, groups)
 }
 
+func (s mongoStore) MergePreview(ctx context.Context, ns model.Namespace, rule model.KeepRule, opt model.MergeOptions,
+	keep model.Value, members []model.Value) (model.Merged, error) {
+	return s.c.MergePreview(ctx, ns, rule, opt, keep, members)
+}
+
 // ShardKey lets the TUI offer a unique index a sharded collection accepts (ui.ShardKeyer).
 func (s mongoStore) ShardKey(ctx context.Context, ns model.Namespace) (model.ShardKey, error) {
 	return s.c.ShardKey(ctx, ns)

@@ -42,6 +42,9 @@ type KeyMap struct {
 	Sort      key.Binding // o: cycle the groups list's order
 	DiffOnly  key.Binding // d: only the fields that differ, or all of them
 	ViewDoc   key.Binding // v: the whole document under the cursor
+	WholeDoc  key.Binding // W: whole-document key (fields to ignore asked for)
+	AnyOrder  key.Binding // A: whole-document key: top-level field order does not count
+	Merge     key.Binding // M: merge the deleted members into the keeper (off, merge, with arrays)
 	Yes       key.Binding // y: answer a y/n question
 	Help      key.Binding // ?: full help
 	Quit      key.Binding // q, ctrl+c
@@ -86,6 +89,9 @@ func DefaultKeyMap() KeyMap {
 		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: key/size/undecided")),
 		DiffOnly:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "differing fields only / all")),
 		ViewDoc:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "view whole document")),
+		WholeDoc:  key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "whole-document key")),
+		AnyOrder:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "any field order")),
+		Merge:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "merge into keeper: off/on/arrays")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -111,7 +117,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
 		{k.Keep, k.Skip, k.Undo, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
-		{k.Sort, k.DiffOnly, k.ViewDoc},
+		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge},
 		{k.Retry, k.Reload, k.Yes, k.Help, k.Quit},
 	}
 }

@@ -16,6 +16,8 @@ import (
 //   - shop.orders: orders written twice by a retrying client (same orderNo);
 //   - crm.contacts: people entered twice, duplicates under the compound key
 //     (lastName, firstName, birthDate);
+//   - shop.imports: a stock import run twice, copies equal but for _id and importedAt
+//     (a whole-document key ignoring importedAt finds them);
 //   - shop.products with a unique index, a view, a time-series collection and a system
 //     collection, to show what dupes marks and never deletes from.
 //
@@ -134,6 +136,21 @@ func Demo() *Store {
 	for i := 0; i < 6; i++ {
 		at := base.Add(time.Duration(i) * time.Hour)
 		s.Insert(products, doc(oid(at), f("sku", str(fmt.Sprintf("SKU-%03d", i))), f("name", str([]string{"Mug", "T-shirt", "Sticker", "Hoodie", "Cap", "Notebook"}[i]))))
+	}
+	// shop.imports: a stock import that ran twice. The copies differ only in _id and importedAt,
+	// so no key names them: a whole-document key ignoring importedAt does.
+	imports := model.Namespace{DB: "shop", Coll: "imports"}
+	s.AddCollection(model.Collection{NS: imports})
+	for run := 0; run < 2; run++ {
+		at := base.Add(time.Duration(500+run) * time.Hour)
+		for i := 0; i < 5; i++ {
+			if run == 1 && i == 4 {
+				break // the second run stopped early: the last row came once
+			}
+			s.Insert(imports, doc(oid(at.Add(time.Duration(i)*time.Second)),
+				f("sku", str(fmt.Sprintf("SKU-%03d", i))), f("warehouse", str([]string{"LHR", "AMS"}[i%2])),
+				f("qty", num(10*(i+1))), f("importedAt", date(at))))
+		}
 	}
 	s.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "active_users"}, Type: model.TypeView, ViewOn: "users"})
 	s.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "page_views"}, Type: model.TypeTimeseries})

@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,10 +15,6 @@ import (
 // has it, backs the documents up (kept in memory under Report.BackupPath), then deletes them.
 // What changed is skipped and reported. Cancelling ctx stops before the next batch.
 func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
-	if plan.Merge != nil {
-		// Refused rather than run without the merge, which would lose what the members knew.
-		return model.Report{}, errors.New("the demo store does not merge into keepers: run a merging plan with dupes apply --merge")
-	}
 	if err := plan.Validate(); err != nil {
 		return model.Report{}, err
 	}
@@ -59,8 +54,11 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 		to := min(from+batch, len(plan.Groups))
 		s.mu.Lock()
 		for i := from; i < to; i++ {
-			res := s.runGroup(c, plan.Key, plan.Groups[i], rep.BackupPath)
+			res := s.runGroup(c, plan, plan.Groups[i], rep.BackupPath)
 			res.Group = i
+			if len(res.Merged) > 0 {
+				rep.MergedKeepers++
+			}
 			rep.Deleted += res.Deleted
 			rep.SkippedDocs += len(res.Skipped)
 			if res.Outcome == model.Failed {
@@ -80,8 +78,11 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 	return rep, nil
 }
 
-// runGroup deletes one group's planned documents under the guards. Called with s.mu held.
-func (s *Store) runGroup(c *collection, k model.Key, g model.PlanGroup, backup string) model.GroupResult {
+// runGroup deletes one group's planned documents under the guards, merging them into the
+// keeper first when the plan says so. Called with s.mu held: nothing changes the keeper between
+// the read its merge is computed from and its update (the adapter's whole-document guard).
+func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, backup string) model.GroupResult {
+	k := plan.Key
 	res := model.GroupResult{}
 	keeper, ok := c.find(g.Keep)
 	if !ok {
@@ -90,6 +91,7 @@ func (s *Store) runGroup(c *collection, k model.Key, g model.PlanGroup, backup s
 	if !hasKey(keeper, k.Spec(), g.Key) {
 		return skipAll(g, "the keeper's key changed since the scan")
 	}
+	var going []model.Doc
 	for _, id := range g.Delete {
 		d, ok := c.find(id)
 		if !ok {
@@ -100,8 +102,30 @@ func (s *Store) runGroup(c *collection, k model.Key, g model.PlanGroup, backup s
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "key changed since the scan"})
 			continue
 		}
+		going = append(going, d)
+	}
+	if plan.Merge != nil && len(going) > 0 {
+		m, err := mergeDocs(plan.MergeRule(), *plan.Merge, keeper, going)
+		var doc model.Doc
+		if err == nil {
+			doc, err = merged(keeper, m)
+		}
+		if err != nil {
+			r := skipAll(g, "the merge failed: "+err.Error())
+			r.Outcome = model.Failed
+			return r
+		}
+		if len(m.Gains) > 0 {
+			s.keepers[backup] = append(s.keepers[backup], keeper)
+			c.replace(doc)
+			for _, gn := range m.Gains {
+				res.Merged = append(res.Merged, gn.Field)
+			}
+		}
+	}
+	for _, d := range going {
 		s.backup[backup] = append(s.backup[backup], d)
-		c.remove(id)
+		c.remove(d.ID)
 		res.Deleted++
 	}
 	switch {

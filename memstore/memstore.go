@@ -33,6 +33,8 @@ type Store struct {
 	mu     sync.Mutex
 	colls  map[model.Namespace]*collection
 	backup map[string][]model.Doc
+	// keepers holds, per backup path, the before-images of the keepers a merge updated.
+	keepers map[string][]model.Doc
 }
 
 type collection struct {
@@ -43,7 +45,7 @@ type collection struct {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{colls: map[model.Namespace]*collection{}, backup: map[string][]model.Doc{}}
+	return &Store{colls: map[model.Namespace]*collection{}, backup: map[string][]model.Doc{}, keepers: map[string][]model.Doc{}}
 }
 
 // AddCollection creates (or replaces) a namespace of a kind, with its indexes.
@@ -102,6 +104,16 @@ func (c *collection) remove(id model.Value) bool {
 		}
 	}
 	return false
+}
+
+// replace puts a new version of a document in its place.
+func (c *collection) replace(d model.Doc) {
+	for i := range c.docs {
+		if c.docs[i].ID == d.ID {
+			c.docs[i] = d
+			return
+		}
+	}
 }
 
 func (c *collection) find(id model.Value) (model.Doc, bool) {

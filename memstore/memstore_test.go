@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/dupes-tui/dupes/model"
@@ -201,11 +200,42 @@ func TestScanUsesIndexKeys(t *testing.T) {
 	}
 }
 
-func TestExecuteRefusesAMergingPlan(t *testing.T) {
-	s := Demo()
-	plan := model.Plan{NS: model.Namespace{DB: "shop", Coll: "users"}, Key: model.Key{Fields: []string{"email"}},
-		Merge: &model.MergeOptions{}}
-	if _, err := s.Execute(context.Background(), plan, "", nil); err == nil || !strings.Contains(err.Error(), "does not merge") {
-		t.Fatalf("a merging plan ran on the demo store: %v", err)
+// TestExecuteMerges: a merging plan fills the keeper's missing and null fields from the members
+// it deletes (a sub-document flattened as the store keeps documents, arrays united), keeps the
+// keeper's before-image, and backs the members up; a keeper that gains nothing is left alone.
+func TestExecuteMerges(t *testing.T) {
+	s := New()
+	ns := model.Namespace{DB: "t", Coll: "people"}
+	id := func(n int) model.Value { return num(n) }
+	s.Insert(ns,
+		doc(id(1), f("email", str("a@x")), f("phone", model.Null), f("tags", model.Value(`["a"]`))),
+		doc(id(2), f("email", str("a@x")), f("phone", str("555")), f("address.city", str("Paris")), f("tags", model.Value(`["b","a"]`))),
+		doc(id(3), f("email", str("b@x")), f("phone", str("1"))),
+		doc(id(4), f("email", str("b@x"))))
+	k := model.Key{Fields: []string{"email"}}
+	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: k, Merge: &model.MergeOptions{Arrays: true}, Groups: []model.PlanGroup{
+		{Key: []model.Value{str("a@x")}, Keep: id(1), Delete: []model.Value{id(2)}, Decision: model.ByRule},
+		{Key: []model.Value{str("b@x")}, Keep: id(3), Delete: []model.Value{id(4)}, Decision: model.ByRule}}}
+	pre, err := s.MergePreview(context.Background(), ns, plan.MergeRule(), *plan.Merge, id(1), []model.Value{id(2)})
+	if err != nil || !pre.Gained("phone") || !pre.Gained("address") || !pre.Gained("tags") || pre.Gained("email") {
+		t.Fatalf("preview: %+v, %v", pre, err)
+	}
+	rep, err := s.Execute(context.Background(), plan, "", nil)
+	if err != nil || rep.Deleted != 2 || rep.MergedKeepers != 1 {
+		t.Fatalf("run: %+v, %v", rep, err)
+	}
+	docs := s.Docs(ns)
+	if len(docs) != 2 {
+		t.Fatalf("left: %v", docs)
+	}
+	kept := docs[0]
+	if kept.Get("phone") != str("555") || kept.Get("address.city") != str("Paris") || kept.Get("tags") != model.Value(`["a","b"]`) {
+		t.Fatalf("merged keeper: %+v", kept)
+	}
+	if before := s.KeeperBackup(rep.BackupPath); len(before) != 1 || before[0].Get("phone") != model.Null {
+		t.Fatalf("before-image: %+v", before)
+	}
+	if docs[1].Get("phone") != str("1") || len(s.Backup(rep.BackupPath)) != 2 {
+		t.Fatalf("second group: %+v, backup %v", docs[1], s.Backup(rep.BackupPath))
 	}
 }

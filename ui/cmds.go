@@ -188,6 +188,28 @@ func docsCmd(ctx context.Context, st Store, ns model.Namespace, group int, ids [
 	}
 }
 
+// mergePreviewMsg is a group's merged keeper, for the merge options and keeper it was asked for.
+type mergePreviewMsg struct {
+	group, keep int
+	opt         model.MergeOptions
+	merged      model.Merged
+	err         error
+}
+
+func mergePreviewCmd(ctx context.Context, st Store, ns model.Namespace, rule model.KeepRule, opt model.MergeOptions,
+	group, keep int, ids []model.Value) tea.Cmd {
+	members := make([]model.Value, 0, len(ids))
+	for i, id := range ids {
+		if i != keep {
+			members = append(members, id)
+		}
+	}
+	return func() tea.Msg {
+		m, err := st.MergePreview(ctx, ns, rule, opt, ids[keep], members)
+		return mergePreviewMsg{group: group, keep: keep, opt: opt, merged: m, err: err}
+	}
+}
+
 // ruleChosenMsg asks the root to apply a rule to the groups the groups list shows; none
 // clears the rule's choices there instead.
 type ruleChosenMsg struct {

@@ -193,6 +193,9 @@ func (s *doneScreen) View() string {
 	}
 	line := func(label, value string) { b.WriteString(s.ctx.field(label, 14, value, s.w) + "\n") }
 	line("deleted", st.Bold.Render(plural(r.Deleted, "document", "documents")))
+	if r.MergedKeepers > 0 {
+		line("merged", plural(r.MergedKeepers, "keeper", "keepers")+" updated"+st.Muted.Render(" (before-images backed up with the deleted members)"))
+	}
 	line("skipped", plural(r.SkippedDocs, "document", "documents")+st.Muted.Render(" (changed or gone since the scan: never deleted)"))
 	for i, rc := range s.reason {
 		if i == 5 {
@@ -240,7 +243,7 @@ func (s *doneScreen) View() string {
 		if s.builtHow != "" {
 			how = s.builtHow + ":"
 		}
-		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" "+how+" on "+s.ns.String()+": this duplicate cannot come back.", s.w)) + "\n")
+		b.WriteString(st.OK.Render(para("✓ Unique index "+s.built+" "+how+" on "+s.ns.String()+": "+s.cannotComeBack()+".", s.w)) + "\n")
 	case s.building:
 		b.WriteString(s.build.view() + st.Muted.Render(" Building the unique index…") + "\n")
 	case s.ask != nil:
@@ -352,4 +355,18 @@ func (s *doneScreen) question(exact string) string {
 		return "Really drop " + s.clash + " now? It is gone once dropped; the unique index is built next. y/n"
 	}
 	return "Build the " + describeOffer(s.offer) + " of " + s.ns.String() + " now" + exact + "? y/n"
+}
+
+// cannotComeBack says what the built index guards: one group's duplicate, or several.
+func (s *doneScreen) cannotComeBack() string {
+	n := 0
+	for _, g := range s.rep.Groups {
+		if g.Deleted > 0 {
+			n++
+		}
+	}
+	if n == 1 {
+		return "this duplicate cannot come back"
+	}
+	return "these duplicates cannot come back"
 }

@@ -35,6 +35,7 @@ type groupScreen struct {
 	focus   int
 	scroll  int
 	diffs   bool // d: only the fields that differ
+	mp      mergePreview
 	w, h    int
 }
 
@@ -64,6 +65,15 @@ func (s *groupScreen) setKeys() {
 		k.DiffOnly.SetHelp("d", "differing fields only")
 	}
 	k.Undo.SetEnabled(s.sess != nil && s.sess.hkeep[s.gi] != noKeeper)
+	k.Merge.SetEnabled(loaded)
+	switch {
+	case s.sess == nil || s.sess.merge == nil:
+		k.Merge.SetHelp("M", "merge into keeper")
+	case !s.sess.merge.Arrays:
+		k.Merge.SetHelp("M", "merge arrays too")
+	default:
+		k.Merge.SetHelp("M", "merge off")
+	}
 }
 
 // open shows the group at list position pos (group index gi) and fetches its documents.
@@ -81,6 +91,13 @@ func (s *groupScreen) open(sess *session, pos, gi, total int) tea.Cmd {
 
 func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 	cmd := s.update(msg)
+	if pm, ok := msg.(mergePreviewMsg); ok {
+		s.onMergePreview(pm)
+	}
+	// Whatever changed the keeper (space, s, u, a fetch) asks for its merged version again.
+	if p := s.previewMerge(); p != nil {
+		cmd = tea.Batch(cmd, p)
+	}
 	s.relayout()
 	return cmd
 }
@@ -177,6 +194,8 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 			return s.ctx.intent(openRulesMsg{})
 		case key.Matches(msg, k.Review):
 			return s.ctx.intent(reviewMsg{})
+		case key.Matches(msg, k.Merge):
+			return s.toggleMerge()
 		}
 	}
 	return nil
@@ -218,6 +237,9 @@ func (s *groupScreen) View() string {
 		legend += st.Warn.Render(fmt.Sprintf("  %s these documents lack %s: left alone (m on the groups list includes them)", lacksMark, s.sess.key))
 	}
 	b.WriteString(fit(legend, s.w) + "\n")
+	for _, l := range s.mergeLines() {
+		b.WriteString(l + "\n")
+	}
 	lay := s.lay
 	if s.call.on || lay == nil {
 		b.WriteString("\n" + s.call.view() + st.Muted.Render(" Reading the documents…"))
@@ -264,10 +286,11 @@ func (s *groupScreen) headerRowView() string {
 // room is how many scrolling body lines fit under the title and legend (and the pinned
 // header row, side by side).
 func (s *groupScreen) room() int {
+	top := 2 + len(s.mergeLines())
 	if s.lay != nil && s.lay.side {
-		return max(s.h-3, 1)
+		top++
 	}
-	return max(s.h-2, 1)
+	return max(s.h-top, 1)
 }
 
 // first is the first scrolling line: side by side, line 0 is the pinned header row.
@@ -415,10 +438,10 @@ func (s *groupScreen) Typing() bool     { return false }
 func (s *groupScreen) Busy() bool       { return s.call.on }
 func (s *groupScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Left, k.Right, k.Keep, k.Next, k.Prev, k.Skip, k.Undo, k.DiffOnly, k.ViewDoc, k.Rules, k.Review, k.Back, k.Help}
+	return []key.Binding{k.Left, k.Right, k.Keep, k.Next, k.Prev, k.Skip, k.Undo, k.DiffOnly, k.ViewDoc, k.Merge, k.Rules, k.Review, k.Back, k.Help}
 }
 func (s *groupScreen) FullHelp() [][]key.Binding {
 	k := s.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Left, k.Right, k.Keep, k.Skip, k.Undo},
-		{k.DiffOnly, k.ViewDoc, k.Next, k.Prev, k.Back}, {k.Rules, k.Review, k.Help, k.Quit}}
+		{k.DiffOnly, k.ViewDoc, k.Merge, k.Next, k.Prev, k.Back}, {k.Rules, k.Review, k.Help, k.Quit}}
 }

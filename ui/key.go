@@ -30,6 +30,8 @@ type keyScreen struct {
 	cursor   listCursor
 
 	ignoreCase, trim bool
+	anyOrder         bool   // A: a whole-document key ignores top-level field order
+	ignore           string // the last fields W was told to ignore, offered again
 	filter           string
 	ask              prompt
 	note             string // what the last E11000 paste did, or why it failed
@@ -50,7 +52,7 @@ func (s *keyScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
 	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Next, &k.Prev, &k.Rules, &k.Review,
-		&k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Index)
+		&k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Index, &k.Merge)
 	k.Open.SetHelp("enter", "scan")
 	k.Back.SetHelp("esc", "collections")
 	k.Reload.SetHelp("R", "sample again")
@@ -59,7 +61,7 @@ func (s *keyScreen) setKeys() {
 		k.Back.SetHelp("esc", "cancel")
 	}
 	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Reload)
+		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Reload, &k.WholeDoc, &k.AnyOrder)
 		k.Open.SetHelp("enter", "apply")
 		k.Back.SetHelp("esc", "cancel")
 	}
@@ -167,6 +169,15 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			s.ignoreCase = !s.ignoreCase
 		case key.Matches(msg, s.keys.Trim):
 			s.trim = !s.trim
+		case key.Matches(msg, s.keys.AnyOrder):
+			s.anyOrder = !s.anyOrder
+		case key.Matches(msg, s.keys.WholeDoc):
+			cmd := s.ask.ask("Whole document: documents equal in every field but _id are duplicates. "+
+				"Top-level fields to leave out of the comparison, comma-separated (empty: none).", "ignore › ",
+				"importedAt, updatedAt", s.ignore, func(v string) error { return s.wholeKey(v).Validate() },
+				func(v string) tea.Cmd { s.ignore = v; return s.scan(s.wholeKey(v)) })
+			s.setKeys()
+			return cmd
 		case key.Matches(msg, s.keys.Query):
 			cmd := s.ask.ask("Only documents matching this query are grouped (mongosh syntax or JSON).", "filter › ",
 				`{status: 'active'}`, s.filter, func(v string) error { _, err := model.ParseFilter(v); return err },
@@ -194,6 +205,20 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// wholeKey is the whole-document key W scans: the fields to ignore as typed (split as the
+// command line's --ignore is), A's field order, the filter. Ignore case and trim are passed on
+// so that Validate refuses them, saying why, rather than dropping them silently.
+func (s *keyScreen) wholeKey(ignore string) model.Key {
+	var fields []string
+	for _, f := range strings.Split(ignore, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			fields = append(fields, f)
+		}
+	}
+	return model.Key{WholeDocument: true, Ignore: fields, AnyFieldOrder: s.anyOrder,
+		IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter}
 }
 
 // scanIndex scans the key of the index --index names, with its exact options and the
@@ -285,6 +310,7 @@ func (s *keyScreen) View() string {
 		filter = s.filter
 	}
 	b.WriteString(opt(s.ignoreCase, "ignore case (i)") + "  " + opt(s.trim, "trim (t)") + "  " + st.Muted.Render("filter (F): ") + fit(filter, max(s.w-50, 8)) + "\n")
+	b.WriteString(fit(st.Muted.Render("whole document (W): every field but _id  ")+opt(s.anyOrder, "any field order (A)"), s.w) + "\n")
 	sel := "none — enter scans the field under the cursor"
 	if len(s.selected) > 0 {
 		sel = model.Key{Fields: s.selected}.String()
@@ -335,7 +361,7 @@ func (s *keyScreen) View() string {
 
 func (s *keyScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.cursor.setHeight(h - 9)
+	s.cursor.setHeight(h - 10)
 	s.ask.setWidth(w)
 }
 func (s *keyScreen) Typing() bool { return s.ask.open() }
@@ -350,11 +376,11 @@ func viewText(c model.Collection) string {
 }
 func (s *keyScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.Back, k.Help}
+	return []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Back, k.Help}
 }
 func (s *keyScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste}, {k.Reload, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder}, {k.Reload, k.Help, k.Quit}}
 }
 
 func (s *keyScreen) showsError() bool { return s.call.on }

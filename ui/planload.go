@@ -59,6 +59,10 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 	if r, err := model.ParseKeepRule(p.Rule); err == nil && p.Rule != "" {
 		s.rule, s.ruleSet = r, true
 	}
+	if p.Merge != nil {
+		m := *p.Merge
+		s.merge = &m
+	}
 	s.previewSeq++
 	m.sess = s
 	m.groups.open(s)

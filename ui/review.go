@@ -267,6 +267,10 @@ func (s *reviewScreen) top() string {
 		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.nSkip)), count(int64(ss.undecidedShown()))))
 	line("to delete", st.Warn.Render(plural(s.plan.Deletes(), "document", "documents"))+
 		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(len(s.plan.Groups))))))
+	if s.plan.Merge != nil {
+		line("merge", st.Warn.Render(fmt.Sprintf("up to %s will be updated", plural(len(s.plan.Groups), "keeper", "keepers")))+
+			st.Muted.Render(" ("+s.plan.Merge.String()+"; before-images backed up; a keeper changed since read leaves its group untouched)"))
+	}
 	if n := ss.lackingDocs(); n > 0 && ss.deleteMissing {
 		line("lacking key", st.Warn.Render(fmt.Sprintf("%s %s lacking %s are included and decided like duplicates", lacksMark, plural(n, "document", "documents"), ss.key)))
 	}
@@ -288,6 +292,14 @@ func (s *reviewScreen) top() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// mergeText adds the keeper updates of a merging plan to what the confirmation confirms.
+func (s *reviewScreen) mergeText() string {
+	if s.plan.Merge == nil {
+		return ""
+	}
+	return " and update up to " + plural(len(s.plan.Groups), "keeper", "keepers") + " with what they gain"
+}
+
 // bottom is the confirmation, the prompt and what was saved.
 func (s *reviewScreen) bottom() string {
 	st := s.ctx.Styles
@@ -301,7 +313,7 @@ func (s *reviewScreen) bottom() string {
 	case s.checking:
 		b.WriteString(st.Muted.Render("Checking that "+s.ctx.Cfg.BackupDir+" takes the backup…") + "\n")
 	case s.ask.open() && s.confirmng:
-		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents")), s.w)) + "\n")
+		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s%s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents"), s.mergeText()), s.w)) + "\n")
 	default:
 		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to export the plan file for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
 	}

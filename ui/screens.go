@@ -49,6 +49,7 @@ func (databasesMsg) target() screenID     { return scrCollections }
 func (collectionsMsg) target() screenID   { return scrCollections }
 func (keyDataMsg) target() screenID       { return scrKey }
 func (docsMsg) target() screenID          { return scrGroup }
+func (mergePreviewMsg) target() screenID  { return scrGroup }
 func (indexBuiltMsg) target() screenID    { return scrDone }
 func (buildIndexMsg) target() screenID    { return scrDone }
 func (filterTickMsg) target() screenID    { return scrGroups }

@@ -65,6 +65,9 @@ type session struct {
 
 	rule    model.KeepRule
 	ruleSet bool
+	// merge, set by M on a group, makes the plan fill each keeper's missing or null fields
+	// from the members it deletes (model.MergeOptions); nil: keepers are left as they are.
+	merge *model.MergeOptions
 	// nRule, nHand and nSkip count groups that have a key value (lacking groups apart) by
 	// the decision in force.
 	nRule    int
@@ -286,6 +289,10 @@ func (s *session) snapshot() planSnapshot {
 	if s.ruleSet {
 		head.Rule = s.rule.String()
 	}
+	if s.merge != nil {
+		m := *s.merge
+		head.Merge = &m
+	}
 	n := len(s.groups)
 	return planSnapshot{head: head, groups: s.groups[:n:n], keep: append([]int32(nil), s.keep[:n]...),
 		how: append([]uint8(nil), s.how[:n]...)}
@@ -333,6 +340,9 @@ func (ps planSnapshot) surplus() int {
 // An ignore-case scan (without trim, which no index does) is offered the index with
 // collation strength 2, on a server that has collations.
 func (s *session) offer() model.IndexOffer {
+	if s.key.WholeDocument {
+		return model.IndexOffer{Refused: "a whole-document key is no set of fields a unique index could hold"}
+	}
 	o := model.OfferIndex(s.key, !s.deleteMissing, s.shard)
 	if !s.key.IgnoreCase || s.key.Trim || o.Refused != "" || o.Key.Collation != nil {
 		return o

@@ -20,6 +20,10 @@ type Store interface {
 	FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error)
 	// Keepers returns, per group, the index in its IDs of the document the rule keeps.
 	Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error)
+	// MergePreview is what merging the members into the keeper would make of it now: the
+	// merged keeper and the fields it gains, members taken in the rule's order (model.Merged).
+	MergePreview(ctx context.Context, ns model.Namespace, rule model.KeepRule, opt model.MergeOptions,
+		keep model.Value, members []model.Value) (model.Merged, error)
 	// Execute runs a plan: backup, guarded deletes, report. progress is called after each batch.
 	// Cancelling ctx finishes the batch in flight and stops.
 	Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error)
