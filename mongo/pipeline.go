@@ -39,7 +39,7 @@ const MaxGroupIDs = 100_000
 // index the documents holding a key field. Collation is not a stage: it travels in the
 // aggregate options (see aggregateOptions), and the comparisons compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
-	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true})
+	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true}, false)
 }
 
 // plainKey reports whether the key is one top-level field that needs no key generator.
@@ -54,7 +54,10 @@ func plainKey(key model.Key, e Engine) bool {
 	return true
 }
 
-func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
+// pipeline builds the scan; mark adds to each group m: true when a member gave more than one
+// index key (see model.Group.Multikey): in the plain shape, a value that is an array; in the
+// tuple shape, a document with more than one tuple. A whole-document key never needs it.
+func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 	if err := key.Validate(); err != nil {
 		return nil, err
 	}
@@ -74,6 +77,11 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 	count := bson.D{{Key: "$sum", Value: 1}}
 	keep := bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}
 	order := bson.D{{Key: "_id", Value: 1}}
+	out := bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", maxIDs})}, {Key: "n", Value: 1}}
+	mark = mark && !key.WholeDocument
+	if mark {
+		out = append(out, bson.E{Key: "m", Value: 1})
+	}
 	if key.WholeDocument {
 		p = append(p, wholeStages(key, ids, count)...)
 	} else if plainKey(key, e) {
@@ -84,13 +92,19 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 		k := c.normalise(e1("$ifNull", bson.A{"$k", nil}))
 		maxKey := e1("$literal", bson.MaxKey{})
 		wrap := e1("$or", bson.A{e1("$isArray", "$k"), e1("$eq", bson.A{"$k", maxKey})})
+		proj := bson.D{{Key: "k", Value: f}, {Key: "u", Value: e1("$eq", bson.A{f, bson.A{}})}}
+		group := bson.D{
+			{Key: "_id", Value: cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))},
+			{Key: "ids", Value: ids}, {Key: "n", Value: count},
+		}
+		if mark {
+			proj = append(proj, bson.E{Key: "m", Value: e1("$isArray", f)})
+			group = append(group, bson.E{Key: "m", Value: e1("$max", "$m")})
+		}
 		p = append(p,
-			e1("$project", bson.D{{Key: "k", Value: f}, {Key: "u", Value: e1("$eq", bson.A{f, bson.A{}})}}),
+			e1("$project", proj),
 			e1("$unwind", bson.D{{Key: "path", Value: "$k"}, {Key: "preserveNullAndEmptyArrays", Value: true}}),
-			e1("$group", bson.D{
-				{Key: "_id", Value: cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))},
-				{Key: "ids", Value: ids}, {Key: "n", Value: count},
-			}))
+			e1("$group", group))
 	} else {
 		group := bson.D{}
 		var found bson.A
@@ -100,18 +114,26 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 			found = append(found, bson.D{{Key: "k.f" + is, Value: true}})
 		}
 		group = append(group, bson.E{Key: "x", Value: "$k.x"})
-		p = append(p, keysStage(key), e1("$unwind", "$k"))
+		p = append(p, keysStage(key))
+		if mark {
+			p = append(p, e1("$project", bson.D{{Key: "k", Value: 1}, {Key: "m", Value: e1("$gt", bson.A{e1("$size", "$k"), 1})}}))
+		}
+		p = append(p, e1("$unwind", "$k"))
 		if key.Sparse {
 			// A sparse index leaves out each key made only of missing fields.
 			p = append(p, e1("$match", e1("$or", append(found, bson.D{{Key: "k.x", Value: true}}))))
 		}
-		p = append(p, e1("$group", bson.D{{Key: "_id", Value: group}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}))
+		acc := bson.D{{Key: "_id", Value: group}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}
+		if mark {
+			acc = append(acc, bson.E{Key: "m", Value: e1("$max", "$m")})
+		}
+		p = append(p, e1("$group", acc))
 		keep = e1("$or", bson.A{keep, bson.D{{Key: "_id.x", Value: true}}})
 		order = bson.D{{Key: "_id.x", Value: -1}, {Key: "_id", Value: 1}}
 	}
 	p = append(p,
 		e1("$match", keep),
-		e1("$project", bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", maxIDs})}, {Key: "n", Value: 1}}),
+		e1("$project", out),
 		e1("$sort", order),
 	)
 	return p, nil
