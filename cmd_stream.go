@@ -19,9 +19,10 @@ import (
 // held back and planned together at the end, as one whole plan: a chunk planned on its own
 // could otherwise delete a document another chunk keeps. `plan` and `apply` stay whole-plan.
 
-// streamChunkGroups is how many scan groups a streamed resolve plans at a time: several
-// executor batches (mongo.DefaultExecBatch), few enough that memory stays flat.
-const streamChunkGroups = 5000
+// streamChunk is how many scan groups a streamed resolve plans at a time: several executor
+// batches (mongo.DefaultExecBatch), few enough that memory stays flat. A variable only so
+// that tests can make a small collection span several chunks.
+var streamChunk = 5000
 
 // errWholePlan says a streamed resolve stopped, having changed nothing, because the run must
 // be decided whole: the keep rule's field is in no member of the first groups, and only all
@@ -83,11 +84,12 @@ func (s *streamResolve) run(ctx context.Context) (model.Report, error) {
 		}
 		scanned += len(gs)
 		last := err == io.EOF
-		if len(chunk) >= streamChunkGroups || (last && len(chunk) > 0) {
-			if err := s.chunk(ctx, cur, chunk, true); err != nil || s.stopped() {
+		for len(chunk) >= streamChunk || (last && len(chunk) > 0) {
+			n := min(len(chunk), streamChunk)
+			if err := s.chunk(ctx, cur, chunk[:n], true); err != nil || s.stopped() {
 				return s.stop(ctx, err)
 			}
-			chunk = nil
+			chunk = chunk[n:]
 		}
 		if last {
 			break

@@ -55,8 +55,9 @@ func plainKey(key model.Key, e Engine) bool {
 }
 
 // pipeline builds the scan; mark adds to each group m: true when a member gave more than one
-// index key (see model.Group.Multikey): in the plain shape, a value that is an array; in the
-// tuple shape, a document with more than one tuple. A whole-document key never needs it.
+// index key (see model.Group.Multikey): in the plain shape, a value that is an array of more
+// than one element; in the tuple shape, a document with more than one tuple. A whole-document
+// key never needs it.
 func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 	if err := key.Validate(); err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 			{Key: "ids", Value: ids}, {Key: "n", Value: count},
 		}
 		if mark {
-			proj = append(proj, bson.E{Key: "m", Value: e1("$isArray", f)})
+			proj = append(proj, bson.E{Key: "m", Value: e1("$gt", bson.A{e1("$size", arrayOr(f)), 1})})
 			group = append(group, bson.E{Key: "m", Value: e1("$max", "$m")})
 		}
 		p = append(p,
