@@ -154,6 +154,12 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 
 // printPlanSummary says what a plan would do, in a few lines, and what it leaves alone.
 func printPlanSummary(w io.Writer, p model.Plan, res model.PlanResult) {
+	printPlanHead(w, p, res)
+	printPlanCounts(w, len(p.Groups), p.Deletes())
+}
+
+// printPlanHead is the summary's first lines: the key, the rule, what is left alone.
+func printPlanHead(w io.Writer, p model.Plan, res model.PlanResult) {
 	fmt.Fprintf(w, "plan for %s, key %s (%s)\n", p.NS, p.Key, p.Semantics)
 	if p.Rule != "" {
 		how := ""
@@ -172,11 +178,15 @@ func printPlanSummary(w io.Writer, p model.Plan, res model.PlanResult) {
 	if p.Merge != nil {
 		fmt.Fprintf(w, "merge: %s; each keeper is updated only if unchanged since read, and backed up first\n", p.Merge)
 	}
-	if len(p.Groups) == 0 {
+}
+
+// printPlanCounts is the summary's last line: how many groups, how many deletes.
+func printPlanCounts(w io.Writer, groups, deletes int) {
+	if groups == 0 {
 		fmt.Fprintln(w, "no duplicates: the plan deletes nothing")
 		return
 	}
-	fmt.Fprintf(w, "%d groups: keep one document each, delete %d\n", len(p.Groups), p.Deletes())
+	fmt.Fprintf(w, "%d groups: keep one document each, delete %d\n", groups, deletes)
 }
 
 // writeFileSynced writes a file readable only by its owner (plans hold key values, often

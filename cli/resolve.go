@@ -65,7 +65,27 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 			return err
 		}
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}, stderr)
+	pf := planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}
+	apply := *yes && !*dryRun
+	// Streamed (cmd_stream.go), in memory that does not grow with the collection, unless the
+	// run must be decided whole.
+	s := newStreamResolve(c, &req, rule, pf, apply, *backup, stderr)
+	if rep, err := s.run(ctx); !errors.Is(err, errWholePlan) {
+		if err != nil && !s.started() {
+			return err // stopped before anything ran: a failed scan, as plan reports it
+		}
+		s.print(stdout, out, rep, err)
+		if !apply && err == nil {
+			printNothingChanged(stdout, *dryRun, s.deletes, *backup, *createIndex, offer)
+		}
+		if err = streamErr(rep, err); err != nil || !apply || !*createIndex {
+			return err
+		}
+		err = buildOffered(ctx, c, req.ns, req.key, offer, stdout, stderr)
+		out.index(offer.Name(), err)
+		return err
+	}
+	plan, res, err := makePlan(ctx, c, &req, rule, pf, stderr)
 	if err != nil {
 		return err
 	}
@@ -74,19 +94,8 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	if err := printMergePreview(ctx, stdout, c, plan); err != nil {
 		return err
 	}
-	if *dryRun || !*yes {
-		why := "dry run"
-		if !*dryRun {
-			why = "without --yes"
-		}
-		fmt.Fprintf(stdout, "%s: nothing changed.", why)
-		if len(plan.Groups) > 0 {
-			fmt.Fprintf(stdout, " With --yes, the %d documents would be backed up to %s and deleted.", plan.Deletes(), *backup)
-		}
-		if *createIndex {
-			fmt.Fprintf(stdout, " Then the unique index %s would be built: %s.", describeOffer(offer), offer.Guarantee)
-		}
-		fmt.Fprintln(stdout)
+	if !apply {
+		printNothingChanged(stdout, *dryRun, plan.Deletes(), *backup, *createIndex, offer)
 		return nil
 	}
 	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
@@ -96,6 +105,22 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	err = buildOffered(ctx, c, req.ns, req.key, offer, stdout, stderr)
 	out.index(offer.Name(), err)
 	return err
+}
+
+// printNothingChanged ends a dry run (or a run without --yes): what --yes would do.
+func printNothingChanged(w io.Writer, dryRun bool, deletes int, backup string, createIndex bool, offer model.IndexOffer) {
+	why := "dry run"
+	if !dryRun {
+		why = "without --yes"
+	}
+	fmt.Fprintf(w, "%s: nothing changed.", why)
+	if deletes > 0 {
+		fmt.Fprintf(w, " With --yes, the %d documents would be backed up to %s and deleted.", deletes, backup)
+	}
+	if createIndex {
+		fmt.Fprintf(w, " Then the unique index %s would be built: %s.", describeOffer(offer), offer.Guarantee)
+	}
+	fmt.Fprintln(w)
 }
 
 // offerIndex decides the unique index to build after the cleanup (model.OfferIndex: partial

@@ -24,12 +24,7 @@ func scanAll(ctx context.Context, c *mongo.Client, ns model.Namespace, key model
 	if err != nil {
 		return res, err
 	}
-	defer func() {
-		// Closed even when ctx is cancelled: that is when the server's cursor must go.
-		cctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
-		defer cancel()
-		_ = cur.Close(cctx)
-	}()
+	defer closeScan(cur)
 	for {
 		gs, err := cur.NextBatch(ctx, mongo.ScanBatchSize)
 		res.groups = append(res.groups, gs...)
@@ -45,6 +40,14 @@ func scanAll(ctx context.Context, c *mongo.Client, ns model.Namespace, key model
 	res.oversized = cur.Oversized()
 	res.summary = summarize(res.groups, res.oversized)
 	return res, nil
+}
+
+// closeScan closes a scan's cursor even when the scan's ctx is cancelled: that is when the
+// server's cursor must go.
+func closeScan(cur *mongo.Cursor) {
+	cctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	_ = cur.Close(cctx)
 }
 
 // summarize counts the groups, at their true sizes: a group cut at MaxGroupIDs counts all of

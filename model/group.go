@@ -7,6 +7,10 @@ type Group struct {
 	Key []Value
 	// IDs are the members' _id values in ascending _id order.
 	IDs []Value
+	// Multikey says a member gave the key more than one index key (an array), so it may sit
+	// in other groups too. Only a scan asked to mark it sets it (mongo.ScanOptions): a group
+	// without it shares no document with any other group, and can be planned on its own.
+	Multikey bool
 }
 
 // Count is the number of members.

@@ -75,6 +75,27 @@ type Report struct {
 	MergedKeepers int           `json:"mergedKeepers,omitempty"`
 	PlanDigest    string        `json:"planDigest"`
 	Groups        []GroupResult `json:"groups"`
+	// Streamed says the run planned and ran the scan's groups a chunk at a time (dupes
+	// resolve), in bounded memory: it has no plan digest, Groups stays empty, and Sample holds
+	// the first SampleGroups groups that skipped or failed something. The counters above are
+	// the totals.
+	Streamed bool           `json:"streamed,omitempty"`
+	Sample   []SampledGroup `json:"sample,omitempty"`
+}
+
+// A streamed run's report keeps at most SampleGroups skipped or failed groups, each with at
+// most SampleSkipped of its skipped documents: a sample to show, not an account.
+const (
+	SampleGroups  = 100
+	SampleSkipped = 10
+)
+
+// SampledGroup is a skipped or failed group of a streamed run, with its key and keeper, as
+// there is no plan to look them up in. Its Group counts the run's groups from 0.
+type SampledGroup struct {
+	Key  []Value `json:"key"`
+	Keep Value   `json:"keep"`
+	GroupResult
 }
 
 // RestoreReport is the account of a restore from backups (or of what a dry run would do).

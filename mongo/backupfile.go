@@ -210,9 +210,11 @@ func (b *backupFile) Append(docs []bson.Raw) error {
 		return fmt.Errorf("write the backup %s: %w (nothing of this batch was deleted)", b.path, err)
 	}
 	b.size += int64(buf.Len())
-	for _, d := range docs {
-		b.held[idKey(d)] = hashDoc(d)
-		b.records++
+	b.records += len(docs)
+	if b.held != nil { // nil in a streamed run, which never resumes (execute_stream.go)
+		for _, d := range docs {
+			b.held[idKey(d)] = hashDoc(d)
+		}
 	}
 	return nil
 }

@@ -66,18 +66,29 @@ func (c *Client) fetch(ctx context.Context, ns model.Namespace, ids []model.Valu
 // A max/min rule whose field no member of any group holds fails with a
 // *model.UnknownFieldError: it would silently keep the smallest _id everywhere.
 func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error) {
-	keep := make([]int, len(groups))
+	keep, held, err := c.KeepersHeld(ctx, ns, rule, groups)
+	if err == nil && !held && len(groups) > 0 {
+		return nil, &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
+	}
+	return keep, err
+}
+
+// KeepersHeld is Keepers without the refusal: held says whether some member holds the rule's
+// field (always true for a rule that names none). A streamed resolve decides groups a chunk at
+// a time, and refuses only when its first chunk holds the field nowhere; a later chunk that
+// does not keeps what the rule keeps there, its smallest existing _id, as Keepers would.
+func (c *Client) KeepersHeld(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) (keep []int, held bool, err error) {
+	keep = make([]int, len(groups))
 	if !rule.NeedsDocs() {
 		for i, g := range groups {
 			keep[i], _ = rule.Keeper(g, nil)
 		}
-		return keep, nil
+		return keep, true, nil
 	}
 	var projection bson.D
 	if rule.NeedsField() {
 		projection = bson.D{{Key: rule.Field, Value: 1}}
 	}
-	held := false
 	for start := 0; start < len(groups); {
 		// Take whole groups until the batch holds about FetchBatchSize ids.
 		end, n := start, 0
@@ -91,20 +102,17 @@ func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.Kee
 		}
 		docs, err := c.fetch(ctx, ns, ids, projection)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		held = held || rule.FieldHeld(docs)
 		for i := start; i < end; i++ {
 			k, err := rule.Keeper(groups[i], docs)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			keep[i] = k
 		}
 		start = end
 	}
-	if !held && len(groups) > 0 {
-		return nil, &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
-	}
-	return keep, nil
+	return keep, held, nil
 }

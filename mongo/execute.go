@@ -105,27 +105,11 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 		now := time.Now()
 		return model.Report{NS: plan.NS, StartedAt: now, FinishedAt: now, PlanDigest: plan.Digest()}, nil
 	}
-	col, err := c.Collection(ctx, plan.NS)
+	r, err := c.newRun(ctx, plan, guard, opt)
 	if err != nil {
 		return model.Report{}, err
 	}
-	if err := col.CanDelete(); err != nil {
-		return model.Report{}, err
-	}
-
-	simple, err := c.hasDefaultCollation(ctx, plan.NS)
-	if err != nil {
-		return model.Report{}, err
-	}
-	// One run at a time per namespace: two runs of different plans could each keep a member
-	// the other deletes, and leave a group with no document at all.
-	l, err := c.acquireLease(ctx, plan.NS, LeaseTTL)
-	if err != nil {
-		return model.Report{}, err
-	}
-	defer l.release()
-	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
-		lease: l, filtered: map[model.Value]bool{}}
+	defer r.lease.release()
 	if err := r.open(time.Now()); err != nil {
 		return model.Report{}, err
 	}
@@ -133,6 +117,30 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 	defer r.closeKeepers()
 	rep := r.run(ctx)
 	return rep, r.err
+}
+
+// newRun checks that the collection may be written and takes the namespace's lease (the
+// caller releases it) for a run of plan.
+func (c *Client) newRun(ctx context.Context, plan model.Plan, guard keyGuard, opt ExecOptions) (*execRun, error) {
+	col, err := c.Collection(ctx, plan.NS)
+	if err != nil {
+		return nil, err
+	}
+	if err := col.CanDelete(); err != nil {
+		return nil, err
+	}
+	simple, err := c.hasDefaultCollation(ctx, plan.NS)
+	if err != nil {
+		return nil, err
+	}
+	// One run at a time per namespace: two runs of different plans could each keep a member
+	// the other deletes, and leave a group with no document at all.
+	l, err := c.acquireLease(ctx, plan.NS, LeaseTTL)
+	if err != nil {
+		return nil, err
+	}
+	return &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
+		lease: l, filtered: map[model.Value]bool{}}, nil
 }
 
 // primary is the collection read from the primary and written with majority write concern,
@@ -181,21 +189,16 @@ type execRun struct {
 	err          error // what stopped the run, if anything
 	// filtered holds the _ids that no longer pass the key's filter (set at each re-read).
 	filtered map[model.Value]bool
+	// A streamed run (execute_stream.go) gets its plan a chunk at a time: plan.Groups and
+	// rep.Groups hold the current chunk, done the totals of the chunks before it (zero in a
+	// whole-plan run), and disjoint says the chunk's groups share no document with any other.
+	done     streamTotals
+	disjoint bool
 }
 
 // open creates the backup and its manifest, or continues those of an earlier run of the plan.
 func (r *execRun) open(now time.Time) error {
-	digest := r.plan.Digest()
-	r.rep = model.Report{NS: r.plan.NS, StartedAt: now, PlanDigest: digest}
-	r.manifest = Manifest{
-		Version: ManifestVersion, Tool: "dupes", NS: r.plan.NS, URI: r.c.URI(),
-		Key: r.plan.Key, Semantics: r.plan.Key.Semantics(), Rule: r.plan.Rule,
-		PlanDigest: digest, PlanCreatedAt: r.plan.CreatedAt,
-		StartedAt: now, Runs: 1,
-	}
-	if r.plan.Semantics != "" {
-		r.manifest.Semantics = r.plan.Semantics
-	}
+	r.begin(now, r.plan.Digest())
 	var err error
 	switch {
 	case r.opt.backupPath != "":
@@ -205,7 +208,7 @@ func (r *execRun) open(now time.Time) error {
 		var prev string
 		var m Manifest
 		if r.opt.BackupDir != "" {
-			prev, m, err = findRun(r.opt.BackupDir, r.plan.NS, digest)
+			prev, m, err = findRun(r.opt.BackupDir, r.plan.NS, r.rep.PlanDigest)
 			if err != nil {
 				return fmt.Errorf("backup directory %s: %w", r.opt.BackupDir, err)
 			}
@@ -234,11 +237,31 @@ func (r *execRun) open(now time.Time) error {
 	if err != nil {
 		return err
 	}
+	return r.ready(now)
+}
+
+// begin starts the report and the manifest of a run.
+func (r *execRun) begin(now time.Time, digest string) {
+	r.rep = model.Report{NS: r.plan.NS, StartedAt: now, PlanDigest: digest}
+	r.manifest = Manifest{
+		Version: ManifestVersion, Tool: "dupes", NS: r.plan.NS, URI: r.c.URI(),
+		Key: r.plan.Key, Semantics: r.plan.Key.Semantics(), Rule: r.plan.Rule,
+		PlanDigest: digest, PlanCreatedAt: r.plan.CreatedAt,
+		StartedAt: now, Runs: 1,
+	}
+	if r.plan.Semantics != "" {
+		r.manifest.Semantics = r.plan.Semantics
+	}
+}
+
+// ready completes open once the backup file is open: the keepers backup of a merging plan,
+// and the manifest saying the run is running. On failure it closes what it opened.
+func (r *execRun) ready(now time.Time) error {
 	r.manifest.Backup = filepath.Base(r.backup.path)
 	r.rep.BackupPath = r.backup.path
 	r.rep.ManifestPath = r.manifestPath
 	r.manifest.Status = RunRunning
-	err = r.openKeepers()
+	err := r.openKeepers()
 	if err == nil {
 		err = r.saveManifest(now)
 	}
@@ -255,12 +278,19 @@ func (r *execRun) open(now time.Time) error {
 
 // run processes every batch, stopping at a cancel (between batches) or an error.
 func (r *execRun) run(ctx context.Context) model.Report {
+	r.runGroups(ctx)
+	return r.finish()
+}
+
+// runGroups processes the batches of plan.Groups, stopping at a cancel (between batches) or
+// an error (r.err).
+func (r *execRun) runGroups(ctx context.Context) {
 	groups := r.plan.Groups
 	r.rep.Groups = make([]model.GroupResult, len(groups))
 	for i := range r.rep.Groups {
-		r.rep.Groups[i] = model.GroupResult{Group: i, Outcome: model.NotReached}
+		r.rep.Groups[i] = model.GroupResult{Group: r.done.groups + i, Outcome: model.NotReached}
 	}
-	total := r.plan.Deletes()
+	total := r.done.deletes + r.plan.Deletes()
 	for start := 0; start < len(groups); {
 		if ctx.Err() != nil {
 			r.rep.Cancelled = true
@@ -278,7 +308,7 @@ func (r *execRun) run(ctx context.Context) model.Report {
 		r.tally()
 		if r.opt.Progress != nil {
 			r.opt.Progress(model.Progress{
-				GroupsDone: end, GroupsTotal: len(groups),
+				GroupsDone: r.done.groups + end, GroupsTotal: r.done.groups + len(groups),
 				DocsDeleted: r.rep.Deleted + r.rep.Earlier, DocsTotal: total,
 				Elapsed: time.Since(r.rep.StartedAt),
 			})
@@ -292,6 +322,11 @@ func (r *execRun) run(ctx context.Context) model.Report {
 		}
 		start = end
 	}
+	r.tally()
+}
+
+// finish records how the run ended, in the report and the manifest.
+func (r *execRun) finish() model.Report {
 	r.rep.FinishedAt = time.Now()
 	r.tally()
 	switch {
@@ -326,8 +361,8 @@ func (r *execRun) batchEnd(start int) int {
 
 // tally sums the per-group results into the report and the manifest.
 func (r *execRun) tally() {
-	rep := &r.rep
-	rep.Deleted, rep.Earlier, rep.SkippedDocs, rep.FailedGroups, rep.NotReached = 0, 0, 0, 0, 0
+	rep, d := &r.rep, r.done
+	rep.Deleted, rep.Earlier, rep.SkippedDocs, rep.FailedGroups, rep.NotReached = d.deleted, d.earlier, d.skipped, d.failed, d.notReached
 	for _, g := range rep.Groups {
 		rep.Deleted += g.Deleted
 		rep.Earlier += g.Earlier
@@ -340,7 +375,7 @@ func (r *execRun) tally() {
 		}
 	}
 	m := &r.manifest.Counts
-	m.Groups, m.PlannedDeletes = len(r.plan.Groups), r.plan.Deletes()
+	m.Groups, m.PlannedDeletes = d.groups+len(r.plan.Groups), d.deletes+r.plan.Deletes()
 	m.BackedUp = r.backup.records
 	m.Deleted = rep.Deleted + rep.Earlier
 	m.Skipped, m.Failed, m.NotReached = rep.SkippedDocs, rep.FailedGroups, rep.NotReached

@@ -119,7 +119,7 @@ func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, id
 func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw) {
 	g := r.plan.Groups[i]
 	res := &r.rep.Groups[i]
-	*res = model.GroupResult{Group: i}
+	*res = model.GroupResult{Group: r.done.groups + i}
 	groupReason := ""
 	var keeperKeys []model.IndexKey
 	if k, ok := docs[g.Keep]; !ok {
@@ -130,6 +130,8 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 		groupReason = ReasonUnkeyable
 	} else if !r.guard.holds(keys, g.Key) {
 		groupReason = ReasonKeeperChanged
+	} else if r.disjoint && len(keys) > 1 {
+		groupReason = ReasonMultikey
 	} else {
 		keeperKeys = keys
 	}
@@ -156,6 +158,8 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 				skip(id, ReasonUnkeyable)
 			case !r.guard.spec.Collide(keeperKeys, keys):
 				skip(id, ReasonKeyChanged)
+			case r.disjoint && len(keys) > 1:
+				skip(id, ReasonMultikey)
 			case tooLargeToGuard(d):
 				skip(id, ReasonTooLarge)
 			default:
@@ -197,7 +201,7 @@ func (r *execRun) failGroup(i int, msg string) {
 
 func (r *execRun) failAll(start, end int, msg string) {
 	for i := start; i < end; i++ {
-		r.rep.Groups[i] = model.GroupResult{Group: i}
+		r.rep.Groups[i] = model.GroupResult{Group: r.done.groups + i}
 		r.failGroup(i, msg)
 	}
 }

@@ -51,6 +51,9 @@ type Manifest struct {
 
 	// Keepers names the before-images of the keepers a merging plan updated (merge.go).
 	Keepers *KeepersBackup `json:"keepers,omitempty"`
+	// Streamed marks the run of a streamed resolve (execute_stream.go): it has no plan digest
+	// and is never resumed; running resolve again goes on where it stopped.
+	Streamed bool `json:"streamed,omitempty"`
 }
 
 // ManifestCounts are the run's totals, across resumes.

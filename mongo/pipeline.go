@@ -39,7 +39,7 @@ const MaxGroupIDs = 100_000
 // index the documents holding a key field. Collation is not a stage: it travels in the
 // aggregate options (see aggregateOptions), and the comparisons compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
-	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true})
+	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true}, false)
 }
 
 // plainKey reports whether the group _id is one value rather than a tuple: one top-level
@@ -55,7 +55,11 @@ func plainInDoc(key model.Key, e Engine) bool {
 	return e.Name == EngineJavaServer && !key.WholeDocument
 }
 
-func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
+// pipeline builds the scan; mark adds to each group m: true when a member gave more than one
+// index key (see model.Group.Multikey): in the plain shape, a value that is an array of more
+// than one element; in the tuple shape, a document with more than one tuple. A whole-document
+// key never needs it.
+func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 	if err := key.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,6 +79,11 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 	count := bson.D{{Key: "$sum", Value: 1}}
 	keep := bson.D{{Key: "n", Value: bson.D{{Key: "$gt", Value: 1}}}}
 	order := bson.D{{Key: "_id", Value: 1}}
+	out := bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", maxIDs})}, {Key: "n", Value: 1}}
+	mark = mark && !key.WholeDocument
+	if mark {
+		out = append(out, bson.E{Key: "m", Value: 1})
+	}
 	if key.WholeDocument {
 		p = append(p, wholeStages(key, ids, count)...)
 	} else if plainKey(key) {
@@ -92,13 +101,16 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 		// "Is an empty array" by its size, not by $eq with []: mongo-java-server finds [null]
 		// equal to []. Both branches of the $cond are safe where $cond is eager.
 		empty := e1("$eq", bson.A{e1("$size", cond(e1("$isArray", f), f, bson.A{1})), 0})
+		proj := bson.D{{Key: "k", Value: f}, {Key: "u", Value: empty}}
+		group := bson.D{{Key: "_id", Value: id}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}
+		if mark {
+			proj = append(proj, bson.E{Key: "m", Value: e1("$gt", bson.A{e1("$size", arrayOr(f)), 1})})
+			group = append(group, bson.E{Key: "m", Value: e1("$max", "$m")})
+		}
 		p = append(p,
-			e1("$project", bson.D{{Key: "k", Value: f}, {Key: "u", Value: empty}}),
+			e1("$project", proj),
 			e1("$unwind", bson.D{{Key: "path", Value: "$k"}, {Key: "preserveNullAndEmptyArrays", Value: true}}),
-			e1("$group", bson.D{
-				{Key: "_id", Value: id},
-				{Key: "ids", Value: ids}, {Key: "n", Value: count},
-			}))
+			e1("$group", group))
 	} else {
 		group := bson.D{}
 		var found bson.A
@@ -108,18 +120,26 @@ func pipeline(key model.Key, maxIDs int, e Engine) (bson.A, error) {
 			found = append(found, bson.D{{Key: "k.f" + is, Value: true}})
 		}
 		group = append(group, bson.E{Key: "x", Value: "$k.x"})
-		p = append(p, keysStage(key), e1("$unwind", "$k"))
+		p = append(p, keysStage(key))
+		if mark {
+			p = append(p, e1("$project", bson.D{{Key: "k", Value: 1}, {Key: "m", Value: e1("$gt", bson.A{e1("$size", "$k"), 1})}}))
+		}
+		p = append(p, e1("$unwind", "$k"))
 		if key.Sparse {
 			// A sparse index leaves out each key made only of missing fields.
 			p = append(p, e1("$match", e1("$or", append(found, bson.D{{Key: "k.x", Value: true}}))))
 		}
-		p = append(p, e1("$group", bson.D{{Key: "_id", Value: group}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}))
+		acc := bson.D{{Key: "_id", Value: group}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}
+		if mark {
+			acc = append(acc, bson.E{Key: "m", Value: e1("$max", "$m")})
+		}
+		p = append(p, e1("$group", acc))
 		keep = e1("$or", bson.A{keep, bson.D{{Key: "_id.x", Value: true}}})
 		order = bson.D{{Key: "_id.x", Value: -1}, {Key: "_id", Value: 1}}
 	}
 	p = append(p,
 		e1("$match", keep),
-		e1("$project", bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", maxIDs})}, {Key: "n", Value: 1}}),
+		e1("$project", out),
 		e1("$sort", order),
 	)
 	return p, nil

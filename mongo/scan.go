@@ -44,6 +44,9 @@ type Oversized struct {
 type ScanOptions struct {
 	// MaxGroupIDs caps the ids listed per group; MaxGroupIDs when 0.
 	MaxGroupIDs int
+	// MarkMultikey sets model.Group.Multikey, for a caller that plans groups apart (a
+	// streamed resolve). Off by default: it costs the scan a field per document.
+	MarkMultikey bool
 }
 
 // Scan starts the duplicate scan of a collection under a key. It only reads.
@@ -63,7 +66,7 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if err := refuse(key, e); err != nil {
 		return nil, fmt.Errorf("scan %s: %w", ns, err)
 	}
-	p, err := pipeline(key, opt.MaxGroupIDs, e)
+	p, err := pipeline(key, opt.MaxGroupIDs, e, opt.MarkMultikey)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +173,7 @@ func (cu *Cursor) decode(doc bson.Raw) (model.Group, bool, error) {
 	}
 	n, _ := doc.Lookup("n").AsInt64OK()
 	g.IDs = sortIDs(vals)
+	g.Multikey, _ = doc.Lookup("m").BooleanOK()
 	if cu.plain {
 		if cu.plainInDoc {
 			id = id.Document().Lookup("k")
