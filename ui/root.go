@@ -47,6 +47,7 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	quit     *confirmation
+	endAfter bool // a signal came during a run: quit once its report is in
 	status   string
 	err      error
 	footerH  int // the footer's height the screens were laid out for
@@ -177,6 +178,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.status = string(msg)
 		return m, nil
+	case TerminateMsg:
+		if m.active() == scrExecute && m.exec.run.on {
+			// As the quit key during a run: the batch in flight finishes, the run is left
+			// cancelled and resumable, and the report's arrival ends the program.
+			m.endAfter = true
+			return m, m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		}
+		return m, m.exit()
 	case connectedMsg:
 		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
 		m.connect.Update(msg)
@@ -271,6 +280,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	return cur.Update(msg)
 }
+
+// TerminateMsg asks the UI to end as SIGTERM or SIGINT does: during a run it stops after the
+// batch in flight and quits once the run's report is in (the run stays resumable); anywhere
+// else it quits at once, cancelling the server calls in flight.
+type TerminateMsg struct{}
 
 // exit cancels every server call in flight (the server stops the work too), then quits.
 func (m *Model) exit() tea.Cmd {
