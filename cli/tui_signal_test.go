@@ -41,17 +41,7 @@ func TestTUISIGTERMDuringARunLeavesItResumable(t *testing.T) {
 	s.send("-l", f.ns("big"))
 	s.send("Enter")
 	// The first batch is being deleted once its documents are in the backup.
-	started := false
-	for try := 0; try < 20000 && !started; try++ {
-		files, _ := filepath.Glob(filepath.Join(backup, "*.bson"))
-		for _, p := range files {
-			if st, err := os.Stat(p); err == nil && st.Size() > 0 {
-				started = true
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !started {
+	if !backupStarted(backup) {
 		t.Fatalf("the run never wrote its backup:\n%s", s.screen())
 	}
 	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
@@ -85,6 +75,21 @@ func TestTUISIGTERMDuringARunLeavesItResumable(t *testing.T) {
 		t.Fatalf("%d documents deleted, %d in the backup, manifest says %d deleted: want them equal and above 0",
 			deleted, inBackup, m.Counts.Deleted)
 	}
+}
+
+// backupStarted waits, a bounded number of times, for a run's backup to hold a document: the
+// first batch is then being deleted.
+func backupStarted(backup string) bool {
+	for try := 0; try < 20000; try++ {
+		files, _ := filepath.Glob(filepath.Join(backup, "*.bson"))
+		for _, p := range files {
+			if st, err := os.Stat(p); err == nil && st.Size() > 0 {
+				return true
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
 }
 
 // bsonRecords counts the documents of a .bson backup: each starts with its int32 length.
