@@ -50,6 +50,7 @@ type Model struct {
 	endAfter bool // a signal came during a run: quit once its report is in
 	status   string
 	err      error
+	errTop   int // the first line of a long error shown in the footer ([ and ] scroll it)
 	footerH  int // the footer's height the screens were laid out for
 	width    int
 	height   int
@@ -172,7 +173,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Shown once: in the screen's body when the screen shows it there, else in the footer.
 		cur := m.screens[m.active()]
 		if sh, ok := cur.(errorShower); !ok || !sh.showsError() {
-			m.err = msg
+			m.setErr(msg)
 		}
 		return m, cur.Update(msg)
 	case statusMsg:
@@ -196,7 +197,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
 			if err != nil {
-				m.err = err
+				m.setErr(err)
 				m.stack = []screenID{scrCollections}
 				return m, m.colls.load()
 			}
@@ -242,8 +243,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
-	m.status, m.err = "", nil
 	k := m.ctx.Keys
+	if m.quit == nil && m.errScrolls() && (key.Matches(msg, k.ErrUp) || key.Matches(msg, k.ErrDown)) {
+		m.scrollErr(key.Matches(msg, k.ErrDown))
+		return nil // the error stays: it is being read
+	}
+	m.status, m.err = "", nil
 	if m.quit != nil {
 		c := m.quit
 		m.quit = nil
