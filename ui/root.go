@@ -183,7 +183,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.active() == scrExecute && m.exec.run.on {
 			// As the quit key during a run: the batch in flight finishes, the run is left
 			// cancelled and resumable, and the report's arrival ends the program.
-			m.endAfter = true
+			m.endAfter, m.exec.ending = true, true
 			return m, m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
 		}
 		return m, m.exit()

@@ -23,7 +23,7 @@ func TestTerminateDuringExecuteStopsAfterTheBatch(t *testing.T) {
 	if !h.m.exec.cancelling {
 		t.Fatal("a signal during a run did not stop it")
 	}
-	h.wantView("Stopping: the batch in flight finishes")
+	h.wantView("Stopping: the batch in flight finishes", "dupes quits (signal received)")
 	h.run(run) // the run sees its cancel before the first batch and reports
 	if !h.quit {
 		t.Fatal("the program did not end once the stopped run reported")
