@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
@@ -40,17 +39,7 @@ func TestSIGTERMStopsApplyResumably(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first batch is being deleted once its documents are in the backup.
-	started := false
-	for try := 0; try < 20000 && !started; try++ {
-		files, _ := filepath.Glob(filepath.Join(backup, "*.bson"))
-		for _, p := range files {
-			if st, err := os.Stat(p); err == nil && st.Size() > 0 {
-				started = true
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !started {
+	if !backupStarted(backup) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Fatalf("the run never wrote its backup:\n%s%s", stdout.String(), stderr.String())

@@ -3,12 +3,10 @@ package cli
 import (
 	"bytes"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
@@ -35,17 +33,7 @@ func TestSIGTERMStopsResolveRestorably(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	started := false
-	for try := 0; try < 20000 && !started; try++ {
-		files, _ := filepath.Glob(filepath.Join(backup, "*.bson"))
-		for _, p := range files {
-			if st, err := os.Stat(p); err == nil && st.Size() > 0 {
-				started = true
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !started {
+	if !backupStarted(backup) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Fatalf("the run never wrote its backup:\n%s%s", stdout.String(), stderr.String())

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -69,12 +71,24 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 
 	// The mouse is left to the terminal unless asked for: selecting text (an _id, an error)
 	// works as everywhere else. --mouse gives the wheel to the lists instead.
-	progOpts := []tea.ProgramOption{tea.WithAltScreen()}
+	// Bubble Tea's own handler would turn SIGTERM into an immediate quit, even mid-run; the
+	// UI is told instead, so a run finishes its batch and stays resumable (as apply does).
+	// ctrl+c typed in the terminal is a key (raw mode) and never reaches this.
+	progOpts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
 	if opt.mouse {
 		progOpts = append(progOpts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(ui.New(cfg), progOpts...)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for range sigs {
+			p.Send(ui.TerminateMsg{})
+		}
+	}()
 	_, err = p.Run()
+	signal.Stop(sigs)
+	close(sigs)
 	mu.Lock()
 	for _, c := range opened {
 		closeClient(c)

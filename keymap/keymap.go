@@ -46,6 +46,8 @@ type KeyMap struct {
 	AnyOrder  key.Binding // A: whole-document key: top-level field order does not count
 	Merge     key.Binding // M: merge the deleted members into the keeper (off, merge, with arrays)
 	Yes       key.Binding // y: answer a y/n question
+	ErrUp     key.Binding // [: scroll an error too long for the footer up
+	ErrDown   key.Binding // ]: and down
 	Help      key.Binding // ?: full help
 	Quit      key.Binding // q, ctrl+c
 	ForceQuit key.Binding // ctrl+c inside text inputs
@@ -93,6 +95,8 @@ func DefaultKeyMap() KeyMap {
 		AnyOrder:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "any field order")),
 		Merge:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "merge into keeper: off/on/arrays")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
+		ErrUp:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll the error up")),
+		ErrDown:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "scroll the error down")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
@@ -118,6 +122,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
 		{k.Keep, k.Skip, k.Undo, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
 		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge},
-		{k.Retry, k.Reload, k.Yes, k.Help, k.Quit},
+		{k.Retry, k.Reload, k.Yes, k.ErrUp, k.ErrDown, k.Help, k.Quit},
 	}
 }

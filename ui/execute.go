@@ -24,6 +24,7 @@ type executeScreen struct {
 	prog       model.Progress
 	run        activity // ticks (spinner, elapsed time) until the report arrives
 	cancelling bool
+	ending     bool // a signal stopped the run: the program ends with it
 	w, h       int
 }
 
@@ -48,7 +49,7 @@ func (s *executeScreen) start(plan model.Plan) tea.Cmd {
 	// Not under the base context: quitting is refused during a run, and a cancel must come
 	// from esc, which lets the batch in flight finish.
 	ctx, tick := s.run.start(context.Background())
-	s.plan, s.cancelling = plan, false
+	s.plan, s.cancelling, s.ending = plan, false, false
 	s.prog = model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes()}
 	s.setKeys()
 	return tea.Batch(tick, execCmd(ctx, s.ctx.Store, plan, s.ctx.Cfg.BackupDir))
@@ -101,7 +102,11 @@ func (s *executeScreen) View() string {
 	}
 	b.WriteString(st.Muted.Render(fmt.Sprintf("%s · elapsed %s · ETA %s", rateText, duration(s.run.elapsed()), eta)) + "\n")
 	if s.cancelling {
-		b.WriteString("\n" + st.Warn.Render("Stopping: the batch in flight finishes, then the run stops."))
+		then := "the run stops."
+		if s.ending {
+			then = "the run stops and dupes quits (signal received)."
+		}
+		b.WriteString("\n" + st.Warn.Render("Stopping: the batch in flight finishes, then "+then))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -88,6 +88,9 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 			m.done.open(rep.report, rep.err, m.sess)
 			m.stack = []screenID{scrDone}
 			m.layout()
+			if m.endAfter {
+				return m.exit(), true // a signal asked to end once the batch in flight was done
+			}
 			return nil, true
 		}
 		m.exec.Update(msg.msg)

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -396,21 +397,23 @@ func created(id model.Value) string {
 	return ""
 }
 
-// shown is a value as it fits a column: mongosh's form, or a shorter one (the bare ObjectId
-// hex, the date without its wrapper) when that does not fit.
+// shown is a value cut to w cells in its one display form, mongosh's, at every width (a
+// bare hex in one group and ObjectId('…') in the next read as different types). An ObjectId
+// keeps its wrapper and the end of its hex, the part that tells ids made one after another
+// apart; anything else keeps both ends when that is all that fits, else its start.
 func shown(v model.Value, w int) string {
 	d := oneLine(v.Display())
-	if len(d) <= w {
+	if ansi.StringWidth(d) <= w {
 		return d
 	}
-	switch {
-	case strings.HasPrefix(d, "ObjectId('"):
-		return strings.TrimSuffix(strings.TrimPrefix(d, "ObjectId('"), "')")
-	case strings.HasPrefix(d, "ISODate('"):
-		t := strings.TrimSuffix(strings.TrimPrefix(d, "ISODate('"), "')")
-		return strings.Replace(strings.TrimSuffix(t, ".000Z"), "T", " ", 1)
+	const wrap = len("ObjectId('…')") - len("…") + 1 // the wrapper and the ellipsis, in cells
+	if hex, ok := oidHex(v); ok && w >= wrap+4 {
+		return "ObjectId('…" + hex[len(hex)-(w-wrap):] + "')"
 	}
-	return d
+	if _, ok := oidHex(v); ok {
+		return strings.TrimRight(fitMiddle(d, w), " ")
+	}
+	return ansi.Truncate(d, w, "…")
 }
 
 // showFocus scrolls the stacked layout to the member under the cursor.

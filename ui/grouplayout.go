@@ -188,13 +188,22 @@ func idLabel(docs []model.Doc) string {
 func oidHexes(docs []model.Doc) []string {
 	out := make([]string, len(docs))
 	for i, d := range docs {
-		s := string(d.ID)
-		if !strings.HasPrefix(s, `{"$oid":"`) || len(s) != len(`{"$oid":"`)+24+2 {
+		h, ok := oidHex(d.ID)
+		if !ok {
 			return nil
 		}
-		out[i] = s[len(`{"$oid":"`) : len(s)-2]
+		out[i] = h
 	}
 	return out
+}
+
+// oidHex is an ObjectId's 24 hex digits; ok is false for any other value.
+func oidHex(v model.Value) (string, bool) {
+	s := string(v)
+	if !strings.HasPrefix(s, `{"$oid":"`) || len(s) != len(`{"$oid":"`)+24+2 {
+		return "", false
+	}
+	return s[len(`{"$oid":"`) : len(s)-2], true
 }
 
 // distinctPart is member i's ObjectId hex cut to w cells keeping what tells the members apart:

@@ -34,14 +34,40 @@ func (m *Model) footerHeight() int {
 }
 
 // errorText is the footer's error, wrapped in full (the operator's name at its end is what
-// a DBA needs), up to half the screen.
+// a DBA needs). Up to half the screen shows; a longer one scrolls with [ and ], and its last
+// line says which lines show, so no line is left out unseen.
 func (m *Model) errorText() string {
-	lines := strings.Split(para(m.err.Error(), m.ctx.Width), "\n")
-	if room := max(m.height/2-2, 2); len(lines) > room {
-		lines = append(lines[:room-1], fit(lines[room-1], m.ctx.Width-1)+"…")
+	lines, room := m.errLines(), m.errRoom()
+	if len(lines) <= room {
+		return strings.Join(lines, "\n")
 	}
-	return strings.Join(lines, "\n")
+	top := min(max(m.errTop, 0), len(lines)-(room-1))
+	end := top + room - 1
+	hint := fmt.Sprintf("── lines %d–%d of %d · [ and ] scroll ──", top+1, end, len(lines))
+	return strings.Join(lines[top:end], "\n") + "\n" + fit(hint, m.ctx.Width)
 }
+
+func (m *Model) errLines() []string { return strings.Split(para(m.err.Error(), m.ctx.Width), "\n") }
+
+// errRoom is the footer lines an error may take: half the screen, at least two.
+func (m *Model) errRoom() int { return max(m.height/2-2, 2) }
+
+// errScrolls reports whether the footer's error is too long to show whole, and scrolls.
+func (m *Model) errScrolls() bool {
+	return m.err != nil && !m.screens[m.active()].Typing() && len(m.errLines()) > m.errRoom()
+}
+
+// scrollErr moves a long error a footer's height down (or up), keeping a line of context.
+func (m *Model) scrollErr(down bool) {
+	step := max(m.errRoom()-2, 1)
+	if !down {
+		step = -step
+	}
+	m.errTop = min(max(m.errTop+step, 0), len(m.errLines())-(m.errRoom()-1))
+}
+
+// setErr shows an error in the footer, from its first line.
+func (m *Model) setErr(err error) { m.err, m.errTop = err, 0 }
 
 // shortHelp is the footer's help line: as many of the screen's keys as fit, in the screen's
 // order, and always "? more" at the end, so the rest can be found.
@@ -99,6 +125,13 @@ func (m *Model) View() string {
 		for i := range full {
 			full[i] = withoutTyped(full[i])
 		}
+	}
+	if m.errScrolls() {
+		// Said first, so a cut help line never hides how to read the rest of the error.
+		scroll := m.ctx.Keys.ErrUp
+		scroll.SetHelp("[ ]", "scroll the error")
+		short = append([]key.Binding{scroll}, short...)
+		full = append(full, []key.Binding{m.ctx.Keys.ErrUp, m.ctx.Keys.ErrDown})
 	}
 	helpView := m.shortHelp(short, cur.Typing())
 	if m.showHelp {

@@ -83,7 +83,7 @@ func (m *Model) onPlanCol(msg planColMsg) {
 		return
 	}
 	if msg.err != nil {
-		m.err = ErrorMsg{Where: "open the plan's collection", Err: msg.err}
+		m.setErr(ErrorMsg{Where: "open the plan's collection", Err: msg.err})
 		return
 	}
 	m.sess.col = msg.col

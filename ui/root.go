@@ -47,8 +47,10 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	quit     *confirmation
+	endAfter bool // a signal came during a run: quit once its report is in
 	status   string
 	err      error
+	errTop   int // the first line of a long error shown in the footer ([ and ] scroll it)
 	footerH  int // the footer's height the screens were laid out for
 	width    int
 	height   int
@@ -171,12 +173,20 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Shown once: in the screen's body when the screen shows it there, else in the footer.
 		cur := m.screens[m.active()]
 		if sh, ok := cur.(errorShower); !ok || !sh.showsError() {
-			m.err = msg
+			m.setErr(msg)
 		}
 		return m, cur.Update(msg)
 	case statusMsg:
 		m.status = string(msg)
 		return m, nil
+	case TerminateMsg:
+		if m.active() == scrExecute && m.exec.run.on {
+			// As the quit key during a run: the batch in flight finishes, the run is left
+			// cancelled and resumable, and the report's arrival ends the program.
+			m.endAfter, m.exec.ending = true, true
+			return m, m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		}
+		return m, m.exit()
 	case connectedMsg:
 		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
 		m.connect.Update(msg)
@@ -187,7 +197,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.ctx.Cfg.NS != "" {
 			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
 			if err != nil {
-				m.err = err
+				m.setErr(err)
 				m.stack = []screenID{scrCollections}
 				return m, m.colls.load()
 			}
@@ -233,8 +243,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
-	m.status, m.err = "", nil
 	k := m.ctx.Keys
+	if m.quit == nil && m.errScrolls() && (key.Matches(msg, k.ErrUp) || key.Matches(msg, k.ErrDown)) {
+		m.scrollErr(key.Matches(msg, k.ErrDown))
+		return nil // the error stays: it is being read
+	}
+	m.status, m.err = "", nil
 	if m.quit != nil {
 		c := m.quit
 		m.quit = nil
@@ -271,6 +285,11 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	return cur.Update(msg)
 }
+
+// TerminateMsg asks the UI to end as SIGTERM or SIGINT does: during a run it stops after the
+// batch in flight and quits once the run's report is in (the run stays resumable); anywhere
+// else it quits at once, cancelling the server calls in flight.
+type TerminateMsg struct{}
 
 // exit cancels every server call in flight (the server stops the work too), then quits.
 func (m *Model) exit() tea.Cmd {
