@@ -61,18 +61,7 @@ func (s *docScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Back):
 			return s.ctx.intent(backMsg{})
-		case key.Matches(msg, k.Up):
-			s.scrollBy(-1)
-		case key.Matches(msg, k.Down):
-			s.scrollBy(1)
-		case key.Matches(msg, k.PageUp):
-			s.scrollBy(-s.room())
-		case key.Matches(msg, k.PageDown):
-			s.scrollBy(s.room())
-		case key.Matches(msg, k.Top):
-			s.scrollBy(-1 << 30)
-		case key.Matches(msg, k.Bottom):
-			s.scrollBy(1 << 30)
+		case scrollKey(msg, k, s.room(), s.scrollBy):
 		case key.Matches(msg, k.Copy):
 			copyFn, text := s.ctx.Cfg.Copy, s.text
 			return func() tea.Msg {

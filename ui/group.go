@@ -132,18 +132,7 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Back):
 			s.call.abort()
 			return s.ctx.intent(backMsg{})
-		case key.Matches(msg, k.Up):
-			s.scrollBy(-1)
-		case key.Matches(msg, k.Down):
-			s.scrollBy(1)
-		case key.Matches(msg, k.PageUp):
-			s.scrollBy(-s.room())
-		case key.Matches(msg, k.PageDown):
-			s.scrollBy(s.room())
-		case key.Matches(msg, k.Top):
-			s.scrollBy(-1 << 30)
-		case key.Matches(msg, k.Bottom):
-			s.scrollBy(1 << 30)
+		case scrollKey(msg, k, s.room(), s.scrollBy):
 		case key.Matches(msg, k.DiffOnly):
 			s.diffs = !s.diffs
 			s.setKeys()

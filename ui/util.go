@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/keymap"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -25,4 +29,26 @@ func duration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// scrollKey scrolls a view by a line, a page of room lines or to either end when msg is one of
+// the scrolling keys, and reports whether it was: the group and document views share them.
+func scrollKey(msg tea.KeyMsg, k keymap.KeyMap, room int, scrollBy func(int)) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		scrollBy(-1)
+	case key.Matches(msg, k.Down):
+		scrollBy(1)
+	case key.Matches(msg, k.PageUp):
+		scrollBy(-room)
+	case key.Matches(msg, k.PageDown):
+		scrollBy(room)
+	case key.Matches(msg, k.Top):
+		scrollBy(-1 << 30)
+	case key.Matches(msg, k.Bottom):
+		scrollBy(1 << 30)
+	default:
+		return false
+	}
+	return true
 }
