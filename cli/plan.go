@@ -114,7 +114,7 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 	keepers, err := c.Keepers(ctx, ns, rule, groups)
 	var uf *model.UnknownFieldError
 	if errors.As(err, &uf) {
-		uf.Suggestion = model.Closest(uf.Field, req.paths())
+		uf.Suggestion = model.Closest(uf.Field, req.paths(ctx, c, stderr))
 		if !opt.allowMissingField {
 			return model.Plan{}, model.PlanResult{}, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
 		}

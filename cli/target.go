@@ -40,8 +40,10 @@ type scanRequest struct {
 	uri string
 	ns  model.Namespace
 	key model.Key // without the index's options until resolve
-	// fields are the field paths a sample of the collection holds, for did-you-mean.
-	fields []model.FieldInfo
+	// fields are the field paths a sample of the collection holds, for did-you-mean, read
+	// once (didSample) and only when one is needed.
+	fields    []model.FieldInfo
+	didSample bool
 }
 
 // check validates the flags before anything connects; every mistake is a usage error.
@@ -159,22 +161,33 @@ func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*m
 	return c, col, nil
 }
 
-// checkFields samples the collection's field paths and refuses a --key field that no sampled
-// document holds: a misspelled key makes every document "lack" it, one group of the whole
-// collection. --allow-missing-field turns the refusal into a warning. A key taken from an
-// index is not checked: the index exists, whatever the documents hold.
+// checkFields refuses a --key (or --ignore) field that no document holds: a misspelled key
+// makes every document "lack" it, one group of the whole collection. Each field is looked up
+// with one short read that stops at the first document holding it; only when one is missing
+// is the collection sampled, for a did-you-mean. --allow-missing-field turns the refusal into
+// a warning. A key taken from an index is not checked: the index exists, whatever the
+// documents hold.
 func (r *scanRequest) checkFields(ctx context.Context, c *mongo.Client, t *target, stderr io.Writer) error {
-	fields, err := c.SampleFields(ctx, r.ns, 0)
-	if err != nil {
-		fmt.Fprintf(stderr, "warning: could not sample %s to check the key's fields: %v\n", r.ns, err)
-		return nil
-	}
-	r.fields = fields
 	if t.index != "" {
 		return nil
 	}
-	err = model.CheckKeyFields(append(append([]string(nil), r.key.Fields...), r.key.Ignore...), fields)
+	fields := append(append([]string(nil), r.key.Fields...), r.key.Ignore...)
+	held := true
+	for _, f := range fields {
+		ok, err := c.HoldsField(ctx, r.ns, f)
+		if err != nil {
+			fmt.Fprintf(stderr, "warning: could not check that %s holds %s: %v\n", r.ns, f, err)
+			return nil
+		}
+		held = held && ok
+	}
+	if held {
+		return nil
+	}
+	err := model.CheckKeyFields(fields, r.sampled(ctx, c, stderr))
 	if err == nil {
+		// Missing from every document, yet the sample (which reads positional paths through
+		// arrays) says it is there: trust the sample, as before.
 		return nil
 	}
 	if t.allowMissingField {
@@ -185,10 +198,24 @@ func (r *scanRequest) checkFields(ctx context.Context, c *mongo.Client, t *targe
 		"--allow-missing-field goes on anyway", err)
 }
 
+// sampled is the collection's sampled field paths, read once, when a did-you-mean needs them.
+func (r *scanRequest) sampled(ctx context.Context, c *mongo.Client, stderr io.Writer) []model.FieldInfo {
+	if !r.didSample {
+		r.didSample = true
+		fields, err := c.SampleFields(ctx, r.ns, 0)
+		if err != nil {
+			fmt.Fprintf(stderr, "warning: could not sample %s for a did-you-mean: %v\n", r.ns, err)
+		}
+		r.fields = fields
+	}
+	return r.fields
+}
+
 // paths lists the sampled field paths, most filled first: the did-you-mean candidates.
-func (r *scanRequest) paths() []string {
-	out := make([]string, 0, len(r.fields))
-	for _, f := range r.fields {
+func (r *scanRequest) paths(ctx context.Context, c *mongo.Client, stderr io.Writer) []string {
+	fields := r.sampled(ctx, c, stderr)
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
 		if f.Path != "_id" {
 			out = append(out, f.Path)
 		}

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/dupes-tui/dupes/model"
@@ -120,4 +121,19 @@ func walkPaths(doc bson.Raw, prefix string, depth int, fn func(string, bson.Type
 			}
 		}
 	}
+}
+
+// HoldsField reports whether any document of the collection has the field (dotted paths reach
+// into arrays of sub-documents, as in a query). It stops at the first such document, so a key
+// field that exists costs one short read; only a field no document has reads the collection.
+func (c *Client) HoldsField(ctx context.Context, ns model.Namespace, path string) (bool, error) {
+	err := c.coll(ns).FindOne(ctx, bson.D{{Key: path, Value: bson.D{{Key: "$exists", Value: true}}}},
+		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, c.wrap("look for "+path+" in "+ns.String(), err)
+	}
+	return true, nil
 }
