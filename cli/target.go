@@ -143,16 +143,15 @@ func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*m
 		k.Filter, k.IgnoreCase, k.Trim = r.key.Filter, r.key.IgnoreCase, r.key.Trim
 		r.key = k
 	}
-	if r.key.Collation == nil && col.Collation != nil && t.index == "" && !r.key.WholeDocument {
-		// The server compares under the collection's default collation unless told otherwise,
-		// and a unique index built here without one takes it: so does the scan, openly.
-		if err := col.Collation.Check(); err != nil {
-			closeClient(c)
-			return nil, col, fmt.Errorf("%s has a default collation dupes cannot decide exactly: %w", r.ns, err)
-		}
-		r.key.Collation = col.Collation
+	key, applied, err := r.key.WithDefaultCollation(col)
+	if err != nil {
+		closeClient(c)
+		return nil, col, err
+	}
+	if applied {
+		r.key = key
 		fmt.Fprintf(stderr, "note: %s compares strings under its default collation (locale %s, strength %d): "+
-			"the scan does too, as a unique index on it would\n", r.ns, col.Collation.Locale, col.Collation.Strength)
+			"the scan does too, as a unique index on it would\n", r.ns, key.Collation.Locale, key.Collation.Strength)
 	}
 	if err := r.checkFields(ctx, c, t, stderr); err != nil {
 		closeClient(c)

@@ -91,3 +91,19 @@ func (f FieldInfo) FillRate() float64 {
 	}
 	return float64(f.Present) / float64(f.Sampled)
 }
+
+// WithDefaultCollation gives a key without a collation of its own the collection's default
+// one: the server compares under it unless told otherwise, and a unique index built on the
+// collection without a collation takes it. A key from an index, a whole-document key, or a
+// collection without a default is returned as it is; applied reports whether it changed. A
+// default collation dupes cannot decide exactly is an error, not a silent binary comparison.
+func (k Key) WithDefaultCollation(col Collection) (key Key, applied bool, err error) {
+	if k.Collation != nil || k.Index != "" || k.WholeDocument || col.Collation == nil {
+		return k, false, nil
+	}
+	if err := col.Collation.Check(); err != nil {
+		return k, false, fmt.Errorf("%s has a default collation dupes cannot decide exactly: %w", col.NS, err)
+	}
+	k.Collation = col.Collation
+	return k, true, nil
+}

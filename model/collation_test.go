@@ -106,3 +106,33 @@ func TestParseCollation(t *testing.T) {
 		}
 	}
 }
+
+// A collection's default collation reaches a plain key (the server and a unique index built
+// without a collation compare under it), never a key from an index or a whole-document key,
+// never over the key's own, and never one dupes cannot decide exactly.
+func TestWithDefaultCollation(t *testing.T) {
+	en2 := &Collation{Locale: "en", Strength: 2}
+	col := Collection{NS: Namespace{DB: "shop", Coll: "users"}, Collation: en2}
+	k, applied, err := (Key{Fields: []string{"email"}}).WithDefaultCollation(col)
+	if err != nil || !applied || k.Collation != en2 {
+		t.Fatalf("plain key: %+v, %v, %v", k.Collation, applied, err)
+	}
+	own := &Collation{Locale: "fr", Strength: 1}
+	for name, key := range map[string]Key{
+		"own collation": {Fields: []string{"email"}, Collation: own},
+		"from an index": {Fields: []string{"email"}, Index: "email_1"},
+		"whole":         {WholeDocument: true},
+	} {
+		k, applied, err := key.WithDefaultCollation(col)
+		if err != nil || applied || k.Collation != key.Collation {
+			t.Errorf("%s: %+v, %v, %v: want the key unchanged", name, k.Collation, applied, err)
+		}
+	}
+	if _, applied, _ := (Key{Fields: []string{"email"}}).WithDefaultCollation(Collection{}); applied {
+		t.Error("a collection without a default collation changed the key")
+	}
+	bad := Collection{NS: col.NS, Collation: &Collation{Locale: "en", NumericOrdering: true}}
+	if _, _, err := (Key{Fields: []string{"email"}}).WithDefaultCollation(bad); err == nil || !strings.Contains(err.Error(), "shop.users") {
+		t.Errorf("an undecidable default collation: %v, want a refusal naming the collection", err)
+	}
+}

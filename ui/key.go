@@ -269,6 +269,13 @@ func (s *keyScreen) scan(k model.Key) tea.Cmd {
 		s.note = err.Error()
 		return nil
 	}
+	// As the batch commands do: the collection's default collation, which the server and a
+	// unique index built here compare under, unless the key brings its own.
+	k, _, err := k.WithDefaultCollation(s.col)
+	if err != nil {
+		s.note = err.Error()
+		return nil
+	}
 	return s.ctx.intent(startScanMsg{key: k})
 }
 
