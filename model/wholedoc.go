@@ -118,21 +118,3 @@ func (b byName) Swap(i, j int) {
 	b.n.keys[i], b.n.keys[j] = b.n.keys[j], b.n.keys[i]
 	b.n.kids[i], b.n.kids[j] = b.n.kids[j], b.n.kids[i]
 }
-
-// SameDocument reports whether two documents (Extended JSON) are duplicates under a
-// whole-document key: equal ignoring _id and the ignored fields.
-func SameDocument(a, b []byte, k Key) (bool, error) {
-	if !k.WholeDocument {
-		return false, errors.New("not a whole-document key")
-	}
-	spec := k.Spec()
-	ka, err := IndexKeys(a, spec)
-	if err != nil {
-		return false, err
-	}
-	kb, err := IndexKeys(b, spec)
-	if err != nil {
-		return false, err
-	}
-	return spec.Collide(ka, kb), nil
-}
