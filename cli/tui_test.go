@@ -120,6 +120,16 @@ func (s *tmuxSession) screen() string {
 	return string(out)
 }
 
+// confirm answers the review's prompt: enter, then the namespace typed out, then enter, which
+// starts the run.
+func (s *tmuxSession) confirm(ns string) {
+	s.t.Helper()
+	s.send("Enter")
+	s.waitFor("type " + ns)
+	s.send("-l", ns)
+	s.send("Enter")
+}
+
 // waitFor polls the screen until it shows text, a bounded number of times.
 func (s *tmuxSession) waitFor(text string) string {
 	s.t.Helper()
@@ -187,10 +197,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	if !strings.Contains(screen, "4 documents") {
 		t.Fatalf("review does not say 4 documents:\n%s", screen)
 	}
-	s.send("Enter")
-	s.waitFor("type " + ns)
-	s.send("-l", ns)
-	s.send("Enter")
+	s.confirm(ns)
 	screen = s.waitFor("Done")
 	for _, want := range []string{"deleted       4 documents", "--backup " + backup} {
 		if !strings.Contains(screen, want) {
@@ -293,10 +300,7 @@ func TestTUIArrayKeyDemo(t *testing.T) {
 	screen = s.waitFor("Press enter to confirm")
 	t.Logf("review:\n%s", screen)
 	mustContain(t, "review", screen, fmt.Sprintf("%d in the plan", len(pgs)), pl(plan.Deletes(), "document"))
-	s.send("Enter")
-	s.waitFor("type shop.users")
-	s.send("-l", "shop.users")
-	s.send("Enter")
+	s.confirm("shop.users")
 	screen = s.waitFor("Done")
 	t.Logf("done:\n%s", screen)
 	mustContain(t, "done screen", screen, "deleted       "+pl(plan.Deletes(), "document"), "failed        0 groups")
@@ -343,10 +347,7 @@ func TestTUIArrayKeyLive(t *testing.T) {
 	s.send("D")
 	screen = s.waitFor("Press enter to confirm")
 	mustContain(t, "review", screen, fmt.Sprintf("%d in the plan", len(want.Groups)), pl(want.Deletes(), "document"))
-	s.send("Enter")
-	s.waitFor("type " + f.ns("posts"))
-	s.send("-l", f.ns("posts"))
-	s.send("Enter")
+	s.confirm(f.ns("posts"))
 	screen = s.waitFor("Done")
 	t.Logf("done:\n%s", screen)
 	mustContain(t, "done", screen, "deleted       "+pl(want.Deletes(), "document"), "failed        0 groups")
