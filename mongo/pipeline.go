@@ -48,9 +48,12 @@ func plainKey(key model.Key) bool {
 	return key.WholeDocument || len(key.Fields) == 1 && !strings.Contains(key.Fields[0], ".")
 }
 
-// plainInDoc reports whether a plain key's group _id sits inside a document, {k: value}:
+// plainInDoc reports whether a plain key's group _id may sit inside a document, {k: value}:
 // mongo-java-server groups an array _id as if by its elements, so the wrapped [value] of a
-// nested array would merge with other groups there.
+// nested array would merge with other groups there. Only values from documents up in BSON
+// order are wrapped (documents, arrays, ObjectIds, dates, MaxKey…): null, numbers and strings,
+// which sort below every document, stay bare and cannot equal a wrapped value. Wrapping every
+// _id made the emulator's $group 1.4x slower (BENCHMARKS.md, target 2); one $gte decides it.
 func plainInDoc(key model.Key, e Engine) bool {
 	return e.Name == EngineJavaServer && !key.WholeDocument
 }
@@ -96,7 +99,8 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 		wrap := e1("$or", bson.A{e1("$isArray", "$k"), e1("$eq", bson.A{"$k", maxKey})})
 		var id any = cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))
 		if plainInDoc(key, e) {
-			id = bson.D{{Key: "k", Value: id}}
+			wide := e1("$gte", bson.A{"$k", e1("$literal", bson.D{})})
+			id = cond("$u", maxKey, cond(wide, bson.D{{Key: "k", Value: cond(wrap, bson.A{"$k"}, "$k")}}, k))
 		}
 		// "Is an empty array" by its size, not by $eq with []: mongo-java-server finds [null]
 		// equal to []. Both branches of the $cond are safe where $cond is eager.

@@ -25,7 +25,7 @@ type Cursor struct {
 	key         model.Key
 	cur         *mongo.Cursor
 	plain       bool // the group _id is the value itself, not a tuple
-	plainInDoc  bool // a plain group _id sits in {k: value} (see plainInDoc)
+	plainInDoc  bool // a plain group _id may sit in {k: value} (see plainInDoc)
 	oversized   []Oversized
 	unindexable *Unindexable
 	refused     bool
@@ -175,8 +175,8 @@ func (cu *Cursor) decode(doc bson.Raw) (model.Group, bool, error) {
 	g.IDs = sortIDs(vals)
 	g.Multikey, _ = doc.Lookup("m").BooleanOK()
 	if cu.plain {
-		if cu.plainInDoc {
-			id = id.Document().Lookup("k")
+		if d, ok := id.DocumentOK(); ok && cu.plainInDoc {
+			id = d.Lookup("k")
 		}
 		g.Key = []model.Value{plainValue(id)}
 	} else {

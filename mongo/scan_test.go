@@ -105,6 +105,41 @@ func TestScanNullVersusValueTypes(t *testing.T) {
 	}
 }
 
+// TestScanValueClassesStayApart covers the plain key's group _id on mongo-java-server, where
+// documents, ObjectIds, booleans and MaxKey are wrapped in {k: value} and strings are not: a
+// string never meets a document that holds it, and each class still groups with itself.
+func TestScanValueClassesStayApart(t *testing.T) {
+	c, db := connect(t)
+	oid := bson.NewObjectID()
+	insert(t, db, "t",
+		bson.D{{Key: "_id", Value: 1}, {Key: "a", Value: "x"}},
+		bson.D{{Key: "_id", Value: 2}, {Key: "a", Value: "x"}},
+		bson.D{{Key: "_id", Value: 3}, {Key: "a", Value: bson.D{{Key: "k", Value: "x"}}}},
+		bson.D{{Key: "_id", Value: 4}, {Key: "a", Value: bson.D{{Key: "k", Value: "x"}}}},
+		bson.D{{Key: "_id", Value: 5}, {Key: "a", Value: oid}},
+		bson.D{{Key: "_id", Value: 6}, {Key: "a", Value: oid}},
+		bson.D{{Key: "_id", Value: 7}, {Key: "a", Value: bson.MaxKey{}}},
+		bson.D{{Key: "_id", Value: 8}, {Key: "a", Value: bson.A{}}},
+		bson.D{{Key: "_id", Value: 9}, {Key: "a", Value: true}},
+		bson.D{{Key: "_id", Value: 10}, {Key: "a", Value: true}},
+		bson.D{{Key: "_id", Value: 11}, {Key: "a", Value: 7}},
+		bson.D{{Key: "_id", Value: 12}, {Key: "a", Value: bson.D{{Key: "k", Value: 7}}}},
+	)
+	got := map[model.Value][]model.Value{}
+	for _, g := range scanAll(t, c, model.Namespace{DB: db, Coll: "t"}, model.Key{Fields: []string{"a"}}) {
+		got[g.Key[0]] = g.IDs
+	}
+	want := map[model.Value][]model.Value{
+		`"x"`:       {`{"$numberInt":"1"}`, `{"$numberInt":"2"}`},
+		`{"k":"x"}`: {`{"$numberInt":"3"}`, `{"$numberInt":"4"}`},
+		model.Value(`{"$oid":"` + oid.Hex() + `"}`): {`{"$numberInt":"5"}`, `{"$numberInt":"6"}`},
+		`true`: {`{"$numberInt":"9"}`, `{"$numberInt":"10"}`},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("groups\n got %v\nwant %v", got, want)
+	}
+}
+
 func TestScanGroupLargerThanABatch(t *testing.T) {
 	c, db := connect(t)
 	const members = 2500 // more than a cursor batch (101 documents by default, ScanBatchSize groups)

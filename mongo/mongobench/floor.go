@@ -18,9 +18,11 @@ type FloorResult struct {
 	Time   time.Duration
 }
 
-// BareScan runs exactly the pipeline `dupes scan` sends (mongo.Pipeline, same options) and
+// BareScan runs the pipeline `dupes scan` sends to MongoDB (mongo.Pipeline, same options) and
 // drains the cursor without decoding anything: the server's work plus the wire, the floor
-// that the scan's own time is measured against.
+// that the scan's own time is measured against. On mongo-java-server dupes sends a variant of
+// it (its $group needs some _ids wrapped, see mongo.plainInDoc); the floor stays MongoDB's
+// form, so the ratio there also charges dupes for that variant.
 func BareScan(ctx context.Context, coll *mongo.Collection, key model.Key) (FloorResult, error) {
 	var r FloorResult
 	p, err := dmongo.Pipeline(key)
