@@ -19,7 +19,7 @@ type connectScreen struct {
 	keys keymap.KeyMap
 	uri  string
 	call activity
-	err  error
+	err  errBox // why the last attempt failed
 	ask  prompt
 	w, h int
 }
@@ -43,12 +43,12 @@ func (s *connectScreen) setKeys() {
 	}
 	k.Back.SetEnabled(s.ask.open() || s.call.on)
 	k.Open.SetEnabled(s.ask.open())
-	k.Retry.SetEnabled(s.err != nil && !s.ask.open())
+	k.Retry.SetEnabled(s.err.on() && !s.ask.open())
 }
 
 // start connects to the configured URI.
 func (s *connectScreen) start() tea.Cmd {
-	s.err = nil
+	s.err.set(nil)
 	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
 	return tea.Batch(tick, connectCmd(ctx, s.ctx.Cfg.Connect, s.uri))
@@ -68,7 +68,7 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil // the attempt was cancelled: its late answer changes nothing
 		}
 		s.call.stop()
-		s.err = msg.Err
+		s.err.set(msg.Err)
 		s.setKeys()
 		return nil
 	case connectedMsg:
@@ -80,7 +80,7 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.call.on {
 			if key.Matches(msg, s.keys.Back) {
 				s.call.abort()
-				s.err = errors.New("cancelled before the server answered")
+				s.err.set(errors.New("cancelled before the server answered"))
 				s.setKeys()
 			}
 			return nil
@@ -89,6 +89,10 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 			cmd := s.ask.update(msg, s.keys)
 			s.setKeys()
 			return cmd
+		}
+		if scroll, down := isScroll(msg, s.keys); scroll && s.scrolls() {
+			s.err.scroll(down, s.reasonWidth(), s.reasonRoom())
+			return nil
 		}
 		if key.Matches(msg, s.keys.Retry) {
 			cmd := s.ask.ask("A **** left in place stands for the password you gave.", "URI › ", "", s.redacted(), nil,
@@ -128,17 +132,30 @@ func (s *connectScreen) View() string {
 		b.WriteString(s.call.view() + " Connecting to " + st.Bold.Render(s.redacted()) + "…\n")
 		return b.String()
 	}
-	if s.err != nil {
+	if s.err.on() {
 		b.WriteString(st.Error.Render("Cannot connect") + "\n\n")
 		b.WriteString(st.Muted.Render("URI     ") + s.redacted() + "\n")
-		b.WriteString(st.Muted.Render("Reason  ") + lipgloss.NewStyle().Width(max(s.w-8, 20)).Render(s.err.Error()) + "\n\n")
-		if s.ask.open() {
-			b.WriteString(s.ask.view(st, s.w))
-		} else {
-			b.WriteString(st.Muted.Render("Press e to edit the URI and retry, q to quit."))
-		}
+		reason := s.err.view(s.reasonWidth(), s.reasonRoom())
+		b.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, st.Muted.Render("Reason  "), reason) + "\n\n")
+		b.WriteString(s.tail())
 	}
 	return b.String()
+}
+
+// tail is what follows the reason: the URI being edited, or how to edit it.
+func (s *connectScreen) tail() string {
+	if s.ask.open() {
+		return s.ask.view(s.ctx.Styles, s.w)
+	}
+	return s.ctx.Styles.Muted.Render("Press e to edit the URI and retry, q to quit.")
+}
+
+// reasonWidth and reasonRoom place the reason right of its 8-cell label, in the rows the
+// title, the URI and the tail leave.
+func (s *connectScreen) reasonWidth() int { return max(s.w-8, 20) }
+func (s *connectScreen) reasonRoom() int  { return s.h - 4 - lipgloss.Height(s.tail()) }
+func (s *connectScreen) scrolls() bool {
+	return !s.ask.open() && s.err.scrolls(s.reasonWidth(), s.reasonRoom())
 }
 
 func (s *connectScreen) SetSize(w, h int) { s.w, s.h = w, h; s.ask.setWidth(w) }
@@ -146,7 +163,11 @@ func (s *connectScreen) Typing() bool     { return s.ask.open() }
 func (s *connectScreen) Busy() bool       { return s.call.on }
 func (s *connectScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Retry, k.Open, k.Back, k.Quit}
+	bs := []key.Binding{k.Retry, k.Open, k.Back, k.Quit}
+	if s.scrolls() {
+		bs = append([]key.Binding{scrollHelp(k)}, bs...)
+	}
+	return bs
 }
 func (s *connectScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s.ShortHelp(), {s.keys.Help}}

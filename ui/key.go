@@ -35,7 +35,7 @@ type keyScreen struct {
 	filter           string
 	ask              prompt
 	note             string // what the last E11000 paste did, or why it failed
-	err              error  // why the collection could not be opened
+	err              errBox // why the collection could not be opened
 	sampleErr        error  // why the fields could not be sampled (a warning: R retries)
 	auto             []string
 	autoIndex        string // --index: scan this index's key once the data is in
@@ -56,7 +56,7 @@ func (s *keyScreen) setKeys() {
 	k.Open.SetHelp("enter", "scan")
 	k.Back.SetHelp("esc", "collections")
 	k.Reload.SetHelp("R", "sample again")
-	k.Reload.SetEnabled(!s.call.on && (s.sampleErr != nil || s.err != nil))
+	k.Reload.SetEnabled(!s.call.on && (s.sampleErr != nil || s.err.on()))
 	if s.call.on {
 		k.Back.SetHelp("esc", "cancel")
 	}
@@ -80,7 +80,8 @@ func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []mo
 
 // load reads the collection's description, indexes and sampled fields.
 func (s *keyScreen) load() tea.Cmd {
-	s.err, s.sampleErr = nil, nil
+	s.err.set(nil)
+	s.sampleErr = nil
 	ctx, tick := s.call.start(s.ctx.base)
 	s.setKeys()
 	return tea.Batch(tick, keyDataCmd(ctx, s.ctx.Store, s.ns, s.known, s.given))
@@ -93,7 +94,7 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 	case ErrorMsg:
 		if s.call.on {
 			s.call.stop()
-			s.err = msg
+			s.err.set(msg)
 			s.setKeys()
 		}
 	case keyDataMsg:
@@ -152,6 +153,10 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			cmd := s.ask.update(msg, s.keys)
 			s.setKeys()
 			return cmd
+		}
+		if scroll, down := isScroll(msg, s.keys); scroll && s.err.scrolls(s.w, s.errRoom()) {
+			s.err.scroll(down, s.w, s.errRoom())
+			return nil
 		}
 		if s.cursor.navigate(msg, s.keys) {
 			return nil
@@ -303,8 +308,8 @@ func (s *keyScreen) View() string {
 	if s.call.on {
 		return b.String() + "\n" + s.call.view() + " Sampling fields…" + st.Muted.Render("  esc cancels")
 	}
-	if s.err != nil {
-		return b.String() + "\n" + st.Error.Render(para(s.err.Error(), s.w)) + "\n\n" + st.Muted.Render("R tries again; esc goes to the collection list.")
+	if s.err.on() {
+		return b.String() + "\n" + st.Error.Render(s.err.view(s.w, s.errRoom())) + "\n\n" + st.Muted.Render("R tries again; esc goes to the collection list.")
 	}
 	opt := func(on bool, name string) string {
 		if on {
@@ -372,6 +377,9 @@ func (s *keyScreen) SetSize(w, h int) {
 	s.ask.setWidth(w)
 }
 func (s *keyScreen) Typing() bool { return s.ask.open() }
+
+// errRoom is the rows a failed open's error may take: all but the title and the hint below.
+func (s *keyScreen) errRoom() int { return s.h - 4 }
 func (s *keyScreen) Busy() bool   { return s.call.on }
 
 // viewText names a view and its source: "shop.active is a view on shop.users".
@@ -383,7 +391,11 @@ func viewText(c model.Collection) string {
 }
 func (s *keyScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Back, k.Help}
+	bs := []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Back, k.Help}
+	if s.err.scrolls(s.w, s.errRoom()) {
+		bs = append([]key.Binding{scrollHelp(k)}, bs...)
+	}
+	return bs
 }
 func (s *keyScreen) FullHelp() [][]key.Binding {
 	k := s.keys

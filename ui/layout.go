@@ -36,16 +36,7 @@ func (m *Model) footerHeight() int {
 // errorText is the footer's error, wrapped in full (the operator's name at its end is what
 // a DBA needs). Up to half the screen shows; a longer one scrolls with [ and ], and its last
 // line says which lines show, so no line is left out unseen.
-func (m *Model) errorText() string {
-	lines, room := m.errLines(), m.errRoom()
-	if len(lines) <= room {
-		return strings.Join(lines, "\n")
-	}
-	top := min(max(m.errTop, 0), len(lines)-(room-1))
-	end := top + room - 1
-	hint := fmt.Sprintf("── lines %d–%d of %d · [ and ] scroll ──", top+1, end, len(lines))
-	return strings.Join(lines[top:end], "\n") + "\n" + fit(hint, m.ctx.Width)
-}
+func (m *Model) errorText() string { return window(m.errLines(), m.errTop, m.errRoom(), m.ctx.Width) }
 
 func (m *Model) errLines() []string { return strings.Split(para(m.err.Error(), m.ctx.Width), "\n") }
 
@@ -57,13 +48,9 @@ func (m *Model) errScrolls() bool {
 	return m.err != nil && !m.screens[m.active()].Typing() && len(m.errLines()) > m.errRoom()
 }
 
-// scrollErr moves a long error a footer's height down (or up), keeping a line of context.
+// scrollErr moves a long error a footer's height down (or up).
 func (m *Model) scrollErr(down bool) {
-	step := max(m.errRoom()-2, 1)
-	if !down {
-		step = -step
-	}
-	m.errTop = min(max(m.errTop+step, 0), len(m.errLines())-(m.errRoom()-1))
+	m.errTop = scrollTop(m.errTop, down, len(m.errLines()), m.errRoom())
 }
 
 // setErr shows an error in the footer, from its first line.
@@ -128,9 +115,7 @@ func (m *Model) View() string {
 	}
 	if m.errScrolls() {
 		// Said first, so a cut help line never hides how to read the rest of the error.
-		scroll := m.ctx.Keys.ErrUp
-		scroll.SetHelp("[ ]", "scroll the error")
-		short = append([]key.Binding{scroll}, short...)
+		short = append([]key.Binding{scrollHelp(m.ctx.Keys)}, short...)
 		full = append(full, []key.Binding{m.ctx.Keys.ErrUp, m.ctx.Keys.ErrDown})
 	}
 	helpView := m.shortHelp(short, cur.Typing())

@@ -244,8 +244,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.ctx.Keys
-	if m.quit == nil && m.errScrolls() && (key.Matches(msg, k.ErrUp) || key.Matches(msg, k.ErrDown)) {
-		m.scrollErr(key.Matches(msg, k.ErrDown))
+	if scroll, down := isScroll(msg, k); scroll && m.quit == nil && m.errScrolls() {
+		m.scrollErr(down)
 		return nil // the error stays: it is being read
 	}
 	m.status, m.err = "", nil
