@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -220,21 +221,20 @@ func PipelineJSON(key model.Key) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	js, err := bson.MarshalExtJSONIndent(bson.D{{Key: "p", Value: p}}, false, false, "", "  ")
+	js, err := bson.MarshalExtJSON(bson.D{{Key: "p", Value: p}}, false, false)
 	if err != nil {
 		return "", fmt.Errorf("render pipeline: %w", err)
 	}
-	// Strip the {"p": …} wrapper that MarshalExtJSON needs to accept an array.
-	s := string(js)
-	start, end := strings.IndexByte(s, '['), strings.LastIndexByte(s, ']')
-	if start < 0 || end < start {
-		return s, nil
+	// MarshalExtJSON needs a document: the array is its one field.
+	var wrapper struct{ P json.RawMessage }
+	if err := json.Unmarshal(js, &wrapper); err != nil {
+		return "", fmt.Errorf("render pipeline: %w", err)
 	}
-	return strings.ReplaceAll(s[start:end+1], "\n  ", "\n"), nil
+	return readableJSON(wrapper.P, pipelineWidth)
 }
 
-// MongoshCommand is the scan as one mongosh statement, options (disk use, collation)
-// included, so a DBA can run exactly what dupes ran.
+// MongoshCommand is the scan as one mongosh statement, options (disk use, the index's whole
+// collation) included, so a DBA can run exactly what dupes ran: the TUI shows and copies it.
 func MongoshCommand(ns model.Namespace, key model.Key) (string, error) {
 	p, err := PipelineJSON(key)
 	if err != nil {
@@ -242,15 +242,19 @@ func MongoshCommand(ns model.Namespace, key model.Key) (string, error) {
 	}
 	opts := bson.D{{Key: "allowDiskUse", Value: true}}
 	if c := key.Collation; c != nil {
-		opts = append(opts, bson.E{Key: "collation", Value: bson.D{
-			{Key: "locale", Value: c.Locale}, {Key: "strength", Value: c.Strength}, {Key: "caseLevel", Value: c.CaseLevel},
-		}})
+		opts = append(opts, bson.E{Key: "collation", Value: collationDoc(c)})
 	}
 	oj, err := bson.MarshalExtJSON(opts, false, false)
 	if err != nil {
 		return "", fmt.Errorf("render options: %w", err)
 	}
-	return fmt.Sprintf("db.getSiblingDB(%q).getCollection(%q).aggregate(%s, %s)", ns.DB, ns.Coll, p, oj), nil
+	o, err := readableJSON(oj, pipelineWidth)
+	if err != nil {
+		return "", err
+	}
+	// JSON string escapes are valid in JavaScript, so hostile names stay quoted.
+	db, coll, err := jsonString(ns.DB), jsonString(ns.Coll), nil
+	return fmt.Sprintf("db.getSiblingDB(%s).getCollection(%s).aggregate(%s, %s)", db, coll, p, o), err
 }
 
 // scanError explains the server errors a scan meets on huge groups, which otherwise read as

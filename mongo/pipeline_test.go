@@ -239,8 +239,23 @@ func TestScanCollation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(cmd, `{"allowDiskUse":true,"collation":{"locale":"en","strength":2,"caseLevel":false}})`) {
+	if !strings.HasPrefix(cmd, `db.getSiblingDB("shop").getCollection("users").aggregate([`) ||
+		!strings.HasSuffix(cmd, `], { "allowDiskUse": true, "collation": { "locale": "en", "strength": 2 } })`) {
 		t.Errorf("the command does not carry the collation:\n%s", cmd)
+	}
+	// Every option the index set travels, and hostile names stay inside their quotes.
+	fr := model.Key{Fields: []string{"nom"}, Collation: &model.Collation{Locale: "fr", Strength: 3, CaseFirst: "upper", Backwards: true}}
+	cmd, err = mongo.MongoshCommand(model.Namespace{DB: `we"ird`, Coll: `a\b");db.dropDatabase("`}, fr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`db.getSiblingDB("we\"ird").getCollection("a\\b\");db.dropDatabase(\"")`,
+		`"locale": "fr"`, `"strength": 3`, `"caseFirst": "upper"`, `"backwards": true`,
+	} {
+		if !strings.Contains(cmd, want) {
+			t.Errorf("the command lacks %s:\n%s", want, cmd)
+		}
 	}
 	if mongotest.JavaServer() {
 		t.Skip("mongo-java-server ignores collation: the case-insensitive grouping runs only against MONGODB_URI")

@@ -1,0 +1,142 @@
+package mongo
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// pipelineWidth is the column up to which the shown pipeline keeps a value on one line.
+const pipelineWidth = 76
+
+// minInline is the longest value kept on one line however deep it stands.
+const minInline = 40
+
+// jsonNode is a JSON value in its original order: a scalar's encoded text, or the members of an
+// object or array (keys encoded, for an object).
+type jsonNode struct {
+	text  string
+	open  json.Delim // '{' or '[' for a container, 0 for a scalar
+	keys  []string
+	items []jsonNode
+}
+
+// readableJSON lays out JSON the way a DBA writes it in mongosh: a value that fits in the
+// width stays on one line ({ "$gt": 1 }), a longer one opens one member per line. Key order,
+// numbers and strings are kept as given.
+func readableJSON(src []byte, width int) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	n, err := readNode(dec)
+	if err != nil {
+		return "", fmt.Errorf("lay out the pipeline: %w", err)
+	}
+	var b strings.Builder
+	n.write(&b, 0, 0, width)
+	return b.String(), nil
+}
+
+func readNode(dec *json.Decoder) (jsonNode, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return jsonNode{}, err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		text, err := encode(tok)
+		return jsonNode{text: text}, err
+	}
+	n := jsonNode{open: d}
+	for dec.More() {
+		if d == '{' {
+			k, err := dec.Token()
+			if err != nil {
+				return n, err
+			}
+			key, err := encode(k)
+			if err != nil {
+				return n, err
+			}
+			n.keys = append(n.keys, key)
+		}
+		item, err := readNode(dec)
+		if err != nil {
+			return n, err
+		}
+		n.items = append(n.items, item)
+	}
+	_, err = dec.Token() // the closing delimiter
+	return n, err
+}
+
+// encode writes a scalar token back as JSON, without the HTML escaping that would turn
+// "<" into "\u003c" in a pipeline meant to be read.
+func encode(tok any) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(tok); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+func (n jsonNode) closer() string {
+	if n.open == '{' {
+		return "}"
+	}
+	return "]"
+}
+
+func (n jsonNode) member(i int) string {
+	if n.open == '{' {
+		return n.keys[i] + ": "
+	}
+	return ""
+}
+
+// inline is the node on one line.
+func (n jsonNode) inline() string {
+	if n.open == 0 {
+		return n.text
+	}
+	if len(n.items) == 0 {
+		return string(n.open) + n.closer()
+	}
+	parts := make([]string, len(n.items))
+	for i, it := range n.items {
+		parts[i] = n.member(i) + it.inline()
+	}
+	if n.open == '{' {
+		return "{ " + strings.Join(parts, ", ") + " }"
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// write lays the node out at indent, the cursor standing at column col.
+func (n jsonNode) write(b *strings.Builder, indent, col, width int) {
+	// Deep in a compiled key, the room left is small: a short value stays whole there anyway.
+	if s := n.inline(); n.open == 0 || len(s) <= max(width-col, minInline) {
+		b.WriteString(s)
+		return
+	}
+	pad := strings.Repeat("  ", indent+1)
+	b.WriteString(string(n.open) + "\n")
+	for i, it := range n.items {
+		m := n.member(i)
+		b.WriteString(pad + m)
+		it.write(b, indent+1, len(pad)+len(m), width)
+		if i < len(n.items)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(strings.Repeat("  ", indent) + n.closer())
+}
+
+// jsonString is s as a quoted JSON string.
+func jsonString(s string) string {
+	q, _ := encode(s) // a string always encodes
+	return q
+}
