@@ -43,7 +43,9 @@ func (s mongoStore) AvgDocSize(ctx context.Context, ns model.Namespace) (int64, 
 	return s.c.AvgDocSize(ctx, ns)
 }
 
-func (s mongoStore) PipelineJSON(key model.Key) (string, error) { return mongo.PipelineJSON(key) }
+func (s mongoStore) ScanCommand(ns model.Namespace, key model.Key) (string, error) {
+	return mongo.MongoshCommand(ns, key)
+}
 
 func (s mongoStore) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error) {
 	return s.c.FetchDocs(ctx, ns, ids)

@@ -46,8 +46,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	var opened []*mongo.Client
 	var mu sync.Mutex
 	if cfg.Demo {
-		st := memstore.Demo()
-		st.Delay, st.ExecBatch = demoDelay, 2
+		st := demoStore()
 		cfg.Connect = func(context.Context, string) (ui.Store, error) { return st, nil }
 	} else {
 		readOnly := cfg.ReadOnly
@@ -182,4 +181,13 @@ func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
 		cfg.Plan = &p
 	}
 	return cfg, opt, nil
+}
+
+// demoStore is --demo's data, slowed to a server's pace, with the scan screen showing the
+// aggregation dupes sends MongoDB for the key: what a viewer copies is what dupes runs.
+func demoStore() *memstore.Store {
+	st := memstore.Demo()
+	st.Delay, st.ExecBatch = demoDelay, 2
+	st.Command = mongo.MongoshCommand
+	return st
 }

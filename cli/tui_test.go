@@ -18,6 +18,7 @@ import (
 
 	"github.com/dupes-tui/dupes/memstore"
 	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
@@ -354,5 +355,26 @@ func TestTUIArrayKeyLive(t *testing.T) {
 	s.send("q")
 	if n := f.count("posts"); n != int64(6-want.Deletes()) {
 		t.Fatalf("%d documents left, want %d", n, 6-want.Deletes())
+	}
+}
+
+// TestDemoShowsTheRealPipeline: the demo's scan screen shows the mongosh statement of the
+// aggregation dupes sends a server, not a sketch of it, for plain, compound and
+// whole-document keys.
+func TestDemoShowsTheRealPipeline(t *testing.T) {
+	for _, key := range []model.Key{
+		{Fields: []string{"email"}, IgnoreCase: true},
+		{Fields: []string{"lastName", "firstName", "birthDate"}},
+		{WholeDocument: true},
+	} {
+		ns := model.Namespace{DB: "crm", Coll: "contacts"}
+		got, err := demoStore().ScanCommand(ns, key)
+		if err != nil {
+			t.Fatalf("%s: %v", key.Semantics(), err)
+		}
+		want, err := mongo.MongoshCommand(ns, key)
+		if err != nil || got != want {
+			t.Fatalf("%s: the demo shows\n%s\nwhile dupes sends\n%s (%v)", key.Semantics(), got, want, err)
+		}
 	}
 }

@@ -29,6 +29,10 @@ type Store struct {
 	ExecBatch int
 	// Now is the clock of reports and backup names; time.Now when nil (tests pin it).
 	Now func() time.Time
+	// Command renders the aggregation a real server would run for a scan. This store groups
+	// in Go and runs none, so it cannot say: dupes --demo sets the adapter's renderer here,
+	// and the scan screen then shows what dupes sends MongoDB.
+	Command func(model.Namespace, model.Key) (string, error)
 
 	mu     sync.Mutex
 	colls  map[model.Namespace]*collection
@@ -369,25 +373,15 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 // Close ends the cursor.
 func (cu *Cursor) Close(ctx context.Context) error { cu.closed = true; return nil }
 
-// PipelineJSON renders the aggregation the real adapter would run, for the scan screen.
-func (s *Store) PipelineJSON(k model.Key) (string, error) {
+// ScanCommand is the aggregation a real server would run for the scan (see Command).
+func (s *Store) ScanCommand(ns model.Namespace, k model.Key) (string, error) {
 	if err := k.Validate(); err != nil {
 		return "", err
 	}
-	var ids []string
-	for i, f := range k.Fields {
-		ids = append(ids, fmt.Sprintf(`"k%d": { "$ifNull": ["$%s", null] }`, i, f))
+	if s.Command == nil {
+		return "", errors.New("the in-memory store groups without an aggregation")
 	}
-	var b strings.Builder
-	b.WriteString("[\n")
-	if k.Filter != "" {
-		fmt.Fprintf(&b, "  { \"$match\": %s },\n", k.Filter)
-	}
-	b.WriteString("  { \"$sort\": { \"_id\": 1 } },\n")
-	fmt.Fprintf(&b, "  { \"$group\": {\n      \"_id\": { %s },\n      \"ids\": { \"$push\": \"$_id\" },\n      \"n\": { \"$sum\": 1 } } },\n", strings.Join(ids, ", "))
-	b.WriteString("  { \"$match\": { \"n\": { \"$gt\": 1 } } },\n")
-	b.WriteString("  { \"$sort\": { \"_id\": 1 } }\n]")
-	return b.String(), nil
+	return s.Command(ns, k)
 }
 
 // FetchDocs returns documents by _id in the order asked; missing ones are left out.

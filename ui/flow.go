@@ -120,10 +120,10 @@ func (m *Model) startScan(k model.Key) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx.base)
 	s := &session{id: m.nextID, ns: m.key.ns, col: m.key.col, key: k, idx: m.key.all, flds: m.key.fields,
 		started: time.Now(), scanning: true, cancel: cancel, scanCtx: ctx}
-	if p, err := m.ctx.Store.PipelineJSON(k); err == nil {
-		s.pipeline = p
+	if c, err := m.ctx.Store.ScanCommand(s.ns, k); err == nil {
+		s.command = c
 	} else {
-		s.pipeline = "(" + err.Error() + ")"
+		s.command = "(" + err.Error() + ")"
 	}
 	m.sess = s
 	m.groups.open(s)

@@ -41,7 +41,7 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 	s := &session{id: m.nextID, ns: p.NS, key: p.Key, started: time.Now(), finished: time.Now(),
 		cancel: cancel, scanCtx: ctx, deleteMissing: p.DeleteMissing,
 		col: model.Collection{NS: p.NS, Type: model.TypeCollection, Count: -1}}
-	s.pipeline = "(opened from a plan file: no scan ran)"
+	s.command = "(opened from a plan file: no scan ran)"
 	gs := make([]model.Group, len(p.Groups))
 	for i, g := range p.Groups {
 		gs[i] = model.Group{Key: g.Key, IDs: append([]model.Value{g.Keep}, g.Delete...)}

@@ -14,8 +14,8 @@ import (
 type statusMsg string
 
 // scanScreen shows a running scan: spinner, elapsed time, groups so far, and the exact
-// pipeline, which c copies (OSC 52) so a DBA can run it in mongosh. esc cancels (the cursor
-// is killed on the server); enter browses the groups found so far.
+// aggregation as a mongosh statement, which c copies (OSC 52) so a DBA can run it there. esc
+// cancels (the cursor is killed on the server); enter browses the groups found so far.
 type scanScreen struct {
 	ctx     *Context
 	keys    keymap.KeyMap
@@ -77,7 +77,7 @@ func (s *scanScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Browse):
 			return s.ctx.intent(browseMsg{})
 		case key.Matches(msg, s.keys.Copy):
-			copyFn, text := s.ctx.Cfg.Copy, s.sess.pipeline
+			copyFn, text := s.ctx.Cfg.Copy, s.sess.command
 			return func() tea.Msg {
 				if err := copyFn(text); err != nil {
 					return ErrorMsg{Where: "copy the pipeline", Err: err}
@@ -109,8 +109,8 @@ func (s *scanScreen) View() string {
 	}
 	b.WriteString(st.Muted.Render("semantics: "+ss.key.Semantics()) + "\n")
 	b.WriteString(plural(ss.sum.Groups, "group", "groups") + " so far, " + plural(ss.sum.Surplus, "surplus document", "surplus documents") + "\n\n")
-	b.WriteString(st.List.Header.Render("PIPELINE") + st.Muted.Render("  db."+ss.ns.Coll+".aggregate(…, {allowDiskUse: true})") + "\n")
-	lines := strings.Split(ss.pipeline, "\n")
+	b.WriteString(st.List.Header.Render("PIPELINE") + st.Muted.Render("  the scan as dupes runs it, in mongosh") + "\n")
+	lines := strings.Split(ss.command, "\n")
 	room := max(s.h-8, 1)
 	if len(lines) > room {
 		lines = append(lines[:room-1], st.Faint.Render("… ("+plural(len(lines)-room+1, "more line", "more lines")+"; c copies it all)"))

@@ -484,9 +484,12 @@ func TestQuitAsksWhenAPlanIsPending(t *testing.T) {
 func TestScanScreenCancelKillsTheScan(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.NS = "shop.users"; c.Copy = func(string) error { return nil } })
 	h.store.Delay = 1 << 62 // the cursor would block for ever: only cancelling ends it
+	h.store.Command = func(ns model.Namespace, k model.Key) (string, error) {
+		return "db." + ns.Coll + `.aggregate([{"$group": {"_id": "$` + k.Fields[0] + `"}}])`, nil
+	}
 	_, cmd := h.m.Update(startScanMsg{key: model.Key{Fields: []string{"email"}}})
 	h.wantScreen(scrScan)
-	h.wantView("Scanning shop.users by email", `"$group"`, "PIPELINE")
+	h.wantView("Scanning shop.users by email", `db.users.aggregate([{"$group": {"_id": "$email"}}])`, "PIPELINE")
 	if !h.m.scan.keys.Copy.Enabled() {
 		t.Fatal("copy disabled though a clipboard is configured")
 	}

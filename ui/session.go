@@ -32,7 +32,7 @@ type session struct {
 	idx  []model.Index
 	flds []model.FieldInfo
 
-	pipeline string
+	command  string // the scan as a mongosh statement (Store.ScanCommand)
 	started  time.Time
 	finished time.Time
 	scanning bool

@@ -15,8 +15,9 @@ type Store interface {
 	SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error)
 	// Scan starts the duplicate scan; the cursor yields groups in batches.
 	Scan(ctx context.Context, ns model.Namespace, key model.Key) (GroupCursor, error)
-	// PipelineJSON is the scan's aggregation, ready to paste into mongosh.
-	PipelineJSON(key model.Key) (string, error)
+	// ScanCommand is the scan as one mongosh statement, pipeline and options (collation
+	// included): what the scan screen shows and copies, ready to paste.
+	ScanCommand(ns model.Namespace, key model.Key) (string, error)
 	FetchDocs(ctx context.Context, ns model.Namespace, ids []model.Value) ([]model.Doc, error)
 	// Keepers returns, per group, the index in its IDs of the document the rule keeps.
 	Keepers(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) ([]int, error)
