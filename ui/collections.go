@@ -92,6 +92,7 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.cursor = listCursor{h: s.cursor.h}
 		s.cursor.setLen(len(s.dbs))
 		s.cursor.moveTo(s.dbPos)
+		s.setKeys()
 	case collectionsMsg:
 		s.call.stop()
 		s.db, s.cols, s.idx = msg.db, msg.cols, msg.indexes

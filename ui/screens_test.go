@@ -694,3 +694,14 @@ func TestStackedGroupScrollsToTheFocusedMember(t *testing.T) {
 		t.Fatalf("back on #1: scroll %d", gs.scroll)
 	}
 }
+
+// TestDatabaseListOffersNoCancel: once the databases are listed nothing is loading, so the help
+// line must not offer esc to cancel (it did until the next key press).
+func TestDatabaseListOffersNoCancel(t *testing.T) {
+	h := newHarness(t, nil)
+	h.wantScreen(scrCollections)
+	h.wantView("Databases", "enter open database")
+	if v := h.m.View(); strings.Contains(v, "esc cancel") {
+		t.Fatalf("the loaded database list offers esc cancel:\n%s", v)
+	}
+}
