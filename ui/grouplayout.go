@@ -125,7 +125,7 @@ func (lay *groupLayout) sideBySide(st Styles, docs []model.Doc, rows []model.Dif
 	pathW, colW := lay.pathW, lay.colW
 	lay.add("", headerRow)
 	var ids, times strings.Builder
-	ids.WriteString("  " + st.Group.Path.Render(fitMiddle(idLabel(docs), pathW)) + " ")
+	ids.WriteString("  " + st.Group.Path.Render(fitMiddle(idLabel(docs, pathW), pathW)) + " ")
 	times.WriteString(fit("", pathW+3))
 	anyTime := false
 	hexes := oidHexes(docs)
@@ -136,6 +136,9 @@ func (lay *groupLayout) sideBySide(st Styles, docs []model.Doc, rows []model.Dif
 		}
 		ids.WriteString(st.Bold.Render(fit(id, colW)) + " ")
 		c := created(d.ID)
+		if len(c) > colW {
+			c = strings.TrimPrefix(c, "created ") // the time, whole, under its id
+		}
 		anyTime = anyTime || c != ""
 		times.WriteString(st.Muted.Render(fit(c, colW)) + " ")
 	}
@@ -175,11 +178,16 @@ func cellStyle(st Styles, r model.DiffRow, marked bool) lipgloss.Style {
 	return st.Group.Diff
 }
 
-// idLabel names the _id line: "ObjectId" when every member's _id is one (the cells then hold
-// the bare hex at every width), else "_id".
-func idLabel(docs []model.Doc) string {
-	if oidHexes(docs) != nil {
-		return "_id ObjectId"
+// idLabel names the _id line in w cells: with "ObjectId" (or "oid" where that is too long)
+// when every member's _id is one, as the cells then hold the bare hex at every width.
+func idLabel(docs []model.Doc, w int) string {
+	if oidHexes(docs) == nil {
+		return "_id"
+	}
+	for _, l := range []string{"_id ObjectId", "_id oid"} {
+		if len(l) <= w {
+			return l
+		}
 	}
 	return "_id"
 }
@@ -207,11 +215,15 @@ func oidHex(v model.Value) (string, bool) {
 }
 
 // distinctPart is member i's ObjectId hex cut to w cells keeping what tells the members apart:
-// the part after the prefix they all share.
+// the end (the counter of ids made one after another; the line below gives their times) when
+// the ends differ, else the part after the prefix they all share.
 func distinctPart(hexes []string, i, w int) string {
 	h := hexes[i]
 	if len(h) <= w {
 		return h
+	}
+	if w >= 2 && distinctEnds(hexes, w-1) {
+		return "…" + h[len(h)-(w-1):]
 	}
 	common := len(h)
 	for _, o := range hexes {
@@ -228,6 +240,19 @@ func distinctPart(hexes []string, i, w int) string {
 		return "…" + h[len(h)-(w-1):]
 	}
 	return "…" + h[common:common+w-2] + "…"
+}
+
+// distinctEnds reports whether the last n characters of the hexes are all different.
+func distinctEnds(hexes []string, n int) bool {
+	seen := make(map[string]bool, len(hexes))
+	for _, h := range hexes {
+		end := h[len(h)-min(n, len(h)):]
+		if seen[end] {
+			return false
+		}
+		seen[end] = true
+	}
+	return true
 }
 
 func (lay *groupLayout) stacked(st Styles, w int, docs []model.Doc, rows []model.DiffRow, texts [][]string, marks [][]bool) {

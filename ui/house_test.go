@@ -208,6 +208,19 @@ func TestObjectIdsKeepThePartThatDiffers(t *testing.T) {
 	if a == b || !strings.HasSuffix(a, "07") || !strings.HasSuffix(b, "08") {
 		t.Fatalf("cut ObjectIds %q %q", a, b)
 	}
+	// Made at different times by one process: the ends (counters) tell them apart, not the
+	// middle all of them share.
+	hexes = []string{"65fb8d985f1c2a000000001f", "65fc0c285f1c2a0000000020", "65fc8ab85f1c2a0000000021"}
+	for i, want := range []string{"1f", "20", "21"} {
+		if got := distinctPart(hexes, i, 12); !strings.HasSuffix(got, want) {
+			t.Errorf("cut ObjectId %d: %q, want its end %s", i, got, want)
+		}
+	}
+	// Equal ends: what follows the shared prefix.
+	hexes = []string{"65fb8d98aaaa2a0000000001", "65fb8d98bbbb2a0000000001"}
+	if a, b := distinctPart(hexes, 0, 8), distinctPart(hexes, 1, 8); a == b {
+		t.Errorf("ids with equal ends cut alike: %q %q", a, b)
+	}
 }
 
 func TestOnlyDifferingCellsAreMarkedAndTypesShown(t *testing.T) {
@@ -285,5 +298,24 @@ func TestACancelledCallReportsNothing(t *testing.T) {
 	h.send(ErrorMsg{Where: "read the group's documents", Err: context.Canceled})
 	if h.m.err != nil {
 		t.Fatalf("a cancelled call is reported: %v", h.m.err)
+	}
+}
+
+// TestNarrowIdLineStaysReadable: on 80 columns the _id line says its type in what fits ("oid",
+// not a cut "…ctId"), and each creation time shows whole under its id.
+func TestNarrowIdLineStaysReadable(t *testing.T) {
+	var docs []model.Doc
+	for _, h := range []string{"65fb8d985f1c2a000000001f", "65fc0c285f1c2a0000000020", "65fc8ab85f1c2a0000000021"} {
+		docs = append(docs, model.Doc{ID: model.Value(`{"$oid":"` + h + `"}`), Fields: []model.Field{{Path: "createdAt", Value: `"x"`}}})
+	}
+	lay := buildLayout(NewStyles(), layoutKey{w: 78}, docs, model.Diff(docs))
+	out := ansi.Strip(strings.Join(lay.lines, "\n"))
+	for _, want := range []string{"_id oid", "000000001f ", "2024-03-21 01:30Z", "2024-03-21 19:30Z"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the id lines lack %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "ctId") {
+		t.Errorf("the _id label was cut in the middle:\n%s", out)
 	}
 }
