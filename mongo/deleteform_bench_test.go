@@ -20,7 +20,9 @@ import (
 //	in-key:  deleteMany {_id: {$in: [ids]}, email: v} per group (the key-only guard it replaced)
 //	id-key:  deleteOne {_id: x, email: v} per document (per-document, key only)
 //	id-root: deleteOne {_id: x, $expr: {$eq: ["$$ROOT", {$literal: doc}]}} per document
-//	         (the whole-document guard)
+//	         (the whole-document guard before it told number types apart)
+//	guard:   id-root and {n: {$type: "int"}}, the condition the guard adds for the one number
+//	         of these documents (numberTypes)
 //
 // The deleted documents are put back between iterations, outside the timer.
 func BenchmarkDeleteForm(b *testing.B) {
@@ -77,6 +79,14 @@ func BenchmarkDeleteForm(b *testing.B) {
 			for _, d := range ms {
 				out = append(out, mongodriver.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: d.Lookup("_id")},
 					{Key: "$expr", Value: bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: d}}}}}}}))
+			}
+			return out
+		}},
+		{"guard", func(ms ...bson.Raw) (out []mongodriver.WriteModel) {
+			for _, d := range ms {
+				out = append(out, mongodriver.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: d.Lookup("_id")},
+					{Key: "$expr", Value: bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: d}}}}}},
+					{Key: "n", Value: bson.D{{Key: "$type", Value: "int"}}}}))
 			}
 			return out
 		}},

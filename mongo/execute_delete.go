@@ -31,12 +31,14 @@ const maxStatement = 16 * 1024 * 1024
 // never deleted. The key's own conditions (and the --filter and partial filter) need no
 // repeating here: the document was checked against them as read, and is deleted only unchanged.
 // A plain {_id: x} is safe: an _id is never an array or a regular expression, nor a document
-// of $-prefixed fields, the only values that would not mean equality.
+// of $-prefixed fields, the only values that would not mean equality. $eq finds numbers of
+// one value equal whatever their type: numberTypes adds what tells them apart.
 func guardFilter(doc bson.Raw) bson.D {
-	return bson.D{
+	types, _ := numberTypes(doc)
+	return append(bson.D{
 		{Key: "_id", Value: doc.Lookup("_id")},
 		{Key: "$expr", Value: bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: doc}}}}}},
-	}
+	}, types...)
 }
 
 // guardedDelete is the statement that deletes doc under the guard. simple: the collection
@@ -53,8 +55,8 @@ func guardedDelete(doc bson.Raw, simple bool) *mongo.DeleteOneModel {
 
 // tooLargeToGuard reports whether doc's guarded delete statement would pass maxStatement.
 func tooLargeToGuard(doc bson.Raw) bool {
-	if len(doc) < maxStatement-64*1024 {
-		return false // the statement adds well under 64 KiB: the _id again and a few names
+	if _, types := numberTypes(doc); len(doc)+types < maxStatement-64*1024 {
+		return false // the rest adds well under 64 KiB: the _id again and a few names
 	}
 	stmt, err := bson.Marshal(bson.D{{Key: "q", Value: guardFilter(doc)}, {Key: "limit", Value: 1}})
 	return err != nil || len(stmt) > maxStatement

@@ -1,7 +1,9 @@
 package mongo_test
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,11 +11,12 @@ import (
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // TestExecuteGuardChangedSinceRead changes members after they were re-read and backed up,
-// just before the delete reaches the server: a changed document is kept and reported, and
-// one whose number only changed type (which $eq cannot see) is deleted as its backup says.
+// just before the delete reaches the server: a changed document is kept and reported, one
+// whose number only changed type (int32 2 to double 2.0, equal to $eq) included.
 func TestExecuteGuardChangedSinceRead(t *testing.T) {
 	direct, db := connect(t)
 	users(t, db, 3, 3)
@@ -31,32 +34,29 @@ func TestExecuteGuardChangedSinceRead(t *testing.T) {
 		}
 		set(101, "note", "edited while the run was deleting") // a new field
 		set(201, "n", int32(7))                               // a changed value
-		set(302, "n", 2.0)                                    // int32 2 -> double 2.0: equal to $eq
+		hookErr = cmp.Or(hookErr, replaceAs(u, bson.D{{Key: "_id", Value: int32(302)}, {Key: "email", Value: "u3@x.com"}, {Key: "n", Value: 2.0}}))
 	}})
 	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
 	if err != nil || hookErr != nil {
 		t.Fatalf("execute: %v (update: %v)", err, hookErr)
 	}
 	after := rawDocs(t, db, "users")
-	if got, want := keys(after), intIDs(100, 101, 200, 201, 300, 99999); !equal(got, want) {
+	if got, want := keys(after), intIDs(100, 101, 200, 201, 300, 302, 99999); !equal(got, want) {
 		t.Fatalf("remaining %v, want %v", got, want)
 	}
 	if !strings.Contains(after[`{"$numberInt":"101"}`].String(), "edited while") {
 		t.Errorf("101 lost its update: %s", after[`{"$numberInt":"101"}`])
 	}
-	if rep.Deleted != 4 || rep.SkippedDocs != 2 || rep.BackedUp != 6 || rep.FailedGroups != 0 {
+	if rep.Deleted != 3 || rep.SkippedDocs != 3 || rep.BackedUp != 6 || rep.FailedGroups != 0 {
 		t.Errorf("report: %+v", rep)
 	}
-	for _, g := range rep.Groups[:2] {
+	for _, g := range rep.Groups {
 		if g.Outcome != model.Partial || len(g.Skipped) != 1 || g.Skipped[0].Reason != mongo.ReasonChanged {
 			t.Errorf("group %d: %+v", g.Group+1, g)
 		}
 	}
-	if rep.Groups[2].Outcome != model.Deleted {
-		t.Errorf("group 3: %+v", rep.Groups[2])
-	}
-	// The backup holds every copy as read: the two kept documents too (not deleted, so a
-	// restore reports them as existing), and 302 with its int32, as it was read.
+	// The backup holds every copy as read: the kept documents too (not deleted, so a restore
+	// reports them as existing).
 	backed := backupDocs(t, rep.BackupPath)
 	if got := ids(backed); !equal(got, intIDs(101, 102, 201, 202, 301, 302)) {
 		t.Fatalf("backup holds %v", got)
@@ -67,12 +67,87 @@ func TestExecuteGuardChangedSinceRead(t *testing.T) {
 		}
 	}
 	m, err := mongo.ReadManifest(rep.ManifestPath)
-	if err != nil || m.Counts.BackedUp != 6 || m.Counts.Deleted != 4 || m.Counts.Skipped != 2 {
+	if err != nil || m.Counts.BackedUp != 6 || m.Counts.Deleted != 3 || m.Counts.Skipped != 3 {
 		t.Errorf("manifest: %v %+v", err, m.Counts)
 	}
 	res, err := direct.Restore(context.Background(), rep.BackupPath, mongo.RestoreOptions{DryRun: true})
-	if err != nil || res.Inserted != 4 || res.Existing != 2 {
+	if err != nil || res.Inserted != 3 || res.Existing != 3 {
 		t.Errorf("restore dry run: %v %+v", err, res)
+	}
+}
+
+// replaceAs replaces a document with doc and checks the server stored it byte for byte: an
+// update that only changes a number's type can be a no-op on some engines, and a test that
+// changed nothing would pass for the wrong reason.
+func replaceAs(u *mongodriver.Collection, doc bson.D) error {
+	ctx := context.Background()
+	id := doc[0].Value
+	if _, err := u.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc); err != nil {
+		return err
+	}
+	got, err := u.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	if err != nil {
+		return err
+	}
+	want, err := bson.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	if string(got) != string(want) {
+		return fmt.Errorf("the server stored %s, not %s", got, bson.Raw(want))
+	}
+	return nil
+}
+
+// TestExecuteGuardSeesNumberTypes changes only the type of one number per member, in a
+// nested document, in an array of one type, in a mixed array and in an array of documents:
+// each member is kept and reported, and the one left unchanged is deleted.
+func TestExecuteGuardSeesNumberTypes(t *testing.T) {
+	_, db := connect(t)
+	member := func(id int32) bson.D {
+		return bson.D{{Key: "_id", Value: id}, {Key: "email", Value: "a@x.com"},
+			{Key: "sub", Value: bson.D{{Key: "x", Value: int64(5)}}},
+			{Key: "arr", Value: bson.A{int32(1), int32(2), int32(3)}},
+			{Key: "mixed", Value: bson.A{int32(1), 2.5}},
+			{Key: "items", Value: bson.A{bson.D{{Key: "q", Value: int32(1)}}, bson.D{{Key: "q", Value: int32(2)}}}}}
+	}
+	var docs []bson.D
+	for id := int32(1); id <= 6; id++ {
+		docs = append(docs, member(id))
+	}
+	insert(t, db, "users", docs...)
+	plan := handPlan(t, db, "users", model.Key{Fields: []string{"email"}})
+	proxy, c := dialProxy(t, 0)
+	u := coll(t, db, "users")
+	var hookErr error
+	proxy.arm(faultRule{cmd: "delete", nth: 1, mode: hookOnly, hook: func() {
+		change := func(id int32, edit func(bson.D)) {
+			d := member(id)
+			edit(d)
+			hookErr = cmp.Or(hookErr, replaceAs(u, d))
+		}
+		change(2, func(d bson.D) { d[2].Value = bson.D{{Key: "x", Value: int32(5)}} })
+		change(3, func(d bson.D) { d[3].Value = bson.A{int32(1), 2.0, int32(3)} })
+		change(4, func(d bson.D) { d[4].Value = bson.A{int64(1), 2.5} })
+		change(5, func(d bson.D) {
+			d[5].Value = bson.A{bson.D{{Key: "q", Value: int32(1)}}, bson.D{{Key: "q", Value: 2.0}}}
+		})
+	}})
+	rep, err := c.Execute(context.Background(), plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || hookErr != nil {
+		t.Fatalf("execute: %v (change: %v)", err, hookErr)
+	}
+	if got, want := keys(rawDocs(t, db, "users")), intIDs(1, 2, 3, 4, 5); !equal(got, want) {
+		t.Fatalf("remaining %v, want %v: a member whose number changed type was deleted", got, want)
+	}
+	g := rep.Groups[0]
+	if rep.Deleted != 1 || len(g.Skipped) != 4 {
+		t.Fatalf("report: %+v", rep)
+	}
+	for _, s := range g.Skipped {
+		if s.Reason != mongo.ReasonChanged {
+			t.Errorf("%s kept as %q, want %q", s.ID, s.Reason, mongo.ReasonChanged)
+		}
 	}
 }
 
