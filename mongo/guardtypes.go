@@ -11,7 +11,7 @@ import (
 // a writer turning int 1 into 1.0 (NumberLong, Decimal128) would go unseen and the document
 // would be deleted unlike its backup. It gives one {path: {$type: T}} per number in doc, by
 // position ("items.0.qty"), which mongo-java-server and FerretDB answer as MongoDB does; an
-// array of numbers of one type takes one condition for all of them. It also returns the
+// array of numbers of one type takes one condition for all of them (none of another type). It also returns the
 // conditions' size in bytes, for the statement limit (tooLargeToGuard).
 //
 // A path the query language cannot name exactly gets no condition, and such a number keeps
@@ -72,9 +72,15 @@ func (t *typeWalk) array(a bson.RawArray, path string) {
 		return
 	}
 	if name, ok := oneNumberType(vals); ok && len(vals) > 1 {
-		// Every element of that type: no element that is not.
-		t.add(path, bson.D{{Key: "$not", Value: bson.D{{Key: "$elemMatch", Value: bson.D{
-			{Key: "$not", Value: bson.D{{Key: "$type", Value: name}}}}}}}})
+		// $eq keeps every element a number of its value: all of them are still of this type
+		// when none is of another numeric type ($type looks into an array's elements).
+		var others bson.A
+		for _, n := range numberTypeNames {
+			if n != name {
+				others = append(others, n)
+			}
+		}
+		t.add(path, bson.D{{Key: "$not", Value: bson.D{{Key: "$type", Value: others}}}})
 		return
 	}
 	for _, v := range vals {
@@ -86,6 +92,9 @@ func (t *typeWalk) array(a bson.RawArray, path string) {
 		t.value(v, path+"."+strconv.Itoa(i))
 	}
 }
+
+// numberTypeNames are the $type aliases of the numeric BSON types.
+var numberTypeNames = []string{"int", "long", "double", "decimal"}
 
 // numberType is the $type alias of a numeric BSON type.
 func numberType(t bson.Type) (string, bool) {

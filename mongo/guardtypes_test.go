@@ -39,7 +39,7 @@ func TestNumberTypes(t *testing.T) {
 		`"n":{"$type":"int"}`,
 		`"sub._id":{"$type":"long"}`,
 		`"sub.d":{"$type":"decimal"}`,
-		`"vec":{"$not":{"$elemMatch":{"$not":{"$type":"double"}}}}`,
+		`"vec":{"$not":{"$type":["int","long","decimal"]}}`,
 		`"one.0":{"$type":"long"}`,
 		`"mix.0":{"$type":"int"}`,
 		`"mix.1":{"$type":"double"}`,
