@@ -9,10 +9,10 @@ import (
 	"github.com/dupes-tui/dupes/keymap"
 )
 
-// errBox is an error a screen shows in its own body rather than in the footer: the connect
-// screen's reason, the key screen's failed open. Wrapped to the width, it takes the rows the
-// screen can spare; a longer one shows a window that [ and ] move, as the footer's error does,
-// so the hint below it stays on screen and no line is left unseen.
+// errBox is an error shown wrapped to a width in the rows it is given: in the footer (up to
+// half the screen), or in a screen's own body (the connect screen's reason, the key screen's
+// failed open). A longer one shows a window that [ and ] move and a last line saying which
+// lines show, so what follows it stays on screen and no line is left unseen.
 type errBox struct {
 	err error
 	top int // first line shown
@@ -25,36 +25,30 @@ func (e *errBox) on() bool { return e.err != nil }
 func (e *errBox) lines(w int) []string { return strings.Split(para(e.err.Error(), w), "\n") }
 
 // scrolls reports whether the error needs more than room lines.
-func (e *errBox) scrolls(w, room int) bool { return e.on() && len(e.lines(w)) > room }
+func (e *errBox) scrolls(w, room int) bool { return e.on() && len(e.lines(w)) > max(room, 2) }
 
+// scroll moves the window a page down (or up), keeping a line of context.
 func (e *errBox) scroll(down bool, w, room int) {
-	e.top = scrollTop(e.top, down, len(e.lines(w)), room)
-}
-
-func (e *errBox) view(w, room int) string { return window(e.lines(w), e.top, room, w) }
-
-// window shows lines whole when they fit in room; else room-1 of them from top, and a last
-// line that says which show and how to see the rest.
-func window(lines []string, top, room, w int) string {
-	room = max(room, 2)
-	if len(lines) <= room {
-		return strings.Join(lines, "\n")
-	}
-	top = min(max(top, 0), len(lines)-(room-1))
-	end := top + room - 1
-	hint := fmt.Sprintf("── lines %d–%d of %d · [ and ] scroll ──", top+1, end, len(lines))
-	return strings.Join(lines[top:end], "\n") + "\n" + fit(hint, w)
-}
-
-// scrollTop moves a window of room lines over n a page down (or up), keeping a line of
-// context.
-func scrollTop(top int, down bool, n, room int) int {
 	room = max(room, 2)
 	step := max(room-2, 1)
 	if !down {
 		step = -step
 	}
-	return min(max(top+step, 0), n-(room-1))
+	e.top = min(max(e.top+step, 0), len(e.lines(w))-(room-1))
+}
+
+// view is the error whole when it fits in room; else room-1 of its lines from the window's
+// top, and a last line that says which show and how to see the rest.
+func (e *errBox) view(w, room int) string {
+	lines := e.lines(w)
+	room = max(room, 2)
+	if len(lines) <= room {
+		return strings.Join(lines, "\n")
+	}
+	top := min(max(e.top, 0), len(lines)-(room-1))
+	end := top + room - 1
+	hint := fmt.Sprintf("── lines %d–%d of %d · [ and ] scroll ──", top+1, end, len(lines))
+	return strings.Join(lines[top:end], "\n") + "\n" + fit(hint, w)
 }
 
 // scrollHelp is the one help item for [ and ], said first wherever an error scrolls, so a cut

@@ -85,7 +85,7 @@ func TestKeyOpenErrorScrollsInFull(t *testing.T) {
 	h.wantScreen(scrKey)
 	h.wantView("lines 1–", "of 60", "[ ] scroll the error")
 	readByScrolling(t, h, 60, "R tries again")
-	if h.m.err != nil {
-		t.Fatalf("the error is in the footer too: %v", h.m.err)
+	if h.m.err.on() {
+		t.Fatalf("the error is in the footer too: %v", h.m.err.err)
 	}
 }

@@ -377,10 +377,10 @@ func (s *keyScreen) SetSize(w, h int) {
 	s.ask.setWidth(w)
 }
 func (s *keyScreen) Typing() bool { return s.ask.open() }
+func (s *keyScreen) Busy() bool   { return s.call.on }
 
 // errRoom is the rows a failed open's error may take: all but the title and the hint below.
 func (s *keyScreen) errRoom() int { return s.h - 4 }
-func (s *keyScreen) Busy() bool   { return s.call.on }
 
 // viewText names a view and its source: "shop.active is a view on shop.users".
 func viewText(c model.Collection) string {

@@ -24,7 +24,7 @@ func (m *Model) layout() {
 
 func (m *Model) footerHeight() int {
 	n := 1
-	if m.err != nil {
+	if m.err.on() {
 		n = lipgloss.Height(m.errorText())
 	}
 	if m.showHelp {
@@ -36,25 +36,23 @@ func (m *Model) footerHeight() int {
 // errorText is the footer's error, wrapped in full (the operator's name at its end is what
 // a DBA needs). Up to half the screen shows; a longer one scrolls with [ and ], and its last
 // line says which lines show, so no line is left out unseen.
-func (m *Model) errorText() string { return window(m.errLines(), m.errTop, m.errRoom(), m.ctx.Width) }
-
-func (m *Model) errLines() []string { return strings.Split(para(m.err.Error(), m.ctx.Width), "\n") }
+func (m *Model) errorText() string { return m.err.view(m.ctx.Width, m.errRoom()) }
 
 // errRoom is the footer lines an error may take: half the screen, at least two.
 func (m *Model) errRoom() int { return max(m.height/2-2, 2) }
 
 // errScrolls reports whether the footer's error is too long to show whole, and scrolls.
 func (m *Model) errScrolls() bool {
-	return m.err != nil && !m.screens[m.active()].Typing() && len(m.errLines()) > m.errRoom()
+	return !m.screens[m.active()].Typing() && m.err.scrolls(m.ctx.Width, m.errRoom())
 }
 
 // scrollErr moves a long error a footer's height down (or up).
 func (m *Model) scrollErr(down bool) {
-	m.errTop = scrollTop(m.errTop, down, len(m.errLines()), m.errRoom())
+	m.err.scroll(down, m.ctx.Width, m.errRoom())
 }
 
 // setErr shows an error in the footer, from its first line.
-func (m *Model) setErr(err error) { m.err, m.errTop = err, 0 }
+func (m *Model) setErr(err error) { m.err.set(err) }
 
 // shortHelp is the footer's help line: as many of the screen's keys as fit, in the screen's
 // order, and always "? more" at the end, so the rest can be found.
@@ -100,7 +98,7 @@ func (m *Model) View() string {
 	switch {
 	case m.quit != nil:
 		footer = st.Warn.Render(fit(m.quit.question, m.ctx.Width))
-	case m.err != nil:
+	case m.err.on():
 		footer = st.Error.Render(m.errorText())
 	case m.status != "":
 		footer = st.Status.Render(fit(m.status, m.ctx.Width))

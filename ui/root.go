@@ -49,9 +49,8 @@ type Model struct {
 	quit     *confirmation
 	endAfter bool // a signal came during a run: quit once its report is in
 	status   string
-	err      error
-	errTop   int // the first line of a long error shown in the footer ([ and ] scroll it)
-	footerH  int // the footer's height the screens were laid out for
+	err      errBox // the footer's error ([ and ] scroll a long one)
+	footerH  int    // the footer's height the screens were laid out for
 	width    int
 	height   int
 }
@@ -248,7 +247,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.scrollErr(down)
 		return nil // the error stays: it is being read
 	}
-	m.status, m.err = "", nil
+	m.status = ""
+	m.err.set(nil)
 	if m.quit != nil {
 		c := m.quit
 		m.quit = nil
