@@ -213,8 +213,8 @@ func collation(key model.Key) *options.Collation {
 	}
 }
 
-// PipelineJSON is the pipeline as relaxed Extended JSON, indented, ready to paste into
-// mongosh's db.COLL.aggregate(…). The collation, when the key has one, is an option rather
+// PipelineJSON is the pipeline as relaxed Extended JSON laid out to read (readableJSON),
+// ready to paste into mongosh's db.COLL.aggregate(…). The collation, when the key has one, is an option rather
 // than a stage: MongoshCommand gives the whole call.
 func PipelineJSON(key model.Key) (string, error) {
 	p, err := Pipeline(key)

@@ -30,7 +30,7 @@ func readableJSON(src []byte, width int) (string, error) {
 	dec.UseNumber()
 	n, err := readNode(dec)
 	if err != nil {
-		return "", fmt.Errorf("lay out the pipeline: %w", err)
+		return "", fmt.Errorf("lay out %.20s…: %w", src, err)
 	}
 	var b strings.Builder
 	n.write(&b, 0, 0, width)
