@@ -208,6 +208,9 @@ func (s *Store) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]
 	stats := map[string]*stat{}
 	for _, d := range docs {
 		for _, f := range d.Fields {
+			if !queryPath(f.Path) {
+				continue // a field no index can key, as the adapter's sample leaves out
+			}
 			st := stats[f.Path]
 			if st == nil {
 				st = &stat{order: len(stats), types: map[string]int{}}
@@ -425,4 +428,14 @@ func (s *Store) Keepers(ctx context.Context, ns model.Namespace, rule model.Keep
 		return nil, &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
 	}
 	return keep, nil
+}
+
+// queryPath reports whether every name of a Field's Path can stand in a query path.
+func queryPath(path string) bool {
+	for _, name := range model.SplitPath(path) {
+		if !model.QueryName(name) {
+			return false
+		}
+	}
+	return true
 }

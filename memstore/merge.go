@@ -48,9 +48,9 @@ func (s *Store) KeeperBackup(path string) []model.Doc {
 func mergeDocs(rule model.KeepRule, opt model.MergeOptions, keeper model.Doc, members []model.Doc) (model.Merged, error) {
 	var ordered [][]byte
 	for _, i := range model.MergeOrder(rule, members) {
-		ordered = append(ordered, docJSON(members[i]))
+		ordered = append(ordered, model.DocJSON(members[i]))
 	}
-	return model.MergeDocs(docJSON(keeper), ordered, opt)
+	return model.MergeDocs(model.DocJSON(keeper), ordered, opt)
 }
 
 // merged is the keeper with its gains, flattened as the store keeps documents: a gained value
@@ -58,15 +58,16 @@ func mergeDocs(rule model.KeepRule, opt model.MergeOptions, keeper model.Doc, me
 func merged(keeper model.Doc, m model.Merged) (model.Doc, error) {
 	out := model.Doc{ID: keeper.ID, Fields: append([]model.Field(nil), keeper.Fields...)}
 	for _, g := range m.Gains {
+		path := model.PathName(g.Field) // a top-level name
 		if g.Was != model.Missing {
 			for i, f := range out.Fields {
-				if f.Path == g.Field {
+				if f.Path == path {
 					out.Fields[i].Value = g.Value
 				}
 			}
 			continue
 		}
-		fs, err := flatten(g.Field, g.Value)
+		fs, err := flatten(path, g.Value)
 		if err != nil {
 			return model.Doc{}, fmt.Errorf("merged field %s: %w", g.Field, err)
 		}
@@ -100,7 +101,7 @@ func flatten(path string, v model.Value) ([]model.Field, error) {
 		if err := dec.Decode(&sub); err != nil {
 			return nil, err
 		}
-		fs, err := flatten(path+"."+name, model.Value(sub))
+		fs, err := flatten(path+"."+model.PathName(name), model.Value(sub))
 		if err != nil {
 			return nil, err
 		}

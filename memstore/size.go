@@ -20,7 +20,7 @@ func (s *Store) AvgDocSize(ctx context.Context, ns model.Namespace) (int64, erro
 	}
 	var n int64
 	for _, d := range c.docs {
-		n += int64(len(docJSON(d)))
+		n += int64(len(model.DocJSON(d)))
 	}
 	return n / int64(len(c.docs)), nil
 }

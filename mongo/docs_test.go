@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,3 +100,36 @@ func TestKeepersRefuseFieldNoMemberHas(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestFieldNamesWithDots: a field named "a.b" is read as that field, apart from the path a.b
+// of a sub-document, and the field sample does not offer it as a key (no index can key it).
+func TestFieldNamesWithDots(t *testing.T) {
+	c, db := connect(t)
+	insert(t, db, "users", bson.D{{Key: "_id", Value: int32(1)}, {Key: "email", Value: "a@x.com"},
+		{Key: "a.b", Value: int32(1)}, {Key: "a", Value: bson.D{{Key: "b", Value: int32(2)}}},
+		{Key: "sub", Value: bson.D{{Key: "c.d", Value: "x"}}}})
+	ns := model.Namespace{DB: db, Coll: "users"}
+	docs, err := c.FetchDocs(context.Background(), ns, []model.Value{`{"$numberInt":"1"}`})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("fetch: %v %v", docs, err)
+	}
+	d := docs[0]
+	if d.Get(`["a.b"]`) != `{"$numberInt":"1"}` || d.Get("a.b") != `{"$numberInt":"2"}` || d.Get(`sub.["c.d"]`) != `"x"` {
+		t.Fatalf("fields %+v", d.Fields)
+	}
+	want := `{"_id":{"$numberInt":"1"},"email":"a@x.com","a.b":{"$numberInt":"1"},"a":{"b":{"$numberInt":"2"}},"sub":{"c.d":"x"}}`
+	if got := string(model.DocJSON(d)); got != want {
+		t.Errorf("rebuilt\n got %s\nwant %s", got, want)
+	}
+	fields, err := c.SampleFields(context.Background(), ns, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range fields {
+		paths = append(paths, f.Path)
+	}
+	if got := strings.Join(paths, " "); got != "_id email a a.b sub" {
+		t.Errorf("sampled paths %q, want the dotted names left out", got)
+	}
+}

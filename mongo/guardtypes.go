@@ -2,8 +2,8 @@ package mongo
 
 import (
 	"strconv"
-	"strings"
 
+	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -46,7 +46,7 @@ func (t *typeWalk) document(doc bson.Raw, prefix string, top bool) {
 	}
 	for _, e := range elems {
 		k := e.Key()
-		if (top && k == "_id") || !nameable(k) || seen[k] > 1 {
+		if (top && k == "_id") || !model.QueryName(k) || seen[k] > 1 {
 			continue
 		}
 		t.value(e.Value(), prefix+k)
@@ -120,11 +120,6 @@ func oneNumberType(vals []bson.RawValue) (string, bool) {
 		}
 	}
 	return first, ok
-}
-
-// nameable reports whether a field name can stand in a query path as itself.
-func nameable(k string) bool {
-	return k != "" && !strings.HasPrefix(k, "$") && !strings.Contains(k, ".")
 }
 
 func hasDigitKey(d bson.Raw) bool {

@@ -99,13 +99,17 @@ func (c *Client) samplePaths(ctx context.Context, ns model.Namespace, n int, ran
 	return stats, sampled, cur.Err()
 }
 
-// walkPaths calls fn for every path in doc (documents inside arrays included).
+// walkPaths calls fn for every path in doc (documents inside arrays included). A field whose
+// name no path can name ("a.b", "$x", "") is left out with what it holds: no index can key it.
 func walkPaths(doc bson.Raw, prefix string, depth int, fn func(string, bson.Type)) {
 	elems, err := doc.Elements()
 	if err != nil || depth > maxSampleDepth {
 		return
 	}
 	for _, e := range elems {
+		if !model.QueryName(e.Key()) {
+			continue
+		}
 		path := prefix + e.Key()
 		v := e.Value()
 		fn(path, v.Type)

@@ -57,8 +57,8 @@ func parseQuery(s string) (bson.D, error) {
 	return d, nil
 }
 
-// flatten turns a document into leaves: sub-documents become dotted paths, arrays and empty
-// documents stay whole.
+// flatten turns a document into leaves: sub-documents become dotted paths of their names
+// (model.PathName), arrays and empty documents stay whole.
 func flatten(doc bson.Raw) (model.Doc, error) {
 	var d model.Doc
 	d.ID = value(doc.Lookup("_id"))
@@ -72,7 +72,7 @@ func flattenInto(out *[]model.Field, prefix string, doc bson.Raw) error {
 		return err
 	}
 	for _, e := range elems {
-		path := prefix + e.Key()
+		path := prefix + model.PathName(e.Key())
 		v := e.Value()
 		if sub, ok := v.DocumentOK(); ok {
 			if n, _ := sub.Elements(); len(n) > 0 {

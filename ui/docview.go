@@ -107,63 +107,14 @@ func (s *docScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// docJSON rebuilds a flattened document (dotted paths of sub-documents) as indented
-// canonical Extended JSON, fields in the document's order. A field name that itself holds a
-// dot cannot be told from a sub-document here and is shown nested.
+// docJSON is the document as indented canonical Extended JSON, fields in its order.
 func docJSON(d model.Doc) string {
-	root := &jsonNode{}
-	if d.Get("_id") == model.Missing && d.ID != "" {
-		root.child("_id").val = d.ID
-	}
-	for _, f := range d.Fields {
-		n := root
-		for _, part := range strings.Split(f.Path, ".") {
-			n = n.child(part)
-		}
-		n.val = f.Value
-	}
-	var compact strings.Builder
-	root.write(&compact)
+	compact := model.DocJSON(d)
 	var out bytes.Buffer
-	if err := json.Indent(&out, []byte(compact.String()), "", "  "); err != nil {
-		return compact.String()
+	if err := json.Indent(&out, compact, "", "  "); err != nil {
+		return string(compact)
 	}
 	return out.String()
-}
-
-type jsonNode struct {
-	val   model.Value
-	names []string
-	kids  []*jsonNode
-}
-
-func (n *jsonNode) child(name string) *jsonNode {
-	for i, k := range n.names {
-		if k == name {
-			return n.kids[i]
-		}
-	}
-	c := &jsonNode{}
-	n.names, n.kids = append(n.names, name), append(n.kids, c)
-	return c
-}
-
-func (n *jsonNode) write(b *strings.Builder) {
-	if n.val != "" && len(n.kids) == 0 {
-		b.WriteString(string(n.val))
-		return
-	}
-	b.WriteByte('{')
-	for i, name := range n.names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		q, _ := json.Marshal(name)
-		b.Write(q)
-		b.WriteByte(':')
-		n.kids[i].write(b)
-	}
-	b.WriteByte('}')
 }
 
 func (s *docScreen) SetSize(w, h int) { s.w, s.h = w, h; s.wrap() }
