@@ -218,7 +218,7 @@ func TestReviewListsWhatWillBeDeletedAndScrolls(t *testing.T) {
 	h.keys("down", "down", "down", "enter", "l", "space", "esc", "D")
 	h.wantScreen(scrReview)
 	r := h.m.review
-	h.wantView("WHAT WILL BE DELETED  1/9", `"alovelace@example.com"`, "rule first", "hand",
+	h.wantView("WHAT WILL BE DELETED  1/9", `"alovelace@example.com"`, "first — keep the smallest _id", "hand",
 		"⚑ 3 documents lack email: left alone, not in the plan")
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 20})
 	if r.list.h >= r.list.n {

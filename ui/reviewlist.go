@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dupes-tui/dupes/model"
 )
 
@@ -96,31 +97,44 @@ func (s *reviewScreen) reviewRow(i, w int) string {
 			lacksMark, plural(ss.lackingDocs(), "document", "documents"), ss.key), w))
 	}
 	g := s.plan.Groups[i]
-	how := st.Decision.Rule.Render("rule " + s.plan.Rule)
+	// The rule is named once, above the list: a row says only who decided.
+	how := st.Decision.Rule.Render("rule")
 	if g.Decision == model.ByHand {
 		how = st.Decision.Hand.Render("hand")
 	}
-	keyW := min(max(w/5, 12), 28)
-	idW := 24
+	keyW := min(max(w/4, 12), 36)
+	idW := 22
 	label := keyText(model.Group{Key: g.Key})
 	if (model.Group{Key: g.Key}).LacksKey() {
 		label = lacksMark + " lacking " + s.sess.key.String()
 	}
-	head := fit(label, keyW) + "  keep " + fit(shown(g.Keep, idW-2), idW) + " delete "
-	room := w - 4 - len([]rune(head)) - 12
+	head := fit(label, keyW) + "  keep " + fit(shown(g.Keep, idW), idW) + "  delete "
+	// As many ids as fit (the first always), then "+N more" for the rest, or "+N" where that
+	// is all the room left.
+	room := w - 8 - ansi.StringWidth(head)
 	var del strings.Builder
+	used := 0
 	for j, id := range g.Delete {
 		t := shown(id, idW)
 		if j > 0 {
 			t = ", " + t
 		}
-		if del.Len()+len(t) > room && j > 0 {
-			del.WriteString(fmt.Sprintf(" +%d more", len(g.Delete)-j))
+		reserve := 0
+		if rest := len(g.Delete) - j - 1; rest > 0 {
+			reserve = len(fmt.Sprintf(" +%d", rest))
+		}
+		if j > 0 && used+ansi.StringWidth(t)+reserve > room {
+			note := fmt.Sprintf(" +%d more", len(g.Delete)-j)
+			if used+len(note) > room {
+				note = fmt.Sprintf(" +%d", len(g.Delete)-j)
+			}
+			del.WriteString(note)
 			break
 		}
 		del.WriteString(t)
+		used += ansi.StringWidth(t)
 	}
-	return s.ctx.row(fit(head+del.String(), max(w-14, 10)), i == s.list.pos, max(w-12, 10)) + " " + how
+	return s.ctx.row(fit(head+del.String(), max(w-8, 10)), i == s.list.pos, max(w-6, 10)) + " " + how
 }
 
 // listLen is the rows of the list: the plan's groups, and the lacking line when they are
