@@ -132,7 +132,7 @@ func driveControl(t *testing.T, s *tmuxSession, ns, plan, same string, live bool
 	screen = s.waitUntil("the whole review at 120x40", func(sc string) bool {
 		return strings.Contains(sc, "WHAT WILL BE DELETED") && strings.Contains(sc, "lack email: left alone, not in the plan")
 	})
-	mustContain(t, "review", screen, "keep ", "rule first")
+	mustContain(t, "review", screen, "keep ", "first — keep the smallest _id", " rule")
 	if live {
 		s.waitFor("on disk (") // the estimate arrives after the plan: the server's avgObjSize
 	}
