@@ -302,7 +302,7 @@ func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *doneScreen) Typing() bool     { return false }
 func (s *doneScreen) Busy() bool       { return false }
 func (s *doneScreen) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Back, s.keys.Help, s.keys.Quit}
+	return []key.Binding{s.keys.Index, s.keys.Back, s.keys.Help, s.keys.Quit}
 }
 func (s *doneScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
