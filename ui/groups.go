@@ -278,7 +278,7 @@ func (s *groupsScreen) View() string {
 	cur.Surplus = surplus
 	sum := plural(cur.Groups, "group", "groups") + " · " + plural(surplus, "surplus document", "surplus documents")
 	if ss.col.Count > 0 {
-		sum += fmt.Sprintf(" · %.1f%% of ~%s docs", cur.Share(ss.col.Count)*100, count(ss.col.Count))
+		sum += fmt.Sprintf(" (%.1f%% of ~%s)", cur.Share(ss.col.Count)*100, count(ss.col.Count))
 	}
 	sum += " · " + ss.key.Semantics()
 	if ss.scanning {
