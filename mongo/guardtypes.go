@@ -11,8 +11,8 @@ import (
 // a writer turning int 1 into 1.0 (NumberLong, Decimal128) would go unseen and the document
 // would be deleted unlike its backup. It gives one {path: {$type: T}} per number in doc, by
 // position ("items.0.qty"), which mongo-java-server and FerretDB answer as MongoDB does; an
-// array of numbers of one type takes one condition for all of them (none of another type). It also returns the
-// conditions' size in bytes, for the statement limit (tooLargeToGuard).
+// array of numbers of one type takes one condition for all of them (none of another type).
+// It also returns the conditions' size in BSON, for the statement limit (tooLargeToGuard).
 //
 // A path the query language cannot name exactly gets no condition, and such a number keeps
 // $eq's value-only comparison: a field name holding a '.', starting with '$' or empty, a name
@@ -31,8 +31,11 @@ type typeWalk struct {
 }
 
 func (t *typeWalk) add(path string, cond bson.D) {
-	t.out = append(t.out, bson.E{Key: path, Value: cond})
-	t.size += len(path) + 48 // the element, its condition document and the type's name
+	e := bson.E{Key: path, Value: cond}
+	t.out = append(t.out, e)
+	if b, err := bson.Marshal(bson.D{e}); err == nil {
+		t.size += len(b)
+	}
 }
 
 func (t *typeWalk) document(doc bson.Raw, prefix string, top bool) {
