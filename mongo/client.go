@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strings"
 	"time"
@@ -58,6 +59,17 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 		SetServerSelectionTimeout(opt.Timeout).
 		SetConnectTimeout(opt.Timeout).
 		SetAppName("dupes")
+	// The driver takes a host it cannot dial ("[::1" without its bracket) and fails only at
+	// the dial, which would read as a server out of reach: say the URI is wrong instead.
+	for _, h := range co.Hosts {
+		_, _, err := net.SplitHostPort(h)
+		if err != nil {
+			_, _, err = net.SplitHostPort(h + ":27017") // no port: the default one
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a valid MongoDB URI: host %q: %v", c.uri, h, err)
+		}
+	}
 	mc, err := mongo.Connect(co)
 	if err != nil {
 		return nil, c.wrap("connect to "+c.uri, err)

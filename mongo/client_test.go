@@ -65,6 +65,16 @@ func TestConnectBadURI(t *testing.T) {
 			t.Errorf("%q: error leaks the password: %v", uri, err)
 		}
 	}
+	// A host the driver takes but cannot dial is the URI's fault, not the network's; a host
+	// without a port is fine (the default one).
+	_, err := mongo.Connect(context.Background(), "mongodb://u:pw-leak@[bad/", mongo.Options{Timeout: 1e9})
+	if err == nil || !strings.Contains(err.Error(), "not a valid MongoDB URI") || strings.Contains(err.Error(), "pw-leak") {
+		t.Errorf("unclosed bracket: %v", err)
+	}
+	_, err = mongo.Connect(context.Background(), "mongodb://127.0.0.1:1,localhost/", mongo.Options{Timeout: 1e9})
+	if err == nil || strings.Contains(err.Error(), "not a valid MongoDB URI") {
+		t.Errorf("a host without a port was refused as invalid: %v", err)
+	}
 }
 
 func TestConnectPasswordNeverInErrors(t *testing.T) {
