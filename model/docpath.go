@@ -67,54 +67,30 @@ func bracketed(path string) (name, rest string, ok bool) {
 // DocJSON rebuilds a flattened document as compact Extended JSON, fields in the document's
 // order, sub-documents from the paths' field names. The _id comes first when the fields lack it.
 func DocJSON(d Doc) []byte {
-	root := &jsonObject{}
+	root := &object{}
 	if d.Get("_id") == Missing && d.ID != "" {
-		root.child("_id").val = d.ID
+		root.keys, root.vals = append(root.keys, "_id"), append(root.vals, d.ID)
 	}
 	for _, f := range d.Fields {
-		o := root
-		for _, name := range SplitPath(f.Path) {
-			o = o.child(name)
+		o, names := root, SplitPath(f.Path)
+		for _, name := range names[:len(names)-1] {
+			o = o.sub(name)
 		}
-		o.val = f.Value
+		o.keys, o.vals = append(o.keys, names[len(names)-1]), append(o.vals, f.Value)
 	}
-	var b bytes.Buffer
-	root.write(&b)
-	return b.Bytes()
+	var b strings.Builder
+	writeRaw(&b, root)
+	return []byte(b.String())
 }
 
-// jsonObject is a document being rebuilt: a leaf's value, or named members in order.
-type jsonObject struct {
-	val   Value
-	names []string
-	kids  []*jsonObject
-}
-
-func (o *jsonObject) child(name string) *jsonObject {
-	for i, n := range o.names {
-		if n == name {
-			return o.kids[i]
+// sub is o's sub-document of that name, added last when o has none yet.
+func (o *object) sub(name string) *object {
+	for i, k := range o.keys {
+		if s, ok := o.vals[i].(*object); ok && k == name {
+			return s
 		}
 	}
-	c := &jsonObject{}
-	o.names, o.kids = append(o.names, name), append(o.kids, c)
-	return c
-}
-
-func (o *jsonObject) write(b *bytes.Buffer) {
-	if o.val != "" && len(o.kids) == 0 {
-		b.WriteString(string(o.val))
-		return
-	}
-	b.WriteByte('{')
-	for i, name := range o.names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		q, _ := json.Marshal(name)
-		b.Write(q)
-		b.WriteByte(':')
-		o.kids[i].write(b)
-	}
-	b.WriteByte('}')
+	s := &object{}
+	o.keys, o.vals = append(o.keys, name), append(o.vals, s)
+	return s
 }

@@ -243,6 +243,10 @@ func writeRaw(b *strings.Builder, n any) {
 		b.WriteByte(']')
 	case object:
 		writeMembers(b, t.keys, func(i int) any { return t.vals[i] })
+	case *object:
+		writeRaw(b, *t)
+	case Value:
+		b.WriteString(string(t)) // already JSON (DocJSON's leaves)
 	case map[string]any:
 		keys := make([]string, 0, len(t))
 		for k := range t {
