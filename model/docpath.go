@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -14,11 +13,7 @@ func PathName(name string) string {
 	if QueryName(name) && name[0] != '[' {
 		return name
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(name) // a string always encodes
-	return "[" + strings.TrimSuffix(b.String(), "\n") + "]"
+	return "[" + QuoteJSON(name) + "]"
 }
 
 // QueryName reports whether a query path (and an index key) can name the field: not empty,

@@ -213,7 +213,10 @@ func collation(key model.Key) *options.Collation {
 	}
 }
 
-// PipelineJSON is the pipeline as relaxed Extended JSON laid out to read (readableJSON),
+// pipelineWidth is the column up to which the shown pipeline keeps a value on one line.
+const pipelineWidth = 76
+
+// PipelineJSON is the pipeline as relaxed Extended JSON laid out to read (model.LayoutJSON),
 // ready to paste into mongosh's db.COLL.aggregate(…). The collation, when the key has one, is an option rather
 // than a stage: MongoshCommand gives the whole call.
 func PipelineJSON(key model.Key) (string, error) {
@@ -230,7 +233,7 @@ func PipelineJSON(key model.Key) (string, error) {
 	if err := json.Unmarshal(js, &wrapper); err != nil {
 		return "", fmt.Errorf("render pipeline: %w", err)
 	}
-	return readableJSON(wrapper.P, pipelineWidth)
+	return model.LayoutJSON(wrapper.P, pipelineWidth, true)
 }
 
 // MongoshCommand is the scan as one mongosh statement, options (disk use, the index's whole
@@ -248,12 +251,12 @@ func MongoshCommand(ns model.Namespace, key model.Key) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("render options: %w", err)
 	}
-	o, err := readableJSON(oj, pipelineWidth)
+	o, err := model.LayoutJSON(oj, pipelineWidth, false)
 	if err != nil {
 		return "", err
 	}
 	// JSON string escapes are valid in JavaScript, so hostile names stay quoted.
-	db, coll, err := jsonString(ns.DB), jsonString(ns.Coll), nil
+	db, coll, err := model.QuoteJSON(ns.DB), model.QuoteJSON(ns.Coll), nil
 	return fmt.Sprintf("db.getSiblingDB(%s).getCollection(%s).aggregate(%s, %s)", db, coll, p, o), err
 }
 

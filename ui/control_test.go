@@ -158,6 +158,10 @@ func TestDiffOnlyDocumentViewAndPageKeys(t *testing.T) {
 	h.keys("l", "v")
 	h.wantScreen(scrDoc)
 	h.wantView("Member #2 of group", `"_id": {`, `"$oid"`, "c copy the document")
+	// One field a line, indented: the JSON's line breaks are not shown as escapes.
+	if v := h.m.View(); !strings.Contains(v, "\n   \"email\": \"edijkstra@example.com\",") || strings.Contains(v, `\x0a`) {
+		t.Fatalf("the document is not laid out one field a line:\n%s", v)
+	}
 	h.keys("c")
 	if !strings.Contains(copied, `"email": "edijkstra@example.com"`) {
 		t.Fatalf("copied %q", copied)
@@ -206,7 +210,7 @@ func TestDocJSONNestsPaths(t *testing.T) {
 		{Path: "_id", Value: `{"$numberInt":"1"}`},
 		{Path: "a.b", Value: `"x"`}, {Path: "a.c", Value: `[1,2]`}, {Path: "z", Value: `null`},
 	}}
-	want := "{\n  \"_id\": {\n    \"$numberInt\": \"1\"\n  },\n  \"a\": {\n    \"b\": \"x\",\n    \"c\": [\n      1,\n      2\n    ]\n  },\n  \"z\": null\n}"
+	want := "{\n  \"_id\": { \"$numberInt\": \"1\" },\n  \"a\": { \"b\": \"x\", \"c\": [1, 2] },\n  \"z\": null\n}"
 	if got := docJSON(d); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}

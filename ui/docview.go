@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -82,10 +80,11 @@ func (s *docScreen) scrollBy(d int) {
 }
 
 // wrap cuts the text to the width: long values fold onto the next lines, so nothing is hidden.
+// The JSON's own line breaks are kept (SafeLines); a string's are escapes inside its quotes.
 func (s *docScreen) wrap() {
 	s.lines = s.lines[:0]
 	w := max(s.w, 10)
-	for _, l := range strings.Split(model.SafeText(s.text), "\n") {
+	for _, l := range strings.Split(model.SafeLines(s.text), "\n") {
 		s.lines = append(s.lines, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
 	}
 	s.scrollBy(0)
@@ -107,14 +106,19 @@ func (s *docScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// docJSON is the document as indented canonical Extended JSON, fields in its order.
+// docWidth is the column up to which the document view keeps a value on one line; a
+// narrower screen folds the longer lines.
+const docWidth = 76
+
+// docJSON is the document as canonical Extended JSON, fields in its order, laid out as
+// mongosh shows one ({ "$oid": "…" } on the line of its field).
 func docJSON(d model.Doc) string {
 	compact := model.DocJSON(d)
-	var out bytes.Buffer
-	if err := json.Indent(&out, compact, "", "  "); err != nil {
+	out, err := model.LayoutJSON(compact, docWidth, true)
+	if err != nil {
 		return string(compact)
 	}
-	return out.String()
+	return out
 }
 
 func (s *docScreen) SetSize(w, h int) { s.w, s.h = w, h; s.wrap() }

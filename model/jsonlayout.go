@@ -1,4 +1,4 @@
-package mongo
+package model
 
 import (
 	"bytes"
@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"strings"
 )
-
-// pipelineWidth is the column up to which the shown pipeline keeps a value on one line.
-const pipelineWidth = 76
 
 // minInline is the longest value kept on one line however deep it stands.
 const minInline = 40
@@ -22,10 +19,11 @@ type jsonNode struct {
 	items []jsonNode
 }
 
-// readableJSON lays out JSON the way a DBA writes it in mongosh: a value that fits in the
-// width stays on one line ({ "$gt": 1 }), a longer one opens one member per line. Key order,
-// numbers and strings are kept as given.
-func readableJSON(src []byte, width int) (string, error) {
+// LayoutJSON lays out JSON the way a DBA writes it in mongosh: a value that fits in the
+// width stays on one line ({ "$gt": 1 }), a longer one opens one member per line; open opens
+// the outermost one anyway (a pipeline's stages, a document's fields, one a line). Key order,
+// numbers and strings are kept as given: without the layout it is src, byte for byte.
+func LayoutJSON(src []byte, width int, open bool) (string, error) {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	n, err := readNode(dec)
@@ -33,7 +31,7 @@ func readableJSON(src []byte, width int) (string, error) {
 		return "", fmt.Errorf("lay out %.20s…: %w", src, err)
 	}
 	var b strings.Builder
-	n.write(&b, 0, 0, width)
+	n.write(&b, 0, 0, width, open)
 	return b.String(), nil
 }
 
@@ -115,9 +113,9 @@ func (n jsonNode) inline() string {
 }
 
 // write lays the node out at indent, the cursor standing at column col.
-func (n jsonNode) write(b *strings.Builder, indent, col, width int) {
+func (n jsonNode) write(b *strings.Builder, indent, col, width int, open bool) {
 	// Deep in a compiled key, the room left is small: a short value stays whole there anyway.
-	if s := n.inline(); n.open == 0 || len(s) <= max(width-col, minInline) {
+	if s := n.inline(); n.open == 0 || len(n.items) == 0 || !open && len(s) <= max(width-col, minInline) {
 		b.WriteString(s)
 		return
 	}
@@ -126,7 +124,7 @@ func (n jsonNode) write(b *strings.Builder, indent, col, width int) {
 	for i, it := range n.items {
 		m := n.member(i)
 		b.WriteString(pad + m)
-		it.write(b, indent+1, len(pad)+len(m), width)
+		it.write(b, indent+1, len(pad)+len(m), width, false)
 		if i < len(n.items)-1 {
 			b.WriteString(",")
 		}
@@ -135,8 +133,9 @@ func (n jsonNode) write(b *strings.Builder, indent, col, width int) {
 	b.WriteString(strings.Repeat("  ", indent) + n.closer())
 }
 
-// jsonString is s as a quoted JSON string.
-func jsonString(s string) string {
+// QuoteJSON is s as a JSON string, without the HTML escaping ("<" as "\u003c") that
+// json.Marshal adds.
+func QuoteJSON(s string) string {
 	q, _ := encode(s) // a string always encodes
 	return q
 }
