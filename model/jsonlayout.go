@@ -31,7 +31,7 @@ func LayoutJSON(src []byte, width int, open bool) (string, error) {
 		return "", fmt.Errorf("lay out %.20s…: %w", src, err)
 	}
 	var b strings.Builder
-	n.write(&b, 0, 0, width, open)
+	n.write(&b, 0, 0, 0, width, open)
 	return b.String(), nil
 }
 
@@ -112,10 +112,11 @@ func (n jsonNode) inline() string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// write lays the node out at indent, the cursor standing at column col.
-func (n jsonNode) write(b *strings.Builder, indent, col, width int, open bool) {
+// write lays the node out at indent, the cursor standing at column col; tail is what follows
+// it on its line (its comma).
+func (n jsonNode) write(b *strings.Builder, indent, col, tail, width int, open bool) {
 	// Deep in a compiled key, the room left is small: a short value stays whole there anyway.
-	if s := n.inline(); n.open == 0 || len(n.items) == 0 || !open && len(s) <= max(width-col, minInline) {
+	if s := n.inline(); n.open == 0 || len(n.items) == 0 || !open && len(s)+tail <= max(width-col, minInline) {
 		b.WriteString(s)
 		return
 	}
@@ -124,8 +125,12 @@ func (n jsonNode) write(b *strings.Builder, indent, col, width int, open bool) {
 	for i, it := range n.items {
 		m := n.member(i)
 		b.WriteString(pad + m)
-		it.write(b, indent+1, len(pad)+len(m), width, false)
+		comma := 0
 		if i < len(n.items)-1 {
+			comma = 1
+		}
+		it.write(b, indent+1, len(pad)+len(m), comma, width, false)
+		if comma > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString("\n")

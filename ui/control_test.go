@@ -211,7 +211,7 @@ func TestDocJSONNestsPaths(t *testing.T) {
 		{Path: "a.b", Value: `"x"`}, {Path: "a.c", Value: `[1,2]`}, {Path: "z", Value: `null`},
 	}}
 	want := "{\n  \"_id\": { \"$numberInt\": \"1\" },\n  \"a\": { \"b\": \"x\", \"c\": [1, 2] },\n  \"z\": null\n}"
-	if got := docJSON(d); got != want {
+	if got := docJSON(d, 76); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }

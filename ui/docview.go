@@ -16,13 +16,14 @@ type openDocMsg struct {
 	title string
 }
 
-// docScreen shows a whole document as indented canonical Extended JSON (what mongoexport
+// docScreen shows a whole document as laid-out canonical Extended JSON (what mongoexport
 // writes, so every type is exact); it scrolls, and c copies the text.
 type docScreen struct {
 	ctx    *Context
 	keys   keymap.KeyMap
 	title  string
-	text   string
+	doc    model.Doc
+	text   string   // the document laid out for the screen's width
 	lines  []string // text cut to the screen's width once, in Update
 	scroll int
 	w, h   int
@@ -50,7 +51,7 @@ func (s *docScreen) setKeys() {
 func (s *docScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case openDocMsg:
-		s.title, s.text, s.scroll = msg.title, docJSON(msg.doc), 0
+		s.title, s.doc, s.scroll = msg.title, msg.doc, 0
 		s.wrap()
 	case tea.MouseMsg:
 		s.scrollBy(3 * wheel(msg))
@@ -79,11 +80,13 @@ func (s *docScreen) scrollBy(d int) {
 	s.scroll = min(max(s.scroll+d, 0), max(len(s.lines)-s.room(), 0))
 }
 
-// wrap cuts the text to the width: long values fold onto the next lines, so nothing is hidden.
-// The JSON's own line breaks are kept (SafeLines); a string's are escapes inside its quotes.
+// wrap lays the document out for the width and cuts what is still wider: a long value folds
+// onto the next lines, so nothing is hidden. The JSON's own line breaks are kept (SafeLines);
+// a string's are escapes inside its quotes.
 func (s *docScreen) wrap() {
 	s.lines = s.lines[:0]
 	w := max(s.w, 10)
+	s.text = docJSON(s.doc, w)
 	for _, l := range strings.Split(model.SafeLines(s.text), "\n") {
 		s.lines = append(s.lines, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
 	}
@@ -106,15 +109,11 @@ func (s *docScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// docWidth is the column up to which the document view keeps a value on one line; a
-// narrower screen folds the longer lines.
-const docWidth = 76
-
 // docJSON is the document as canonical Extended JSON, fields in its order, laid out as
-// mongosh shows one ({ "$oid": "…" } on the line of its field).
-func docJSON(d model.Doc) string {
+// mongosh shows one ({ "$oid": "…" } on the line of its field) in width columns.
+func docJSON(d model.Doc, width int) string {
 	compact := model.DocJSON(d)
-	out, err := model.LayoutJSON(compact, docWidth, true)
+	out, err := model.LayoutJSON(compact, width, true)
 	if err != nil {
 		return string(compact)
 	}
