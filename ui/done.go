@@ -181,7 +181,7 @@ func (s *doneScreen) View() string {
 	var b strings.Builder
 	switch {
 	case s.err != nil:
-		b.WriteString(st.Error.Render("The run stopped: ") + s.err.Error() + "\n\n")
+		b.WriteString(st.Error.Render("The run stopped: ") + model.SafeLines(s.err.Error()) + "\n\n")
 	case r.Cancelled:
 		b.WriteString(st.Warn.Render("Stopped on request") + st.Muted.Render(" — the batch in flight was finished") + "\n\n")
 	case len(s.remaining()) > 0:
@@ -249,7 +249,7 @@ func (s *doneScreen) View() string {
 	case s.ask != nil:
 		b.WriteString(st.Warn.Render(para(s.question(exact), s.w)) + "\n")
 	case s.indexErr != nil:
-		b.WriteString(st.Error.Render(para(s.indexErr.Error(), s.w)) + "\n")
+		b.WriteString(st.Error.Render(para(model.SafeLines(s.indexErr.Error()), s.w)) + "\n")
 		if t := s.fixText(); t != "" {
 			b.WriteString(para(t, s.w) + "\n")
 		}

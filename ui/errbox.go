@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
 )
 
 // errBox is an error shown wrapped to a width in the rows it is given: in the footer (up to
@@ -22,7 +23,11 @@ func (e *errBox) set(err error) { e.err, e.top = err, 0 }
 
 func (e *errBox) on() bool { return e.err != nil }
 
-func (e *errBox) lines(w int) []string { return strings.Split(para(e.err.Error(), w), "\n") }
+// lines is the error wrapped to w, what a terminal would obey in it escaped: a server's
+// message can quote a document.
+func (e *errBox) lines(w int) []string {
+	return strings.Split(para(model.SafeLines(e.err.Error()), w), "\n")
+}
 
 // scrolls reports whether the error needs more than room lines.
 func (e *errBox) scrolls(w, room int) bool { return e.on() && len(e.lines(w)) > max(room, 2) }

@@ -105,7 +105,7 @@ func (s *groupScreen) mergeLines() []string {
 	case !current || !s.mp.loaded:
 		return []string{fit(st.Muted.Render(head+": reading what the keeper would gain…"), s.w)}
 	case s.mp.err != nil:
-		return []string{fit(st.Error.Render(head+": "+s.mp.err.Error()), s.w)}
+		return []string{fit(st.Error.Render(head+": "+model.SafeText(s.mp.err.Error())), s.w)}
 	case len(s.mp.merged.Gains) == 0:
 		return []string{fit(st.Muted.Render(head+fmt.Sprintf(": keeper #%d gains nothing from the members; it is left as it is", k.keep+1)), s.w)}
 	}

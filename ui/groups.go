@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
 )
 
 // filterDebounce is how long typing must pause before the filter runs: each run walks every
@@ -284,7 +285,7 @@ func (s *groupsScreen) View() string {
 	if ss.scanning {
 		sum += st.Warn.Render(" · scanning…")
 	} else if ss.scanErr != nil {
-		sum += st.Error.Render(" · scan incomplete: " + ss.scanErr.Error())
+		sum += st.Error.Render(" · scan incomplete: " + model.SafeText(ss.scanErr.Error()))
 	}
 	b.WriteString(fit(sum, s.w) + "\n")
 	rule := "rule: none"

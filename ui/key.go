@@ -332,7 +332,7 @@ func (s *keyScreen) View() string {
 	switch {
 	case s.sampleErr != nil:
 		b.WriteString(st.Warn.Render(para("⚠ Could not sample the fields (R samples again; a key given with --key is scanned without the sample): "+
-			s.sampleErr.Error(), s.w)) + "\n")
+			model.SafeLines(s.sampleErr.Error()), s.w)) + "\n")
 	case s.col.Type == model.TypeView && len(s.fields) == 0:
 		b.WriteString(st.Warn.Render(para(viewText(s.col)+": it shows no documents. Duplicates live in the source collection.", s.w)) + "\n")
 	case s.col.Type == model.TypeView:
@@ -366,7 +366,7 @@ func (s *keyScreen) View() string {
 	if s.ask.open() {
 		b.WriteString("\n" + s.ask.view(st, s.w))
 	} else if s.note != "" {
-		b.WriteString("\n" + st.Warn.Render(fit(s.note, s.w)))
+		b.WriteString("\n" + st.Warn.Render(fit(model.SafeText(s.note), s.w)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -128,7 +128,7 @@ func (m *Model) View() string {
 			b.WriteString(" " + l + "\n")
 		}
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return termSafe(strings.TrimSuffix(b.String(), "\n"))
 }
 
 // frame cuts a screen's view to w×h cells and pads it to exactly h lines.

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
+	"github.com/dupes-tui/dupes/model"
 )
 
 // statusMsg is a short note for the footer, cleared by the next key.
@@ -103,7 +104,7 @@ func (s *scanScreen) View() string {
 	case ss.scanning:
 		b.WriteString(s.spin.View() + " Scanning " + st.Bold.Render(ss.ns.String()) + " by " + st.Bold.Render(ss.key.String()) + st.Muted.Render("  "+duration(s.elapsed)) + "\n")
 	case ss.scanErr != nil:
-		b.WriteString(st.Error.Render("Scan stopped: ") + ss.scanErr.Error() + "\n")
+		b.WriteString(st.Error.Render("Scan stopped: ") + model.SafeLines(ss.scanErr.Error()) + "\n")
 	default:
 		b.WriteString(st.OK.Render("✓ Scan finished") + st.Muted.Render(" in "+duration(s.elapsed)) + "\n")
 	}
