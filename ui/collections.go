@@ -191,7 +191,7 @@ func (s *collectionsScreen) View() string {
 	if s.db == "" {
 		for i := from; i < to; i++ {
 			d := s.dbs[i]
-			b.WriteString(s.ctx.row(fit(d.Name, 30)+" "+st.Muted.Render(size(d.SizeOnDisk)), i == s.cursor.pos, s.w) + "\n")
+			b.WriteString(s.ctx.row(fit(model.SafeText(d.Name), 30)+" "+st.Muted.Render(size(d.SizeOnDisk)), i == s.cursor.pos, s.w) + "\n")
 		}
 		if s.ctx.Cfg.Demo {
 			b.WriteString("\n" + st.Muted.Render(para("Demo data: shop.users has duplicate emails (some differ only in case, "+
@@ -202,7 +202,7 @@ func (s *collectionsScreen) View() string {
 	}
 	nameW := 12
 	for _, c := range s.cols {
-		nameW = max(nameW, min(lipgloss.Width(c.NS.Coll), 32))
+		nameW = max(nameW, min(lipgloss.Width(model.SafeText(c.NS.Coll)), 32))
 	}
 	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %12s  %-12s %s", nameW, "NAME", "DOCS (EST.)", "KIND", "UNIQUE INDEXES"), s.w)) + "\n")
 	for p := from; p < to; p++ {
@@ -212,7 +212,7 @@ func (s *collectionsScreen) View() string {
 		if c.Count >= 0 {
 			n = count(c.Count)
 		}
-		line := fitMiddle(c.NS.Coll, nameW) + fmt.Sprintf(" %12s  %-12s %s", n, kind(c), uniques(s.idx[i]))
+		line := fitMiddle(model.SafeText(c.NS.Coll), nameW) + fmt.Sprintf(" %12s  %-12s %s", n, kind(c), uniques(s.idx[i]))
 		if c.CanDelete() != nil && p != s.cursor.pos {
 			b.WriteString(st.List.Disabled.Render(fit("  "+line, s.w)) + "\n")
 			continue
@@ -244,7 +244,7 @@ func uniques(ix []model.Index) string {
 	var out []string
 	for _, i := range ix {
 		if i.Unique && !(len(i.Fields) == 1 && i.Fields[0] == "_id") {
-			out = append(out, i.Name+" ("+strings.Join(i.Fields, ", ")+")")
+			out = append(out, model.SafeText(i.Name+" ("+strings.Join(i.Fields, ", ")+")"))
 		}
 	}
 	if len(out) == 0 {

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/dupes-tui/dupes/model"
 )
 
 // layout gives every screen the space between the header and the footer.
@@ -160,7 +161,7 @@ func (m *Model) header() string {
 		parts = append(parts, st.Badge.Render("READ-ONLY"))
 	}
 	if m.sess != nil && m.active() >= scrScan {
-		parts = append(parts, st.Crumb.Render(m.sess.ns.String()+" › "+m.sess.key.String()))
+		parts = append(parts, st.Crumb.Render(model.SafeText(m.sess.ns.String()+" › "+m.sess.key.String())))
 	}
 	return fit(strings.Join(parts, st.Faint.Render("  │  ")), m.ctx.Width) + "\n"
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/dupes-tui/dupes/model"
 )
 
 // TestTermSafe keeps colours and newlines and drops every other escape and control: a
@@ -34,4 +36,16 @@ func TestHostileErrorCannotReachTheTerminal(t *testing.T) {
 		t.Fatalf("the frame carries the hostile sequences: %q", v)
 	}
 	h.wantView(`\x1b]52;c;SGVsbG8=`, "evil")
+}
+
+// TestHostileCollectionNameIsShownEscaped: a collection whose name holds an escape is listed
+// with the escape written out, where the DBA can see it.
+func TestHostileCollectionNameIsShownEscaped(t *testing.T) {
+	h := newHarness(t, nil)
+	h.store.AddCollection(model.Collection{NS: model.Namespace{DB: "shop", Coll: "ev\x1b[2Ail"}, Type: model.TypeCollection, Count: 1})
+	h.keys("down", "enter") // shop
+	h.wantView(`ev\x1b[2Ail`)
+	if strings.Contains(h.m.View(), "\x1b[2A") {
+		t.Fatal("the cursor move reached the frame")
+	}
 }
