@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,22 +17,10 @@ import (
 // that `dupes apply` runs. It only reads the database.
 func runPlan(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("plan")
-	var t target
-	t.register(fs)
-	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	var p planner
+	p.register(fs)
 	out := fs.String("out", "", "plan file to write (- for standard output)")
-	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
-	var merge mergeFlags
-	merge.register(fs)
-	positional, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	req, err := t.check("plan", positional)
-	if err != nil {
-		return err
-	}
-	rule, err := keepRule("plan", *keep)
+	req, rule, err := p.read("plan", fs, args)
 	if err != nil {
 		return err
 	}
@@ -42,7 +31,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	// aggregation running after we are gone.
 	ctx, stop := signalContext()
 	defer stop()
-	c, col, err := req.open(ctx, &t, stderr)
+	c, col, err := req.open(ctx, &p.target, stderr)
 	if err != nil {
 		return err
 	}
@@ -50,7 +39,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if err := col.CanDelete(); err != nil {
 		return fmt.Errorf("no plan: %w", err)
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}, stderr)
+	plan, res, err := makePlan(ctx, c, &req, rule, p.options(), stderr)
 	if err != nil {
 		return err
 	}
@@ -95,6 +84,40 @@ func keepRule(cmd, s string) (model.KeepRule, error) {
 // deleteMissingUsage is the --delete-missing flag's help, shared by plan and resolve.
 const deleteMissingUsage = "also delete documents lacking the key (every key field missing or null); " +
 	"by default they are left alone"
+
+// planner is what plan and resolve share: the collection and key (target), the keep rule, the
+// missing-key policy and the merge, and the checks made before anything connects.
+type planner struct {
+	target
+	keep          string
+	deleteMissing bool
+	merge         mergeFlags
+}
+
+func (p *planner) register(fs *flag.FlagSet) {
+	p.target.register(fs)
+	fs.StringVar(&p.keep, "keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	fs.BoolVar(&p.deleteMissing, "delete-missing", false, deleteMissingUsage)
+	p.merge.register(fs)
+}
+
+// read parses the command line and checks it: what to scan, and the rule that keeps.
+func (p *planner) read(cmd string, fs *flag.FlagSet, args []string) (scanRequest, model.KeepRule, error) {
+	positional, err := parse(fs, args)
+	if err != nil {
+		return scanRequest{}, model.KeepRule{}, err
+	}
+	req, err := p.check(cmd, positional)
+	if err != nil {
+		return scanRequest{}, model.KeepRule{}, err
+	}
+	rule, err := keepRule(cmd, p.keep)
+	return req, rule, err
+}
+
+func (p *planner) options() planFlags {
+	return planFlags{deleteMissing: p.deleteMissing, allowMissingField: p.allowMissingField, merge: p.merge.options()}
+}
 
 // planFlags are the opt-ins of plan and resolve.
 type planFlags struct {

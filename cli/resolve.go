@@ -15,26 +15,14 @@ import (
 // index. With --dry-run, or without --yes, it prints the plan's summary and changes nothing.
 func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("resolve")
-	var t target
-	t.register(fs)
-	keep := fs.String("keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	var p planner
+	p.register(fs)
 	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
 	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
-	deleteMissing := fs.Bool("delete-missing", false, deleteMissingUsage)
 	format := formatFlag(fs)
-	var merge mergeFlags
-	merge.register(fs)
-	positional, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	req, err := t.check("resolve", positional)
-	if err != nil {
-		return err
-	}
-	rule, err := keepRule("resolve", *keep)
+	req, rule, err := p.read("resolve", fs, args)
 	if err != nil {
 		return err
 	}
@@ -49,7 +37,7 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	defer func() { err = out.finish(err) }()
 	ctx, stop := signalContext()
 	defer stop()
-	c, col, err := req.open(ctx, &t, stderr)
+	c, col, err := req.open(ctx, &p.target, stderr)
 	if err != nil {
 		return err
 	}
@@ -61,11 +49,11 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	// impossible, and --yes must not delete on the promise of an index that cannot be built.
 	var offer model.IndexOffer
 	if *createIndex {
-		if offer, err = offerIndex(ctx, c, req.ns, req.key, *deleteMissing); err != nil {
+		if offer, err = offerIndex(ctx, c, req.ns, req.key, p.deleteMissing); err != nil {
 			return err
 		}
 	}
-	pf := planFlags{deleteMissing: *deleteMissing, allowMissingField: t.allowMissingField, merge: merge.options()}
+	pf := p.options()
 	apply := *yes && !*dryRun
 	// Streamed (cmd_stream.go), in memory that does not grow with the collection, unless the
 	// run must be decided whole.
