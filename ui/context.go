@@ -54,11 +54,6 @@ type ErrorMsg struct {
 
 func (e ErrorMsg) Error() string { return e.Where + ": " + e.Err.Error() }
 
-// errorCmd reports an error as a message.
-func errorCmd(where string, err error) tea.Cmd {
-	return func() tea.Msg { return ErrorMsg{Where: where, Err: err} }
-}
-
 // backMsg asks the root to go back one screen.
 type backMsg struct{}
 

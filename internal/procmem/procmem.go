@@ -13,7 +13,7 @@ import (
 // Memory is a process's resident memory from /proc/PID/status, in bytes.
 type Memory struct {
 	RSS  int64 // VmRSS: now
-	Peak int64 // VmHWM: the high-water mark since start or the last ResetPeak
+	Peak int64 // VmHWM: the high-water mark since the process started
 }
 
 // Read reads a process's resident memory (Linux only).
@@ -43,12 +43,6 @@ func Read(pid int) (Memory, error) {
 		}
 	}
 	return m, sc.Err()
-}
-
-// ResetPeak resets a process's VmHWM to its current RSS (Linux: "5" > /proc/PID/clear_refs), so
-// the peak of one phase can be read on its own.
-func ResetPeak(pid int) error {
-	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
 }
 
 // Peak is this process's own VmHWM in bytes, or 0 where /proc cannot tell.
