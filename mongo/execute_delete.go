@@ -34,7 +34,7 @@ const maxStatement = 16 * 1024 * 1024
 // of $-prefixed fields, the only values that would not mean equality. $eq finds numbers of
 // one value equal whatever their type: numberTypes adds what tells them apart.
 func guardFilter(doc bson.Raw) bson.D {
-	types, _ := numberTypes(doc)
+	types := numberTypes(doc)
 	return append(bson.D{
 		{Key: "_id", Value: doc.Lookup("_id")},
 		{Key: "$expr", Value: bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: doc}}}}}},
@@ -55,8 +55,10 @@ func guardedDelete(doc bson.Raw, simple bool) *mongo.DeleteOneModel {
 
 // tooLargeToGuard reports whether doc's guarded delete statement would pass maxStatement.
 func tooLargeToGuard(doc bson.Raw) bool {
-	if _, types := numberTypes(doc); len(doc)+types < maxStatement-64*1024 {
-		return false // the rest adds well under 64 KiB: the _id again and a few names
+	// The type conditions can be long (a path per number); the rest adds well under 64 KiB:
+	// the _id again and a few names.
+	if types, err := bson.Marshal(numberTypes(doc)); err == nil && len(doc)+len(types) < maxStatement-64*1024 {
+		return false
 	}
 	stmt, err := bson.Marshal(bson.D{{Key: "q", Value: guardFilter(doc)}, {Key: "limit", Value: 1}})
 	return err != nil || len(stmt) > maxStatement

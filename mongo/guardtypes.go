@@ -12,30 +12,22 @@ import (
 // would be deleted unlike its backup. It gives one {path: {$type: T}} per number in doc, by
 // position ("items.0.qty"), which mongo-java-server and FerretDB answer as MongoDB does; an
 // array of numbers of one type takes one condition for all of them (none of another type).
-// It also returns the conditions' size in BSON, for the statement limit (tooLargeToGuard).
 //
 // A path the query language cannot name exactly gets no condition, and such a number keeps
 // $eq's value-only comparison: a field name holding a '.', starting with '$' or empty, a name
 // repeated in its document, and the elements of an array that holds a document with a digit
 // key (there "a.0" could also mean that document's field "0"). The top-level _id is matched
 // already, and cannot change.
-func numberTypes(doc bson.Raw) (bson.D, int) {
+func numberTypes(doc bson.Raw) bson.D {
 	var t typeWalk
 	t.document(doc, "", true)
-	return t.out, t.size
+	return t.out
 }
 
-type typeWalk struct {
-	out  bson.D
-	size int
-}
+type typeWalk struct{ out bson.D }
 
 func (t *typeWalk) add(path string, cond bson.D) {
-	e := bson.E{Key: path, Value: cond}
-	t.out = append(t.out, e)
-	if b, err := bson.Marshal(bson.D{e}); err == nil {
-		t.size += len(b)
-	}
+	t.out = append(t.out, bson.E{Key: path, Value: cond})
 }
 
 func (t *typeWalk) document(doc bson.Raw, prefix string, top bool) {
