@@ -11,7 +11,9 @@ import (
 const minInline = 40
 
 // jsonNode is a JSON value in its original order: a scalar's encoded text, or the members of an
-// object or array (keys encoded, for an object).
+// object or array (keys encoded, for an object). It is not decode's tree (display.go), which
+// turns {"$…": …} objects into maps: a pipeline's {"$gte": …, "$lt": …} must keep its order, and
+// a scalar its exact text, for the layout to be the statement byte for byte.
 type jsonNode struct {
 	text  string
 	open  json.Delim // '{' or '[' for a container, 0 for a scalar
