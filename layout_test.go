@@ -12,8 +12,12 @@ import (
 
 const module = "github.com/dupes-tui/dupes"
 
-// TestImportRules holds the layout's promises: model imports only the standard library (and
-// golang.org/x/text for collation); only mongo/ (and its test helper) imports the driver,
+// bsonPkg is the driver's BSON package: no network, only the reading and writing of values.
+const bsonPkg = "go.mongodb.org/mongo-driver/v2/bson"
+
+// TestImportRules holds the layout's promises: model imports only the standard library,
+// golang.org/x/text for collation and the driver's bson package, which reads and writes every
+// value (docs/architecture.md, "One reader of values"); only mongo/ (and its test helper) imports the driver,
 // besides cli's end-to-end tests seeding data; only ui/ and cli/ import Bubble Tea; nothing
 // but main.go imports cli, and main.go imports nothing else but os: no import runs back up.
 func TestImportRules(t *testing.T) {
@@ -38,10 +42,10 @@ func TestImportRules(t *testing.T) {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			checked++
 			switch {
-			case top == "model" && strings.Contains(strings.Split(p, "/")[0], ".") && !strings.HasPrefix(p, "golang.org/x/text/"):
-				// x/text's collation is the one exception: string equality under a collation.
-				t.Errorf("%s imports %s: model imports only the standard library and x/text", path, p)
-			case strings.HasPrefix(p, "go.mongodb.org/") && top != "mongo" && !(top == "cli" && strings.HasSuffix(path, "_test.go")):
+			case top == "model" && strings.Contains(strings.Split(p, "/")[0], ".") && !strings.HasPrefix(p, "golang.org/x/text/") && p != bsonPkg:
+				// x/text's collation: string equality under a collation; bson: the one value reader.
+				t.Errorf("%s imports %s: model imports only the standard library, x/text and bson", path, p)
+			case strings.HasPrefix(p, "go.mongodb.org/") && top != "mongo" && !(top == "model" && p == bsonPkg) && !(top == "cli" && strings.HasSuffix(path, "_test.go")):
 				// End-to-end tests of the binary (cli/'s _test.go files) may seed data through
 				// the driver; no production package but mongo/ may.
 				t.Errorf("%s imports %s: only mongo/ imports the driver", path, p)

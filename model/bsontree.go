@@ -2,22 +2,21 @@ package model
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// The key generator walks a document as a tree of BSON values read from Extended JSON. The
-// tree keeps what the index sees: field order, repeated field names (the first one counts) and
-// each value's BSON type. Scalars carry their canonical Extended JSON text, which is both what
-// `dupes keys` prints and, for types compared byte for byte, their identity.
+// Values are read once, by the driver's BSON and Extended JSON code, into one ordered tree:
+// the key generator, the comparison, display, layout and the merge all walk it. The tree
+// keeps what the index sees: field order, repeated field names (the first one counts) and
+// each value's BSON type. Every node keeps the driver's raw value, so nothing downstream has
+// to read text again; scalars also carry their canonical Extended JSON, written by the driver,
+// which is what `dupes keys` prints and, for types compared byte for byte, their identity.
 
 type nodeKind uint8
 
@@ -38,99 +37,163 @@ type node struct {
 	text string // canonical Extended JSON of a scalar; the string itself for kString and kSymbol
 	keys []string
 	kids []*node
+	raw  bson.RawValue // the value as the driver read it; zero for nodes the code builds
 }
 
 var (
-	nullNode      = &node{kind: kNull, text: "null"}
-	undefinedNode = &node{kind: kUndefined, text: `{"$undefined":true}`}
+	nullNode      = &node{kind: kNull, text: "null", raw: bson.RawValue{Type: bson.TypeNull}}
+	undefinedNode = &node{kind: kUndefined, text: `{"$undefined":true}`, raw: bson.RawValue{Type: bson.TypeUndefined}}
 	emptyObject   = &node{kind: kObject}
 )
-
-// parseDoc reads one document (a JSON object) in canonical or relaxed Extended JSON v2.
-func parseDoc(doc []byte) (*node, error) {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	n, err := parseNode(dec, 0)
-	if err != nil {
-		return nil, err
-	}
-	if n.kind != kObject {
-		return nil, errors.New("not a document: the text is not a JSON object")
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, errors.New("more than one JSON value")
-	}
-	return n, nil
-}
-
-// parseValue reads one Value back into a tree.
-func parseValue(v Value) (*node, error) {
-	dec := json.NewDecoder(strings.NewReader(string(v)))
-	dec.UseNumber()
-	return parseNode(dec, 0)
-}
 
 // maxDepth matches BSON's nesting limit, so a hostile line cannot exhaust the stack.
 const maxDepth = 200
 
-func parseNode(dec *json.Decoder, depth int) (*node, error) {
-	if depth > maxDepth {
-		return nil, errors.New("nested too deeply")
+// ReadDoc reads one document written in Extended JSON v2, canonical or relaxed, with the
+// driver's parser. The text must be exactly one JSON object: trailing text is an error,
+// which the driver alone would let through.
+func ReadDoc(text []byte) (bson.Raw, error) {
+	trimmed := bytes.TrimSpace(text)
+	if !json.Valid(trimmed) {
+		var v any
+		err := json.Unmarshal(trimmed, &v)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
+		return nil, fmt.Errorf("not JSON: %w", err)
 	}
-	tok, err := dec.Token()
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, errors.New("not a document: the text is not a JSON object")
+	}
+	var doc bson.Raw
+	if err := bson.UnmarshalExtJSON(trimmed, false, &doc); err != nil {
+		return nil, fmt.Errorf("not Extended JSON: %w", err)
+	}
+	if err := doc.Validate(); err != nil {
+		return nil, fmt.Errorf("not a valid BSON document: %w", err)
+	}
+	return doc, nil
+}
+
+// ValueOf is the one writer of Values: the driver's canonical Extended JSON of a BSON value,
+// compacted. A zero RawValue is Missing.
+func ValueOf(rv bson.RawValue) (Value, error) {
+	if rv.Type == 0 {
+		return Missing, nil
+	}
+	out, err := bson.MarshalExtJSON(wrap(rv), true, false)
+	if err != nil {
+		return Missing, err
+	}
+	// out is {"v":VALUE}: cut the wrapper off.
+	return Value(out[len(`{"v":`) : len(out)-1]), nil
+}
+
+// MustValueOf is ValueOf for values that came from a server or from ReadDoc, which the
+// driver has already read: it panics only on a value the driver cannot write back.
+func MustValueOf(rv bson.RawValue) Value {
+	v, err := ValueOf(rv)
+	if err != nil {
+		panic(fmt.Sprintf("model: the driver cannot write a %s value it read: %v", rv.Type, err))
+	}
+	return v
+}
+
+// wrap makes the one-field document {"v": rv}, so the driver can write a bare value.
+func wrap(rv bson.RawValue) bson.Raw {
+	n := 4 + 1 + 2 + len(rv.Value) + 1
+	doc := make([]byte, 0, n)
+	doc = binary.LittleEndian.AppendUint32(doc, uint32(n))
+	doc = append(doc, byte(rv.Type), 'v', 0)
+	doc = append(doc, rv.Value...)
+	return append(doc, 0)
+}
+
+// Raw reads a Value back into BSON with the driver's Extended JSON parser.
+func (v Value) Raw() (bson.RawValue, error) {
+	if v == Missing {
+		return bson.RawValue{}, errors.New("missing value")
+	}
+	doc, err := ReadDoc([]byte(`{"v":` + string(v) + `}`))
+	if err != nil {
+		return bson.RawValue{}, fmt.Errorf("value %s: %w", v, err)
+	}
+	return doc.Lookup("v"), nil
+}
+
+// parseDoc reads one document in canonical or relaxed Extended JSON v2 into a tree.
+func parseDoc(text []byte) (*node, error) {
+	doc, err := ReadDoc(text)
 	if err != nil {
 		return nil, err
 	}
-	switch t := tok.(type) {
-	case nil:
-		return nullNode, nil
-	case bool:
-		return &node{kind: kBool, text: strconv.FormatBool(t)}, nil
-	case string:
-		return &node{kind: kString, text: t}, nil
-	case json.Number:
-		v := numberValue(t.String())
-		if v == Missing {
-			return nil, fmt.Errorf("bad number %s", t)
+	return nodeOf(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}, 0)
+}
+
+// parseValue reads one Value back into a tree.
+func parseValue(v Value) (*node, error) {
+	rv, err := v.Raw()
+	if err != nil {
+		return nil, err
+	}
+	return nodeOf(rv, 0)
+}
+
+// DocTree reads a document the driver holds; the adapter's one way into the model's tree.
+func docTree(doc bson.Raw) (*node, error) {
+	return nodeOf(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}, 0)
+}
+
+// nodeOf turns one driver value into a tree node.
+func nodeOf(rv bson.RawValue, depth int) (*node, error) {
+	if depth > maxDepth {
+		return nil, errors.New("nested too deeply")
+	}
+	n := &node{raw: rv}
+	switch rv.Type {
+	case bson.TypeEmbeddedDocument, bson.TypeArray:
+		n.kind = kObject
+		if rv.Type == bson.TypeArray {
+			n.kind = kArray
 		}
-		return &node{kind: kNumber, text: string(v)}, nil
-	case json.Delim:
-		switch t {
-		case '[':
-			n := &node{kind: kArray}
-			for dec.More() {
-				k, err := parseNode(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.kids = append(n.kids, k)
-			}
-			_, err := dec.Token()
-			return n, err
-		case '{':
-			n := &node{kind: kObject}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, err := parseNode(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.keys = append(n.keys, kt.(string))
-				n.kids = append(n.kids, k)
-			}
-			if _, err := dec.Token(); err != nil {
+		elems, err := bson.Raw(rv.Value).Elements()
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range elems {
+			kid, err := nodeOf(e.Value(), depth+1)
+			if err != nil {
 				return nil, err
 			}
-			if len(n.keys) > 0 && strings.HasPrefix(n.keys[0], "$") {
-				return unwrap(n)
+			if n.kind == kObject {
+				n.keys = append(n.keys, e.Key())
 			}
-			return n, nil
+			n.kids = append(n.kids, kid)
 		}
+		return n, nil
+	case bson.TypeString:
+		n.kind, n.text = kString, rv.StringValue()
+		return n, nil
+	case bson.TypeSymbol:
+		n.kind, n.text = kSymbol, rv.Symbol()
+		return n, nil
+	case bson.TypeNull:
+		n.kind = kNull
+	case bson.TypeUndefined:
+		n.kind = kUndefined
+	case bson.TypeBoolean:
+		n.kind = kBool
+	case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble, bson.TypeDecimal128:
+		n.kind = kNumber
+	default:
+		n.kind = kOther
 	}
-	return nil, fmt.Errorf("unexpected %v", tok)
+	v, err := ValueOf(rv)
+	if err != nil {
+		return nil, err
+	}
+	n.text = string(v)
+	return n, nil
 }
 
 // field returns an object's first value under name, or nil.
@@ -143,229 +206,20 @@ func (n *node) field(name string) *node {
 	return nil
 }
 
-func (n *node) str(name string) (string, bool) {
-	if k := n.field(name); k != nil && k.kind == kString {
-		return k.text, true
-	}
-	return "", false
-}
-
-func scalar(kind nodeKind, text string) (*node, error) { return &node{kind: kind, text: text}, nil }
-
-// unwrap turns an Extended JSON wrapper ({"$oid": ...}) into its BSON value. Objects whose
-// first key starts with '$' but name no wrapper ({"$ref":..., "$id":...}) stay documents.
-func unwrap(n *node) (*node, error) {
-	k := n.keys[0]
-	// Secondary keys of legacy wrappers name a wrapper only beside their primary key;
-	// alone they are ordinary fields ({"$type": "string"} in a stored query, say).
-	for second, primary := range map[string]string{"$type": "$binary", "$options": "$regex", "$scope": "$code"} {
-		if k == second && n.field(primary) == nil {
-			return n, nil
-		}
-	}
-	bad := func() (*node, error) { return nil, fmt.Errorf("bad Extended JSON %s value", k) }
-	s, isStr := n.str(k)
-	one := len(n.keys) == 1
-	switch k {
-	case "$numberInt", "$numberLong":
-		bits := 32
-		if k == "$numberLong" {
-			bits = 64
-		}
-		i, err := strconv.ParseInt(s, 10, bits)
-		if !isStr || !one || err != nil {
-			return bad()
-		}
-		return scalar(kNumber, `{"`+k+`":"`+strconv.FormatInt(i, 10)+`"}`)
-	case "$numberDouble":
-		f, err := strconv.ParseFloat(s, 64)
-		if s == "Infinity" || s == "-Infinity" || s == "NaN" {
-			f, err = parseSpecialDouble(s), nil
-		}
-		if !isStr || !one || err != nil {
-			return bad()
-		}
-		return scalar(kNumber, string(doubleValue(f)))
-	case "$numberDecimal":
-		if !isStr || !one || !validDecimal(s) {
-			return bad()
-		}
-		return scalar(kNumber, `{"$numberDecimal":`+quote(s)+`}`)
-	case "$oid":
-		b, err := hex.DecodeString(s)
-		if !isStr || !one || err != nil || len(b) != 12 {
-			return bad()
-		}
-		return scalar(kOther, `{"$oid":"`+hex.EncodeToString(b)+`"}`)
-	case "$symbol":
-		if !isStr || !one {
-			return bad()
-		}
-		return scalar(kSymbol, s)
-	case "$minKey", "$maxKey":
-		if v := n.kids[0]; !one || v.kind != kNumber || numberID(v.text) != "1" {
-			return bad()
-		}
-		return scalar(kOther, `{"`+k+`":1}`)
-	case "$undefined":
-		if !one || n.kids[0].text != "true" {
-			return bad()
-		}
-		return undefinedNode, nil
-	case "$date":
-		return unwrapDate(n)
-	case "$binary", "$type":
-		return unwrapBinary(n)
-	case "$regularExpression", "$regex", "$options":
-		return unwrapRegex(n)
-	case "$timestamp":
-		ts := n.kids[0]
-		t, i := ts.field("t"), ts.field("i")
-		if !one || ts.kind != kObject || len(ts.keys) != 2 || !uint32Node(t) || !uint32Node(i) {
-			return bad()
-		}
-		return scalar(kOther, `{"$timestamp":{"t":`+numberID(t.text)+`,"i":`+numberID(i.text)+`}}`)
-	case "$code", "$scope":
-		code, ok := n.str("$code")
-		scope := n.field("$scope")
-		if !ok || len(n.keys) > 2 || (len(n.keys) == 2 && (scope == nil || scope.kind != kObject)) {
-			return bad()
-		}
-		text := `{"$code":` + quote(code)
-		if scope != nil {
-			text += `,"$scope":` + render(scope)
-		}
-		return scalar(kOther, text+"}")
-	case "$dbPointer":
-		p := n.kids[0]
-		ref, ok := p.str("$ref")
-		id := p.field("$id")
-		if !one || p.kind != kObject || len(p.keys) != 2 || !ok || id == nil || !strings.HasPrefix(id.text, `{"$oid"`) {
-			return bad()
-		}
-		return scalar(kOther, `{"$dbPointer":{"$ref":`+quote(ref)+`,"$id":`+id.text+`}}`)
-	}
-	return n, nil
-}
-
-func parseSpecialDouble(s string) float64 {
-	switch s {
-	case "Infinity":
-		return math.Inf(1)
-	case "-Infinity":
-		return math.Inf(-1)
-	}
-	return math.NaN()
-}
-
-func uint32Node(n *node) bool {
-	if n == nil || n.kind != kNumber {
-		return false
-	}
-	i, err := strconv.ParseInt(numberID(n.text), 10, 64)
-	return err == nil && i >= 0 && i <= math.MaxUint32
-}
-
-// unwrapDate reads {"$date": {"$numberLong": "ms"}} (canonical), an ISO-8601 string
-// (relaxed) or a plain number of milliseconds (legacy).
-func unwrapDate(n *node) (*node, error) {
-	v := n.kids[0]
-	var ms int64
-	switch {
-	case len(n.keys) != 1:
-		return nil, errors.New("bad Extended JSON $date value")
-	case v.kind == kString:
-		t, err := time.Parse(time.RFC3339Nano, v.text)
-		if err != nil {
-			return nil, fmt.Errorf("bad Extended JSON $date: %w", err)
-		}
-		ms = t.UnixMilli()
-	case v.kind == kNumber && !strings.HasPrefix(v.text, `{"$numberDecimal"`):
-		i, err := strconv.ParseInt(numberID(v.text), 10, 64)
-		if err != nil {
-			return nil, errors.New("bad Extended JSON $date value")
-		}
-		ms = i
-	default:
-		return nil, errors.New("bad Extended JSON $date value")
-	}
-	return scalar(kOther, `{"$date":{"$numberLong":"`+strconv.FormatInt(ms, 10)+`"}}`)
-}
-
-// unwrapBinary reads {"$binary": {"base64", "subType"}} and the legacy {"$binary", "$type"}.
-func unwrapBinary(n *node) (*node, error) {
-	var b64, sub string
-	var ok1, ok2 bool
-	if v := n.field("$binary"); v != nil && v.kind == kObject && len(n.keys) == 1 && len(v.keys) == 2 {
-		b64, ok1 = v.str("base64")
-		sub, ok2 = v.str("subType")
-	} else if len(n.keys) == 2 {
-		b64, ok1 = n.str("$binary")
-		sub, ok2 = n.str("$type")
-	}
-	raw, err := base64.StdEncoding.DecodeString(b64)
-	st, err2 := strconv.ParseUint(sub, 16, 8)
-	if !ok1 || !ok2 || err != nil || err2 != nil || len(sub) > 2 {
-		return nil, errors.New("bad Extended JSON $binary value")
-	}
-	return scalar(kOther, fmt.Sprintf(`{"$binary":{"base64":"%s","subType":"%02x"}}`, base64.StdEncoding.EncodeToString(raw), st))
-}
-
-// unwrapRegex reads {"$regularExpression": {"pattern", "options"}} and the legacy
-// {"$regex", "$options"}; options are sorted, as canonical Extended JSON writes them.
-func unwrapRegex(n *node) (*node, error) {
-	var pat, opts string
-	var ok1, ok2 bool
-	if v := n.field("$regularExpression"); v != nil && v.kind == kObject && len(n.keys) == 1 && len(v.keys) == 2 {
-		pat, ok1 = v.str("pattern")
-		opts, ok2 = v.str("options")
-	} else if len(n.keys) == 2 {
-		pat, ok1 = n.str("$regex")
-		opts, ok2 = n.str("$options")
-	}
-	if !ok1 || !ok2 {
-		if n.keys[0] == "$regex" && len(n.keys) == 1 {
-			return n, nil // a query operator kept as a document, as the driver does
-		}
-		return nil, errors.New("bad Extended JSON $regularExpression value")
-	}
-	o := []byte(opts)
-	sort.Slice(o, func(i, j int) bool { return o[i] < o[j] })
-	return scalar(kOther, `{"$regularExpression":{"pattern":`+quote(pat)+`,"options":`+quote(string(o))+`}}`)
-}
-
-// validDecimal accepts what a Decimal128 can hold: NaN, ±Infinity, or up to 34 digits with an
-// exponent in range. Bounding the exponent keeps numberID's exact arithmetic small.
-func validDecimal(s string) bool {
-	switch strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+") {
-	case "NaN", "Infinity", "Inf":
-		return true
-	}
-	mant, exp, hasExp := strings.Cut(strings.ToUpper(s), "E")
-	mant = strings.TrimLeft(mant, "+-")
-	digits := strings.Replace(mant, ".", "", 1)
-	if digits == "" || strings.Trim(digits, "0123456789") != "" || len(strings.TrimLeft(digits, "0")) > 34 {
-		return false
-	}
-	if hasExp {
-		e, err := strconv.Atoi(exp)
-		if err != nil || e < -6200 || e > 6200 {
-			return false
-		}
-	}
-	return true
-}
-
-// quote writes a JSON string as the Go driver's Extended JSON writer does (no HTML escaping).
+// quote writes a JSON string exactly as the driver's Extended JSON writer does.
 func quote(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
+	return string(MustValueOf(bson.RawValue{Type: bson.TypeString, Value: stringBytes(s)}))
 }
 
-// render writes a tree as compact canonical Extended JSON v2.
+// stringBytes is a BSON string's body: length, bytes, NUL.
+func stringBytes(s string) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, uint32(len(s)+1))
+	return append(append(b, s...), 0)
+}
+
+// render writes a tree as compact canonical Extended JSON v2. A node the driver read is
+// written by the driver; only what the code assembled (a merged document) is put together
+// here, from parts the driver wrote.
 func render(n *node) string {
 	var b strings.Builder
 	writeTree(&b, n)
@@ -373,6 +227,14 @@ func render(n *node) string {
 }
 
 func writeTree(b *strings.Builder, n *node) {
+	if n.raw.Type != 0 && n.kind != kString {
+		if n.kind == kObject || n.kind == kArray {
+			b.WriteString(string(MustValueOf(n.raw)))
+		} else {
+			b.WriteString(n.text)
+		}
+		return
+	}
 	switch n.kind {
 	case kString:
 		b.WriteString(quote(n.text))

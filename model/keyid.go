@@ -104,9 +104,9 @@ func numberID(text string) string {
 	case "$numberInt", "$numberLong":
 		return n
 	case "$numberDouble":
-		f, err := strconv.ParseFloat(n, 64)
+		f, err := strconv.ParseFloat(n, 64) // also reads the driver's Infinity, -Infinity, NaN
 		if err != nil {
-			f = parseSpecialDouble(n)
+			return "?" + text
 		}
 		switch {
 		case math.IsNaN(f):

@@ -1,37 +1,23 @@
 package mongo
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// value turns a BSON value into the model's canonical Extended JSON.
-func value(rv bson.RawValue) model.Value {
-	s := rv.String()
-	if rv.Type == bson.TypeEmbeddedDocument || rv.Type == bson.TypeArray {
-		// The driver spaces documents out; compact them so equal values have equal text.
-		var buf bytes.Buffer
-		if json.Compact(&buf, []byte(s)) == nil {
-			s = buf.String()
-		}
-	}
-	return model.Value(s)
-}
+// value turns a BSON value the server sent into the model's canonical Extended JSON, written
+// by the driver (model.ValueOf).
+func value(rv bson.RawValue) model.Value { return model.MustValueOf(rv) }
 
 // rawValue turns a model value back into BSON for a query.
 func rawValue(v model.Value) (bson.RawValue, error) {
-	if v == model.Missing {
-		return bson.RawValue{}, fmt.Errorf("missing value")
+	rv, err := v.Raw()
+	if err != nil {
+		return bson.RawValue{}, fmt.Errorf("value is not Extended JSON: %w", err)
 	}
-	var doc bson.Raw
-	if err := bson.UnmarshalExtJSON([]byte(`{"v":`+string(v)+`}`), false, &doc); err != nil {
-		return bson.RawValue{}, fmt.Errorf("value %s is not Extended JSON: %w", v, err)
-	}
-	return doc.Lookup("v"), nil
+	return rv, nil
 }
 
 // rawValues converts many values, for $in lists.
