@@ -6,7 +6,7 @@ package model
 // Two documents are duplicates under a key when a unique index on that key would reject the
 // second: when their sets of index keys share a key. IndexKeys makes a document's index keys the
 // way MongoDB's B-tree key generator (src/mongo/db/index/btree_key_generator.cpp) does, and is
-// checked against MongoDB's own key-generator unit tests (../shared/semantics/keygen-cases.json):
+// checked against MongoDB's own key-generator unit tests (testdata/keygen-cases.json):
 //
 //   - One key per combination of values, one value per key field, in key-pattern order.
 //   - A missing field gives null. Sparse: a key whose values all come from missing fields is
