@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/dupes-tui/dupes/model"
 )
 
 // Main runs dupes with its command-line arguments and returns the exit status: 0 done,
@@ -31,7 +34,9 @@ func exitCode(err error) int {
 	return 1
 }
 
-const usage = `dupes finds and safely removes duplicate documents in MongoDB.
+// usageHead and usageTail frame the overall usage; the subcommands' lines between them come
+// from the subcommands table, so dispatch, usage and help cannot drift apart.
+const usageHead = `dupes finds and safely removes duplicate documents in MongoDB.
 
 Usage:
   dupes [URI] [--ns DB.COLL] [--key F[,F...] | --index NAME] [--ignore-case] [--trim]
@@ -39,22 +44,10 @@ Usage:
                                     the terminal UI; with --ns and --key it opens on the groups,
                                     with --plan on a saved plan and its decisions
   dupes --demo                      the terminal UI on built-in demo data, no server needed
-  dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] [--format table|json]
-  dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] --keep RULE [--merge [--merge-arrays]] --out PLAN.json
-  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--merge] [--yes]
-                [--format json]
-  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
-                [--filter JSON] --keep RULE [--merge [--merge-arrays]] [--backup DIR] [--dry-run]
-                [--yes] [--create-index] [--format json]
-                scan, plan and resolve take --whole-document [--ignore F[,F...]] [--any-field-order]
+`
+
+const usageTail = `                scan, plan and resolve take --whole-document [--ignore F[,F...]] [--any-field-order]
                 instead of --key: duplicates are equal in every field but _id and the ignored ones
-  dupes restore [--uri U] --backup PATH [--ns DB.COLL] [--yes] [--format json]
-                                    without --uri: the server the backup's manifest names
-  dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
-  dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
-                                    each document's index keys: why are two documents duplicates?
 
 URI and --uri default to $MONGODB_URI, else mongodb://localhost:27017; a URI with a user and
 no password asks for the password on the terminal. --filter takes mongosh syntax or JSON.
@@ -65,12 +58,67 @@ Without --yes, apply and resolve only print what they would do.
 Exit status: 0 done, 1 error, 2 usage.
 `
 
+// subcommand is one batch command: its name, its lines in the overall usage, its one-line
+// synopsis for its own --help, and what runs it.
+type subcommand struct {
+	name, usage, synopsis string
+	run                   func(args []string, stdout, stderr io.Writer) error
+}
+
+// subcommands is every batch command, in the order the usage lists them.
+var subcommands = []subcommand{
+	{"scan", `  dupes scan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] [--collation JSON] [--format table|json]
+`, "dupes scan [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [flags]", runScan},
+	{"plan", `  dupes plan    [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] --keep RULE [--merge [--merge-arrays]] --out PLAN.json
+`, "dupes plan [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE --out PLAN.json [flags]", runPlan},
+	{"apply", `  dupes apply   [--uri U] --plan PLAN.json [--ns DB.COLL] [--backup DIR] [--merge] [--yes]
+                [--format json]
+`, "dupes apply [--uri U] --plan PLAN.json [flags]", runApply},
+	{"resolve", `  dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--ignore-case] [--trim]
+                [--filter JSON] --keep RULE [--merge [--merge-arrays]] [--backup DIR] [--dry-run]
+                [--yes] [--create-index] [--format json]
+`, "dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE [flags]", runResolve},
+	{"restore", `  dupes restore [--uri U] --backup PATH [--ns DB.COLL] [--yes] [--format json]
+                                    without --uri: the server the backup's manifest names
+`, "dupes restore [--uri U] --backup PATH [flags]", runRestore},
+	{"explain-error", `  dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
+`, "dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)", runExplainError},
+	{"keys", `  dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
+                                    each document's index keys: why are two documents duplicates?
+`, "dupes keys --key F[,F...] [flags] < DOCS.jsonl", func(args []string, stdout, stderr io.Writer) error {
+		return runKeys(args, os.Stdin, stdout, stderr)
+	}},
+}
+
+// usageText is the overall usage: the TUI's lines, then every subcommand's.
+func usageText() string {
+	var b strings.Builder
+	b.WriteString(usageHead)
+	for _, c := range subcommands {
+		b.WriteString(c.usage)
+	}
+	b.WriteString(usageTail)
+	return b.String()
+}
+
+// lookupSubcommand finds a subcommand by name.
+func lookupSubcommand(name string) (subcommand, bool) {
+	for _, c := range subcommands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return subcommand{}, false
+}
+
 // run dispatches to a subcommand, or to the TUI.
 func run(args []string, stdout, stderr io.Writer) error {
 	err := dispatch(args, stdout, stderr)
 	if errors.Is(err, errHelp) {
 		if !printHelp(stdout, err) {
-			fmt.Fprint(stdout, usage)
+			fmt.Fprint(stdout, usageText())
 		}
 		return nil
 	}
@@ -86,26 +134,36 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		defer se.flush()
 		switch args[0] {
 		case "-h", "--help", "-help", "help":
-			fmt.Fprint(so, usage)
+			fmt.Fprint(so, usageText())
 			return nil
 		case "--version", "-version", "version":
 			fmt.Fprintln(so, versionText())
 			return nil
-		case "scan":
-			return runScan(args[1:], so, se)
-		case "plan":
-			return runPlan(args[1:], so, se)
-		case "apply":
-			return runApply(args[1:], so, se)
-		case "resolve":
-			return runResolve(args[1:], so, se)
-		case "restore":
-			return runRestore(args[1:], so, se)
-		case "explain-error":
-			return runExplainError(args[1:], so, se)
-		case "keys":
-			return runKeys(args[1:], os.Stdin, so, se)
+		}
+		if c, ok := lookupSubcommand(args[0]); ok {
+			return c.run(args[1:], so, se)
+		}
+		if err := notASubcommand(args[0]); err != nil {
+			return err
 		}
 	}
 	return runTUI(args, stdout, stderr)
+}
+
+// notASubcommand refuses a bare first word that is neither a subcommand nor a URI: the TUI
+// would take "scna" for a server's address and fail to connect to it.
+func notASubcommand(word string) error {
+	if word == "" || strings.HasPrefix(word, "-") || isURI(word) {
+		return nil
+	}
+	names := make([]string, 0, len(subcommands)+1)
+	for _, c := range subcommands {
+		names = append(names, c.name)
+	}
+	names = append(names, "version")
+	msg := fmt.Sprintf("%q is neither a subcommand nor a MongoDB URI (mongodb://... or mongodb+srv://...)", word)
+	if near := model.Closest(word, names); near != "" {
+		msg += fmt.Sprintf("; did you mean %s?", near)
+	}
+	return usagef("%s", msg)
 }

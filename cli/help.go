@@ -42,16 +42,12 @@ type helpError struct{ fs *flag.FlagSet }
 func (e helpError) Error() string        { return errHelp.Error() }
 func (e helpError) Is(target error) bool { return target == errHelp }
 
-// synopsis is each subcommand's usage line, as the overall usage writes it.
-var synopsis = map[string]string{
-	"dupes":         "dupes [URI] [flags]   the terminal UI (dupes --demo: on built-in demo data)",
-	"scan":          "dupes scan [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [flags]",
-	"plan":          "dupes plan [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE --out PLAN.json [flags]",
-	"apply":         "dupes apply [--uri U] --plan PLAN.json [flags]",
-	"resolve":       "dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE [flags]",
-	"restore":       "dupes restore [--uri U] --backup PATH [flags]",
-	"explain-error": "dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)",
-	"keys":          "dupes keys --key F[,F...] [flags] < DOCS.jsonl",
+// synopsis is a command's one-line usage, from the subcommands table ("dupes" is the TUI).
+func synopsis(name string) string {
+	if c, ok := lookupSubcommand(name); ok {
+		return c.synopsis
+	}
+	return "dupes [URI] [flags]   the terminal UI (dupes --demo: on built-in demo data)"
 }
 
 // printHelp writes a subcommand's usage: its line and its flags, each with its help.
@@ -60,7 +56,7 @@ func printHelp(w io.Writer, err error) bool {
 	if !errors.As(err, &he) || he.fs == nil {
 		return false
 	}
-	fmt.Fprintf(w, "Usage:\n  %s\n\nFlags:\n", synopsis[he.fs.Name()])
+	fmt.Fprintf(w, "Usage:\n  %s\n\nFlags:\n", synopsis(he.fs.Name()))
 	var b strings.Builder
 	he.fs.SetOutput(&b)
 	he.fs.PrintDefaults()
@@ -68,8 +64,8 @@ func printHelp(w io.Writer, err error) bool {
 	fmt.Fprint(w, b.String())
 	if he.fs.Name() == "dupes" {
 		fmt.Fprint(w, "\nSubcommands (dupes SUBCOMMAND --help for each one's flags):\n")
-		for _, name := range []string{"scan", "plan", "apply", "resolve", "restore", "explain-error", "keys"} {
-			fmt.Fprintf(w, "  %s\n", synopsis[name])
+		for _, c := range subcommands {
+			fmt.Fprintf(w, "  %s\n", c.synopsis)
 		}
 		fmt.Fprint(w, "  dupes version\n")
 	}

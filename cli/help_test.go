@@ -34,7 +34,7 @@ func TestEverySubcommandsHelpDescribesItsOwnFlags(t *testing.T) {
 			}
 			continue
 		}
-		if !strings.Contains(text, synopsis[cmd]) || !strings.Contains(text, own) {
+		if !strings.Contains(text, synopsis(cmd)) || !strings.Contains(text, own) {
 			t.Errorf("%s --help lacks its usage line or %s:\n%s", cmd, own, text)
 		}
 		if strings.Contains(text, "\n    \t\n") || strings.HasSuffix(text, "\t\n") {
@@ -52,6 +52,39 @@ func TestVersion(t *testing.T) {
 		var out, errOut strings.Builder
 		if err := run(args, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "dupes ") {
 			t.Errorf("%v: %v %q", args, err, out.String())
+		}
+	}
+}
+
+// TestBareWordIsAUsageError: a first word that is neither a subcommand nor a URI is refused
+// before anything connects, with the nearest subcommand suggested.
+func TestBareWordIsAUsageError(t *testing.T) {
+	for word, hint := range map[string]string{"scna": "did you mean scan?", "resolv": "did you mean resolve?", "frobnicate": ""} {
+		var out, errOut strings.Builder
+		err := run([]string{word, "--ns", "shop.users", "--key", "email"}, &out, &errOut)
+		if exitCode(err) != 2 || err == nil || !strings.Contains(err.Error(), "neither a subcommand nor a MongoDB URI") {
+			t.Errorf("%s: exit %d, %v; want a usage error", word, exitCode(err), err)
+			continue
+		}
+		if hint != "" && !strings.Contains(err.Error(), hint) {
+			t.Errorf("%s: %v; want %q", word, err, hint)
+		}
+	}
+}
+
+// TestUsageListsEverySubcommand: the overall usage and dupes --help are printed from the one
+// table, so every subcommand that dispatches is listed in both.
+func TestUsageListsEverySubcommand(t *testing.T) {
+	var out, errOut strings.Builder
+	if err := run([]string{"--help"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range subcommands {
+		if !strings.Contains(out.String(), "dupes "+c.name) {
+			t.Errorf("dupes --help does not list %s", c.name)
+		}
+		if _, ok := lookupSubcommand(c.name); !ok {
+			t.Errorf("%s is listed but does not dispatch", c.name)
 		}
 	}
 }
