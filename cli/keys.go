@@ -14,19 +14,28 @@ import (
 const keysUsage = `dupes keys: why are these two documents duplicates?
 
 Usage:
-  dupes keys --key F[,F...] [--sparse] [--collation JSON] [--ignore-case] [--trim] < DOCS
+  dupes keys --key F[,F...] [--sparse] [--collation JSON] [--ignore-case] [--trim] [--groups] < DOCS
 
 Reads documents, one per line, in Extended JSON (relaxed or canonical, as mongoexport writes
-them), and prints for each the index keys a unique index on the key would hold for it:
+them; read by the MongoDB Go driver, so what it refuses is refused here), and prints for each
+the index keys a unique index on the key would hold for it:
   {"keys":[[v1,v2,...],...]}   one key per array element met along the paths, each value in
                                canonical Extended JSON, each distinct key once
   {"error":"..."}              MongoDB refuses to index the document (parallel arrays...)
+Output line N answers input line N: a blank input line gives a blank output line.
 Two documents are duplicates exactly when their key lists share a key, comparing numbers by
 value (1, 1.0 and NumberLong(1) are one key) and strings by the collation. A missing field
 keys as null, an empty array as undefined; --sparse leaves out keys made only of missing
 fields. --collation takes the index's collation, e.g. '{"locale":"en","strength":2}'; one
 dupes cannot decide exactly is refused. --ignore-case and --trim are the scan's loose modes.
 A line that is not a document prints {"error":"line N: ..."} and the exit status is then 1.
+
+--groups prints, in place of each line's keys, which lines collide and on which key: one line
+per key that two or more input lines share, in the order the keys are first met,
+  {"key":[v1,v2,...],"lines":[3,7,9]}   input line numbers, from 1, blank lines counted
+the key as the first of those lines spells it. Keys are compared as above, by the same rule the
+scan uses, so no one has to compare keys by hand. No line is printed when nothing collides.
+Lines that cannot be indexed or read are printed first, as {"error":"line N: ..."}.
 `
 
 // runKeys is `dupes keys`: the key generator on standard input, so a DBA can see
@@ -38,6 +47,7 @@ func runKeys(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	coll := fs.String("collation", "", "the index's collation, as JSON")
 	ignoreCase := fs.Bool("ignore-case", false, "lower-case string key values (ASCII), as the scan does")
 	trim := fs.Bool("trim", false, "trim whitespace around string key values, as the scan does")
+	groups := fs.Bool("groups", false, "print which lines collide, and on which key, instead of each line's keys")
 	positional, err := parse(fs, args)
 	if errors.Is(err, errHelp) {
 		fmt.Fprint(stdout, keysUsage)
@@ -61,40 +71,112 @@ func runKeys(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usagef("keys: --collation: %v", err)
 		}
 	}
+	if *groups {
+		return writeKeyGroups(stdin, stdout, spec)
+	}
 	return writeKeys(stdin, stdout, spec)
 }
 
-// writeKeys prints one line per input document; lines it cannot answer make the status 1.
-func writeKeys(in io.Reader, out io.Writer, spec model.KeySpec) error {
+// keysLine is one input line's answer: its keys, or why it has none.
+type keysLine struct {
+	n     int // from 1
+	blank bool
+	keys  []model.IndexKey
+	err   error // model.ErrUnindexable, or the line could not be read
+}
+
+// eachKeysLine reads documents, one a line, and hands each line's keys to do, in order. It
+// returns how many lines could not be read (unindexable documents are answers, not failures).
+func eachKeysLine(in io.Reader, spec model.KeySpec, do func(keysLine)) (failed int, err error) {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 64<<20)
-	w := bufio.NewWriter(out)
-	failed, line := 0, 0
+	line := 0
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(sc.Text())
 		if text == "" {
+			do(keysLine{n: line, blank: true})
 			continue
 		}
 		keys, err := model.IndexKeys([]byte(text), spec)
-		switch {
-		case errors.Is(err, model.ErrUnindexable):
-			writeJSON(w, map[string]string{"error": err.Error()})
-		case err != nil:
+		if err != nil && !errors.Is(err, model.ErrUnindexable) {
 			failed++
-			writeJSON(w, map[string]string{"error": fmt.Sprintf("line %d: %v", line, err)})
+			err = fmt.Errorf("line %d: %w", line, err)
+		}
+		do(keysLine{n: line, keys: keys, err: err})
+	}
+	if err := sc.Err(); err != nil {
+		return failed, fmt.Errorf("keys: line %d: %w", line+1, err)
+	}
+	return failed, nil
+}
+
+// writeKeys prints one line per input line; lines it cannot read make the status 1.
+func writeKeys(in io.Reader, out io.Writer, spec model.KeySpec) error {
+	w := bufio.NewWriter(out)
+	failed, err := eachKeysLine(in, spec, func(l keysLine) {
+		switch {
+		case l.blank:
+			w.WriteByte('\n')
+		case l.err != nil:
+			writeJSON(w, map[string]string{"error": l.err.Error()})
 		default:
+			keys := l.keys
 			if keys == nil {
 				keys = []model.IndexKey{}
 			}
 			writeJSON(w, map[string][]model.IndexKey{"keys": keys})
 		}
+	})
+	return keysDone(w, failed, err)
+}
+
+// keyGroup is one key that several input lines share.
+type keyGroup struct {
+	Key   model.IndexKey `json:"key"`
+	Lines []int          `json:"lines"`
+}
+
+// writeKeyGroups prints the keys two or more lines share. Keys are matched by KeySpec.KeyID,
+// the key generator's own equality, which is what a unique index refuses.
+func writeKeyGroups(in io.Reader, out io.Writer, spec model.KeySpec) error {
+	w := bufio.NewWriter(out)
+	byID := map[string]*keyGroup{}
+	var order []*keyGroup
+	failed, err := eachKeysLine(in, spec, func(l keysLine) {
+		if l.err != nil {
+			msg := l.err.Error()
+			if errors.Is(l.err, model.ErrUnindexable) {
+				msg = fmt.Sprintf("line %d: %s", l.n, msg)
+			}
+			writeJSON(w, map[string]string{"error": msg})
+			return
+		}
+		for _, k := range l.keys {
+			id := spec.KeyID(k)
+			g := byID[id]
+			if g == nil {
+				g = &keyGroup{Key: k}
+				byID[id] = g
+				order = append(order, g)
+			}
+			g.Lines = append(g.Lines, l.n)
+		}
+	})
+	for _, g := range order {
+		if len(g.Lines) > 1 {
+			writeJSON(w, g)
+		}
 	}
-	if err := w.Flush(); err != nil {
+	return keysDone(w, failed, err)
+}
+
+func keysDone(w *bufio.Writer, failed int, err error) error {
+	if ferr := w.Flush(); ferr != nil {
+		return ferr
+	}
+	if err != nil {
 		return err
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("keys: line %d: %w", line+1, err)
 	}
 	if failed > 0 {
 		return fmt.Errorf("keys: %d of the lines could not be read or decided", failed)
