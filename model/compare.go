@@ -1,198 +1,283 @@
 package model
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// Compare orders two values as MongoDB sorts them: first by type class (MinKey, null,
-// numbers, strings, documents, arrays, binary, ObjectId, bool, date, timestamp, regex, MaxKey),
-// then by value. Numbers of different BSON types compare by numeric value. It returns -1, 0 or
-// +1. Rules use it to pick the max or min of a field; it need not match the server on exotic
-// types (code, symbol), which compare by their JSON text.
+// Compare orders two values as MongoDB sorts them (see CompareRaw), returning -1, 0 or +1.
+// Keep rules, the merge order and the memory store's id order use it. Text that is not a
+// value (Missing above all) sorts before every value, by its bytes, so the order stays total.
 func Compare(a, b Value) int {
 	if a == b {
 		return 0
 	}
-	na, errA := decode(a)
-	nb, errB := decode(b)
-	if errA != nil || errB != nil {
-		return strings.Compare(string(a), string(b))
-	}
-	return compareNodes(na, nb)
-}
-
-// Type ranks of MongoDB's cross-type sort order.
-const (
-	rankMinKey = iota
-	rankNull
-	rankNumber
-	rankString
-	rankObject
-	rankArray
-	rankBinary
-	rankObjectID
-	rankBool
-	rankDate
-	rankTimestamp
-	rankRegex
-	rankOther
-	rankMaxKey
-)
-
-func rankOf(n any) int {
-	switch t := n.(type) {
-	case nil:
-		return rankNull
-	case bool:
-		return rankBool
-	case string:
-		return rankString
-	case json.Number:
-		return rankNumber
-	case []any:
-		return rankArray
-	case object:
-		return rankObject
-	case map[string]any:
-		switch {
-		case has(t, "$minKey"):
-			return rankMinKey
-		case has(t, "$maxKey"):
-			return rankMaxKey
-		case has(t, "$undefined"):
-			return rankNull
-		case has(t, "$numberInt"), has(t, "$numberLong"), has(t, "$numberDouble"), has(t, "$numberDecimal"):
-			return rankNumber
-		case has(t, "$symbol"):
-			return rankString
-		case has(t, "$binary"):
-			return rankBinary
-		case has(t, "$oid"):
-			return rankObjectID
-		case has(t, "$date"):
-			return rankDate
-		case has(t, "$timestamp"):
-			return rankTimestamp
-		case has(t, "$regularExpression"):
-			return rankRegex
-		}
-		return rankOther
-	}
-	return rankOther
-}
-
-func compareNodes(a, b any) int {
-	ra, rb := rankOf(a), rankOf(b)
-	if ra != rb {
-		return cmpInt(int64(ra), int64(rb))
-	}
-	switch ra {
-	case rankNull, rankMinKey, rankMaxKey:
-		return 0
-	case rankNumber:
-		return compareNumbers(a, b)
-	case rankString:
-		return strings.Compare(stringOf(a), stringOf(b))
-	case rankBool:
-		return cmpInt(boolInt(a.(bool)), boolInt(b.(bool)))
-	case rankObjectID:
-		return strings.Compare(a.(map[string]any)["$oid"].(string), b.(map[string]any)["$oid"].(string))
-	case rankDate:
-		ma, _ := dateMillis(a.(map[string]any))
-		mb, _ := dateMillis(b.(map[string]any))
-		return cmpInt(ma, mb)
-	case rankArray:
-		xa, xb := a.([]any), b.([]any)
-		for i := 0; i < len(xa) && i < len(xb); i++ {
-			if c := compareNodes(xa[i], xb[i]); c != 0 {
-				return c
-			}
-		}
-		return cmpInt(int64(len(xa)), int64(len(xb)))
-	case rankObject:
-		oa, ob := a.(object), b.(object)
-		for i := 0; i < len(oa.keys) && i < len(ob.keys); i++ {
-			if c := compareNodes(oa.vals[i], ob.vals[i]); c != 0 {
-				return c
-			}
-			if c := strings.Compare(oa.keys[i], ob.keys[i]); c != 0 {
-				return c
-			}
-		}
-		return cmpInt(int64(len(oa.keys)), int64(len(ob.keys)))
-	}
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return strings.Compare(string(ja), string(jb))
-}
-
-func stringOf(n any) string {
-	if s, ok := n.(string); ok {
-		return s
-	}
-	s, _ := n.(map[string]any)["$symbol"].(string)
-	return s
-}
-
-// compareNumbers compares exactly when both are integers, else as float64 (NaN lowest, as
-// MongoDB sorts it).
-func compareNumbers(a, b any) int {
-	ia, intA := intOf(a)
-	ib, intB := intOf(b)
-	if intA && intB {
-		return cmpInt(ia, ib)
-	}
-	fa, fb := floatOf(a), floatOf(b)
+	ra, errA := a.Raw()
+	rb, errB := b.Raw()
 	switch {
-	case math.IsNaN(fa) && math.IsNaN(fb):
-		return 0
-	case math.IsNaN(fa):
+	case errA != nil && errB != nil:
+		return strings.Compare(string(a), string(b))
+	case errA != nil:
 		return -1
-	case math.IsNaN(fb):
+	case errB != nil:
 		return 1
-	case fa < fb:
+	}
+	return CompareRaw(ra, rb)
+}
+
+// CompareRaw is MongoDB's BSON comparison (BSONElement::woCompare and compareElementValues in
+// the server): first the canonical type order, then the value. It reads the raw bytes and no
+// text, because the adapter sorts and de-duplicates every group's _ids with it: two _ids it
+// finds equal are one document, so it must tell every pair of distinct BSON values apart
+// exactly as the server's _id index does. It returns -1, 0 or +1.
+func CompareRaw(a, b bson.RawValue) int {
+	if ca, cb := canonicalType(a.Type), canonicalType(b.Type); ca != cb {
+		return cmpInt(int64(ca), int64(cb))
+	}
+	x, y := a.Value, b.Value
+	switch a.Type {
+	case bson.TypeMinKey, bson.TypeMaxKey, bson.TypeNull, bson.TypeUndefined:
+		return 0
+	case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble, bson.TypeDecimal128:
+		return compareNumbers(a, b)
+	case bson.TypeString, bson.TypeSymbol, bson.TypeJavaScript:
+		return bytes.Compare(rawString(x), rawString(y))
+	case bson.TypeEmbeddedDocument, bson.TypeArray:
+		return compareDocs(x, y)
+	case bson.TypeBinary:
+		// Length first, then the subtype byte and the bytes: one memcmp in the server.
+		if c := cmpInt(int64(rawU32(x)), int64(rawU32(y))); c != 0 {
+			return c
+		}
+		return cmpSign(bytes.Compare(rawSkip(x, 4), rawSkip(y, 4)))
+	case bson.TypeObjectID:
+		return cmpSign(bytes.Compare(x, y))
+	case bson.TypeBoolean:
+		return cmpInt(boolInt(rawByte(x, 0) != 0), boolInt(rawByte(y, 0) != 0))
+	case bson.TypeDateTime:
+		return cmpInt(int64(rawU64(x)), int64(rawU64(y)))
+	case bson.TypeTimestamp:
+		// Unsigned, the time (high word) before the increment.
+		return cmpUint(rawU64(x), rawU64(y))
+	case bson.TypeRegex:
+		// Pattern, then options: both C strings, so the NUL ending the pattern sorts first.
+		return cmpSign(bytes.Compare(x, y))
+	case bson.TypeDBPointer:
+		// The server compares the value's size, then its bytes.
+		if c := cmpInt(int64(len(x)), int64(len(y))); c != 0 {
+			return c
+		}
+		return cmpSign(bytes.Compare(x, y))
+	case bson.TypeCodeWithScope:
+		// The code, then the scope as a document.
+		cx, cy := rawSkip(x, 4), rawSkip(y, 4)
+		if c := bytes.Compare(rawString(cx), rawString(cy)); c != 0 {
+			return c
+		}
+		return compareDocs(rawSkip(cx, 4+int(rawU32(cx))), rawSkip(cy, 4+int(rawU32(cy))))
+	}
+	return cmpSign(bytes.Compare(x, y))
+}
+
+// canonicalType is the server's canonicalizeBSONType: where a type falls in the sort order.
+// Types sharing a number compare by value. undefined sorts below null, not with it.
+func canonicalType(t bson.Type) int {
+	switch t {
+	case bson.TypeMinKey:
 		return -1
-	case fa > fb:
+	case bson.TypeUndefined:
+		return 0
+	case bson.TypeNull:
+		return 5
+	case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble, bson.TypeDecimal128:
+		return 10
+	case bson.TypeString, bson.TypeSymbol:
+		return 15
+	case bson.TypeEmbeddedDocument:
+		return 20
+	case bson.TypeArray:
+		return 25
+	case bson.TypeBinary:
+		return 30
+	case bson.TypeObjectID:
+		return 35
+	case bson.TypeBoolean:
+		return 40
+	case bson.TypeDateTime:
+		return 45
+	case bson.TypeTimestamp:
+		return 47
+	case bson.TypeRegex:
+		return 50
+	case bson.TypeDBPointer:
+		return 55
+	case bson.TypeJavaScript:
+		return 60
+	case bson.TypeCodeWithScope:
+		return 65
+	case bson.TypeMaxKey:
+		return 127
+	}
+	return 200 + int(t) // not a BSON type: after everything, still a total order
+}
+
+// compareDocs is BSONObj::woCompare with field names considered, for documents and arrays
+// alike: element by element, the canonical type of the values, then the field name, then the
+// value; the shorter document first. So {a: 2} sorts before {b: 1} (the names differ before
+// the values are looked at), and {b: 1} before {a: "x"} (a number's type sorts first).
+func compareDocs(x, y []byte) int {
+	ix, iy := rawElems{doc: x, pos: 4}, rawElems{doc: y, pos: 4}
+	for {
+		kx, vx, okx := ix.next()
+		ky, vy, oky := iy.next()
+		switch {
+		case !okx && !oky:
+			return 0
+		case !okx:
+			return -1
+		case !oky:
+			return 1
+		}
+		if cx, cy := canonicalType(vx.Type), canonicalType(vy.Type); cx != cy {
+			return cmpInt(int64(cx), int64(cy))
+		}
+		if c := bytes.Compare(kx, ky); c != 0 {
+			return c
+		}
+		if c := CompareRaw(vx, vy); c != 0 {
+			return c
+		}
+	}
+}
+
+// rawElems walks a BSON document's elements without allocating. On malformed bytes it stops,
+// as at the end of the document.
+type rawElems struct {
+	doc []byte
+	pos int
+}
+
+func (it *rawElems) next() (key []byte, v bson.RawValue, ok bool) {
+	if it.pos >= len(it.doc) || it.doc[it.pos] == 0 {
+		return nil, v, false
+	}
+	t := bson.Type(it.doc[it.pos])
+	rest := it.doc[it.pos+1:]
+	end := bytes.IndexByte(rest, 0)
+	if end < 0 {
+		it.pos = len(it.doc)
+		return nil, v, false
+	}
+	key, rest = rest[:end], rest[end+1:]
+	n := rawValueSize(t, rest)
+	if n < 0 || n > len(rest) {
+		it.pos = len(it.doc)
+		return nil, v, false
+	}
+	it.pos += 1 + end + 1 + n
+	return key, bson.RawValue{Type: t, Value: rest[:n]}, true
+}
+
+// valueSize is the byte length of a value of type t at the start of b, or -1.
+func rawValueSize(t bson.Type, b []byte) int {
+	switch t {
+	case bson.TypeMinKey, bson.TypeMaxKey, bson.TypeNull, bson.TypeUndefined:
+		return 0
+	case bson.TypeBoolean:
+		return 1
+	case bson.TypeInt32:
+		return 4
+	case bson.TypeInt64, bson.TypeDouble, bson.TypeDateTime, bson.TypeTimestamp:
+		return 8
+	case bson.TypeObjectID:
+		return 12
+	case bson.TypeDecimal128:
+		return 16
+	case bson.TypeString, bson.TypeSymbol, bson.TypeJavaScript:
+		return rawLenPrefixed(b, 4)
+	case bson.TypeBinary:
+		return rawLenPrefixed(b, 5)
+	case bson.TypeDBPointer:
+		return rawLenPrefixed(b, 4+12)
+	case bson.TypeEmbeddedDocument, bson.TypeArray, bson.TypeCodeWithScope:
+		return rawLenPrefixed(b, 0)
+	case bson.TypeRegex:
+		p := bytes.IndexByte(b, 0)
+		if p < 0 {
+			return -1
+		}
+		o := bytes.IndexByte(b[p+1:], 0)
+		if o < 0 {
+			return -1
+		}
+		return p + 1 + o + 1
+	}
+	return -1
+}
+
+// lenPrefixed is the size of a value that starts with an int32 length, plus extra bytes the
+// length does not count.
+func rawLenPrefixed(b []byte, extra int) int {
+	if len(b) < 4 {
+		return -1
+	}
+	return int(rawU32(b)) + extra
+}
+
+// stringBody is a length-prefixed string's bytes, without the length and the closing NUL.
+// The server compares strings by their bytes, NULs inside included, as bytes.Compare does.
+func rawString(b []byte) []byte {
+	if len(b) < 4 {
+		return nil
+	}
+	n := int(rawU32(b))
+	if n < 1 || 4+n > len(b) {
+		return b[4:]
+	}
+	return b[4 : 4+n-1]
+}
+
+func rawU32(b []byte) uint32 {
+	if len(b) < 4 {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(b)
+}
+
+func rawU64(b []byte) uint64 {
+	if len(b) < 8 {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+func rawSkip(b []byte, n int) []byte {
+	if n < 0 || n > len(b) {
+		return nil
+	}
+	return b[n:]
+}
+
+func rawByte(b []byte, i int) byte {
+	if i >= len(b) {
+		return 0
+	}
+	return b[i]
+}
+
+func cmpSign(c int) int {
+	switch {
+	case c < 0:
+		return -1
+	case c > 0:
 		return 1
 	}
 	return 0
-}
-
-func numString(n any) string {
-	switch t := n.(type) {
-	case json.Number:
-		return t.String()
-	case map[string]any:
-		for _, k := range []string{"$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"} {
-			if s, ok := t[k].(string); ok {
-				return s
-			}
-		}
-	}
-	return "NaN"
-}
-
-func intOf(n any) (int64, bool) {
-	i, err := strconv.ParseInt(numString(n), 10, 64)
-	return i, err == nil
-}
-
-func floatOf(n any) float64 {
-	s := numString(n)
-	switch s {
-	case "Infinity":
-		return math.Inf(1)
-	case "-Infinity":
-		return math.Inf(-1)
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return math.NaN()
-	}
-	return f
 }
 
 func cmpInt(a, b int64) int {
@@ -210,4 +295,33 @@ func boolInt(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// intOf reads an integer written as a JSON number or a $numberInt/$numberLong wrapper, for
+// the shell-syntax reader.
+func intOf(n any) (int64, bool) {
+	var s string
+	switch t := n.(type) {
+	case json.Number:
+		s = t.String()
+	case map[string]any:
+		for _, k := range []string{"$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"} {
+			if v, ok := t[k].(string); ok {
+				s = v
+				break
+			}
+		}
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return i, err == nil
 }
