@@ -9,12 +9,14 @@ import (
 	"os"
 	"strings"
 
+	"github.com/dupes-tui/dupes/internal/noquery"
 	"github.com/dupes-tui/dupes/model"
 )
 
 // Main runs dupes with its command-line arguments and returns the exit status: 0 done,
 // 1 error (said on stderr), 2 usage.
 func Main(args []string) int {
+	noquery.Restore()
 	err := run(args, os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dupes:", err)

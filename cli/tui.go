@@ -13,6 +13,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
 	"github.com/dupes-tui/dupes/memstore"
@@ -61,10 +62,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 			return mongoStore{c}, nil
 		}
 	}
-	if os.Getenv("NO_COLOR") != "" {
-		// lipgloss reads NO_COLOR too; said here so the promise does not hang on a default.
-		lipgloss.SetColorProfile(termenv.Ascii)
-	}
+	setUpColours()
 	out := termenv.NewOutput(os.Stdout)
 	cfg.Copy = func(s string) error { out.Copy(s); return nil }
 
@@ -94,6 +92,26 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	}
 	mu.Unlock()
 	return err
+}
+
+// setUpColours gives lipgloss a renderer that reads the terminal as the user has it. The
+// default one was made while internal/noquery held TERM=dumb, so that no command waits on a
+// colour query at start; only the TUI asks for the background colour, once, and only when it
+// owns a terminal on both ends (termenv waits up to its fixed 5 s for a terminal that never
+// answers: README, Limitations).
+func setUpColours() {
+	termenv.SetDefaultOutput(termenv.NewOutput(os.Stdout))
+	r := lipgloss.NewRenderer(os.Stdout)
+	dark := true
+	if term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
+		dark = r.Output().HasDarkBackground()
+	}
+	r.SetHasDarkBackground(dark)
+	lipgloss.SetDefaultRenderer(r)
+	if os.Getenv("NO_COLOR") != "" {
+		// lipgloss reads NO_COLOR too; said here so the promise does not hang on a default.
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
 }
 
 // tuiOptions are the TUI's flags that are not the UI's business.
