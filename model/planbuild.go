@@ -1,15 +1,16 @@
 package model
 
-import (
-	"fmt"
-	"sort"
-)
+import "fmt"
 
 // Choice is one group's keeper, an index into its IDs, and how it was chosen. A group whose
-// choice is Undecided stays out of the plan.
+// choice is Undecided stays out of the plan, and its members are never deleted.
 type Choice struct {
 	Keep int
 	How  Decision
+	// Rank lists the group's members (indexes into its IDs) in the keep rule's order, best
+	// first (KeepRule.Rank): where overlapping groups take the keeper away, the next one the
+	// rule prefers holds the key. Nil (or not a permutation): the keeper, then _id order.
+	Rank []int
 }
 
 // PlanOptions say what a plan may touch beyond the safe default.
@@ -22,12 +23,32 @@ type PlanOptions struct {
 // PlanResult is a plan's groups and what the planner had to say about them.
 type PlanResult struct {
 	Groups []PlanGroup
-	// Adjusted counts the groups whose keeper is not the one asked for, or that spared a
-	// document (overlapping groups, see BuildPlan): their duplicates may need a second pass.
-	Adjusted int
+	// Overlaps are the decided groups whose outcome is not the one their choice alone gives:
+	// members sit in other groups too (array keys), so some were kept or deleted for another
+	// key. In scan order.
+	Overlaps []Overlap
+	// Adjusted is len(Overlaps); Unheld and Crowded count the overlaps whose key no member
+	// holds after the plan, and those still held by more than one (see Overlap).
+	Adjusted, Unheld, Crowded int
 	// LackingGroups and LackingDocs count the groups lacking the key that the plan left
 	// alone, and their members.
 	LackingGroups, LackingDocs int
+}
+
+// Overlap is what the plan does to a group that shares members with other groups.
+type Overlap struct {
+	Group int     // index into the groups given to BuildPlan
+	Key   []Value // the group's key
+	// Wanted is the keeper the group's choice names.
+	Wanted Value
+	// Kept are the members the plan keeps; each holds the key. None: every member is deleted
+	// as a duplicate on another of its keys, next to a kept document there, and the key is
+	// free. More than one: a member of a skipped or undecided group, which no plan deletes,
+	// holds the key next to another kept member, and the group stays a duplicate.
+	Kept []Value
+	// Elsewhere are the members deleted as duplicates on another key: the plan lists them
+	// under that key's group, whose keeper they collide with.
+	Elsewhere []Value
 }
 
 // Deletes counts the documents the plan deletes.
@@ -40,123 +61,50 @@ func (r PlanResult) Deletes() int {
 }
 
 // BuildPlan is the one plan builder of dupes: the CLI's plan and resolve and the TUI's review
-// all call it, so the same groups and choices make the same plan everywhere. It turns scanned
-// groups and their choices into plan entries that Plan.Validate accepts even when groups
-// overlap, as they do under array (multikey) keys, where one document sits in several groups:
-//   - groups lacking the key are left out unless opts.DeleteMissing;
-//   - hand decisions are honoured before rule decisions, so a rule never overrides a keeper
-//     chosen by hand in an overlapping group;
-//   - a document kept by one group is never deleted by another: a group holding such a member
-//     keeps it instead of its choice;
-//   - no document is deleted twice: a member already deleted by an earlier group is left out;
-//   - never every member of a group: when all of a group's members are already deleted by
-//     earlier groups, its choice is spared (taken out of the earlier group's deletes), so the
-//     group's value survives in one document.
+// all call it, so the same groups and choices make the same plan everywhere.
 //
-// Groups left with nothing to delete are dropped; the rest come in scan order.
+// It keeps exactly the documents that inserting the members, in keep order, into the unique
+// index would accept. That is what makes overlapping groups come out right: under array
+// (multikey) keys one document holds several keys and sits in several groups, so one group's
+// keeper can be another group's duplicate. A document's keys are the groups it belongs to.
+// The keep order is:
+//   - the keepers chosen by hand, in scan order;
+//   - then every member of a group that is undecided (or skipped): kept whatever it collides
+//     with, since such a group is left alone;
+//   - then the rest in the rule's order (Choice.Rank; groups sharing a member agree on it).
+//
+// In that order a document is kept if none of its keys is held yet, and then holds them all;
+// otherwise it is deleted, in the plan entry of a key it collides on, whose keeper is that
+// key's first holder. So every deleted document has a kept duplicate the executor can check,
+// and every key a plan touches ends with at most one holder: one run builds the index. A group
+// whose members all collide elsewhere ends with no holder; Overlaps says so.
+//
+// Groups lacking the key take no part unless opts.DeleteMissing. The plan's entries come in
+// scan order, each with its members' scan order; entries that delete nothing are left out.
 func BuildPlan(groups []Group, choices []Choice, opts PlanOptions) PlanResult {
 	var res PlanResult
-	var order []int
-	for _, pass := range []Decision{ByHand, ByRule} {
-		for i, g := range groups {
-			if i >= len(choices) || choices[i].How != pass || len(g.IDs) == 0 {
-				continue
-			}
-			if g.LacksKey() && !opts.DeleteMissing {
-				continue
-			}
-			order = append(order, i)
-		}
-	}
-	for _, g := range groups {
-		if g.LacksKey() && !opts.DeleteMissing {
+	b := newPlanner(groups, choices, opts)
+	for gi, g := range groups {
+		if b.role[gi] == lacking {
 			res.LackingGroups++
 			res.LackingDocs += g.Count()
 		}
 	}
-	members := 0
-	for _, i := range order {
-		members += len(groups[i].IDs)
-	}
-	b := planner{kept: make(map[Value]bool, len(order)), deletedBy: make(map[Value]int, members)}
-	for _, i := range order {
-		b.add(i, groups[i], choices[i])
-	}
-	res.Adjusted = b.adjusted
-	// Back to scan order, dropping groups that delete nothing (their keeper alone, or spared).
-	idx := make([]int, 0, len(b.out))
-	for k, pg := range b.out {
-		if len(pg.Delete) > 0 {
-			idx = append(idx, k)
+	b.handTier()
+	b.untouchedTier()
+	b.ruleTier()
+	res.Groups = b.entries()
+	res.Overlaps = b.overlaps()
+	res.Adjusted = len(res.Overlaps)
+	for _, o := range res.Overlaps {
+		switch {
+		case len(o.Kept) == 0:
+			res.Unheld++
+		case len(o.Kept) > 1:
+			res.Crowded++
 		}
-	}
-	sort.SliceStable(idx, func(a, c int) bool { return b.from[idx[a]] < b.from[idx[c]] })
-	res.Groups = make([]PlanGroup, len(idx))
-	for n, k := range idx {
-		res.Groups[n] = b.out[k]
 	}
 	return res
-}
-
-// planner holds BuildPlan's state: who is kept, who is deleted by which plan entry.
-type planner struct {
-	out       []PlanGroup
-	from      []int // the group index of each entry of out
-	kept      map[Value]bool
-	deletedBy map[Value]int // document -> index in out of the entry deleting it
-	adjusted  int
-}
-
-func (b *planner) add(gi int, g Group, c Choice) {
-	want := 0
-	if c.Keep >= 0 && c.Keep < len(g.IDs) {
-		want = c.Keep
-	}
-	keep := -1
-	for j, id := range g.IDs {
-		if b.kept[id] {
-			keep = j
-			break
-		}
-	}
-	if keep < 0 {
-		if _, gone := b.deletedBy[g.IDs[want]]; !gone {
-			keep = want
-		} else {
-			for j, id := range g.IDs {
-				if _, gone := b.deletedBy[id]; !gone {
-					keep = j
-					break
-				}
-			}
-		}
-	}
-	spared := keep < 0
-	if spared {
-		// Every member is deleted elsewhere: spare the wanted one.
-		keep = want
-		id := g.IDs[want]
-		prev := &b.out[b.deletedBy[id]]
-		prev.Delete = removeValue(prev.Delete, id)
-		delete(b.deletedBy, id)
-	}
-	if keep != want || spared {
-		b.adjusted++
-	}
-	pg := PlanGroup{Key: g.Key, Keep: g.IDs[keep], Decision: c.How, Delete: []Value{}}
-	b.kept[pg.Keep] = true
-	for j, id := range g.IDs {
-		if j == keep || b.kept[id] {
-			continue
-		}
-		if _, gone := b.deletedBy[id]; gone {
-			continue
-		}
-		pg.Delete = append(pg.Delete, id)
-		b.deletedBy[id] = len(b.out)
-	}
-	b.out = append(b.out, pg)
-	b.from = append(b.from, gi)
 }
 
 // PlanGroups is BuildPlan for groups all decided the same way (a rule's keepers), with the
@@ -173,6 +121,52 @@ func PlanGroups(groups []Group, keepers []int, how Decision) (out []PlanGroup, a
 	return res.Groups, res.Adjusted
 }
 
+// Rank is the group's members (indexes into g.IDs) in the rule's order, best first: what
+// Choice.Rank asks for. Its first is Keeper's choice; members whose document is not in docs
+// (gone since the scan) come last. first and last read no documents.
+func (r KeepRule) Rank(g Group, docs []Doc) ([]int, error) {
+	out := make([]int, 0, len(g.IDs))
+	switch r.Kind {
+	case KeepFirst:
+		for i := range g.IDs {
+			out = append(out, i)
+		}
+		return out, nil
+	case KeepLast:
+		for i := len(g.IDs) - 1; i >= 0; i-- {
+			out = append(out, i)
+		}
+		return out, nil
+	}
+	byID := make(map[Value]*Doc, len(docs))
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
+	}
+	// The members found, in _id order (g.IDs's), for MergeOrder's stable ties.
+	var found []Doc
+	var at []int
+	for i, id := range g.IDs {
+		if d, ok := byID[id]; ok {
+			found = append(found, *d)
+			at = append(at, i)
+		}
+	}
+	if len(found) == 0 {
+		return nil, ErrNoDocs
+	}
+	seen := make([]bool, len(g.IDs))
+	for _, k := range MergeOrder(r, found) {
+		out = append(out, at[k])
+		seen[at[k]] = true
+	}
+	for i := range g.IDs {
+		if !seen[i] {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
 // CheckLacking refuses a plan that deletes documents lacking the key without saying so
 // (DeleteMissing): a plan file edited by hand, or written by a dupes without the safe default.
 func (p Plan) CheckLacking() error {
@@ -186,14 +180,4 @@ func (p Plan) CheckLacking() error {
 		}
 	}
 	return nil
-}
-
-func removeValue(vs []Value, v Value) []Value {
-	out := vs[:0]
-	for _, x := range vs {
-		if x != v {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -25,54 +25,40 @@ func TestPlanGroupsPlain(t *testing.T) {
 	}
 }
 
-// Under an array key documents sit in several groups; the plan must stay valid.
+// Under an array key documents sit in several groups; the plan must stay valid, and leave
+// each key with one holder at most (model/overlap_test.go tests the planner at length).
 func TestPlanGroupsOverlapping(t *testing.T) {
-	// 1: [a,b]  2: [a,c]  3: [b,c]
+	// 1: [a,b]  2: [a,c]  3: [b,c]: any two collide, so one document stays.
 	groups := []Group{
 		{Key: ids(`"a"`), IDs: ids("1", "2")},
 		{Key: ids(`"b"`), IDs: ids("1", "3")},
 		{Key: ids(`"c"`), IDs: ids("2", "3")},
 	}
-	// "last" would keep 2 in a, 3 in b, 3 in c.
+	plan := Plan{Version: PlanVersion, NS: Namespace{DB: "d", Coll: "c"}, Key: Key{Fields: []string{"tags"}}}
+	// "last": 3 goes in first and holds b and c; 2 collides with it on c, 1 on b.
 	pgs, adjusted := PlanGroups(groups, []int{1, 1, 1}, ByRule)
-	plan := Plan{Version: PlanVersion, NS: Namespace{DB: "d", Coll: "c"}, Key: Key{Fields: []string{"tags"}}, Groups: pgs}
-	if err := plan.Validate(); err != nil {
-		t.Fatalf("invalid plan %+v: %v", pgs, err)
-	}
-	// a keeps 2, deletes 1; b: 1 is deleted, keep 3; c: 2 and 3 both kept, nothing to
-	// delete, and c still holds two documents: adjusted.
 	want := []PlanGroup{
-		{Key: ids(`"a"`), Keep: "2", Delete: ids("1"), Decision: ByRule},
+		{Key: ids(`"b"`), Keep: "3", Delete: ids("1"), Decision: ByRule},
+		{Key: ids(`"c"`), Keep: "3", Delete: ids("2"), Decision: ByRule},
 	}
-	if !reflect.DeepEqual(pgs, want) || adjusted != 1 {
-		t.Fatalf("got %+v adjusted %d", pgs, adjusted)
-	}
-
-	// "first": a keeps 1 deletes 2; b keeps 1 deletes 3; c: 2 and 3 both deleted -> spare 2.
-	pgs, adjusted = PlanGroups(groups, []int{0, 0, 0}, ByRule)
 	plan.Groups = pgs
-	if err := plan.Validate(); err != nil {
-		t.Fatalf("invalid plan %+v: %v", pgs, err)
+	if err := plan.Validate(); err != nil || !reflect.DeepEqual(pgs, want) || adjusted != 1 {
+		t.Fatalf("last: got %+v adjusted %d (%v)", pgs, adjusted, err)
 	}
-	want = []PlanGroup{{Key: ids(`"b"`), Keep: "1", Delete: ids("3"), Decision: ByRule}}
-	if !reflect.DeepEqual(pgs, want) || adjusted != 1 {
-		t.Fatalf("got %+v adjusted %d", pgs, adjusted)
+	// "first": 1 holds a and b; 2 and 3 collide with it. Group c keeps neither: its key is
+	// free, which the index accepts, and the result says so (Unheld).
+	res := BuildPlan(groups, []Choice{{How: ByRule}, {How: ByRule}, {How: ByRule}}, PlanOptions{})
+	want = []PlanGroup{
+		{Key: ids(`"a"`), Keep: "1", Delete: ids("2"), Decision: ByRule},
+		{Key: ids(`"b"`), Keep: "1", Delete: ids("3"), Decision: ByRule},
 	}
-	// No group loses every member.
-	deleted := map[Value]bool{}
-	for _, pg := range pgs {
-		for _, id := range pg.Delete {
-			deleted[id] = true
-		}
+	plan.Groups = res.Groups
+	if err := plan.Validate(); err != nil || !reflect.DeepEqual(res.Groups, want) {
+		t.Fatalf("first: got %+v (%v)", res.Groups, err)
 	}
-	for _, g := range groups {
-		alive := false
-		for _, id := range g.IDs {
-			alive = alive || !deleted[id]
-		}
-		if !alive {
-			t.Errorf("group %v loses every member", g.Key)
-		}
+	wantO := []Overlap{{Group: 2, Key: ids(`"c"`), Wanted: "2", Elsewhere: ids("2", "3")}}
+	if !reflect.DeepEqual(res.Overlaps, wantO) || res.Adjusted != 1 || res.Unheld != 1 || res.Crowded != 0 {
+		t.Fatalf("first: overlaps %+v", res)
 	}
 }
 
