@@ -87,7 +87,7 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(dup.Values) == 0 {
-		return explainWithoutValues(stdout, dup, key, note)
+		return explainWithoutValues(stdout, uri, dup, key, note)
 	}
 	g, err := c.FindGroup(ctx, dup.NS, key, dup.Values)
 	if err != nil {
@@ -98,7 +98,7 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "key:       %s: %s\n", f, dup.Values[i].Display())
 	}
 	fmt.Fprintf(stdout, "semantics: %s\n", key.Semantics())
-	return printMembers(ctx, stdout, c, dup.NS, key, g)
+	return printMembers(ctx, stdout, c, uri, dup.NS, key, g)
 }
 
 // explainKey finds the key the message speaks of: the index's own, when it still exists,
@@ -135,16 +135,17 @@ func explainKey(ctx context.Context, c *mongo.Client, dup model.DupKeyError) (mo
 
 // explainWithoutValues answers a message that names the index but not the values that
 // collided: the key is known, the group is not, so it says how to list every group instead.
-func explainWithoutValues(w io.Writer, dup model.DupKeyError, key model.Key, note string) error {
+func explainWithoutValues(w io.Writer, uri string, dup model.DupKeyError, key model.Key, note string) error {
 	fmt.Fprintf(w, "namespace: %s\nindex:     %s%s\n", dup.NS, dup.Index, note)
 	fmt.Fprintf(w, "key:       %s: values not in the message (this server's duplicate-key errors name only the index)\n",
 		strings.Join(key.Fields, ", "))
 	fmt.Fprintf(w, "semantics: %s\n", key.Semantics())
-	fmt.Fprintf(w, "to list every duplicate group under this key: dupes scan --ns %s --index %s\n", dup.NS, dup.Index)
+	fmt.Fprintf(w, "to list every duplicate group under this key: %s\n",
+		suggestCommand("scan", uri, dup.NS, model.Key{Index: dup.Index}))
 	return nil
 }
 
-func printMembers(ctx context.Context, w io.Writer, c *mongo.Client, ns model.Namespace, key model.Key, g model.Group) error {
+func printMembers(ctx context.Context, w io.Writer, c *mongo.Client, uri string, ns model.Namespace, key model.Key, g model.Group) error {
 	switch len(g.IDs) {
 	case 0:
 		fmt.Fprintln(w, "members:   none: no document holds this key now (deleted or changed since the error)")
@@ -171,7 +172,7 @@ func printMembers(ctx context.Context, w io.Writer, c *mongo.Client, ns model.Na
 	}
 	if len(g.IDs) > 1 {
 		fmt.Fprintf(w, "to clean up: %s --keep first (then review, or resolve with --yes)\n",
-			strings.Replace(rescanCommand(ns, key), "dupes scan", "dupes resolve", 1))
+			suggestCommand("resolve", uri, ns, key))
 	}
 	return nil
 }

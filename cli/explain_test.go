@@ -24,7 +24,7 @@ func TestExplainErrorPrintsTheGroup(t *testing.T) {
 		"namespace: "+f.ns("users"), "index:     email_1 (not present now", `key:       email: "a"`,
 		"semantics: exact; missing = null", "members:   3 documents",
 		`_id: 1  email: "a"`, `_id: 2  email: "a"`, `_id: 3  email: "a"`,
-		"to clean up: dupes resolve --ns "+f.ns("users")+" --key email --keep first")
+		"to clean up: dupes resolve --uri "+model.ShellQuote(f.uri)+" --ns "+f.ns("users")+" --key email --keep first")
 
 	// The pre-4.2 format names no fields: they come from the index, which must exist.
 	old := fmt.Sprintf(`E11000 duplicate key error index: %s.$email_1  dup key: { : "b" }`, f.ns("users"))
@@ -105,7 +105,7 @@ func explainPartial(t *testing.T, f fixture, msg, index, fields string) {
 	}
 	name, _, _ := strings.Cut(index, " ")
 	mustContain(t, "explain-error, FerretDB's form", out, "namespace: "+f.ns("users"), "index:     "+index,
-		"key:       "+fields+": values not in the message", "dupes scan --ns "+f.ns("users")+" --index "+name)
+		"key:       "+fields+": values not in the message", "dupes scan --uri "+model.ShellQuote(f.uri)+" --ns "+f.ns("users")+" --index "+name)
 }
 
 // FerretDB's wording, on any engine: the message is text, the index comes from listIndexes.
