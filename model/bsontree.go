@@ -65,6 +65,9 @@ func ReadDoc(text []byte) (bson.Raw, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, errors.New("not a document: the text is not a JSON object")
 	}
+	if mayHoldNumberDate(trimmed) && holdsNumberDate(trimmed) {
+		return nil, fmt.Errorf("not Extended JSON: %w", errNumberDate)
+	}
 	var doc bson.Raw
 	if err := bson.UnmarshalExtJSON(trimmed, false, &doc); err != nil {
 		return nil, fmt.Errorf("not Extended JSON: %w", err)
@@ -227,7 +230,7 @@ func render(n *node) string {
 }
 
 func writeTree(b *strings.Builder, n *node) {
-	if n.raw.Type != 0 && n.kind != kString {
+	if n.raw.Type != 0 && n.kind != kString && n.kind != kSymbol {
 		if n.kind == kObject || n.kind == kArray {
 			b.WriteString(string(MustValueOf(n.raw)))
 		} else {
