@@ -155,7 +155,10 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 // notASubcommand refuses a bare first word that is neither a subcommand nor a URI: the TUI
 // would take "scna" for a server's address and fail to connect to it.
 func notASubcommand(word string) error {
-	if word == "" || strings.HasPrefix(word, "-") || isURI(word) {
+	if word == "" {
+		return usagef("the first argument is empty (an unset shell variable?): give a URI, or none to use $MONGODB_URI")
+	}
+	if strings.HasPrefix(word, "-") || isURI(word) {
 		return nil
 	}
 	names := make([]string, 0, len(subcommands)+1)

@@ -42,7 +42,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return positional, nil
+			return positional, emptyURI(fs)
 		}
 		if args[0] == "--" {
 			return append(positional, args[1:]...), nil
@@ -50,6 +50,19 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// emptyURI refuses an explicit --uri "": an unset shell variable ($PROD_URI) must not
+// quietly mean $MONGODB_URI or localhost, which may be another deployment.
+func emptyURI(fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "uri" && f.Value.String() == "" {
+			err = usageError{fs.Name() + ": --uri is empty (an unset shell variable?): give a URI, " +
+				"or leave --uri out to use $MONGODB_URI, else " + mongo.DefaultURI}
+		}
+	})
+	return err
 }
 
 // defaultURI is $MONGODB_URI, else the local default.

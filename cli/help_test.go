@@ -88,3 +88,24 @@ func TestUsageListsEverySubcommand(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyURIIsAUsageError: --uri "" (an unset shell variable) never falls back to
+// $MONGODB_URI or localhost, in any subcommand or in the TUI.
+func TestEmptyURIIsAUsageError(t *testing.T) {
+	t.Setenv("MONGODB_URI", "mongodb://127.0.0.1:1/")
+	for _, args := range [][]string{
+		{"scan", "--uri", "", "--ns", "a.b", "--key", "k"},
+		{"scan", "--uri=", "--ns", "a.b", "--key", "k"},
+		{"resolve", "--uri", "", "--ns", "a.b", "--key", "k", "--keep", "first"},
+		{"apply", "--uri", "", "--plan", "p.json"},
+		{"restore", "--uri", "", "--backup", "x"},
+		{"explain-error", "--uri", "", "E11000 duplicate key error collection: a.b index: k_1 dup key: { k: 1 }"},
+		{"", "--ns", "a.b"},
+	} {
+		var out, errOut strings.Builder
+		err := run(args, &out, &errOut)
+		if exitCode(err) != 2 || !strings.Contains(err.Error(), "unset shell variable") {
+			t.Errorf("%q: exit %d, %v; want a usage error naming the empty URI", args, exitCode(err), err)
+		}
+	}
+}
