@@ -1,7 +1,6 @@
 package mongo
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -235,68 +234,36 @@ func plainValue(id bson.RawValue) model.Value {
 	return value(id)
 }
 
-// sortIDs puts ids in ascending _id order (servers, sharded clusters above all, return them in
-// any order) and drops repeats. _ids of one BSON type, the usual case, compare as BSON;
-// mixed types by model.Compare, which is slower (it parses each value).
+// sortIDs puts ids in ascending _id order, MongoDB's BSON order (servers, sharded clusters
+// above all, return them in any order), and drops repeats: the same document met twice (a
+// value repeated in its own array). Two different _ids are never merged: a repeat is the same
+// BSON value, type and bytes (CompareRaw finds NumberLong(1) and 1.0 equal, which a sharded
+// collection may hold both of as _ids).
 func sortIDs(vals []bson.RawValue) []model.Value {
-	if cmp := rawCompare(vals); cmp != nil {
-		sort.SliceStable(vals, func(i, j int) bool { return cmp(vals[i], vals[j]) < 0 })
-		out := make([]model.Value, 0, len(vals))
-		for i, v := range vals {
-			if i == 0 || cmp(vals[i-1], v) != 0 {
-				out = append(out, value(v))
-			}
-		}
-		return out
-	}
-	ids := make([]model.Value, len(vals))
+	sort.SliceStable(vals, func(i, j int) bool { return model.CompareRaw(vals[i], vals[j]) < 0 })
+	out := make([]model.Value, 0, len(vals))
+	var seen map[string]bool
 	for i, v := range vals {
-		ids[i] = value(v)
-	}
-	sort.SliceStable(ids, func(i, j int) bool { return model.Compare(ids[i], ids[j]) < 0 })
-	out := ids[:0]
-	for i, id := range ids {
-		if i == 0 || model.Compare(ids[i-1], id) != 0 {
-			out = append(out, id)
+		if i > 0 && model.CompareRaw(vals[i-1], v) == 0 {
+			// Equal in order: a repeat, unless the bytes differ.
+			if seen == nil {
+				seen = map[string]bool{rawIdentity(vals[i-1]): true}
+			}
+			id := rawIdentity(v)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+		} else {
+			seen = nil
 		}
+		out = append(out, value(v))
 	}
 	return out
 }
 
-// rawCompare is a comparison for ids all of one type whose BSON order is plain (ObjectId,
-// string without a collation on _id, int32, int64), or nil.
-func rawCompare(vals []bson.RawValue) func(a, b bson.RawValue) int {
-	if len(vals) == 0 {
-		return nil
-	}
-	t := vals[0].Type
-	for _, v := range vals {
-		if v.Type != t {
-			return nil
-		}
-	}
-	switch t {
-	case bson.TypeObjectID:
-		return func(a, b bson.RawValue) int { return bytes.Compare(a.Value, b.Value) }
-	case bson.TypeString:
-		return func(a, b bson.RawValue) int { return strings.Compare(a.StringValue(), b.StringValue()) }
-	case bson.TypeInt32:
-		return func(a, b bson.RawValue) int { return cmpInt(int64(a.Int32()), int64(b.Int32())) }
-	case bson.TypeInt64:
-		return func(a, b bson.RawValue) int { return cmpInt(a.Int64(), b.Int64()) }
-	}
-	return nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+// rawIdentity is a BSON value's type and bytes: the same value, exactly.
+func rawIdentity(v bson.RawValue) string { return string(rune(v.Type)) + string(v.Value) }
 
 // Unindexable counts the documents MongoDB refuses to put in an index on the key (parallel
 // arrays, an ambiguous position): no unique index can be built while they exist, and they are
