@@ -40,7 +40,9 @@ var IDKinds = []IDKind{
 	{Name: "binary",
 		Asc: [3]any{bson.Binary{Data: []byte{0xff, 0xff}}, bson.Binary{Data: []byte{0x00, 0x00, 0x00}},
 			bson.Binary{Data: []byte{0x00, 0x00, 0x01}}},
-		Make: func(n int) any { return bson.Binary{Data: binary.BigEndian.AppendUint32([]byte{byte(n % 3)}, uint32(n))} }},
+		Make: func(n int) any {
+			return bson.Binary{Data: binary.BigEndian.AppendUint32([]byte{byte(n % 3)}, uint32(n))}
+		}},
 	// Strings by bytes: upper case before lower case, a prefix before its extensions.
 	{Name: "string",
 		Asc:  [3]any{"B", "a", "ab"},
