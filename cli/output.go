@@ -14,7 +14,7 @@ import (
 
 // formatFlag registers --format for apply, resolve and restore.
 func formatFlag(fs *flag.FlagSet) *string {
-	return fs.String("format", "text", "output: text, or json (one object on stdout; fields in the README)")
+	return fs.String("format", "text", "output: text, or json (one object on stdout; fields in docs/cli.md)")
 }
 
 // checkFormat refuses an unknown --format.
@@ -27,7 +27,7 @@ func checkFormat(cmd, format string) error {
 
 // runOutput collects what apply or resolve did, for --format json: the text output goes
 // nowhere, and one object is printed at the end, error or not. Its field names are a stable
-// interface (README, "JSON output"): add fields, never rename or remove one.
+// interface (docs/cli.md, "JSON output"): add fields, never rename or remove one.
 type runOutput struct {
 	w   io.Writer // the real stdout; nil for text output
 	obj runJSON

@@ -98,7 +98,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 // default one was made while internal/noquery held TERM=dumb, so that no command waits on a
 // colour query at start; only the TUI asks for the background colour, once, and only when it
 // owns a terminal on both ends (termenv waits up to its fixed 5 s for a terminal that never
-// answers: README, Limitations).
+// answers: docs/tui.md, Limitations).
 func setUpColours() {
 	termenv.SetDefaultOutput(termenv.NewOutput(os.Stdout))
 	r := lipgloss.NewRenderer(os.Stdout)

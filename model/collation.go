@@ -61,7 +61,7 @@ var ErrCollationUnsupported = errors.New("collation not supported exactly")
 //     binary. Any other locale, and collation variants x/text lacks (es@collation=search), are
 //     refused: x/text would fall back to root silently.
 //
-// Approximated, and said so in the README: x/text's tables are CLDR 23 / Unicode 6.2, older than
+// Approximated, and said so in docs/semantics.md: x/text's tables are CLDR 23 / Unicode 6.2, older than
 // the ICU any current MongoDB ships (CLDR 29 and later). Characters assigned after Unicode 6.2
 // and tailorings CLDR changed since can compare differently from MongoDB.
 

@@ -11,7 +11,7 @@ import (
 )
 
 // Engine names the server behind a client and what it can do that dupes depends on. Servers
-// that speak MongoDB's wire protocol differ where it matters to dupes (README "Tested
+// that speak MongoDB's wire protocol differ where it matters to dupes (docs/engines.md "Tested
 // against"): FerretDB evaluates both branches of $cond, has no collation and no views, and
 // refuses write commands of more than 25 000 statements. dupes asks once per client, and
 // refuses clearly what the engine cannot do instead of giving a wrong answer.
