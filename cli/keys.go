@@ -114,6 +114,7 @@ func eachKeysLine(in io.Reader, spec model.KeySpec, do func(keysLine)) (failed i
 // writeKeys prints one line per input line; lines it cannot read make the status 1.
 func writeKeys(in io.Reader, out io.Writer, spec model.KeySpec) error {
 	w := bufio.NewWriter(out)
+	unwritten := 0
 	failed, err := eachKeysLine(in, spec, func(l keysLine) {
 		switch {
 		case l.blank:
@@ -125,10 +126,14 @@ func writeKeys(in io.Reader, out io.Writer, spec model.KeySpec) error {
 			if keys == nil {
 				keys = []model.IndexKey{}
 			}
-			writeJSON(w, map[string][]model.IndexKey{"keys": keys})
+			if werr := writeJSON(w, map[string][]model.IndexKey{"keys": keys}); werr != nil {
+				// Never a missing line: the output must stay line for line with the input.
+				unwritten++
+				writeJSON(w, map[string]string{"error": fmt.Sprintf("line %d: the keys cannot be written as JSON: %v", l.n, werr)})
+			}
 		}
 	})
-	return keysDone(w, failed, err)
+	return keysDone(w, failed+unwritten, err)
 }
 
 // keyGroup is one key that several input lines share.
@@ -165,7 +170,10 @@ func writeKeyGroups(in io.Reader, out io.Writer, spec model.KeySpec) error {
 	})
 	for _, g := range order {
 		if len(g.Lines) > 1 {
-			writeJSON(w, g)
+			if werr := writeJSON(w, g); werr != nil {
+				failed++
+				writeJSON(w, map[string]string{"error": fmt.Sprintf("lines %v: the key cannot be written as JSON: %v", g.Lines, werr)})
+			}
 		}
 	}
 	return keysDone(w, failed, err)
@@ -184,8 +192,10 @@ func keysDone(w *bufio.Writer, failed int, err error) error {
 	return nil
 }
 
-func writeJSON(w io.Writer, v any) {
+// writeJSON writes v as one line of JSON. The encoder checks what Values hold, so an error
+// means nothing was written.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	return enc.Encode(v)
 }
