@@ -194,3 +194,36 @@ func FuzzCompareAntisymmetric(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCompareRaw feeds arbitrary bytes as values of any type: CompareRaw must not panic on
+// malformed BSON, and must stay antisymmetric.
+func FuzzCompareRaw(f *testing.F) {
+	f.Add(byte(bson.TypeEmbeddedDocument), []byte{5, 0, 0, 0, 0}, byte(bson.TypeArray), []byte{12, 0, 0, 0, 16, '0', 0, 1, 0, 0, 0, 0})
+	f.Add(byte(bson.TypeDecimal128), make([]byte, 16), byte(bson.TypeDouble), make([]byte, 8))
+	f.Add(byte(bson.TypeBinary), []byte{1, 0, 0, 0, 4, 9}, byte(bson.TypeCodeWithScope), []byte{1, 2})
+	f.Fuzz(func(t *testing.T, ta byte, a []byte, tb byte, b []byte) {
+		x, y := bson.RawValue{Type: bson.Type(ta), Value: a}, bson.RawValue{Type: bson.Type(tb), Value: b}
+		if CompareRaw(x, y) != -CompareRaw(y, x) {
+			t.Fatalf("CompareRaw not antisymmetric for %x/%x, %x/%x", ta, a, tb, b)
+		}
+	})
+}
+
+func BenchmarkCompareRaw(b *testing.B) {
+	for _, c := range [][2]string{
+		{`{"$oid":"5f1d7a3e9c8b4a0012345678"}`, `{"$oid":"5f1d7a3e9c8b4a0012345679"}`},
+		{`{"$binary":{"base64":"AAAAAAAAAAAAAAAAAAAAAQ==","subType":"04"}}`, `{"$binary":{"base64":"AAAAAAAAAAAAAAAAAAAAAg==","subType":"04"}}`},
+		{`{"$numberLong":"9007199254740993"}`, `{"$numberDouble":"9007199254740992.0"}`},
+		{`{"$numberDecimal":"0.1"}`, `{"$numberDouble":"0.1"}`},
+		{`{"a":{"$numberInt":"1"},"b":"x"}`, `{"a":{"$numberInt":"1"},"b":"y"}`},
+	} {
+		x, _ := Value(c[0]).Raw()
+		y, _ := Value(c[1]).Raw()
+		b.Run(x.Type.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				CompareRaw(x, y)
+			}
+		})
+	}
+}
