@@ -208,9 +208,9 @@ func TestOpeningADecidedGroupShowsItsKeeper(t *testing.T) {
 func TestDocJSONNestsPaths(t *testing.T) {
 	d := model.Doc{ID: `{"$numberInt":"1"}`, Fields: []model.Field{
 		{Path: "_id", Value: `{"$numberInt":"1"}`},
-		{Path: "a.b", Value: `"x"`}, {Path: "a.c", Value: `[1,2]`}, {Path: "z", Value: `null`},
+		{Path: "a.b", Value: `"x"`}, {Path: "a.c", Value: `[{"$numberInt":"1"},"2"]`}, {Path: "z", Value: `null`},
 	}}
-	want := "{\n  \"_id\": { \"$numberInt\": \"1\" },\n  \"a\": { \"b\": \"x\", \"c\": [1, 2] },\n  \"z\": null\n}"
+	want := "{\n  \"_id\": { \"$numberInt\": \"1\" },\n  \"a\": { \"b\": \"x\", \"c\": [{ \"$numberInt\": \"1\" }, \"2\"] },\n  \"z\": null\n}"
 	if got := docJSON(d, 76); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
