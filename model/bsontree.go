@@ -119,7 +119,7 @@ func (v Value) Raw() (bson.RawValue, error) {
 	}
 	doc, err := ReadDoc([]byte(`{"v":` + string(v) + `}`))
 	if err != nil {
-		return bson.RawValue{}, fmt.Errorf("value %s: %w", v, err)
+		return bson.RawValue{}, fmt.Errorf("value %s: %w", string(v), err) // not v: String reads v again
 	}
 	return doc.Lookup("v"), nil
 }
