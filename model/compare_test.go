@@ -1,6 +1,9 @@
 package model
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -215,15 +218,50 @@ func BenchmarkCompareRaw(b *testing.B) {
 		{`{"$binary":{"base64":"AAAAAAAAAAAAAAAAAAAAAQ==","subType":"04"}}`, `{"$binary":{"base64":"AAAAAAAAAAAAAAAAAAAAAg==","subType":"04"}}`},
 		{`{"$numberLong":"9007199254740993"}`, `{"$numberDouble":"9007199254740992.0"}`},
 		{`{"$numberDecimal":"0.1"}`, `{"$numberDouble":"0.1"}`},
+		{`{"$numberDecimal":"12.34"}`, `{"$numberDecimal":"12.35"}`},
 		{`{"a":{"$numberInt":"1"},"b":"x"}`, `{"a":{"$numberInt":"1"},"b":"y"}`},
 	} {
 		x, _ := Value(c[0]).Raw()
 		y, _ := Value(c[1]).Raw()
-		b.Run(x.Type.String(), func(b *testing.B) {
+		b.Run(x.Type.String()+"/"+y.Type.String(), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				CompareRaw(x, y)
 			}
 		})
+	}
+}
+
+// TestCompareDecimalsSameExponent holds the shortcut for decimals of one exponent to the
+// exact comparison, on random coefficients and signs.
+func TestCompareDecimalsSameExponent(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 19))
+	coef := func() string {
+		switch r.IntN(4) {
+		case 0:
+			return "0"
+		case 1:
+			return strconv.Itoa(r.IntN(100))
+		case 2:
+			return strconv.FormatUint(r.Uint64(), 10)
+		}
+		return strconv.FormatUint(r.Uint64(), 10) + strconv.FormatUint(r.Uint64()%1e14, 10) // up to 34 digits
+	}
+	for range 20000 {
+		exp := []string{"E-2", "E+0", "E+6111", "E-6176"}[r.IntN(4)]
+		sa, sb := []string{"", "-"}[r.IntN(2)]+coef()+exp, []string{"", "-"}[r.IntN(2)]+coef()+exp
+		da, errA := bson.ParseDecimal128(sa)
+		db, errB := bson.ParseDecimal128(sb)
+		if errA != nil || errB != nil {
+			t.Fatalf("parse %s, %s: %v %v", sa, sb, errA, errB)
+		}
+		ha, la := da.GetBytes()
+		hb, lb := db.GetBytes()
+		a := bson.RawValue{Type: bson.TypeDecimal128, Value: binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, la), ha)}
+		b := bson.RawValue{Type: bson.TypeDecimal128, Value: binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, lb), hb)}
+		want := compareExact(exactNumOf(a), exactNumOf(b))
+		if got := CompareRaw(a, b); got != want {
+			t.Fatalf("CompareRaw(%s, %s) = %d, exact comparison %d", sa, sb, got, want)
+		}
 	}
 }

@@ -24,7 +24,52 @@ func compareNumbers(a, b bson.RawValue) int {
 		}
 		return compareDoubles(rawDouble(a), rawDouble(b))
 	}
+	if a.Type == b.Type {
+		if c, ok := compareSameExponent(a.Value, b.Value); ok {
+			return c
+		}
+	}
 	return compareExact(exactNumOf(a), exactNumOf(b))
+}
+
+// compareSameExponent compares two finite decimals of one exponent, the usual case for
+// decimal _ids and amounts, by their 113-bit coefficients, without big numbers. ok is false
+// for other pairs.
+func compareSameExponent(x, y []byte) (c int, ok bool) {
+	const special = 3 << 61 // both combination bits set: NaN, infinity or a non-canonical form
+	hx, lx := rawU64(rawSkip(x, 8)), rawU64(x)
+	hy, ly := rawU64(rawSkip(y, 8)), rawU64(y)
+	if hx&special == special || hy&special == special || (hx>>49)&(1<<14-1) != (hy>>49)&(1<<14-1) {
+		return 0, false
+	}
+	mask := uint64(1)<<49 - 1
+	cx, cy := hx&mask, hy&mask
+	if cx>>45 != 0 || cy>>45 != 0 {
+		return 0, false // 2^109 or more, near 10^34: the exact path checks the range
+	}
+	zx, zy := cx == 0 && lx == 0, cy == 0 && ly == 0
+	nx, ny := hx>>63 == 1 && !zx, hy>>63 == 1 && !zy
+	if nx != ny || zx || zy {
+		return cmpInt(decimalSign(nx, zx), decimalSign(ny, zy)), true
+	}
+	c = cmpUint(cx, cy)
+	if c == 0 {
+		c = cmpUint(lx, ly)
+	}
+	if nx {
+		c = -c
+	}
+	return c, true
+}
+
+func decimalSign(neg, zero bool) int64 {
+	switch {
+	case zero:
+		return 0
+	case neg:
+		return -1
+	}
+	return 1
 }
 
 func rawInt(v bson.RawValue) (int64, bool) {
