@@ -1,274 +1,191 @@
 package model
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // Display renders the value the way mongosh prints it: ObjectId('…'), ISODate('…'), plain
-// numbers, quoted strings, { a: 1 } for documents. Unknown shapes fall back to the JSON text.
+// numbers, quoted strings, { a: 1 } for documents. The form follows the BSON type the driver
+// read, never the look of the text: a document whose field is named "$oid" is a document.
 // Each type has this one form, whatever the width it is shown in, and the result is safe to
 // print: control, C1 and bidi characters in strings and field names are escaped (SafeText).
+// Text the driver cannot read (a hand-edited plan file) is shown as it is, escaped.
 func (v Value) Display() string {
 	if v == Missing {
 		return "(missing)"
 	}
-	node, err := decode(v)
+	rv, err := v.Raw()
 	if err != nil {
 		return SafeText(string(v))
 	}
 	var b strings.Builder
-	writeDisplay(&b, node, false)
+	writeDisplay(&b, rv, false)
 	return b.String()
 }
 
 // ObjectIDTime returns the creation time embedded in an ObjectId value.
 func (v Value) ObjectIDTime() (time.Time, bool) {
-	node, err := decode(v)
-	if err != nil {
+	if v == Missing {
 		return time.Time{}, false
 	}
-	m, ok := node.(map[string]any)
-	if !ok || len(m) != 1 {
+	rv, err := v.Raw()
+	if err != nil || rv.Type != bson.TypeObjectID {
 		return time.Time{}, false
 	}
-	h, ok := m["$oid"].(string)
-	if !ok {
-		return time.Time{}, false
-	}
-	raw, err := hex.DecodeString(h)
-	if err != nil || len(raw) != 12 {
-		return time.Time{}, false
-	}
-	secs := int64(raw[0])<<24 | int64(raw[1])<<16 | int64(raw[2])<<8 | int64(raw[3])
-	return time.Unix(secs, 0).UTC(), true
+	return rv.ObjectID().Timestamp().UTC(), true
 }
 
-// decode parses Extended JSON keeping object key order (BSON documents are ordered).
-func decode(v Value) (any, error) {
-	dec := json.NewDecoder(strings.NewReader(string(v)))
-	dec.UseNumber()
-	return decodeNode(dec)
-}
-
-// object is a JSON object with its keys in document order.
-type object struct {
-	keys []string
-	vals []any
-}
-
-func decodeNode(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '[':
-			var arr []any
-			for dec.More() {
-				n, err := decodeNode(dec)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, n)
-			}
-			_, err := dec.Token()
-			if arr == nil {
-				arr = []any{}
-			}
-			return arr, err
-		case '{':
-			var o object
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				n, err := decodeNode(dec)
-				if err != nil {
-					return nil, err
-				}
-				o.keys = append(o.keys, kt.(string))
-				o.vals = append(o.vals, n)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			if len(o.keys) > 0 && strings.HasPrefix(o.keys[0], "$") {
-				// Extended JSON wrappers are small; a map makes them easy to read.
-				m := make(map[string]any, len(o.keys))
-				for i, k := range o.keys {
-					m[k] = o.vals[i]
-				}
-				return m, nil
-			}
-			return o, nil
-		}
-	}
-	return tok, nil
-}
-
-// writeDisplay writes a decoded value; typed writes numbers with their type (Int32(5),
+// writeDisplay writes one driver value; typed writes numbers with their type (Int32(5),
 // Long(5), Double(5.0)), for values that differ only there.
-func writeDisplay(b *strings.Builder, node any, typed bool) {
-	switch n := node.(type) {
-	case nil:
-		b.WriteString("null")
-	case bool:
-		b.WriteString(strconv.FormatBool(n))
-	case string:
-		writeQuoted(b, n)
-	case json.Number:
-		b.WriteString(n.String())
-	case []any:
+func writeDisplay(b *strings.Builder, rv bson.RawValue, typed bool) {
+	switch rv.Type {
+	case bson.TypeEmbeddedDocument:
+		elems, _ := bson.Raw(rv.Value).Elements() // validated when the driver read it
+		if len(elems) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{ ")
+		for i, e := range elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(SafeText(e.Key()))
+			b.WriteString(": ")
+			writeDisplay(b, e.Value(), typed)
+		}
+		b.WriteString(" }")
+	case bson.TypeArray:
+		vals, _ := bson.Raw(rv.Value).Values()
 		b.WriteByte('[')
-		for i, e := range n {
+		for i, e := range vals {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			writeDisplay(b, e, typed)
 		}
 		b.WriteByte(']')
-	case object:
-		if len(n.keys) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{ ")
-		for i, k := range n.keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(SafeText(k))
-			b.WriteString(": ")
-			writeDisplay(b, n.vals[i], typed)
-		}
-		b.WriteString(" }")
-	case map[string]any:
-		writeWrapper(b, n, typed)
+	case bson.TypeString:
+		writeQuoted(b, rv.StringValue())
+	case bson.TypeInt32:
+		writeNumber(b, strconv.FormatInt(int64(rv.Int32()), 10), "Int32", typed)
+	case bson.TypeInt64:
+		writeNumber(b, strconv.FormatInt(rv.Int64(), 10), "Long", typed)
+	case bson.TypeDouble:
+		writeNumber(b, displayDouble(rv.Double()), "Double", typed)
+	case bson.TypeDecimal128:
+		// The driver's String is the canonical form: 1E3 shows as 1E+3, "nan" as NaN.
+		b.WriteString("Decimal128('" + rv.Decimal128().String() + "')")
+	default:
+		writeScalar(b, rv)
+	}
+}
+
+// writeScalar writes the types that have one form, typed or not.
+func writeScalar(b *strings.Builder, rv bson.RawValue) {
+	switch rv.Type {
+	case bson.TypeNull:
+		b.WriteString("null")
+	case bson.TypeUndefined:
+		b.WriteString("undefined")
+	case bson.TypeBoolean:
+		b.WriteString(strconv.FormatBool(rv.Boolean()))
+	case bson.TypeObjectID:
+		b.WriteString("ObjectId('" + rv.ObjectID().Hex() + "')")
+	case bson.TypeDateTime:
+		b.WriteString("ISODate('" + displayDate(rv.DateTime()) + "')")
+	case bson.TypeBinary:
+		sub, data := rv.Binary()
+		b.WriteString(displayBinary(sub, data))
+	case bson.TypeTimestamp:
+		t, i := rv.Timestamp()
+		b.WriteString("Timestamp({ t: " + strconv.FormatUint(uint64(t), 10) + ", i: " + strconv.FormatUint(uint64(i), 10) + " })")
+	case bson.TypeRegex:
+		pattern, options := rv.Regex()
+		b.WriteString("/" + SafeText(pattern) + "/" + SafeText(options))
+	case bson.TypeMinKey:
+		b.WriteString("MinKey()")
+	case bson.TypeMaxKey:
+		b.WriteString("MaxKey()")
+	case bson.TypeSymbol:
+		b.WriteString("Symbol(")
+		writeQuoted(b, rv.Symbol())
+		b.WriteString(")")
+	case bson.TypeJavaScript:
+		b.WriteString("Code(")
+		writeQuoted(b, rv.JavaScript())
+		b.WriteString(")")
+	case bson.TypeCodeWithScope:
+		code, scope := rv.CodeWithScope()
+		b.WriteString("Code(")
+		writeQuoted(b, code)
+		b.WriteString(", ")
+		writeDisplay(b, bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: scope}, false)
+		b.WriteString(")")
+	case bson.TypeDBPointer:
+		ns, oid := rv.DBPointer()
+		b.WriteString("DBPointer(")
+		writeQuoted(b, ns)
+		b.WriteString(", ObjectId('" + oid.Hex() + "'))")
 	default:
 		b.WriteString("?")
 	}
 }
 
-// writeWrapper renders one Extended JSON type wrapper ({"$oid": …} and friends).
-func writeWrapper(b *strings.Builder, m map[string]any, typed bool) {
-	// Wrapper fields are safe coming from the driver; a plan file could hold anything.
-	str := func(k string) string { s, _ := m[k].(string); return SafeText(s) }
-	sub := func(k string) map[string]any { return asMap(m[k]) }
+func writeNumber(b *strings.Builder, text, constructor string, typed bool) {
+	if typed {
+		b.WriteString(constructor + "(" + text + ")")
+		return
+	}
+	b.WriteString(text)
+}
+
+// displayDouble writes a double as JavaScript does (1000000, 0.00005, 1e+300), with ".0" on
+// an integral value so that a double stays visibly different from an integer.
+func displayDouble(f float64) string {
 	switch {
-	case has(m, "$oid"):
-		b.WriteString("ObjectId('" + str("$oid") + "')")
-	case has(m, "$numberInt") && typed:
-		b.WriteString("Int32(" + str("$numberInt") + ")")
-	case has(m, "$numberLong") && typed:
-		b.WriteString("Long(" + str("$numberLong") + ")")
-	case has(m, "$numberInt"), has(m, "$numberLong"):
-		b.WriteString(str("$numberInt") + str("$numberLong"))
-	case has(m, "$numberDouble"):
-		s := str("$numberDouble")
-		if !strings.ContainsAny(s, ".eEIN") {
-			s += ".0" // keep doubles visibly different from integers
-		}
-		if typed {
-			s = "Double(" + s + ")"
-		}
-		b.WriteString(s)
-	case has(m, "$numberDecimal"):
-		b.WriteString("Decimal128('" + str("$numberDecimal") + "')")
-	case has(m, "$date"):
-		if ms, ok := dateMillis(m); ok {
-			b.WriteString("ISODate('" + time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z") + "')")
-		} else {
-			b.WriteString("ISODate(?)")
-		}
-	case has(m, "$binary"):
-		bin := sub("$binary")
-		data, _ := bin["base64"].(string)
-		st, _ := bin["subType"].(string)
-		data, st = SafeText(data), SafeText(st)
-		if raw, err := base64.StdEncoding.DecodeString(data); err == nil && st == "04" && len(raw) == 16 {
-			h := hex.EncodeToString(raw)
-			b.WriteString("UUID('" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + "')")
-		} else {
-			b.WriteString("Binary('" + data + "', " + st + ")")
-		}
-	case has(m, "$timestamp"):
-		ts := sub("$timestamp")
-		b.WriteString("Timestamp({ t: " + numText(ts["t"]) + ", i: " + numText(ts["i"]) + " })")
-	case has(m, "$regularExpression"):
-		re := sub("$regularExpression")
-		p, _ := re["pattern"].(string)
-		o, _ := re["options"].(string)
-		b.WriteString("/" + SafeText(p) + "/" + SafeText(o))
-	case has(m, "$minKey"):
-		b.WriteString("MinKey()")
-	case has(m, "$maxKey"):
-		b.WriteString("MaxKey()")
-	case has(m, "$undefined"):
-		b.WriteString("undefined")
-	case has(m, "$symbol"):
-		b.WriteString("Symbol(")
-		sym, _ := m["$symbol"].(string)
-		writeQuoted(b, sym)
-		b.WriteString(")")
-	case has(m, "$code"):
-		b.WriteString("Code(")
-		code, _ := m["$code"].(string)
-		writeQuoted(b, code)
-		b.WriteString(")")
-	default:
-		// A document whose first key starts with '$' but is no wrapper: print it as JSON.
-		raw, _ := json.Marshal(m)
-		b.WriteString(SafeText(string(bytes.TrimSpace(raw))))
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0 && math.Signbit(f):
+		return "-0.0"
 	}
+	if a := math.Abs(f); a == 0 || a >= 1e-6 && a < 1e21 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	// JavaScript's exponent form: 1e+300, 5e-7 (no leading zero in the exponent).
+	s := strconv.FormatFloat(f, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(s, "e")
+	sign, digits := exp[:1], strings.TrimLeft(exp[1:], "0")
+	return mant + "e" + sign + digits
 }
 
-func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }
-
-// asMap reads a wrapper's inner document ({"base64": …, "subType": …}), whose keys do not
-// start with '$' and so decode as an ordered object.
-func asMap(n any) map[string]any {
-	switch t := n.(type) {
-	case map[string]any:
-		return t
-	case object:
-		m := make(map[string]any, len(t.keys))
-		for i, k := range t.keys {
-			m[k] = t.vals[i]
-		}
-		return m
-	}
-	return nil
+// displayDate is an ISODate's text; years outside 0–9999, which ISO 8601 cannot write in
+// four digits, keep Go's signed form.
+func displayDate(ms int64) string {
+	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-func numText(v any) string {
-	if n, ok := v.(json.Number); ok {
-		return n.String()
+// displayBinary shows subtype 4 of 16 bytes as the UUID it is, other binaries as base64
+// with their subtype in hex.
+func displayBinary(sub byte, data []byte) string {
+	if sub == bson.TypeBinaryUUID && len(data) == 16 {
+		h := hex.EncodeToString(data)
+		return "UUID('" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + "')"
 	}
-	return "?"
-}
-
-// dateMillis reads {"$date": {"$numberLong": "…"}} (canonical) or a relaxed ISO string.
-func dateMillis(m map[string]any) (int64, bool) {
-	switch d := m["$date"].(type) {
-	case map[string]any:
-		s, _ := d["$numberLong"].(string)
-		ms, err := strconv.ParseInt(s, 10, 64)
-		return ms, err == nil
-	case string:
-		t, err := time.Parse(time.RFC3339Nano, d)
-		return t.UnixMilli(), err == nil
-	case json.Number:
-		ms, err := d.Int64()
-		return ms, err == nil
-	}
-	return 0, false
+	return "Binary('" + base64.StdEncoding.EncodeToString(data) + "', " + hex.EncodeToString([]byte{sub}) + ")"
 }

@@ -1,8 +1,9 @@
 package model
 
 import (
-	"encoding/json"
 	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // DisplayTyped is Display with the BSON types named, for values whose Display is equal
@@ -13,33 +14,32 @@ func (v Value) DisplayTyped() string {
 	if v == Missing {
 		return v.Display()
 	}
-	node, err := decode(v)
+	rv, err := v.Raw()
 	if err != nil {
 		return v.Display()
 	}
 	var b strings.Builder
-	writeDisplay(&b, node, true)
-	switch node.(type) {
-	case []any, object:
+	switch rv.Type {
+	case bson.TypeEmbeddedDocument, bson.TypeArray:
+		writeDisplay(&b, rv, true)
 		return b.String()
 	}
 	// A scalar at the top: its own number form, then its type.
-	b.Reset()
-	writeDisplay(&b, node, false)
-	return b.String() + " (" + typeOf(node) + ")"
+	writeDisplay(&b, rv, false)
+	return b.String() + " (" + typeName(rv.Type) + ")"
 }
 
 // TypeName is the value's BSON type as $type and mongosh spell it ("int", "long", "double",
-// "string", "objectId", …), or "missing".
+// "string", "objectId", …), "missing", or "invalid" for text the driver cannot read.
 func (v Value) TypeName() string {
 	if v == Missing {
 		return "missing"
 	}
-	node, err := decode(v)
+	rv, err := v.Raw()
 	if err != nil {
 		return "invalid"
 	}
-	return typeOf(node)
+	return typeName(rv.Type)
 }
 
 // SameDisplay reports values that differ although they display alike: a view then shows
@@ -66,37 +66,21 @@ func RowNeedsTypes(vals []Value) bool {
 	return false
 }
 
-func typeOf(node any) string {
-	switch n := node.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "bool"
-	case string:
-		return "string"
-	case json.Number:
-		return "number" // relaxed JSON only: canonical values wrap every number
-	case []any:
-		return "array"
-	case object:
-		return "object"
-	case map[string]any:
-		for _, w := range wrapperTypes {
-			if has(n, w.key) {
-				if w.key == "$code" && has(n, "$scope") {
-					return "javascriptWithScope"
-				}
-				return w.name
-			}
-		}
+// typeName is a BSON type's $type alias.
+func typeName(t bson.Type) string {
+	if name, ok := typeNames[t]; ok {
+		return name
 	}
-	return "object"
+	return "invalid"
 }
 
-// wrapperTypes names the type each Extended JSON wrapper stands for.
-var wrapperTypes = []struct{ key, name string }{
-	{"$oid", "objectId"}, {"$numberInt", "int"}, {"$numberLong", "long"}, {"$numberDouble", "double"},
-	{"$numberDecimal", "decimal"}, {"$date", "date"}, {"$binary", "binData"}, {"$timestamp", "timestamp"},
-	{"$regularExpression", "regex"}, {"$minKey", "minKey"}, {"$maxKey", "maxKey"}, {"$undefined", "undefined"},
-	{"$symbol", "symbol"}, {"$code", "javascript"}, {"$dbPointer", "dbPointer"},
+var typeNames = map[bson.Type]string{
+	bson.TypeDouble: "double", bson.TypeString: "string", bson.TypeEmbeddedDocument: "object",
+	bson.TypeArray: "array", bson.TypeBinary: "binData", bson.TypeUndefined: "undefined",
+	bson.TypeObjectID: "objectId", bson.TypeBoolean: "bool", bson.TypeDateTime: "date",
+	bson.TypeNull: "null", bson.TypeRegex: "regex", bson.TypeDBPointer: "dbPointer",
+	bson.TypeJavaScript: "javascript", bson.TypeSymbol: "symbol",
+	bson.TypeCodeWithScope: "javascriptWithScope", bson.TypeInt32: "int",
+	bson.TypeTimestamp: "timestamp", bson.TypeInt64: "long", bson.TypeDecimal128: "decimal",
+	bson.TypeMinKey: "minKey", bson.TypeMaxKey: "maxKey",
 }

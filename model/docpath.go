@@ -1,9 +1,6 @@
 package model
 
-import (
-	"encoding/json"
-	"strings"
-)
+import "strings"
 
 // PathName is one field name as it stands in a Field's Path. A name a query path can name is
 // itself; any other ("a.b", "$x", "", or one starting with '[') is written ["a.b"], a JSON
@@ -44,48 +41,60 @@ func SplitPath(path string) []string {
 }
 
 // bracketed reads a leading ["name"] of path; rest starts after the "]", at a dot or the end.
+// The name is a JSON string as QuoteJSON writes it, read back by the driver.
 func bracketed(path string) (name, rest string, ok bool) {
 	if !strings.HasPrefix(path, `["`) {
 		return "", "", false
 	}
-	dec := json.NewDecoder(strings.NewReader(path[1:]))
-	if err := dec.Decode(&name); err != nil {
-		return "", "", false
-	}
-	end := 1 + int(dec.InputOffset())
+	end := scalarEnd(path, 1) // after the closing quote, if there is one
 	if end >= len(path) || path[end] != ']' || (end+1 < len(path) && path[end+1] != '.') {
 		return "", "", false
 	}
-	return name, path[end+1:], true
+	doc, err := ReadDoc([]byte(`{"v":` + path[1:end] + `}`))
+	if err != nil {
+		return "", "", false
+	}
+	name, ok = doc.Lookup("v").StringValueOK()
+	return name, path[end+1:], ok
 }
 
-// DocJSON rebuilds a flattened document as compact Extended JSON, fields in the document's
-// order, sub-documents from the paths' field names. The _id comes first when the fields lack it.
+// DocJSON rebuilds a flattened document as compact canonical Extended JSON, fields in the
+// document's order, sub-documents from the paths' field names. The _id comes first when the
+// fields lack it. Field names are written by the driver (quote); each value is the Value's
+// text, which the driver wrote (ValueOf).
 func DocJSON(d Doc) []byte {
-	root := &object{}
+	root := &node{kind: kObject}
 	if d.Get("_id") == Missing && d.ID != "" {
-		root.keys, root.vals = append(root.keys, "_id"), append(root.vals, d.ID)
+		root.add("_id", valueLeaf(d.ID))
 	}
 	for _, f := range d.Fields {
+		if f.Value == Missing {
+			continue // an absent field has no text
+		}
 		o, names := root, SplitPath(f.Path)
 		for _, name := range names[:len(names)-1] {
 			o = o.sub(name)
 		}
-		o.keys, o.vals = append(o.keys, names[len(names)-1]), append(o.vals, f.Value)
+		o.add(names[len(names)-1], valueLeaf(f.Value))
 	}
-	var b strings.Builder
-	writeRaw(&b, root)
-	return []byte(b.String())
+	return []byte(render(root))
 }
 
-// sub is o's sub-document of that name, added last when o has none yet.
-func (o *object) sub(name string) *object {
+// valueLeaf is a node that render writes as v's text.
+func valueLeaf(v Value) *node { return &node{kind: kOther, text: string(v)} }
+
+func (o *node) add(name string, kid *node) {
+	o.keys, o.kids = append(o.keys, name), append(o.kids, kid)
+}
+
+// sub is o's sub-document of that name that DocJSON is building, added last when o has none yet.
+func (o *node) sub(name string) *node {
 	for i, k := range o.keys {
-		if s, ok := o.vals[i].(*object); ok && k == name {
+		if s := o.kids[i]; k == name && s.kind == kObject && s.raw.Type == 0 {
 			return s
 		}
 	}
-	s := &object{}
-	o.keys, o.vals = append(o.keys, name), append(o.vals, s)
+	s := &node{kind: kObject}
+	o.add(name, s)
 	return s
 }

@@ -1,11 +1,11 @@
 package model
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // DupKeyError is what an E11000 duplicate key error says: the namespace, the unique index, and
@@ -35,8 +35,10 @@ type DupKeyError struct {
 // queries match against any numeric type, as the index does.
 func ParseE11000(msg string) (DupKeyError, error) {
 	s := strings.TrimSpace(msg)
-	if strings.HasPrefix(s, "{") && json.Valid([]byte(s)) {
-		return parseE11000JSON(s)
+	if strings.HasPrefix(s, "{") {
+		if doc, err := ReadDoc([]byte(s)); err == nil {
+			return parseE11000Doc(doc)
+		}
 	}
 	return parseE11000Text(s)
 }
@@ -123,27 +125,25 @@ func parseFerretDup(s string) (DupKeyError, error) {
 	return DupKeyError{Index: name}, nil
 }
 
-// parseE11000JSON reads a driver error rendered as JSON: keyPattern and keyValue (anywhere in
-// it, e.g. inside writeErrors) name the fields and values; the message gives namespace and index.
-func parseE11000JSON(s string) (DupKeyError, error) {
-	root, err := decode(Value(s))
-	if err != nil {
-		return DupKeyError{}, fmt.Errorf("E11000 JSON: %w", err)
-	}
+// parseE11000Doc reads a driver error rendered as JSON, which the driver has read: keyPattern
+// and keyValue (anywhere in it, e.g. inside writeErrors) name the fields and values; the
+// message gives namespace and index. The values are written by the driver (ValueOf), so they
+// equal what the adapter writes for the same BSON values.
+func parseE11000Doc(doc bson.Raw) (DupKeyError, error) {
 	var msg string
-	var pattern, values *object
-	walkJSON(root, 0, func(k string, v any) {
-		switch t := v.(type) {
-		case string:
-			if msg == "" && (strings.Contains(t, "E11000") || strings.Contains(t, ferretDup)) {
+	var pattern, values bson.Raw
+	walkDoc(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}, 0, func(k string, v bson.RawValue) {
+		switch v.Type {
+		case bson.TypeString:
+			if t := v.StringValue(); msg == "" && (strings.Contains(t, "E11000") || strings.Contains(t, ferretDup)) {
 				msg = t
 			}
-		case object:
+		case bson.TypeEmbeddedDocument:
 			if k == "keyPattern" && pattern == nil {
-				pattern = &t
+				pattern = v.Document()
 			}
 			if k == "keyValue" && values == nil {
-				values = &t
+				values = v.Document()
 			}
 		}
 	})
@@ -151,127 +151,47 @@ func parseE11000JSON(s string) (DupKeyError, error) {
 		return DupKeyError{}, errNotE11000
 	}
 	d, err := parseE11000Text(msg)
-	if values == nil || len(values.keys) == 0 {
+	vals, _ := values.Elements()
+	if len(vals) == 0 {
 		return d, err
 	}
 	if d.NS.DB == "" || d.Index == "" {
 		// The JSON's values are of no use without the namespace and index the message names.
 		return d, err
 	}
-	d.Fields = append([]string(nil), values.keys...)
-	if pattern != nil && len(pattern.keys) == len(values.keys) {
-		d.Fields = append([]string(nil), pattern.keys...)
+	d.Fields, d.Values = make([]string, len(vals)), make([]Value, len(vals))
+	for i, e := range vals {
+		d.Fields[i] = e.Key()
+		if d.Values[i], err = ValueOf(e.Value()); err != nil {
+			return DupKeyError{}, fmt.Errorf("E11000 JSON: keyValue %s: %w", e.Key(), err)
+		}
 	}
-	d.Values = make([]Value, len(values.vals))
-	for i, v := range values.vals {
-		d.Values[i] = canonical(v)
+	if keys, _ := pattern.Elements(); len(keys) == len(vals) {
+		for i, e := range keys {
+			d.Fields[i] = e.Key()
+		}
 	}
 	return d, nil
 }
 
-// walkJSON calls fn for every member of every object, depth-first, up to a sane depth.
-func walkJSON(n any, depth int, fn func(string, any)) {
+// walkDoc calls fn for every member of every document, depth-first, up to a sane depth.
+func walkDoc(v bson.RawValue, depth int, fn func(string, bson.RawValue)) {
 	if depth > 32 {
 		return
 	}
-	switch t := n.(type) {
-	case object:
-		for i, k := range t.keys {
-			fn(k, t.vals[i])
-			walkJSON(t.vals[i], depth+1, fn)
+	switch v.Type {
+	case bson.TypeEmbeddedDocument:
+		elems, _ := v.Document().Elements()
+		for _, e := range elems {
+			fn(e.Key(), e.Value())
+			walkDoc(e.Value(), depth+1, fn)
 		}
-	case []any:
-		for _, e := range t {
-			walkJSON(e, depth+1, fn)
+	case bson.TypeArray:
+		vals, _ := v.Array().Values()
+		for _, e := range vals {
+			walkDoc(e, depth+1, fn)
 		}
 	}
-}
-
-// canonical renders a decoded relaxed Extended JSON node as canonical Extended JSON: plain
-// numbers become typed ({"$numberInt": …}), wrappers and the rest keep their meaning.
-func canonical(n any) Value {
-	var b strings.Builder
-	writeCanonical(&b, n)
-	return Value(b.String())
-}
-
-func writeCanonical(b *strings.Builder, n any) {
-	switch t := n.(type) {
-	case json.Number:
-		b.WriteString(string(numberValue(t.String())))
-	case []any:
-		b.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeCanonical(b, e)
-		}
-		b.WriteByte(']')
-	case object:
-		b.WriteByte('{')
-		for i, k := range t.keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			q, _ := json.Marshal(k)
-			b.Write(q)
-			b.WriteByte(':')
-			writeCanonical(b, t.vals[i])
-		}
-		b.WriteByte('}')
-	default:
-		// Strings, booleans, null and $-wrappers are canonical already, or relaxed forms
-		// ({"$date": "2024-…"}) that every Extended JSON reader takes: copied as they are.
-		writeRaw(b, t)
-	}
-}
-
-// writeRaw writes a decoded node back as the JSON it was, object key order kept.
-func writeRaw(b *strings.Builder, n any) {
-	switch t := n.(type) {
-	case json.Number:
-		b.WriteString(t.String())
-	case []any:
-		b.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeRaw(b, e)
-		}
-		b.WriteByte(']')
-	case object:
-		writeMembers(b, t.keys, func(i int) any { return t.vals[i] })
-	case *object:
-		writeRaw(b, *t)
-	case Value:
-		b.WriteString(string(t)) // already JSON (DocJSON's leaves)
-	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		writeMembers(b, keys, func(i int) any { return t[keys[i]] })
-	default:
-		raw, _ := json.Marshal(t)
-		b.Write(raw)
-	}
-}
-
-func writeMembers(b *strings.Builder, keys []string, val func(int) any) {
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		q, _ := json.Marshal(k)
-		b.Write(q)
-		b.WriteByte(':')
-		writeRaw(b, val(i))
-	}
-	b.WriteByte('}')
 }
 
 // after returns what follows the first occurrence of marker.

@@ -2,9 +2,12 @@ package model
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestParseE11000(t *testing.T) {
@@ -31,7 +34,7 @@ func TestParseE11000(t *testing.T) {
 		{"driver JSON with keyPattern/keyValue", `{"index": 0, "code": 11000, "errmsg": "E11000 duplicate key error collection: shop.users index: email_1 dup key: { : \"a@x.com\" }", "keyPattern": {"email": 1}, "keyValue": {"email": "a@x.com"}}`,
 			DupKeyError{users, "email_1", []string{"email"}, []Value{`"a@x.com"`}}},
 		{"JSON nested in writeErrors, typed values", `{"writeErrors": [{"code": 11000, "errmsg": "E11000 duplicate key error collection: shop.users index: n_1_at_1 dup key: { n: 1, at: new Date(0) }", "keyPattern": {"n": 1, "at": 1}, "keyValue": {"n": 7, "at": {"$date": "2024-01-02T03:04:05Z"}}}]}`,
-			DupKeyError{users, "n_1_at_1", []string{"n", "at"}, []Value{`{"$numberInt":"7"}`, `{"$date":"2024-01-02T03:04:05Z"}`}}},
+			DupKeyError{users, "n_1_at_1", []string{"n", "at"}, []Value{`{"$numberInt":"7"}`, `{"$date":{"$numberLong":"1704164645000"}}`}}},
 		{"shell forms", `E11000 duplicate key error collection: s.c index: k dup key: { a: NumberLong(3), b: Timestamp(1, 2), c: BinData(0, "AQI="), d: NumberDecimal("1.10"), e: 'it\'s', f: ISODate("1970-01-01T00:00:01Z"), g: UUID("0123456789abcdef0123456789abcdef") }`,
 			DupKeyError{Namespace{DB: "s", Coll: "c"}, "k", []string{"a", "b", "c", "d", "e", "f", "g"}, []Value{
 				`{"$numberLong":"3"}`, `{"$timestamp":{"t":1,"i":2}}`, `{"$binary":{"base64":"AQI=","subType":"00"}}`,
@@ -139,4 +142,72 @@ func FuzzParseE11000(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestShellValuesAreTheDrivers: every value the shell parser reads is written by the driver,
+// so it equals what the adapter writes for the same BSON value: doubles in exponent form,
+// -0, out-of-range literals, and each constructor.
+func TestShellValuesAreTheDrivers(t *testing.T) {
+	oid, _ := bson.ObjectIDFromHex("5f1d7a3e9b1e8b3a2c4d5e6f")
+	dec, _ := bson.ParseDecimal128("1E3")
+	for _, c := range []struct {
+		shell string
+		want  any
+	}{
+		{"1", int32(1)},
+		{"2147483648", int64(2147483648)},
+		{"-9223372036854775808", int64(math.MinInt64)},
+		{"1e6", 1e6},
+		{"2e7", 2e7},
+		{"5e-5", 5e-5},
+		{"1e300", 1e300},
+		{"1e400", math.Inf(1)},
+		{"-0.0", math.Copysign(0, -1)},
+		{"1.5", 1.5},
+		{"NaN", math.NaN()},
+		{"-Infinity", math.Inf(-1)},
+		{"9223372036854775808", 9223372036854775808.0},
+		{"ObjectId('5F1D7A3E9B1E8B3A2C4D5E6F')", oid},
+		{"NumberDecimal('1E3')", dec},
+		{"Timestamp({ t: 1, i: 2 })", bson.Timestamp{T: 1, I: 2}},
+		{"new Date(-1)", bson.DateTime(-1)},
+		{"UUID('01234567-89ab-cdef-0123-456789abcdef')", bson.Binary{Subtype: 4, Data: []byte{1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}}},
+		{"{ a: [1, 'x', null], b: { c: true } }", bson.D{{Key: "a", Value: bson.A{int32(1), "x", nil}}, {Key: "b", Value: bson.D{{Key: "c", Value: true}}}}},
+		{"'\\u001b\\x7f'", "\x1b\x7f"},
+	} {
+		p := &shellParser{s: c.shell}
+		got, err := p.value()
+		if err != nil {
+			t.Errorf("%s: %v", c.shell, err)
+			continue
+		}
+		typ, data, err := bson.MarshalValue(c.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := MustValueOf(bson.RawValue{Type: typ, Value: data}); got != want {
+			t.Errorf("%s = %s, want the driver's %s", c.shell, got, want)
+		}
+	}
+	for _, bad := range []string{"NumberDecimal('abc')", "ObjectId('zz')", "NumberInt(2147483648)", "{ 'a\\u0000': 1 }", "Timestamp(-1, 0)"} {
+		if v, err := (&shellParser{s: bad}).value(); err == nil {
+			t.Errorf("%s read as %s", bad, v)
+		}
+	}
+}
+
+// TestParseE11000JSONTypes: a driver error's keyValue is read by the driver, so a field
+// holding {"$oid": …} is an ObjectId and the values equal the adapter's.
+func TestParseE11000JSONTypes(t *testing.T) {
+	msg := `{"code": 11000, "errmsg": "E11000 duplicate key error collection: s.c index: k dup key: { a: 1 }",` +
+		` "keyValue": {"id": {"$oid": "5f1d7a3e9b1e8b3a2c4d5e6f"}, "big": 2147483648, "d": 1e6, "u": {"$uuid": "01234567-89ab-cdef-0123-456789abcdef"}}}`
+	got, err := ParseE11000(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Value{`{"$oid":"5f1d7a3e9b1e8b3a2c4d5e6f"}`, `{"$numberLong":"2147483648"}`, `{"$numberDouble":"1E+06"}`,
+		`{"$binary":{"base64":"ASNFZ4mrze8BI0VniavN7w==","subType":"04"}}`}
+	if !reflect.DeepEqual(got.Values, want) || !reflect.DeepEqual(got.Fields, []string{"id", "big", "d", "u"}) {
+		t.Errorf("got %v %v, want %v", got.Fields, got.Values, want)
+	}
 }

@@ -2,91 +2,120 @@ package model
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // minInline is the longest value kept on one line however deep it stands.
 const minInline = 40
 
-// jsonNode is a JSON value in its original order: a scalar's encoded text, or the members of an
-// object or array (keys encoded, for an object). It is not decode's tree (display.go), which
-// turns {"$…": …} objects into maps: a pipeline's {"$gte": …, "$lt": …} must keep its order, and
-// a scalar its exact text, for the layout to be the statement byte for byte.
+// jsonNode is one value of the driver's compact Extended JSON text, cut where the layout may
+// put a space or a line break: a scalar's text as the driver wrote it, or the members of an
+// object or array (keys as written, for an object). An Extended JSON wrapper such as
+// {"$date": {"$numberLong": "…"}} is an object here too, so a long one opens as the
+// document around it does.
 type jsonNode struct {
 	text  string
-	open  json.Delim // '{' or '[' for a container, 0 for a scalar
+	open  byte // '{' or '[' for a container, 0 for a scalar
 	keys  []string
 	items []jsonNode
 }
 
-// LayoutJSON lays out JSON the way a DBA writes it in mongosh: a value that fits in the
-// width stays on one line ({ "$gt": 1 }), a longer one opens one member per line; open opens
-// the outermost one anyway (a pipeline's stages, a document's fields, one a line). Key order,
-// numbers and strings are kept as given: without the layout it is src, byte for byte.
+// LayoutJSON lays out Extended JSON the way a DBA writes it in mongosh: a value that fits in
+// the width stays on one line ({ "$gt": 1 }), a longer one opens one member per line; open
+// opens the outermost one anyway (a pipeline's stages, a document's fields, one a line).
+// src, a document or an array, is read by the driver and written again by it: relaxed when
+// src is the driver's compact relaxed text (a pipeline to paste into mongosh), canonical
+// otherwise. Key order is kept, and without the layout the result is the driver's compact text.
 func LayoutJSON(src []byte, width int, open bool) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	n, err := readNode(dec)
+	text, err := driverText(src)
 	if err != nil {
 		return "", fmt.Errorf("lay out %.20s…: %w", src, err)
 	}
+	n, _ := cutJSON(text, 0)
 	var b strings.Builder
 	n.write(&b, 0, 0, 0, width, open)
 	return b.String(), nil
 }
 
-func readNode(dec *json.Decoder) (jsonNode, error) {
-	tok, err := dec.Token()
+// driverText is src read by the driver and written back compact: relaxed when src is the
+// driver's own relaxed text, canonical otherwise.
+func driverText(src []byte) (string, error) {
+	src = bytes.TrimSpace(src)
+	doc, err := ReadDoc([]byte(`{"v":` + string(src) + `}`))
 	if err != nil {
-		return jsonNode{}, err
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		text, err := encode(tok)
-		return jsonNode{text: text}, err
-	}
-	n := jsonNode{open: d}
-	for dec.More() {
-		if d == '{' {
-			k, err := dec.Token()
-			if err != nil {
-				return n, err
-			}
-			key, err := encode(k)
-			if err != nil {
-				return n, err
-			}
-			n.keys = append(n.keys, key)
-		}
-		item, err := readNode(dec)
-		if err != nil {
-			return n, err
-		}
-		n.items = append(n.items, item)
-	}
-	_, err = dec.Token() // the closing delimiter
-	return n, err
-}
-
-// encode writes a scalar token back as JSON, without the HTML escaping that would turn
-// "<" into "\u003c" in a pipeline meant to be read.
-func encode(tok any) (string, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(tok); err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	rv := doc.Lookup("v")
+	if rv.Type != bson.TypeEmbeddedDocument && rv.Type != bson.TypeArray {
+		return "", fmt.Errorf("not a document or an array but a %s", typeName(rv.Type))
+	}
+	relaxed, err := bson.MarshalExtJSON(doc, false, false)
+	if err != nil {
+		return "", err
+	}
+	if r := relaxed[len(`{"v":`) : len(relaxed)-1]; bytes.Equal(r, src) {
+		return string(r), nil
+	}
+	v, err := ValueOf(rv)
+	return string(v), err
 }
 
-func (n jsonNode) closer() string {
-	if n.open == '{' {
-		return "}"
+// cutJSON cuts the value that starts at text[i] into a jsonNode and returns the index after
+// it. text is the driver's compact output, which is well formed and has no space between
+// tokens: a quote opens a string that ends at the next quote not escaped, and a comma, colon
+// or bracket outside strings is syntax. Nothing is read as a value here.
+func cutJSON(text string, i int) (jsonNode, int) {
+	c := text[i]
+	if c != '{' && c != '[' {
+		end := scalarEnd(text, i)
+		return jsonNode{text: text[i:end]}, end
 	}
-	return "]"
+	n := jsonNode{open: c}
+	i++
+	for text[i] != closer(c) {
+		if text[i] == ',' {
+			i++
+		}
+		if c == '{' {
+			end := scalarEnd(text, i)
+			n.keys = append(n.keys, text[i:end])
+			i = end + 1 // the colon
+		}
+		var item jsonNode
+		item, i = cutJSON(text, i)
+		n.items = append(n.items, item)
+	}
+	return n, i + 1
+}
+
+// scalarEnd is the index after the string, number or literal starting at text[i].
+func scalarEnd(text string, i int) int {
+	if text[i] == '"' {
+		for j := i + 1; j < len(text); j++ {
+			switch text[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(text)
+	}
+	j := i
+	for j < len(text) && !strings.ContainsRune(",:]}", rune(text[j])) {
+		j++
+	}
+	return j
+}
+
+func closer(open byte) byte {
+	if open == '{' {
+		return '}'
+	}
+	return ']'
 }
 
 func (n jsonNode) member(i int) string {
@@ -102,7 +131,7 @@ func (n jsonNode) inline() string {
 		return n.text
 	}
 	if len(n.items) == 0 {
-		return string(n.open) + n.closer()
+		return string([]byte{n.open, closer(n.open)})
 	}
 	parts := make([]string, len(n.items))
 	for i, it := range n.items {
@@ -123,7 +152,7 @@ func (n jsonNode) write(b *strings.Builder, indent, col, tail, width int, open b
 		return
 	}
 	pad := strings.Repeat("  ", indent+1)
-	b.WriteString(string(n.open) + "\n")
+	b.WriteString(string(rune(n.open)) + "\n")
 	for i, it := range n.items {
 		m := n.member(i)
 		b.WriteString(pad + m)
@@ -137,12 +166,9 @@ func (n jsonNode) write(b *strings.Builder, indent, col, tail, width int, open b
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(strings.Repeat("  ", indent) + n.closer())
+	b.WriteString(strings.Repeat("  ", indent) + string(rune(closer(n.open))))
 }
 
-// QuoteJSON is s as a JSON string, without the HTML escaping ("<" as "\u003c") that
-// json.Marshal adds.
-func QuoteJSON(s string) string {
-	q, _ := encode(s) // a string always encodes
-	return q
-}
+// QuoteJSON is s as a JSON string, as the driver writes one: control characters escaped,
+// "<" and "&" left alone.
+func QuoteJSON(s string) string { return quote(s) }

@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -11,11 +10,14 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // shellParser reads values in the shell syntax the server uses in error messages
-// ({ email: "a@x.com", n: 1, at: new Date(1700000000000), id: ObjectId('…') }) and writes
-// them as canonical Extended JSON.
+// ({ email: "a@x.com", n: 1, at: new Date(1700000000000), id: ObjectId('…') }) into the
+// driver's types; the driver writes them as canonical Extended JSON (ValueOf), so a value
+// read here equals what the adapter writes for the same BSON value.
 type shellParser struct {
 	s     string
 	pos   int
@@ -57,114 +59,140 @@ func (p *shellParser) eat(c byte) bool {
 	return false
 }
 
-// document reads { name: value, … } and returns names (possibly empty) and values.
+// document reads { name: value, … } and returns names (possibly empty) and values, written
+// by the driver.
 func (p *shellParser) document() ([]string, []Value, error) {
+	d, err := p.doc()
+	if err != nil {
+		return nil, nil, err
+	}
+	names, vals := make([]string, len(d)), make([]Value, len(d))
+	for i, e := range d {
+		names[i] = e.Key
+		if vals[i], err = driverValue(e.Value); err != nil {
+			return nil, nil, fmt.Errorf("field %q: %w", e.Key, err)
+		}
+	}
+	return names, vals, nil
+}
+
+// value reads one value and returns it as canonical Extended JSON, written by the driver.
+func (p *shellParser) value() (Value, error) {
+	start := p.pos
+	x, err := p.any()
+	if err != nil {
+		return Missing, err
+	}
+	v, err := driverValue(x)
+	if err != nil {
+		p.pos = start
+		return Missing, p.fail("%v", err)
+	}
+	return v, nil
+}
+
+// driverValue is a value this parser built from the driver's types, as the driver writes it.
+func driverValue(x any) (Value, error) {
+	if x == nil {
+		return Null, nil // MarshalValue wants a type; null has no Go type of its own
+	}
+	t, data, err := bson.MarshalValue(x)
+	if err != nil {
+		return Missing, err
+	}
+	return ValueOf(bson.RawValue{Type: t, Value: data})
+}
+
+// doc reads { name: value, … } into the driver's ordered document.
+func (p *shellParser) doc() (bson.D, error) {
 	if !p.eat('{') {
-		return nil, nil, p.fail("want '{'")
+		return nil, p.fail("want '{'")
 	}
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxShellDepth {
-		return nil, nil, p.fail("nested too deeply")
+		return nil, p.fail("nested too deeply")
 	}
-	var names []string
-	var vals []Value
+	d := bson.D{}
 	for {
 		if p.eat('}') {
-			return names, vals, nil
+			return d, nil
 		}
-		if len(vals) > 0 && !p.eat(',') {
-			return nil, nil, p.fail("want ',' or '}'")
+		if len(d) > 0 && !p.eat(',') {
+			return nil, p.fail("want ',' or '}'")
 		}
 		p.ws()
 		var name string
 		if c := p.peek(); c == '"' || c == '\'' {
 			n, err := p.str()
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			name = n
 		} else {
 			end := strings.IndexByte(p.s[p.pos:], ':')
 			if end < 0 {
-				return nil, nil, p.fail("want 'name:'")
+				return nil, p.fail("want 'name:'")
 			}
 			name = strings.TrimSpace(p.s[p.pos : p.pos+end])
 			if strings.ContainsAny(name, "{}[],'\"") {
-				return nil, nil, p.fail("bad field name %q", name)
+				return nil, p.fail("bad field name %q", name)
 			}
 			p.pos += end
 		}
+		if strings.IndexByte(name, 0) >= 0 {
+			return nil, p.fail("a field name cannot hold a NUL byte")
+		}
 		if !p.eat(':') {
-			return nil, nil, p.fail("want ':' after field name")
+			return nil, p.fail("want ':' after field name")
 		}
-		v, err := p.value()
+		v, err := p.any()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		names = append(names, name)
-		vals = append(vals, v)
+		d = append(d, bson.E{Key: name, Value: v})
 	}
 }
 
-func (p *shellParser) value() (Value, error) {
+// any reads one value as the driver's Go type: bson.D, bson.A, string, int32, int64,
+// float64, bool, nil, bson.ObjectID, bson.DateTime and the other bson types.
+func (p *shellParser) any() (any, error) {
 	p.ws()
 	switch c := p.peek(); {
 	case c == 0:
-		return Missing, p.fail("value missing (message cut short?)")
+		return nil, p.fail("value missing (message cut short?)")
 	case c == '{':
-		names, vals, err := p.document()
-		if err != nil {
-			return Missing, err
-		}
-		var b strings.Builder
-		b.WriteByte('{')
-		for i := range names {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			q, _ := json.Marshal(names[i])
-			b.Write(q)
-			b.WriteByte(':')
-			b.WriteString(string(vals[i]))
-		}
-		b.WriteByte('}')
-		return Value(b.String()), nil
+		return wrapErr(p.doc())
 	case c == '[':
-		return p.array()
+		return wrapErr(p.array())
 	case c == '"' || c == '\'':
-		s, err := p.str()
-		if err != nil {
-			return Missing, err
-		}
-		q, _ := json.Marshal(s)
-		return Value(q), nil
+		return wrapErr(p.str())
 	case c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9'):
 		return p.number()
 	}
 	return p.constructor()
 }
 
-func (p *shellParser) array() (Value, error) {
+func (p *shellParser) array() (bson.A, error) {
 	p.eat('[')
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxShellDepth {
-		return Missing, p.fail("nested too deeply")
+		return nil, p.fail("nested too deeply")
 	}
-	var parts []string
+	a := bson.A{}
 	for {
 		if p.eat(']') {
-			return Value("[" + strings.Join(parts, ",") + "]"), nil
+			return a, nil
 		}
-		if len(parts) > 0 && !p.eat(',') {
-			return Missing, p.fail("want ',' or ']'")
+		if len(a) > 0 && !p.eat(',') {
+			return nil, p.fail("want ',' or ']'")
 		}
-		v, err := p.value()
+		v, err := p.any()
 		if err != nil {
-			return Missing, err
+			return nil, err
 		}
-		parts = append(parts, string(v))
+		a = append(a, v)
 	}
 }
 
@@ -225,8 +253,16 @@ func (p *shellParser) str() (string, error) {
 	return "", errors.New("unterminated string (message cut short?)")
 }
 
-// number reads a numeric literal: integers become Int32 (Int64 when larger), others Double.
-func (p *shellParser) number() (Value, error) {
+func wrapErr[T any](v T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// number reads a numeric literal: integers become int32 (int64 when larger), others double;
+// the driver writes them.
+func (p *shellParser) number() (any, error) {
 	start := p.pos
 	for p.pos < len(p.s) && strings.IndexByte("+-.0123456789eE", p.s[p.pos]) >= 0 {
 		p.pos++
@@ -234,56 +270,30 @@ func (p *shellParser) number() (Value, error) {
 	text := p.s[start:p.pos]
 	if text == "-" || text == "+" {
 		// -Infinity, -NaN
-		word := p.word()
-		if word == "Infinity" || word == "NaN" {
-			if text == "-" && word == "Infinity" {
-				return `{"$numberDouble":"-Infinity"}`, nil
+		switch p.word() {
+		case "Infinity":
+			if text == "-" {
+				return math.Inf(-1), nil
 			}
-			return Value(`{"$numberDouble":"` + word + `"}`), nil
+			return math.Inf(1), nil
+		case "NaN":
+			return math.NaN(), nil
 		}
 		p.pos = start
-		return Missing, p.fail("bad number")
+		return nil, p.fail("bad number")
 	}
-	v := numberValue(text)
-	if v == Missing {
-		p.pos = start
-		return Missing, p.fail("bad number %q", text)
-	}
-	return v, nil
-}
-
-// numberValue renders a numeric literal as canonical Extended JSON, or Missing if it is none.
-func numberValue(text string) Value {
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		if i >= math.MinInt32 && i <= math.MaxInt32 {
-			return Value(`{"$numberInt":"` + strconv.FormatInt(i, 10) + `"}`)
+			return int32(i), nil
 		}
-		return Value(`{"$numberLong":"` + strconv.FormatInt(i, 10) + `"}`)
+		return i, nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return Missing
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range is ±Infinity, as the server reads it
+		p.pos = start
+		return nil, p.fail("bad number %q", text)
 	}
-	return doubleValue(f)
-}
-
-// doubleValue formats a double as the Go driver does, so equal values have equal text.
-func doubleValue(f float64) Value {
-	var s string
-	switch {
-	case math.IsInf(f, 1):
-		s = "Infinity"
-	case math.IsInf(f, -1):
-		s = "-Infinity"
-	case math.IsNaN(f):
-		s = "NaN"
-	default:
-		s = strconv.FormatFloat(f, 'G', -1, 64)
-		if !strings.ContainsAny(s, ".E") {
-			s += ".0"
-		}
-	}
-	return Value(`{"$numberDouble":"` + s + `"}`)
+	return f, nil
 }
 
 func (p *shellParser) word() string {
@@ -300,11 +310,11 @@ func (p *shellParser) word() string {
 }
 
 // args reads "( value, value … )" after a constructor name; no parentheses gives none.
-func (p *shellParser) args() ([]Value, error) {
+func (p *shellParser) args() ([]any, error) {
 	if !p.eat('(') {
 		return nil, nil
 	}
-	var out []Value
+	var out []any
 	for {
 		if p.eat(')') {
 			return out, nil
@@ -312,7 +322,7 @@ func (p *shellParser) args() ([]Value, error) {
 		if len(out) > 0 && !p.eat(',') {
 			return nil, p.fail("want ',' or ')'")
 		}
-		v, err := p.value()
+		v, err := p.any()
 		if err != nil {
 			return nil, err
 		}
@@ -321,7 +331,7 @@ func (p *shellParser) args() ([]Value, error) {
 }
 
 // constructor reads true, null, ObjectId('…'), new Date(…) and the other shell forms.
-func (p *shellParser) constructor() (Value, error) {
+func (p *shellParser) constructor() (any, error) {
 	start := p.pos
 	name := p.word()
 	if name == "new" {
@@ -329,25 +339,29 @@ func (p *shellParser) constructor() (Value, error) {
 		name = p.word()
 	}
 	switch name {
-	case "true", "false", "null":
-		return Value(name), nil
+	case "true", "false":
+		return name == "true", nil
+	case "null":
+		return nil, nil
 	case "undefined":
-		return `{"$undefined":true}`, nil
-	case "NaN", "Infinity":
-		return Value(`{"$numberDouble":"` + name + `"}`), nil
+		return bson.Undefined{}, nil
+	case "NaN":
+		return math.NaN(), nil
+	case "Infinity":
+		return math.Inf(1), nil
 	case "":
-		return Missing, p.fail("unexpected character")
+		return nil, p.fail("unexpected character")
 	}
 	args, err := p.args()
 	if err != nil {
-		return Missing, err
+		return nil, err
 	}
 	str := func(i int) (string, bool) {
 		if i >= len(args) {
 			return "", false
 		}
-		var s string
-		return s, json.Unmarshal([]byte(args[i]), &s) == nil
+		s, ok := args[i].(string)
+		return s, ok
 	}
 	num := func(i int) (int64, bool) {
 		if i >= len(args) {
@@ -357,97 +371,112 @@ func (p *shellParser) constructor() (Value, error) {
 			n, err := strconv.ParseInt(s, 10, 64)
 			return n, err == nil
 		}
-		n, ok := intOf(mustDecode(args[i]))
-		return n, ok
+		return shellInt(args[i])
 	}
-	bad := func() (Value, error) {
+	bad := func() (any, error) {
 		p.pos = start
-		return Missing, p.fail("cannot read %s(…)", name)
+		return nil, p.fail("cannot read %s(…)", name)
 	}
 	switch name {
 	case "MinKey":
-		return `{"$minKey":1}`, nil
+		return bson.MinKey{}, nil
 	case "MaxKey":
-		return `{"$maxKey":1}`, nil
+		return bson.MaxKey{}, nil
 	case "ObjectId":
 		h, ok := str(0)
-		if raw, err := hex.DecodeString(h); !ok || err != nil || len(raw) != 12 {
+		oid, err := bson.ObjectIDFromHex(h)
+		if !ok || err != nil {
 			return bad()
 		}
-		return Value(`{"$oid":"` + strings.ToLower(h) + `"}`), nil
+		return oid, nil
 	case "Date", "ISODate":
-		var ms int64
 		if s, ok := str(0); ok {
 			t, err := time.Parse(time.RFC3339Nano, s)
 			if err != nil {
 				return bad()
 			}
-			ms = t.UnixMilli()
-		} else if n, ok := num(0); ok {
-			ms = n
-		} else {
+			return bson.DateTime(t.UnixMilli()), nil
+		}
+		if n, ok := num(0); ok {
+			return bson.DateTime(n), nil
+		}
+		return bad()
+	case "NumberInt":
+		n, ok := num(0)
+		if !ok || n < math.MinInt32 || n > math.MaxInt32 {
 			return bad()
 		}
-		return Value(`{"$date":{"$numberLong":"` + strconv.FormatInt(ms, 10) + `"}}`), nil
-	case "NumberInt", "NumberLong":
+		return int32(n), nil
+	case "NumberLong":
 		n, ok := num(0)
 		if !ok {
 			return bad()
 		}
-		if name == "NumberInt" && (n < math.MinInt32 || n > math.MaxInt32) {
-			return bad()
-		}
-		kind := map[string]string{"NumberInt": "$numberInt", "NumberLong": "$numberLong"}[name]
-		return Value(`{"` + kind + `":"` + strconv.FormatInt(n, 10) + `"}`), nil
+		return n, nil
 	case "NumberDecimal", "Decimal128":
 		s, ok := str(0)
-		if !ok {
+		d, err := bson.ParseDecimal128(s)
+		if !ok || err != nil {
 			return bad()
 		}
-		q, _ := json.Marshal(s)
-		return Value(`{"$numberDecimal":` + string(q) + `}`), nil
+		return d, nil
 	case "Timestamp":
 		t, okT := num(0)
 		i, okI := num(1)
-		if len(args) == 1 {
+		if d, ok := args0Doc(args); ok && len(args) == 1 {
 			// Timestamp({ t: 1, i: 2 })
-			var parts struct {
-				T, I json.RawMessage
-			}
-			if json.Unmarshal([]byte(args[0]), &parts) != nil {
-				return bad()
-			}
-			t, okT = intOf(mustDecode(Value(parts.T)))
-			i, okI = intOf(mustDecode(Value(parts.I)))
+			t, okT = shellInt(d.Lookup("t"))
+			i, okI = shellInt(d.Lookup("i"))
 		}
 		if !okT || !okI || t < 0 || i < 0 || t > math.MaxUint32 || i > math.MaxUint32 {
 			return bad()
 		}
-		return Value(fmt.Sprintf(`{"$timestamp":{"t":%d,"i":%d}}`, t, i)), nil
+		return bson.Timestamp{T: uint32(t), I: uint32(i)}, nil
 	case "BinData":
 		sub, okS := num(0)
 		data, okD := str(1)
-		if _, err := base64.StdEncoding.DecodeString(data); !okS || !okD || err != nil || sub < 0 || sub > 255 {
+		raw, err := base64.StdEncoding.DecodeString(data)
+		if !okS || !okD || err != nil || sub < 0 || sub > 255 {
 			return bad()
 		}
-		return Value(fmt.Sprintf(`{"$binary":{"base64":%q,"subType":"%02x"}}`, data, sub)), nil
+		return bson.Binary{Subtype: byte(sub), Data: raw}, nil
 	case "UUID":
 		s, ok := str(0)
 		raw, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
 		if !ok || err != nil || len(raw) != 16 {
 			return bad()
 		}
-		return Value(`{"$binary":{"base64":"` + base64.StdEncoding.EncodeToString(raw) + `","subType":"04"}}`), nil
+		return bson.Binary{Subtype: bson.TypeBinaryUUID, Data: raw}, nil
 	}
 	p.pos = start
-	return Missing, p.fail("unknown value %s", name)
+	return nil, p.fail("unknown value %s", name)
 }
 
-// mustDecode decodes a value this parser produced; a failure yields nil.
-func mustDecode(v Value) any {
-	n, err := decode(v)
-	if err != nil {
-		return nil
+// args0Doc is a constructor's one document argument, as the driver holds it.
+func args0Doc(args []any) (bson.Raw, bool) {
+	if len(args) == 0 {
+		return nil, false
 	}
-	return n
+	d, ok := args[0].(bson.D)
+	if !ok {
+		return nil, false
+	}
+	raw, err := bson.Marshal(d)
+	return raw, err == nil
+}
+
+// shellInt is an integral number the parser read (or a field of one document argument).
+func shellInt(x any) (int64, bool) {
+	switch n := x.(type) {
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case bson.RawValue:
+		if i, ok := n.Int32OK(); ok {
+			return int64(i), true
+		}
+		return n.Int64OK()
+	}
+	return 0, false
 }
