@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/binary"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -219,6 +220,7 @@ func BenchmarkCompareRaw(b *testing.B) {
 		{`{"$numberLong":"9007199254740993"}`, `{"$numberDouble":"9007199254740992.0"}`},
 		{`{"$numberDecimal":"0.1"}`, `{"$numberDouble":"0.1"}`},
 		{`{"$numberDecimal":"12.34"}`, `{"$numberDecimal":"12.35"}`},
+		{`{"$numberDecimal":"12.34"}`, `{"$numberDouble":"0.5"}`},
 		{`{"a":{"$numberInt":"1"},"b":"x"}`, `{"a":{"$numberInt":"1"},"b":"y"}`},
 	} {
 		x, _ := Value(c[0]).Raw()
@@ -248,7 +250,7 @@ func TestCompareDecimalsSameExponent(t *testing.T) {
 		return strconv.FormatUint(r.Uint64(), 10) + strconv.FormatUint(r.Uint64()%1e14, 10) // up to 34 digits
 	}
 	for range 20000 {
-		exp := []string{"E-2", "E+0", "E+6111", "E-6176"}[r.IntN(4)]
+		exp := []string{"E-2", "E+0", "E+6111", "E-6176", "E-20", "E+15", "E-300"}[r.IntN(7)]
 		sa, sb := []string{"", "-"}[r.IntN(2)]+coef()+exp, []string{"", "-"}[r.IntN(2)]+coef()+exp
 		da, errA := bson.ParseDecimal128(sa)
 		db, errB := bson.ParseDecimal128(sb)
@@ -262,6 +264,16 @@ func TestCompareDecimalsSameExponent(t *testing.T) {
 		want := compareExact(exactNumOf(a), exactNumOf(b))
 		if got := CompareRaw(a, b); got != want {
 			t.Fatalf("CompareRaw(%s, %s) = %d, exact comparison %d", sa, sb, got, want)
+		}
+		// And against doubles near and far, which take the shortcut of approximations.
+		f := math.Float64frombits(r.Uint64())
+		if r.IntN(2) == 0 {
+			f = r.NormFloat64() * math.Pow10(r.IntN(40)-20)
+		}
+		d := bson.RawValue{Type: bson.TypeDouble, Value: binary.LittleEndian.AppendUint64(nil, math.Float64bits(f))}
+		want = compareExact(exactNumOf(a), exactNumOf(d))
+		if got := CompareRaw(a, d); got != want {
+			t.Fatalf("CompareRaw(%s, %v) = %d, exact comparison %d", sa, f, got, want)
 		}
 	}
 }

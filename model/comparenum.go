@@ -29,7 +29,40 @@ func compareNumbers(a, b bson.RawValue) int {
 			return c
 		}
 	}
+	if fa, fb := approxOf(a), approxOf(b); fa != 0 && fb != 0 && math.Abs(fa-fb) > 1e-9*max(math.Abs(fa), math.Abs(fb)) {
+		return compareDoubles(fa, fb) // far apart: the approximations' error cannot reorder them
+	}
 	return compareExact(exactNumOf(a), exactNumOf(b))
+}
+
+// approxOf is a number as a double, within a relative error far below 1e-9, or 0 where that
+// cannot be had cheaply (NaN, infinities, zero, decimals beyond the double range).
+func approxOf(v bson.RawValue) float64 {
+	var f float64
+	switch v.Type {
+	case bson.TypeInt32, bson.TypeInt64:
+		i, _ := rawInt(v)
+		f = float64(i)
+	case bson.TypeDouble:
+		f = rawDouble(v)
+	case bson.TypeDecimal128:
+		hi, lo := rawU64(rawSkip(v.Value, 8)), rawU64(v.Value)
+		if hi&(3<<61) == 3<<61 {
+			return 0
+		}
+		exp := int((hi>>49)&(1<<14-1)) - 6176
+		if exp < -290 {
+			return 0 // a power of ten near the subnormal range loses precision
+		}
+		f = (float64(hi&(1<<49-1))*(1<<64) + float64(lo)) * math.Pow10(exp)
+		if hi>>63 == 1 {
+			f = -f
+		}
+	}
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0
+	}
+	return f
 }
 
 // compareSameExponent compares two finite decimals of one exponent, the usual case for
