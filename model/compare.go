@@ -3,8 +3,6 @@ package model
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
-	"strconv"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -305,23 +303,4 @@ func cmpUint(a, b uint64) int {
 		return 1
 	}
 	return 0
-}
-
-// intOf reads an integer written as a JSON number or a $numberInt/$numberLong wrapper, for
-// the shell-syntax reader.
-func intOf(n any) (int64, bool) {
-	var s string
-	switch t := n.(type) {
-	case json.Number:
-		s = t.String()
-	case map[string]any:
-		for _, k := range []string{"$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"} {
-			if v, ok := t[k].(string); ok {
-				s = v
-				break
-			}
-		}
-	}
-	i, err := strconv.ParseInt(s, 10, 64)
-	return i, err == nil
 }
