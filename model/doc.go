@@ -5,6 +5,9 @@ package model
 type Doc struct {
 	ID     Value
 	Fields []Field
+	// Fingerprint is the version read (see Fingerprint), set by the stores' FetchDocs: what
+	// the TUI records of a member it showed.
+	Fingerprint Fingerprint
 }
 
 // Field is one leaf of a document.

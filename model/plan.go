@@ -9,8 +9,12 @@ import (
 	"time"
 )
 
-// PlanVersion is the version of the plan file format this build writes and reads.
-const PlanVersion = 1
+// PlanVersion is the version of the plan file format this build writes. It also reads
+// version 1, the format before fingerprints, whose groups hold none.
+const PlanVersion = 2
+
+// planVersionUnprinted is the plan file format without fingerprints.
+const planVersionUnprinted = 1
 
 // Decision says how a group's keeper was chosen.
 type Decision string
@@ -47,6 +51,11 @@ type PlanGroup struct {
 	Keep     Value    `json:"keep"`
 	Delete   []Value  `json:"delete"`
 	Decision Decision `json:"decision,omitempty"`
+	// KeepFingerprint and DeleteFingerprints (one per Delete, in its order) are the members
+	// as they were read when the plan was made (see Fingerprint): a run deletes a member only
+	// if it is still that version. Empty in a plan made before fingerprints.
+	KeepFingerprint    Fingerprint   `json:"keepFingerprint,omitempty"`
+	DeleteFingerprints []Fingerprint `json:"deleteFingerprints,omitempty"`
 }
 
 // Decide turns a group and the index of its keeper into a plan entry.
@@ -73,8 +82,8 @@ func (p Plan) Deletes() int {
 // Validate checks the plan's own consistency: a keeper in every group, never the keeper
 // among the deletes, never one document in two groups' deletes, never an empty group.
 func (p Plan) Validate() error {
-	if p.Version != PlanVersion {
-		return fmt.Errorf("plan version %d is not supported (this dupes reads version %d)", p.Version, PlanVersion)
+	if p.Version != PlanVersion && p.Version != planVersionUnprinted {
+		return fmt.Errorf("plan version %d is not supported (this dupes reads versions %d and %d)", p.Version, planVersionUnprinted, PlanVersion)
 	}
 	if p.NS.DB == "" || p.NS.Coll == "" {
 		return errors.New("plan has no namespace")
@@ -96,6 +105,9 @@ func (p Plan) Validate() error {
 		}
 		if len(g.Delete) == 0 {
 			return fmt.Errorf("plan group %d deletes nothing", i+1)
+		}
+		if err := p.checkFingerprints(g); err != nil {
+			return fmt.Errorf("plan group %d: %w", i+1, err)
 		}
 		keepers[g.Keep] = true
 		for _, id := range g.Delete {
@@ -130,7 +142,120 @@ func (p Plan) Digest() string {
 		_ = enc.Encode(p.Merge)
 	}
 	for _, g := range p.Groups {
+		if g.KeepFingerprint != "" {
+			// The same deletes of other versions are another plan: another approval.
+			_ = enc.Encode([]any{g.Key, g.Keep, g.Delete, g.KeepFingerprint, g.DeleteFingerprints})
+			continue
+		}
 		_ = enc.Encode([]any{g.Key, g.Keep, g.Delete})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
+
+// Fingerprint is what a plan records of a member as it was read: the first 128 bits of the
+// SHA-256 of the document's exact BSON bytes, in hex. The DBA approves a plan made from those
+// versions (dupes plan reads every member; the TUI records the version its group view
+// showed), so a run deletes a member only if its fingerprint, re-read just before the backup,
+// is the same. A document changed and changed back to the same bytes is the same version.
+type Fingerprint string
+
+// FingerprintAbsent records a member that no longer existed when the plan read it: a
+// document of that _id found by the run is not the one planned.
+const FingerprintAbsent Fingerprint = "absent"
+
+// fingerprintLen is a fingerprint's length in hex digits.
+const fingerprintLen = 32
+
+// FingerprintOf is the fingerprint of a document's BSON bytes.
+func FingerprintOf(doc []byte) Fingerprint {
+	sum := sha256.Sum256(doc)
+	return Fingerprint(hex.EncodeToString(sum[:fingerprintLen/2]))
+}
+
+func (f Fingerprint) valid() bool {
+	if f == FingerprintAbsent {
+		return true
+	}
+	if len(f) != fingerprintLen {
+		return false
+	}
+	for _, c := range []byte(f) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Fingerprints are the members a planner read, by _id.
+type Fingerprints map[Value]Fingerprint
+
+// Stamp records in each group its members' fingerprints. The map holds every member that was
+// read: one missing from it was not found, and is recorded absent.
+func (fp Fingerprints) Stamp(groups []PlanGroup) {
+	for i := range groups {
+		g := &groups[i]
+		g.KeepFingerprint = fp.of(g.Keep)
+		g.DeleteFingerprints = make([]Fingerprint, len(g.Delete))
+		for j, id := range g.Delete {
+			g.DeleteFingerprints[j] = fp.of(id)
+		}
+	}
+}
+
+func (fp Fingerprints) of(id Value) Fingerprint {
+	if f, ok := fp[id]; ok {
+		return f
+	}
+	return FingerprintAbsent
+}
+
+// Unprinted counts the groups that record no fingerprints: every group of a plan made before
+// fingerprints. A run checks such a group's members only as it re-reads them.
+func (p Plan) Unprinted() int {
+	n := 0
+	for _, g := range p.Groups {
+		if g.KeepFingerprint == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// checkFingerprints: a group records a fingerprint for every member or for none, and a
+// version 1 plan records none.
+func (p Plan) checkFingerprints(g PlanGroup) error {
+	if g.KeepFingerprint == "" && g.DeleteFingerprints == nil {
+		return nil
+	}
+	if p.Version == planVersionUnprinted {
+		return fmt.Errorf("a version %d plan records no fingerprints", planVersionUnprinted)
+	}
+	if g.KeepFingerprint == "" || len(g.DeleteFingerprints) != len(g.Delete) {
+		return fmt.Errorf("fingerprints for %d of its %d members", countPrints(g), 1+len(g.Delete))
+	}
+	for _, f := range append([]Fingerprint{g.KeepFingerprint}, g.DeleteFingerprints...) {
+		if !f.valid() {
+			return fmt.Errorf("malformed fingerprint %q", f)
+		}
+	}
+	return nil
+}
+
+func countPrints(g PlanGroup) int {
+	n := 0
+	for _, f := range append([]Fingerprint{g.KeepFingerprint}, g.DeleteFingerprints...) {
+		if f != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// ReasonChangedSincePlan and ReasonKeeperChangedSincePlan are the skip reasons of a member,
+// or of a merging plan's keeper, whose fingerprint at the run is not the plan's. Every
+// executor (the server's, the demo store's) reports these words.
+const (
+	ReasonChangedSincePlan       = "changed since the plan: the document is not the version the plan was made from, so it was not deleted"
+	ReasonKeeperChangedSincePlan = "keeper changed since the plan: the document to merge into is not the version the plan was made from, so nothing of the group was deleted"
+)

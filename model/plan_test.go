@@ -62,7 +62,7 @@ func TestPlanFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"version": 1`, `"ns": "shop.users"`, `"semantics": "exact; missing = null"`} {
+	for _, want := range []string{`"version": 2`, `"ns": "shop.users"`, `"semantics": "exact; missing = null"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("plan file lacks %s:\n%s", want, b)
 		}
@@ -133,4 +133,104 @@ func FuzzDecodePlan(f *testing.F) {
 			t.Fatalf("decoded plan is invalid: %v", err)
 		}
 	})
+}
+
+// stampedPlan is testPlan with every member's fingerprint: one of each kind (a version read,
+// a member found absent).
+func stampedPlan() Plan {
+	p := testPlan()
+	fp := Fingerprints{}
+	for i, id := range []Value{`{"$numberInt":"1"}`, `{"$numberInt":"2"}`, `{"$numberInt":"3"}`, `{"$numberInt":"4"}`} {
+		fp[id] = FingerprintOf([]byte{byte(i)})
+	}
+	fp.Stamp(p.Groups) // 5 is not in the map: read as absent
+	return p
+}
+
+func TestFingerprintOf(t *testing.T) {
+	a := FingerprintOf([]byte("\x05\x00\x00\x00\x00"))
+	if len(a) != 32 || !a.valid() {
+		t.Fatalf("fingerprint %q", a)
+	}
+	if FingerprintOf([]byte("\x05\x00\x00\x00\x00")) != a || FingerprintOf([]byte("\x05\x00\x00\x00\x01")) == a {
+		t.Fatal("a fingerprint is not a function of the bytes")
+	}
+}
+
+func TestFingerprintsStamp(t *testing.T) {
+	p := stampedPlan()
+	g := p.Groups[0] // keeps 2, deletes 1 and 3
+	if g.KeepFingerprint != FingerprintOf([]byte{1}) || len(g.DeleteFingerprints) != 2 ||
+		g.DeleteFingerprints[0] != FingerprintOf([]byte{0}) || g.DeleteFingerprints[1] != FingerprintOf([]byte{2}) {
+		t.Fatalf("group 1 stamped %+v", g)
+	}
+	if got := p.Groups[1].DeleteFingerprints; len(got) != 1 || got[0] != FingerprintAbsent {
+		t.Fatalf("a member not read is stamped %v, not absent", got)
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if p.Unprinted() != 0 || testPlan().Unprinted() != 2 {
+		t.Fatalf("Unprinted: %d stamped, %d not", p.Unprinted(), testPlan().Unprinted())
+	}
+}
+
+func TestPlanFingerprintsValidate(t *testing.T) {
+	bad := map[string]func(*Plan){
+		"keeper only":  func(p *Plan) { p.Groups[0].DeleteFingerprints = nil },
+		"members only": func(p *Plan) { p.Groups[0].KeepFingerprint = "" },
+		"one short":    func(p *Plan) { p.Groups[0].DeleteFingerprints = p.Groups[0].DeleteFingerprints[:1] },
+		"malformed":    func(p *Plan) { p.Groups[0].DeleteFingerprints[0] = "ABC" },
+		"upper case": func(p *Plan) {
+			p.Groups[0].KeepFingerprint = Fingerprint(strings.ToUpper(string(p.Groups[0].KeepFingerprint)))
+		},
+		"in a version 1":    func(p *Plan) { p.Version = 1 },
+		"empty in the list": func(p *Plan) { p.Groups[1].DeleteFingerprints[0] = "" },
+	}
+	for name, spoil := range bad {
+		p := stampedPlan()
+		spoil(&p)
+		if err := p.Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// A version 1 plan (before fingerprints) is still read; it records none.
+	p := testPlan()
+	p.Version = 1
+	if err := p.Validate(); err != nil {
+		t.Fatalf("version 1 plan refused: %v", err)
+	}
+}
+
+// The fingerprints go through the plan file as written, and are part of the plan's digest:
+// the same deletes of other versions are another plan.
+func TestPlanFileFingerprints(t *testing.T) {
+	p := stampedPlan()
+	b, err := EncodePlan(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"keepFingerprint": "` + string(FingerprintOf([]byte{1})) + `"`, `"deleteFingerprints": [`, `"absent"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("plan file lacks %s:\n%s", want, b)
+		}
+	}
+	back, err := DecodePlan(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Digest() != p.Digest() || back.Groups[0].DeleteFingerprints[1] != p.Groups[0].DeleteFingerprints[1] {
+		t.Fatalf("round trip changed the fingerprints: %+v", back.Groups)
+	}
+	if p.Digest() == testPlan().Digest() {
+		t.Fatal("fingerprints left the digest unchanged")
+	}
+	q := stampedPlan()
+	q.Groups[0].DeleteFingerprints[0] = FingerprintOf([]byte{9})
+	if q.Digest() == p.Digest() {
+		t.Fatal("another version of a member left the digest unchanged")
+	}
+	if testPlan().Digest() != func() Plan { p := testPlan(); p.Version = 1; return p }().Digest() {
+		t.Fatal("an unprinted plan's digest depends on its version")
+	}
 }
