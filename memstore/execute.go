@@ -91,8 +91,11 @@ func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, back
 	if !hasKey(keeper, k.Spec(), g.Key) {
 		return skipAll(g, "the keeper's key changed since the scan")
 	}
+	if plan.Merge != nil && g.KeepFingerprint != "" && fingerprint(keeper) != g.KeepFingerprint {
+		return skipAll(g, model.ReasonKeeperChangedSincePlan)
+	}
 	var going []model.Doc
-	for _, id := range g.Delete {
+	for j, id := range g.Delete {
 		d, ok := c.find(id)
 		if !ok {
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "gone since the scan"})
@@ -100,6 +103,10 @@ func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, back
 		}
 		if !hasKey(d, k.Spec(), g.Key) {
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "key changed since the scan"})
+			continue
+		}
+		if g.DeleteFingerprints != nil && fingerprint(d) != g.DeleteFingerprints[j] {
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: model.ReasonChangedSincePlan})
 			continue
 		}
 		going = append(going, d)
@@ -137,6 +144,18 @@ func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, back
 		res.Outcome = model.Partial
 	}
 	return res
+}
+
+// fingerprint is this store's model.Fingerprint of a document: it holds no BSON, so the hash
+// is of the _id and every field's path and value (canonical Extended JSON) in order, which
+// differ when the document does.
+func fingerprint(d model.Doc) model.Fingerprint {
+	var b []byte
+	b = append(append(b, d.ID...), 0)
+	for _, f := range d.Fields {
+		b = append(append(append(append(b, f.Path...), 0), f.Value...), 0)
+	}
+	return model.FingerprintOf(b)
 }
 
 func skipAll(g model.PlanGroup, reason string) model.GroupResult {

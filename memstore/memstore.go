@@ -398,6 +398,7 @@ func (s *Store) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.V
 	var out []model.Doc
 	for _, id := range ids {
 		if d, ok := c.find(id); ok {
+			d.Fingerprint = fingerprint(d)
 			out = append(out, d)
 		}
 	}

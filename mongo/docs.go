@@ -20,36 +20,20 @@ func (c *Client) FetchDocs(ctx context.Context, ns model.Namespace, ids []model.
 	return c.fetch(ctx, ns, ids, nil)
 }
 
-// fetch reads documents by _id with an optional projection.
+// fetch reads documents by _id with an optional projection. Whole documents (no projection)
+// carry their fingerprint.
 func (c *Client) fetch(ctx context.Context, ns model.Namespace, ids []model.Value, projection bson.D) ([]model.Doc, error) {
 	found := make(map[model.Value]model.Doc, len(ids))
-	for start := 0; start < len(ids); start += FetchBatchSize {
-		end := min(start+FetchBatchSize, len(ids))
-		in, err := rawValues(ids[start:end])
-		if err != nil {
-			return nil, err
+	err := c.fetchRaw(ctx, ns, ids, FetchBatchSize, projection, func(raw bson.Raw) error {
+		d, err := flatten(raw)
+		if projection == nil {
+			d.Fingerprint = model.FingerprintOf(raw)
 		}
-		opts := options.Find().SetBatchSize(int32(end - start))
-		if projection != nil {
-			opts.SetProjection(projection)
-		}
-		cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}, opts)
-		if err != nil {
-			return nil, c.wrap("read documents of "+ns.String(), err)
-		}
-		for cur.Next(ctx) {
-			d, err := flatten(cur.Current)
-			if err != nil {
-				cur.Close(ctx)
-				return nil, err
-			}
-			found[d.ID] = d
-		}
-		err = cur.Err()
-		cur.Close(ctx)
-		if err != nil {
-			return nil, c.wrap("read documents of "+ns.String(), err)
-		}
+		found[d.ID] = d
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]model.Doc, 0, len(found))
 	for _, id := range ids {
@@ -58,6 +42,38 @@ func (c *Client) fetch(ctx context.Context, ns model.Namespace, ids []model.Valu
 		}
 	}
 	return out, nil
+}
+
+// fetchRaw reads documents by _id, batch ids per find, and hands each to fn as the driver
+// holds it (valid only during the call).
+func (c *Client) fetchRaw(ctx context.Context, ns model.Namespace, ids []model.Value, batch int, projection bson.D, fn func(bson.Raw) error) error {
+	for start := 0; start < len(ids); start += batch {
+		end := min(start+batch, len(ids))
+		in, err := rawValues(ids[start:end])
+		if err != nil {
+			return err
+		}
+		opts := options.Find().SetBatchSize(int32(end - start))
+		if projection != nil {
+			opts.SetProjection(projection)
+		}
+		cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}, opts)
+		if err != nil {
+			return c.wrap("read documents of "+ns.String(), err)
+		}
+		for cur.Next(ctx) {
+			if err := fn(cur.Current); err != nil {
+				cur.Close(ctx)
+				return err
+			}
+		}
+		err = cur.Err()
+		cur.Close(ctx)
+		if err != nil {
+			return c.wrap("read documents of "+ns.String(), err)
+		}
+	}
+	return nil
 }
 
 // Keepers applies a keep rule to groups and returns, per group, the index in its IDs of the
@@ -115,4 +131,56 @@ func (c *Client) KeepersHeld(ctx context.Context, ns model.Namespace, rule model
 		start = end
 	}
 	return keep, held, nil
+}
+
+// PrintBatchSize is how many members one find of KeepersPrinted reads, whole. Larger than
+// FetchBatchSize: on a real server a find by _id list costs about the same per document from
+// a few hundred ids up, and a plan reads every member (see BENCHMARKS.md).
+var PrintBatchSize = 1000
+
+// KeepersPrinted is KeepersHeld for a plan: it also reads every member, whole, and returns the
+// fingerprint of each found (model.FingerprintOf of its BSON as read), which the plan records
+// (model.Fingerprints.Stamp) so that a run deletes only the versions planned. A rule that
+// compares documents decides from that same read.
+func (c *Client) KeepersPrinted(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) (keep []int, held bool, prints model.Fingerprints, err error) {
+	keep = make([]int, len(groups))
+	held = !rule.NeedsDocs()
+	n := 0
+	for _, g := range groups {
+		n += g.Count()
+	}
+	prints = make(model.Fingerprints, n)
+	for start := 0; start < len(groups); {
+		end, n := start, 0
+		for end < len(groups) && (n == 0 || n+groups[end].Count() <= PrintBatchSize) {
+			n += groups[end].Count()
+			end++
+		}
+		ids := make([]model.Value, 0, n)
+		for _, g := range groups[start:end] {
+			ids = append(ids, g.IDs...)
+		}
+		var docs []model.Doc
+		err := c.fetchRaw(ctx, ns, ids, len(ids), nil, func(raw bson.Raw) error {
+			id := idOf(raw)
+			prints[id] = model.FingerprintOf(raw)
+			if !rule.NeedsDocs() {
+				return nil
+			}
+			d, err := flatten(raw)
+			docs = append(docs, d)
+			return err
+		})
+		if err != nil {
+			return nil, false, nil, err
+		}
+		held = held || rule.FieldHeld(docs)
+		for i := start; i < end; i++ {
+			if keep[i], err = rule.Keeper(groups[i], docs); err != nil {
+				return nil, false, nil, err
+			}
+		}
+		start = end
+	}
+	return keep, held, prints, nil
 }

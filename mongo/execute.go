@@ -62,13 +62,20 @@ const (
 	// server did not find it equal to that copy, so the guard kept it. A server defect (or a
 	// change and its undoing between the delete and the check after it); never a delete.
 	ReasonUnequal = "not deleted: unchanged, but the server did not find it equal to its copy (mongo-java-server, for one, cannot compare documents holding an empty array)"
+	// ReasonChangedSincePlan: the document re-read is not the version the plan recorded
+	// (model.Fingerprint): it changed after the plan was made, or shown. It is not backed up.
+	ReasonChangedSincePlan = model.ReasonChangedSincePlan
+	// ReasonKeeperChangedSincePlan: a merging plan's keeper is not the version the plan
+	// recorded, so its merge, computed and approved from that version, is not written.
+	ReasonKeeperChangedSincePlan = model.ReasonKeeperChangedSincePlan
 	// ReasonTooLarge: the guarded delete carries the whole document, which cannot fit in one
 	// statement when the document is within a few bytes of MongoDB's 16 MiB limit.
 	ReasonTooLarge = "too large to guard: the delete statement would carry the whole document and pass 16 MiB, so it was not deleted"
 )
 
 // Execute runs a plan: per batch of groups it re-reads keepers and members, skips what changed
-// since the scan, appends exactly the documents it is about to delete to the backup (flushed
+// since the plan (a member no longer holding the key, or not the version the plan recorded:
+// its fingerprint), appends exactly the documents it is about to delete to the backup (flushed
 // and synced), then deletes each only if it is still exactly the copy backed up (see
 // guardFilter). Cancelling ctx finishes the batch in flight and stops. The report accounts
 // for every group.

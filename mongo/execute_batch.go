@@ -132,6 +132,10 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 		groupReason = ReasonKeeperChanged
 	} else if r.disjoint && len(keys) > 1 {
 		groupReason = ReasonMultikey
+	} else if r.plan.Merge != nil && g.KeepFingerprint != "" && model.FingerprintOf(k) != g.KeepFingerprint {
+		// A merge writes into the keeper what was approved from the version planned; a
+		// delete-only plan needs of its keeper only that it still holds the key.
+		groupReason = ReasonKeeperChangedSincePlan
 	} else {
 		keeperKeys = keys
 	}
@@ -140,7 +144,7 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 	skip := func(id model.Value, reason string) {
 		res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: reason})
 	}
-	for _, id := range g.Delete {
+	for j, id := range g.Delete {
 		d, ok := docs[id]
 		switch {
 		case !ok && r.backup.holds(string(id)):
@@ -160,6 +164,8 @@ func (r *execRun) decide(i int, docs map[model.Value]bson.Raw) (work, []bson.Raw
 				skip(id, ReasonKeyChanged)
 			case r.disjoint && len(keys) > 1:
 				skip(id, ReasonMultikey)
+			case g.DeleteFingerprints != nil && model.FingerprintOf(d) != g.DeleteFingerprints[j]:
+				skip(id, ReasonChangedSincePlan)
 			case tooLargeToGuard(d):
 				skip(id, ReasonTooLarge)
 			default:
