@@ -24,6 +24,8 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	format := formatFlag(fs)
 	merge := fs.Bool("merge", false, "consent to a plan that merges into its keepers (written by plan --merge)")
+	unprinted := fs.Bool("no-fingerprints", false, "accept a plan that records no fingerprints (written by a dupes "+
+		"before them): its members are checked only as they are re-read, so a change made after the plan is not seen")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -61,14 +63,21 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	if err := checkApplyMerge(*planPath, plan, *merge); err != nil {
 		return err
 	}
+	if err := checkFingerprints(*planPath, plan, *unprinted, stderr); err != nil {
+		return err
+	}
 	if *createIndex && plan.Key.WholeDocument {
 		return usagef("apply: --create-index: no unique index can hold a whole-document key")
 	}
 	out.plan(plan)
 	printPlanSummary(stdout, plan, model.PlanResult{})
 	if !plan.CreatedAt.IsZero() {
-		fmt.Fprintf(stdout, "planned %s (%s ago); every group is re-checked against the live data before any delete\n",
-			plan.CreatedAt.Format(time.RFC3339), time.Since(plan.CreatedAt).Round(time.Second))
+		check := "a member is deleted only if it is still the version the plan read (its fingerprint)"
+		if plan.Unprinted() > 0 {
+			check = "every group is re-checked against the live data before any delete"
+		}
+		fmt.Fprintf(stdout, "planned %s (%s ago); %s\n",
+			plan.CreatedAt.Format(time.RFC3339), time.Since(plan.CreatedAt).Round(time.Second), check)
 	}
 	if !*yes {
 		if len(plan.Groups) > 0 {
@@ -98,6 +107,24 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	err = buildOffered(ctx, c, plan.NS, plan.Key, offer, stdout, stderr)
 	out.index(offer.Name(), err)
 	return err
+}
+
+// checkFingerprints refuses a plan that records no fingerprints (a plan file written before
+// them, or edited) unless --no-fingerprints accepts it: its members cannot be held to the
+// versions the plan was made from, only to the key as they are re-read.
+func checkFingerprints(path string, p model.Plan, accept bool, stderr io.Writer) error {
+	n := p.Unprinted()
+	switch {
+	case n == 0:
+		return nil
+	case !accept:
+		return fmt.Errorf("%s records no fingerprints for %d of its %d groups (a plan written by an older dupes): "+
+			"a member changed after the plan could not be told from the version planned. "+
+			"Write the plan again with dupes plan, or accept it with --no-fingerprints; nothing was changed", path, n, len(p.Groups))
+	}
+	fmt.Fprintf(stderr, "warning: %s records no fingerprints for %d of its %d groups (--no-fingerprints): their members "+
+		"are deleted if they still hold the key when re-read, even if they changed after the plan\n", path, n, len(p.Groups))
+	return nil
 }
 
 // execute checks that the collection may be written, runs the plan and prints its report.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -134,24 +133,27 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 		return model.Plan{}, model.PlanResult{}, err
 	}
 	groups := res.whole(stderr, opt.deleteMissing)
-	keepers, err := c.Keepers(ctx, ns, rule, groups)
-	var uf *model.UnknownFieldError
-	if errors.As(err, &uf) {
+	// Every member is read once, whole: the rule decides from it, and the plan records its
+	// fingerprint, the version the plan deletes.
+	keepers, held, prints, err := c.KeepersPrinted(ctx, ns, rule, groups)
+	if err != nil {
+		return model.Plan{}, model.PlanResult{}, err
+	}
+	if !held && len(groups) > 0 {
+		uf := &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
 		uf.Suggestion = model.Closest(uf.Field, req.paths(ctx, c, stderr))
 		if !opt.allowMissingField {
 			return model.Plan{}, model.PlanResult{}, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
 		}
 		fmt.Fprintf(stderr, "warning: keep rule %s: %v; keeping the smallest _id (--allow-missing-field)\n", rule, uf)
-		keepers, err = c.Keepers(ctx, ns, model.KeepRule{Kind: model.KeepFirst}, groups)
-	}
-	if err != nil {
-		return model.Plan{}, model.PlanResult{}, err
+		clear(keepers) // the smallest _id: each group's first
 	}
 	choices := make([]model.Choice, len(groups))
 	for i, k := range keepers {
 		choices[i] = model.Choice{Keep: k, How: model.ByRule}
 	}
 	pr := model.BuildPlan(groups, choices, model.PlanOptions{DeleteMissing: opt.deleteMissing})
+	prints.Stamp(pr.Groups)
 	// Documents lacking the key in a group too large to list are counted at their true number.
 	for _, o := range res.oversized {
 		if (model.Group{Key: o.Key}).LacksKey() && !opt.deleteMissing {

@@ -113,7 +113,18 @@ func (s *streamResolve) run(ctx context.Context) (model.Report, error) {
 // chunk plans groups together and runs the plan. disjoint: none of them is Multikey.
 func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []model.Group, disjoint bool) error {
 	whole := scanResult{groups: groups, oversized: cur.Oversized()}.whole(s.stderr, s.flags.deleteMissing)
-	keepers, held, err := s.c.KeepersHeld(ctx, s.req.ns, s.rule, whole)
+	// A run reads every member once, whole: the rule decides from it, and the chunk's plan
+	// records its fingerprint, so the run deletes only the versions the rule decided on. A
+	// dry run deletes nothing, and reads only what the rule compares.
+	var keepers []int
+	var held bool
+	var prints model.Fingerprints
+	var err error
+	if s.apply {
+		keepers, held, prints, err = s.c.KeepersPrinted(ctx, s.req.ns, s.rule, whole)
+	} else {
+		keepers, held, err = s.c.KeepersHeld(ctx, s.req.ns, s.rule, whole)
+	}
 	if err != nil {
 		return err
 	}
@@ -127,6 +138,9 @@ func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []m
 		choices[i] = model.Choice{Keep: k, How: model.ByRule}
 	}
 	pr := model.BuildPlan(whole, choices, model.PlanOptions{DeleteMissing: s.flags.deleteMissing})
+	if s.apply {
+		prints.Stamp(pr.Groups)
+	}
 	s.groups += len(pr.Groups)
 	s.deletes += pr.Deletes()
 	s.adjusted += pr.Adjusted
