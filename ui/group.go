@@ -115,6 +115,7 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.call.stop()
+		s.sess.saw(msg.docs) // the versions the user sees are the ones the plan records
 		s.setDocs(msg.docs)
 		s.setKeys()
 		s.relayout()

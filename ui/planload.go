@@ -47,6 +47,16 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 		gs[i] = model.Group{Key: g.Key, IDs: append([]model.Value{g.Keep}, g.Delete...)}
 	}
 	s.add(gs)
+	// The versions the saved plan recorded are the ones approved: the plan built again records
+	// them (and is the same plan, same digest), unless a group view shows a newer one.
+	for _, g := range p.Groups {
+		if g.KeepFingerprint != "" {
+			s.saw([]model.Doc{{ID: g.Keep, Fingerprint: g.KeepFingerprint}})
+			for j, id := range g.Delete {
+				s.saw([]model.Doc{{ID: id, Fingerprint: g.DeleteFingerprints[j]}})
+			}
+		}
+	}
 	hand := 0
 	for i, g := range p.Groups {
 		how := byRule

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"maps"
 
 	"github.com/charmbracelet/lipgloss"
 	"strings"
@@ -62,13 +64,51 @@ type planMsg struct {
 	id   int
 	plan model.Plan
 	res  model.PlanResult
+	err  error // the members' versions could not be read: no plan
 }
 
-func planCmd(id int, snap planSnapshot) tea.Cmd {
+// planCmd builds the plan and records in it each member's version (fingerprintPlan); seen is
+// the session's, copied: the Cmd runs off the UI's goroutine.
+func planCmd(ctx context.Context, st Store, id int, snap planSnapshot, seen model.Fingerprints) tea.Cmd {
 	return func() tea.Msg {
 		p, res := snap.build()
+		if err := fingerprintPlan(ctx, st, p, seen); err != nil {
+			return planMsg{id: id, res: res, err: err}
+		}
 		return planMsg{id: id, plan: p, res: res}
 	}
+}
+
+// fingerprintPlan records in the plan the version of each member the user approves: the one
+// the group view showed (seen), or for a member never shown, the one read now, as dupes plan
+// reads every member. A run deletes a member only if it is still that version. seen is
+// written to (a copy of the session's).
+func fingerprintPlan(ctx context.Context, st Store, p model.Plan, seen model.Fingerprints) error {
+	if seen == nil {
+		seen = model.Fingerprints{}
+	}
+	var unseen []model.Value
+	for _, g := range p.Groups {
+		for _, id := range append([]model.Value{g.Keep}, g.Delete...) {
+			if _, ok := seen[id]; !ok {
+				unseen = append(unseen, id)
+			}
+		}
+	}
+	if len(unseen) > 0 {
+		docs, err := st.FetchDocs(ctx, p.NS, unseen)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.Fingerprint == "" {
+				return fmt.Errorf("the store gave no fingerprint for %s", d.ID.Display())
+			}
+			seen[d.ID] = d.Fingerprint
+		}
+	}
+	seen.Stamp(p.Groups) // a member not found now is recorded absent
+	return nil
 }
 
 // open shows the review of a session's decisions; the plan arrives as a planMsg.
@@ -80,7 +120,7 @@ func (s *reviewScreen) open(sess *session) tea.Cmd {
 	s.avg, s.sizeErr, s.checking, s.backupErr = 0, nil, false, nil
 	s.list = listCursor{h: s.list.h}
 	s.setKeys()
-	return tea.Batch(planCmd(sess.id, sess.snapshot()), sizeCmd(s.ctx.base, s.ctx.Store, sess.id, sess.ns))
+	return tea.Batch(planCmd(s.ctx.base, s.ctx.Store, sess.id, sess.snapshot(), maps.Clone(sess.seen)), sizeCmd(s.ctx.base, s.ctx.Store, sess.id, sess.ns))
 }
 
 func (s *reviewScreen) setPlan(p model.Plan) {
@@ -134,6 +174,12 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		if s.sess != nil && msg.id == s.sess.id && s.preparing {
 			s.res = msg.res
 			s.setPlan(msg.plan)
+			if msg.err != nil {
+				s.confirm = nil
+				s.blocked = "Cannot read the members' current versions, which the plan records: " + msg.err.Error() +
+					". Nothing will be deleted: press esc, then review again."
+				s.setKeys()
+			}
 		}
 	case planSavedMsg:
 		s.saved = msg.path

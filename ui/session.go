@@ -75,6 +75,11 @@ type session struct {
 	nSkip    int
 	executed bool
 	dropped  bool // the user left the groups, confirming the plan is to be lost
+	// seen is, per member, the version the group view last showed (model.Fingerprint), or for
+	// a session opened on a plan file, the version that plan recorded: the plan records it,
+	// so a member changed afterwards is not deleted. Members never shown are read when the
+	// review builds the plan (fingerprintPlan).
+	seen model.Fingerprints
 
 	// preview is the model planner's account of the current decisions (what the review will
 	// show), surplus what a cleanup of every group would delete: both computed in a Cmd
@@ -267,6 +272,18 @@ func (s *session) undecidedShown() int {
 		}
 	}
 	return max(n, 0)
+}
+
+// saw records the versions of documents the group view shows.
+func (s *session) saw(docs []model.Doc) {
+	if s.seen == nil {
+		s.seen = model.Fingerprints{}
+	}
+	for _, d := range docs {
+		if d.Fingerprint != "" {
+			s.seen[d.ID] = d.Fingerprint
+		}
+	}
 }
 
 // pending reports a plan that would be lost on quit.

@@ -1,0 +1,73 @@
+package ui
+
+import "github.com/dupes-tui/dupes/model"
+
+// unprinted is a plan without its fingerprints: what the planner alone makes of the decisions.
+func unprinted(p model.Plan) model.Plan {
+	gs := make([]model.PlanGroup, len(p.Groups))
+	for i, g := range p.Groups {
+		g.KeepFingerprint, g.DeleteFingerprints = "", nil
+		gs[i] = g
+	}
+	p.Groups = gs
+	return p
+}
+
+// change rewrites a document of the demo store behind the TUI's back: with a field added, or
+// (to nil) back as it was.
+func change(h *harness, n model.Namespace, id model.Value, add *model.Field) model.Doc {
+	h.t.Helper()
+	for _, d := range h.store.Docs(n) {
+		if d.ID != id {
+			continue
+		}
+		h.store.Remove(n, id)
+		nd := d
+		nd.Fields = append([]model.Field(nil), d.Fields...)
+		if add != nil {
+			nd.Fields = append(nd.Fields, *add)
+		}
+		h.store.Insert(n, nd)
+		return d
+	}
+	h.t.Fatalf("no document %s", id.Display())
+	return model.Doc{}
+}
+
+func restore(h *harness, n model.Namespace, d model.Doc) {
+	h.store.Remove(n, d.ID)
+	h.store.Insert(n, d)
+}
+
+// openGroupOf opens the group view and moves it on (n) to a group with the key and at least
+// min members.
+func openGroupOf(h *harness, min int) model.Group {
+	h.t.Helper()
+	h.keys("enter")
+	h.wantScreen(scrGroup)
+	for i := 0; h.m.sess.groups[h.m.group.gi].Count() < min || h.m.sess.groups[h.m.group.gi].LacksKey(); i++ {
+		if i > 50 {
+			h.t.Fatalf("no group of %d members", min)
+		}
+		h.keys("n")
+	}
+	return h.m.sess.groups[h.m.group.gi]
+}
+
+func skipReasons(rep model.Report) map[model.Value]string {
+	out := map[model.Value]string{}
+	for _, g := range rep.Groups {
+		for _, s := range g.Skipped {
+			out[s.ID] = s.Reason
+		}
+	}
+	return out
+}
+
+func present(h *harness, n model.Namespace) map[model.Value]bool {
+	out := map[model.Value]bool{}
+	for _, d := range h.store.Docs(n) {
+		out[d.ID] = true
+	}
+	return out
+}
