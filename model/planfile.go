@@ -20,11 +20,15 @@ func EncodePlan(p Plan) ([]byte, error) {
 	if err := p.CheckLacking(); err != nil {
 		return nil, err
 	}
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
+	// Values as the driver wrote them: "AT&T", not encoding/json's "AT\u0026T".
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 // DecodePlan reads a plan file and checks it; unknown fields are an error, so a plan written

@@ -39,13 +39,23 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return []byte(v), nil
 }
 
-// UnmarshalJSON keeps the raw JSON text, compacted.
+// UnmarshalJSON keeps the JSON text, compacted and in the driver's spelling: a Value is
+// compared and looked up by its text, and JSON writers escape differently (encoding/json
+// writes "AT&T" as "AT\u0026T"), so escaped text is read and written back by the driver.
+// Text that is not Extended JSON is kept as it is, for the caller's checks to refuse.
 func (v *Value) UnmarshalJSON(b []byte) error {
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, b); err != nil {
 		return err
 	}
 	*v = Value(buf.String())
+	if bytes.IndexByte(buf.Bytes(), '\\') >= 0 { // only an escape can be spelled two ways
+		if rv, err := v.Raw(); err == nil {
+			if c, err := ValueOf(rv); err == nil {
+				*v = c
+			}
+		}
+	}
 	return nil
 }
 
