@@ -59,7 +59,7 @@ func run() error {
 	flag.StringVar(&sizes, "sizes", "10000,20000,50000,100000,1000000", "document counts of the scaling curve")
 	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
-	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs the mongosh script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server), memory (resolve's peak RSS at -memory-sizes; not in the default set)")
+	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs the mongosh script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server), memory (resolve's peak RSS at -memory-sizes; not in the default set), floor (resolve vs the engine's floor: bare scan, unguarded deleteMany by _id, backup write; not in the default set)")
 	flag.StringVar(&cfg.mongosh, "mongosh", "", "mongosh binary for the script baseline (default: the one ../shared/clients/install.sh pins, installed when missing)")
 	flag.BoolVar(&cfg.goBaseline, "go-baseline", true, "also run the script through the Go driver in the resolve comparison (a second line: no node start, no shell)")
 	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
@@ -146,6 +146,7 @@ func run() error {
 		{"batches", b.batches},
 		{"curve", b.curve},
 		{"memory", b.memory},
+		{"floor", b.floor},
 		{"go", b.goBenchmarks},
 	} {
 		if !cfg.only[exp.name] {
