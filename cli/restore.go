@@ -111,6 +111,10 @@ func printRestore(w io.Writer, rep model.RestoreReport, uri, backup string) {
 	indexes := map[string]bool{}
 	for _, f := range rep.Files {
 		fmt.Fprintf(w, "%s -> %s\n", f.Path, f.NS)
+		if f.Nothing != "" {
+			fmt.Fprintf(w, "  nothing to restore: %s\n", f.Nothing)
+			continue
+		}
 		fmt.Fprintf(w, "  %d records", f.Records)
 		if f.Superseded > 0 {
 			fmt.Fprintf(w, " (%d older copies superseded by later ones)", f.Superseded)

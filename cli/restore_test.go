@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,4 +97,55 @@ func TestRestoreCommandUsage(t *testing.T) {
 			t.Errorf("%v: %v, want a usage error", args, err)
 		}
 	}
+}
+
+// TestRestoreFolderOfRunsThatDeletedNothing: one backup folder, a run that deleted documents
+// and one that deleted nothing (it writes no backup file, only its manifest). The folder
+// restores; the dry run's total is what is inserted; that manifest alone has nothing to
+// restore.
+func TestRestoreFolderOfRunsThatDeletedNothing(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	usersWithDupes(f)
+	before := f.count("users")
+	if out, errOut, st := dupes(t, "resolve", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email", "--keep", "first",
+		"--backup", dir, "--yes"); st != 0 {
+		t.Fatalf("resolve: %d\n%s%s", st, out, errOut)
+	}
+	deleted := before - f.count("users")
+	f.insert("other", map[string]any{"_id": 1, "k": 1}, map[string]any{"_id": 2, "k": 1})
+	plan := filepath.Join(t.TempDir(), "p.json")
+	if _, errOut, st := dupes(t, "plan", "--uri", f.uri, "--ns", f.ns("other"), "--key", "k", "--keep", "first", "--out", plan); st != 0 {
+		t.Fatalf("plan: %s", errOut)
+	}
+	if _, err := mongotest.Client(t).Database(f.db).Collection("other").DeleteOne(context.Background(), bson.D{{Key: "_id", Value: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, st := dupes(t, "apply", "--uri", f.uri, "--plan", plan, "--yes", "--backup", dir); st != 0 {
+		t.Fatalf("apply of a plan whose duplicates are gone: %d\n%s%s", st, out, errOut)
+	}
+	if bs, _ := filepath.Glob(filepath.Join(dir, "*.other.*.bson")); len(bs) != 0 {
+		t.Fatalf("a run that deleted nothing wrote %v", bs)
+	}
+	manifests, _ := filepath.Glob(filepath.Join(dir, "*.other.*.json"))
+	if len(manifests) != 1 {
+		t.Fatalf("manifests of the run that deleted nothing: %v", manifests)
+	}
+
+	out, errOut, st := dupes(t, "restore", "--uri", f.uri, "--backup", dir)
+	if st != 0 {
+		t.Fatalf("dry run of the folder: %d\n%s%s", st, out, errOut)
+	}
+	mustContain(t, "dry run", out, "nothing to restore", fmt.Sprintf("Total: would insert %d,", deleted))
+	out, errOut, st = dupes(t, "restore", "--uri", f.uri, "--backup", dir, "--yes")
+	if st != 0 || f.count("users") != before {
+		t.Fatalf("restore of the folder: %d, %d users of %d\n%s%s", st, f.count("users"), before, out, errOut)
+	}
+	mustContain(t, "restore", out, fmt.Sprintf("Total: inserted %d,", deleted))
+	out, errOut, st = dupes(t, "restore", "--uri", f.uri, "--backup", manifests[0], "--yes")
+	if st != 0 {
+		t.Fatalf("restore of the manifest: %d\n%s%s", st, out, errOut)
+	}
+	mustContain(t, "restore of the manifest", out, "nothing to restore: its run deleted nothing", "Total: inserted 0,")
+	t.Logf("%s", out)
 }

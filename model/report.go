@@ -127,6 +127,8 @@ type RestoreFile struct {
 	Unchecked []string `json:"unchecked,omitempty"`
 	// Keepers is what became of the keepers a merging run updated, when it did (merge.go).
 	Keepers *KeeperRestore `json:"keepers,omitempty"`
+	// Nothing says why the backup has nothing to restore: its run deleted nothing.
+	Nothing string `json:"nothing,omitempty"`
 }
 
 // RestoreFailed is a document the server refused, e.g. because a unique index built after the

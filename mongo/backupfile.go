@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -99,25 +101,36 @@ func hashDoc(doc bson.Raw) docHash {
 // backupFile is the append-only backup of one run. Every Append is written whole and synced
 // before it returns, and a failed Append is cut back off, so the file always ends on a record
 // boundary that was on disk before the matching delete was sent.
+//
+// A new backup is created at its first record, not before: a run that deletes nothing leaves
+// no backup file, only its manifest, whose count of documents backed up is 0. A restore of a
+// folder thus meets no empty backup, and a restore of such a manifest has nothing to restore.
 type backupFile struct {
-	f    *os.File
+	f    *os.File // nil until the first record of a new backup
 	path string
 	size int64 // bytes of complete, synced records
 	// held maps the _id (canonical Extended JSON) of every document in the file to the hash
 	// of its last copy, so a resumed run neither loses a change nor writes a record twice.
 	held    map[string]docHash
 	records int
+	made    bool   // this run created the file (create)
+	claim   string // the empty manifest claimBackup made, until the file is made
 }
 
-// openBackup opens (creating with mode 0600 when absent) a backup file for appending. An
-// existing file is read first: its records fill held, and a torn last record (a crash during
-// a write, before the delete it guarded) is cut off. It returns the bytes cut.
+// openBackup opens a backup file for appending. A new one (create) is only claimed: its name
+// must be free (nor may a manifest stand there), and the file is created, mode 0600, at the
+// first Append. An existing file is read first: its records fill held, and a torn last
+// record (a crash during a write, before the delete it guarded) is cut off. It returns the
+// bytes cut. A file that does not exist where the manifest beside it says its run backed up
+// nothing (see backupFile) is opened as a new one: that run deleted nothing.
 func openBackup(path string, create bool) (*backupFile, int64, error) {
-	flags := os.O_RDWR
 	if create {
-		flags |= os.O_CREATE | os.O_EXCL
+		return claimBackup(path)
 	}
-	f, err := os.OpenFile(path, flags, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR, 0o600)
+	if errors.Is(err, os.ErrNotExist) && backedUpNothing(path) {
+		return &backupFile{path: path, held: map[string]docHash{}}, 0, nil
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("open the backup file: %w", err)
 	}
@@ -132,6 +145,52 @@ func openBackup(path string, create bool) (*backupFile, int64, error) {
 		return nil, 0, err
 	}
 	return b, cut, nil
+}
+
+// claimBackup is a new backup, not yet created. A backup (.bson) claims its name by creating
+// its manifest, empty and exclusively, which the run's first manifest write replaces: that
+// also finds a directory the run cannot write before anything is deleted. Other files (the
+// keepers backup of a merging run) only check that the name is free.
+func claimBackup(path string) (*backupFile, int64, error) {
+	b := &backupFile{path: path, held: map[string]docHash{}}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, 0, fmt.Errorf("open the backup file: %w", &os.PathError{Op: "create", Path: path, Err: os.ErrExist})
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, 0, fmt.Errorf("open the backup file: %w", err)
+	}
+	if !strings.HasSuffix(path, ".bson") {
+		return b, 0, nil
+	}
+	mp := manifestPath(path)
+	f, err := os.OpenFile(mp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open the backup file: %w", err)
+	}
+	f.Close()
+	b.claim = mp
+	return b, 0, nil
+}
+
+// backedUpNothing reports a backup whose manifest says its run backed up no document.
+func backedUpNothing(path string) bool {
+	m, err := ReadManifest(manifestPath(path))
+	return err == nil && m.Counts.BackedUp == 0 && (m.Backup == "" || m.Backup == filepath.Base(path))
+}
+
+// create makes a claimed backup's file at its first record.
+func (b *backupFile) create() error {
+	f, err := os.OpenFile(b.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create the backup file: %w", err)
+	}
+	if err := lockBackup(f); err != nil {
+		f.Close()
+		os.Remove(b.path)
+		return err
+	}
+	b.f, b.made, b.claim = f, true, ""
+	syncDir(filepath.Dir(b.path))
+	return nil
 }
 
 // load reads what the file already holds and positions it for appending.
@@ -193,6 +252,11 @@ func (b *backupFile) Append(docs []bson.Raw) error {
 	if len(docs) == 0 {
 		return nil
 	}
+	if b.f == nil {
+		if err := b.create(); err != nil {
+			return fmt.Errorf("%w (nothing of this batch was deleted)", err)
+		}
+	}
 	var buf bytes.Buffer
 	for _, d := range docs {
 		buf.Write(d)
@@ -207,6 +271,12 @@ func (b *backupFile) Append(docs []bson.Raw) error {
 			_ = b.f.Truncate(b.size)
 			_, _ = b.f.Seek(b.size, io.SeekStart)
 		}
+		if b.made && b.size == 0 {
+			// Still no record: no file either, as if the run had not come this far.
+			b.f.Close()
+			os.Remove(b.path)
+			b.f, b.made = nil, false
+		}
 		return fmt.Errorf("write the backup %s: %w (nothing of this batch was deleted)", b.path, err)
 	}
 	b.size += int64(buf.Len())
@@ -219,8 +289,17 @@ func (b *backupFile) Append(docs []bson.Raw) error {
 	return nil
 }
 
-// Close closes the file.
-func (b *backupFile) Close() error { return b.f.Close() }
+// Close closes the file, if the run created it. A claimed name the run never wrote its
+// manifest to (it stopped before) is given back.
+func (b *backupFile) Close() error {
+	if b.f == nil {
+		if st, err := os.Stat(b.claim); b.claim != "" && err == nil && st.Size() == 0 {
+			os.Remove(b.claim)
+		}
+		return nil
+	}
+	return b.f.Close()
+}
 
 // idKey is a document's _id as canonical Extended JSON, the form plans use.
 func idKey(doc bson.Raw) string {

@@ -174,6 +174,17 @@ func TestBackupLocked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A new backup is created, and locked, at its first record.
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("a backup without a record exists: %v", err)
+	}
+	first, _ := bson.Marshal(bson.D{{Key: "_id", Value: int32(1)}})
+	if err := b.Append([]bson.Raw{first}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := openBackup(path, true); err == nil || !os.IsExist(errors.Unwrap(err)) && !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("a second new backup of the same name: %v", err)
+	}
 	if _, _, err := openBackup(path, false); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("second open: %v", err)
 	}

@@ -85,6 +85,9 @@ func canonID(d bson.Raw) string {
 func backupDocs(t *testing.T, path string) []bson.Raw {
 	t.Helper()
 	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil // a run that backed up nothing writes no backup file
+	}
 	if err != nil {
 		t.Fatalf("open backup: %v", err)
 	}

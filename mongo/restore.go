@@ -57,13 +57,25 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 		return rep, err
 	}
 	// Check every file before inserting anything, so a damaged one stops the whole restore.
+	// A dry run shares one account per namespace across its files (dryState), as the inserts
+	// of one file are in place when the next is restored.
 	scans := make([]*restoreScan, len(files))
+	dry := map[model.Namespace]*dryState{}
+	folder := false
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		folder = true
+	}
 	for i, f := range files {
-		if scans[i], err = c.scanFile(ctx, f, nss[i], opt); err != nil {
+		if scans[i], err = c.scanFile(ctx, f, nss[i], opt, dry, folder); err != nil {
 			return rep, err
 		}
 	}
 	for _, s := range scans {
+		if s.nothing != "" {
+			s.fr.Nothing = s.nothing
+			rep.Files = append(rep.Files, s.fr)
+			continue
+		}
 		fr, err := c.restoreFile(ctx, s, opt)
 		if err == nil {
 			// The keepers a merging run updated get their before-images back (restore_merge.go).
@@ -118,14 +130,23 @@ func backupTargets(path string, override model.Namespace) ([]string, []model.Nam
 	return files, nss, nil
 }
 
-// backupFiles lists the backups a path names: the file itself, or a directory's .bson and
-// .bson.gz files.
+// backupFiles lists the backups a path names: the file itself (a manifest names its backup),
+// or a directory's .bson and .bson.gz files. A run that deleted nothing wrote no backup file,
+// only its manifest (backupFile): such a manifest, alone in the directory or named, stands for
+// a backup with nothing to restore (scanFile), listed by the path its file would have.
 func backupFiles(path string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("backup %s: %w", path, err)
 	}
 	if !st.IsDir() {
+		if strings.HasSuffix(path, ".json") {
+			m, err := ReadManifest(path)
+			if err != nil {
+				return nil, err
+			}
+			return []string{manifestBackup(path, m)}, nil
+		}
 		return []string{path}, nil
 	}
 	var files []string
@@ -136,11 +157,42 @@ func backupFiles(path string) ([]string, error) {
 		}
 		files = append(files, m...)
 	}
+	manifests, err := filepath.Glob(filepath.Join(globEscape(path), "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, mp := range manifests {
+		m, err := ReadManifest(mp)
+		if err != nil {
+			continue // not a manifest: not ours to read
+		}
+		if f := manifestBackup(mp, m); m.Counts.BackedUp == 0 && !exists(f) {
+			files = append(files, f)
+		}
+	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("backup directory %s holds no .bson or .bson.gz backup", path)
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// manifestBackup is the backup file a manifest names, beside it.
+func manifestBackup(manifest string, m Manifest) string {
+	if m.Backup == "" {
+		return strings.TrimSuffix(manifest, ".json") + ".bson"
+	}
+	return filepath.Join(filepath.Dir(manifest), m.Backup)
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func emptyFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && st.Size() == 0
 }
 
 // backupNS is the namespace a backup restores into: the override, else its manifest's.
@@ -164,26 +216,52 @@ func backupNS(file string, override model.Namespace) (model.Namespace, error) {
 type restoreScan struct {
 	fr   model.RestoreFile
 	last map[string]int
-	uc   *uniqueCheck
+	dry  *dryState // a dry run's account of the namespace
+	// nothing says why the backup has nothing to restore: its run deleted nothing.
+	nothing string
 }
 
-// scanFile checks a backup and its target collection without writing anything.
-func (c *Client) scanFile(ctx context.Context, path string, ns model.Namespace, opt RestoreOptions) (*restoreScan, error) {
+// dryState is what a dry run predicts of one namespace across its backups: the unique indexes'
+// claims (nil when the collection does not exist yet), and the _ids it predicts inserted, which
+// a later backup then finds in place, as the restore would.
+type dryState struct {
+	uc      *uniqueCheck
+	planned map[string]bool
+}
+
+// scanFile checks a backup and its target collection without writing anything. A backup of a
+// run that deleted nothing (no file, or an empty one, where its manifest says it backed up
+// nothing; in a folder, any empty file) has nothing to restore: s.nothing says so.
+func (c *Client) scanFile(ctx context.Context, path string, ns model.Namespace, opt RestoreOptions, dry map[model.Namespace]*dryState, folder bool) (*restoreScan, error) {
 	s := &restoreScan{fr: model.RestoreFile{Path: path, NS: ns}, last: map[string]int{}}
-	if col, err := c.Collection(ctx, ns); err == nil {
-		if col.Type != model.TypeCollection || col.System() {
-			return s, fmt.Errorf("cannot restore into %s: %w", ns, col.CanDelete())
-		}
-		if opt.DryRun {
-			if s.uc, s.fr.Unchecked, err = c.newUniqueCheck(ctx, ns); err != nil {
-				return s, err
+	if !exists(path) && backedUpNothing(path) {
+		s.nothing = "its run deleted nothing: its manifest records no document backed up, and no backup file was written"
+		return s, nil
+	}
+	col, colErr := c.Collection(ctx, ns)
+	if colErr == nil && (col.Type != model.TypeCollection || col.System()) {
+		return s, fmt.Errorf("cannot restore into %s: %w", ns, col.CanDelete())
+	}
+	if opt.DryRun {
+		if s.dry = dry[ns]; s.dry == nil {
+			s.dry = &dryState{planned: map[string]bool{}}
+			if colErr == nil {
+				var err error
+				if s.dry.uc, s.fr.Unchecked, err = c.newUniqueCheck(ctx, ns); err != nil {
+					return s, err
+				}
 			}
+			dry[ns] = s.dry
 		}
 	}
 	n, torn, err := eachRecord(path, func(i int, doc bson.Raw) error {
 		s.last[idKey(doc)] = i
 		return nil
 	})
+	if errors.Is(err, errNoRecord) && (backedUpNothing(path) || (folder && emptyFile(path))) {
+		s.nothing = "the backup holds no document: its run deleted nothing"
+		return s, nil
+	}
 	if err != nil {
 		return s, err
 	}
@@ -197,7 +275,7 @@ func (c *Client) restoreFile(ctx context.Context, s *restoreScan, opt RestoreOpt
 	coll := c.primary(fr.NS)
 	var batch []bson.Raw
 	flush := func() error {
-		err := c.restoreBatch(ctx, coll, fr.NS, batch, s.uc, opt.DryRun, &fr)
+		err := c.restoreBatch(ctx, coll, fr.NS, batch, s.dry, opt.DryRun, &fr)
 		batch = batch[:0]
 		return err
 	}
@@ -218,8 +296,9 @@ func (c *Client) restoreFile(ctx context.Context, s *restoreScan, opt RestoreOpt
 }
 
 // restoreBatch inserts the documents of a batch whose _id is not in the collection. A dry run
-// counts them instead, less those uc predicts a unique index refuses.
-func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns model.Namespace, docs []bson.Raw, uc *uniqueCheck, dry bool, fr *model.RestoreFile) error {
+// counts them instead, less those its unique check predicts refused, and less those an earlier
+// backup of the run is predicted to have put back.
+func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns model.Namespace, docs []bson.Raw, ds *dryState, dry bool, fr *model.RestoreFile) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -243,7 +322,7 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 	}
 	var todo []bson.Raw
 	for _, d := range docs {
-		if id := idKey(d); exists[id] {
+		if id := idKey(d); exists[id] || (dry && ds.planned[id]) {
 			fr.Existing = append(fr.Existing, model.Value(id))
 			continue
 		}
@@ -254,16 +333,17 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 	}
 	if dry {
 		var refused []*model.RestoreFailed
-		if uc != nil {
-			if refused, err = uc.check(ctx, c, coll, todo); err != nil {
+		if ds.uc != nil {
+			if refused, err = ds.uc.check(ctx, c, coll, todo); err != nil {
 				return err
 			}
 		}
-		for i := range todo {
+		for i, d := range todo {
 			if i < len(refused) && refused[i] != nil {
 				fr.Failed = append(fr.Failed, *refused[i])
 				continue
 			}
+			ds.planned[idKey(d)] = true
 			fr.Inserted++
 		}
 		return nil

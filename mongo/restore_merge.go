@@ -30,7 +30,9 @@ func (c *Client) restoreKeepers(ctx context.Context, bsonPath string, ns model.N
 	if _, _, err := eachRecord(filepath.Join(filepath.Dir(bsonPath), m.Keepers.File), func(_ int, d bson.Raw) error {
 		recs = append(recs, d)
 		return nil
-	}); err != nil {
+	}); errors.Is(err, os.ErrNotExist) || errors.Is(err, errNoRecord) {
+		return nil, nil // the run merged into no keeper: its keepers backup was never written, or is empty
+	} else if err != nil {
 		return nil, err
 	}
 	kr := &model.KeeperRestore{Updates: len(recs)}
