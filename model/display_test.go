@@ -115,3 +115,13 @@ func mustMarshal(t *testing.T, d bson.D) bson.Raw {
 	}
 	return raw
 }
+
+// BenchmarkDisplay: the group view displays every cell of a group through this.
+func BenchmarkDisplay(b *testing.B) {
+	vals := []Value{`"a@x.com"`, `{"$oid":"5f1d7a3e9c8b4a0012345678"}`, `{"$numberDouble":"1.5"}`,
+		`{"$date":{"$numberLong":"1700000000123"}}`, `{"city":"Amsterdam","zip":{"$numberInt":"1011"},"tags":["a","b"]}`}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = vals[i%len(vals)].Display()
+	}
+}
