@@ -65,7 +65,7 @@ func bracketed(path string) (name, rest string, ok bool) {
 func DocJSON(d Doc) []byte {
 	root := &node{kind: kObject}
 	if d.Get("_id") == Missing && d.ID != "" {
-		root.add("_id", valueLeaf(d.ID))
+		root.addField("_id", valueLeaf(d.ID))
 	}
 	for _, f := range d.Fields {
 		if f.Value == Missing {
@@ -73,9 +73,9 @@ func DocJSON(d Doc) []byte {
 		}
 		o, names := root, SplitPath(f.Path)
 		for _, name := range names[:len(names)-1] {
-			o = o.sub(name)
+			o = o.subDoc(name)
 		}
-		o.add(names[len(names)-1], valueLeaf(f.Value))
+		o.addField(names[len(names)-1], valueLeaf(f.Value))
 	}
 	return []byte(render(root))
 }
@@ -83,18 +83,18 @@ func DocJSON(d Doc) []byte {
 // valueLeaf is a node that render writes as v's text.
 func valueLeaf(v Value) *node { return &node{kind: kOther, text: string(v)} }
 
-func (o *node) add(name string, kid *node) {
+func (o *node) addField(name string, kid *node) {
 	o.keys, o.kids = append(o.keys, name), append(o.kids, kid)
 }
 
-// sub is o's sub-document of that name that DocJSON is building, added last when o has none yet.
-func (o *node) sub(name string) *node {
+// subDoc is o's sub-document of that name that DocJSON is building, added last when o has none yet.
+func (o *node) subDoc(name string) *node {
 	for i, k := range o.keys {
 		if s := o.kids[i]; k == name && s.kind == kObject && s.raw.Type == 0 {
 			return s
 		}
 	}
 	s := &node{kind: kObject}
-	o.add(name, s)
+	o.addField(name, s)
 	return s
 }
