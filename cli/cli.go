@@ -44,7 +44,8 @@ Usage:
   dupes [URI] [--ns DB.COLL] [--key F[,F...] | --index NAME] [--ignore-case] [--trim]
         [--filter Q] [--plan PLAN.json] [--backup DIR] [--read-only] [--mouse]
                                     the terminal UI; with --ns and --key it opens on the groups,
-                                    with --plan on a saved plan and its decisions
+                                    with --plan on a saved plan and its decisions; it takes
+                                    every flag of scan that says what to scan
   dupes --demo                      the terminal UI on built-in demo data, no server needed
 `
 

@@ -60,19 +60,37 @@ func (t *target) check(cmd string, positional []string) (scanRequest, error) {
 	if r.ns, err = model.ParseNamespace(t.ns); err != nil {
 		return r, usagef("%s: --ns: %v", cmd, err)
 	}
+	if !t.hasKey() {
+		return r, usagef("%s: --key F[,F...] or --index NAME is required", cmd)
+	}
+	r.key, err = t.buildKey(cmd)
+	return r, err
+}
+
+// hasKey reports whether the flags name a key: fields, an index or the whole document.
+func (t *target) hasKey() bool {
+	return t.key != "" || t.index != "" || t.whole.on || t.whole.ignore != "" || t.whole.anyOrder
+}
+
+// buildKey reads the key and its options from the flags: the fields (or the index's name,
+// completed by open, or the whole document), the loose modes, the filter and the collation.
+// Without a key it still returns the options, which the TUI's key screen starts with.
+func (t *target) buildKey(cmd string) (model.Key, error) {
+	var key model.Key
+	var err error
 	switch {
 	case t.whole.on || t.whole.ignore != "" || t.whole.anyOrder:
-		if err := t.whole.check(cmd, t, &r.key); err != nil {
-			return r, err
+		if err := t.whole.check(cmd, t, &key); err != nil {
+			return key, err
 		}
 	case t.key != "" && t.index != "":
-		return r, usagef("%s: give --key or --index, not both (--index takes the key from the index)", cmd)
-	case t.key == "" && t.index == "":
-		return r, usagef("%s: --key F[,F...] or --index NAME is required", cmd)
+		return key, usagef("%s: give --key or --index, not both (--index takes the key from the index)", cmd)
 	case t.key != "":
-		if r.key.Fields, err = model.ParseFields(t.key); err != nil {
-			return r, usagef("%s: --key: %v", cmd, err)
+		if key.Fields, err = model.ParseFields(t.key); err != nil {
+			return key, usagef("%s: --key: %v", cmd, err)
 		}
+	case t.index != "":
+		key.Index = t.index
 	}
 	if t.filter != "" {
 		// mongosh syntax or JSON, read by the one parser the TUI's F uses too.
@@ -81,20 +99,20 @@ func (t *target) check(cmd string, positional []string) (scanRequest, error) {
 			err = mongo.CheckFilter(f)
 		}
 		if err != nil {
-			return r, usagef("%s: --filter: %v", cmd, err)
+			return key, usagef("%s: --filter: %v", cmd, err)
 		}
 		t.filter = f
 	}
 	if t.collation != "" {
-		if t.index != "" || r.key.WholeDocument {
-			return r, usagef("%s: --collation goes with --key (an index brings its own collation)", cmd)
+		if t.index != "" || key.WholeDocument {
+			return key, usagef("%s: --collation goes with --key (an index brings its own collation)", cmd)
 		}
-		if r.key.Collation, err = model.ParseCollation(t.collation); err != nil {
-			return r, usagef("%s: --collation: %v", cmd, err)
+		if key.Collation, err = model.ParseCollation(t.collation); err != nil {
+			return key, usagef("%s: --collation: %v", cmd, err)
 		}
 	}
-	r.key.Filter, r.key.IgnoreCase, r.key.Trim = t.filter, t.ignoreCase, t.trim
-	return r, nil
+	key.Filter, key.IgnoreCase, key.Trim = t.filter, t.ignoreCase, t.trim
+	return key, nil
 }
 
 // uriFrom takes --uri, or one positional mongodb:// argument, or the default.

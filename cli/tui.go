@@ -119,73 +119,56 @@ type tuiOptions struct {
 	mouse bool
 }
 
-// tuiFlags declares the TUI's flags; its help text is what dupes --help prints for them.
-func tuiFlags() *flag.FlagSet {
+// tuiFlags declares the TUI's flags: what to scan is the same flag group as dupes scan's
+// (target), so every scan flag works here too; the rest are the TUI's own. Its help text is
+// what dupes --help prints.
+func tuiFlags(t *target) *flag.FlagSet {
 	fs := newFlags("dupes")
-	fs.String("ns", "", "namespace DB.COLL to open")
-	fs.String("key", "", "key fields F[,F...]; with --ns opens on the scan's groups")
-	fs.String("index", "", "with --ns: scan the key of this index, with its options")
-	fs.Bool("ignore-case", false, "strings differing only in case are duplicates")
-	fs.Bool("trim", false, "strings differing only in surrounding whitespace are duplicates")
-	fs.String("filter", "", "only documents matching this query: mongosh syntax ({status: 'active'}) or JSON")
+	t.register(fs)
 	fs.String("plan", "", "open on a saved plan file and its decisions (offers to resume an interrupted run)")
 	fs.String("backup", defaultBackupDir(), "directory for the run's backup")
 	fs.Bool("read-only", false, "never write")
 	fs.Bool("mouse", false, "capture the mouse (wheel scrolls the lists); without it, the terminal selects text")
 	fs.Bool("demo", false, "built-in demo data, no server")
-	fs.Bool("allow-missing-field", false, "scan a --key field that no sampled document has")
 	return fs
 }
 
 // tuiConfig reads the TUI's command line.
 func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
-	fs := tuiFlags()
+	var t target
+	fs := tuiFlags(&t)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return ui.Config{}, tuiOptions{}, err
 	}
 	get := func(name string) string { return fs.Lookup(name).Value.String() }
 	on := func(name string) bool { return get(name) == "true" }
-	ns, keyFlag, demo := get("ns"), get("key"), on("demo")
-	cfg := ui.Config{URI: defaultURI(), Redact: mongo.Redact, NS: ns, BackupDir: get("backup"), ReadOnly: on("read-only"),
-		Demo: demo, AllowMissingField: on("allow-missing-field"), IgnoreCase: on("ignore-case"), Trim: on("trim"), Index: get("index")}
+	demo := on("demo")
+	cfg := ui.Config{Redact: mongo.Redact, NS: t.ns, BackupDir: get("backup"), ReadOnly: on("read-only"),
+		Demo: demo, AllowMissingField: t.allowMissingField}
 	opt := tuiOptions{mouse: on("mouse")}
-	switch {
-	case len(pos) > 1:
-		return cfg, opt, usagef("one URI at most, got %d arguments", len(pos))
-	case len(pos) == 1 && demo:
+	if demo && (len(pos) > 0 || t.uri != "") {
 		return cfg, opt, usagef("--demo uses built-in data: it takes no URI")
-	case len(pos) == 1:
-		cfg.URI = pos[0]
+	}
+	if cfg.URI, err = uriFrom("dupes", t.uri, pos); err != nil {
+		return cfg, opt, err
 	}
 	if demo {
 		cfg.URI = "demo"
 	}
-	if ns != "" {
-		if _, err := model.ParseNamespace(ns); err != nil {
+	if t.ns != "" {
+		if _, err := model.ParseNamespace(t.ns); err != nil {
 			return cfg, opt, usagef("--ns: %v", err)
 		}
 	}
-	switch {
-	case keyFlag != "" && cfg.Index != "":
-		return cfg, opt, usagef("give --key or --index, not both (--index takes the key from the index)")
-	case (keyFlag != "" || cfg.Index != "") && ns == "":
-		return cfg, opt, usagef("--key and --index need --ns DB.COLL: which collection should be scanned?")
-	case keyFlag != "":
-		if cfg.Key, err = model.ParseFields(keyFlag); err != nil {
-			return cfg, opt, usagef("--key: %v", err)
-		}
+	if t.hasKey() && t.ns == "" {
+		return cfg, opt, usagef("--key, --index and --whole-document need --ns DB.COLL: which collection should be scanned?")
 	}
-	if f := get("filter"); f != "" {
-		if cfg.Filter, err = model.ParseFilter(f); err == nil {
-			err = mongo.CheckFilter(cfg.Filter)
-		}
-		if err != nil {
-			return cfg, opt, usagef("--filter: %v", err)
-		}
+	if cfg.Key, err = t.buildKey("dupes"); err != nil {
+		return cfg, opt, err
 	}
 	if path := get("plan"); path != "" {
-		if ns != "" || keyFlag != "" || cfg.Index != "" {
+		if t.ns != "" || t.hasKey() {
 			return cfg, opt, usagef("--plan names its namespace and key: give it without --ns, --key or --index")
 		}
 		b, err := os.ReadFile(path)

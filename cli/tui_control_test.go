@@ -232,8 +232,8 @@ func TestTUIAsksForThePasswordWithoutEcho(t *testing.T) {
 func TestTUIConfigFilterIndexPlanAndMouse(t *testing.T) {
 	t.Setenv("MONGODB_URI", "")
 	cfg, opt, err := tuiConfig([]string{"--ns", "a.b", "--index", "email_1", "--ignore-case", "--trim", "--filter", "{status: 'active', n: 2}"})
-	if err != nil || cfg.Index != "email_1" || !cfg.IgnoreCase || !cfg.Trim || opt.mouse ||
-		cfg.Filter != `{"status":"active","n":{"$numberInt":"2"}}` {
+	if err != nil || cfg.Key.Index != "email_1" || !cfg.Key.IgnoreCase || !cfg.Key.Trim || opt.mouse ||
+		cfg.Key.Filter != `{"status":"active","n":{"$numberInt":"2"}}` {
 		t.Fatalf("config %+v %+v: %v", cfg, opt, err)
 	}
 	_, opt, _ = tuiConfig([]string{"--mouse"})

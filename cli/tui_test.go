@@ -28,7 +28,7 @@ func TestTUIConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.URI != "mongodb://h:1" || cfg.NS != "shop.users" || strings.Join(cfg.Key, ",") != "email,name" || !cfg.ReadOnly || cfg.BackupDir != "/b" {
+	if cfg.URI != "mongodb://h:1" || cfg.NS != "shop.users" || strings.Join(cfg.Key.Fields, ",") != "email,name" || !cfg.ReadOnly || cfg.BackupDir != "/b" {
 		t.Fatalf("config %+v", cfg)
 	}
 	cfg, _, err = tuiConfig(nil)
@@ -376,5 +376,37 @@ func TestDemoShowsTheRealPipeline(t *testing.T) {
 		if err != nil || got != want {
 			t.Fatalf("%s: the demo shows\n%s\nwhile dupes sends\n%s (%v)", key.Semantics(), got, want, err)
 		}
+	}
+}
+
+// TestTUITakesEveryScanFlag: the TUI reads what to scan with dupes scan's own flag group, so
+// --collation, --whole-document, --ignore and --any-field-order work there too, with the
+// same checks.
+func TestTUITakesEveryScanFlag(t *testing.T) {
+	t.Setenv("MONGODB_URI", "")
+	cfg, _, err := tuiConfig([]string{"--demo", "--ns", "shop.users", "--key", "email", "--collation", `{"locale":"en","strength":2}`})
+	if err != nil || cfg.Key.Collation == nil || cfg.Key.Collation.Locale != "en" || cfg.Key.Collation.Strength != 2 {
+		t.Fatalf("--collation: %+v %v", cfg.Key, err)
+	}
+	cfg, _, err = tuiConfig([]string{"--ns", "shop.users", "--whole-document", "--ignore", "updatedAt,importedAt", "--any-field-order"})
+	if err != nil || !cfg.Key.WholeDocument || strings.Join(cfg.Key.Ignore, ",") != "updatedAt,importedAt" || !cfg.Key.AnyFieldOrder {
+		t.Fatalf("--whole-document: %+v %v", cfg.Key, err)
+	}
+	for _, args := range [][]string{
+		{"--ns", "shop.users", "--index", "email_1", "--collation", `{"locale":"en"}`}, // an index brings its own
+		{"--ns", "shop.users", "--key", "email", "--collation", `{"locale":"xx-nope"}`},
+		{"--ns", "shop.users", "--key", "email", "--whole-document"},
+		{"--whole-document"}, // no namespace
+		{"--ignore", "a"},    // --ignore goes with --whole-document
+	} {
+		var ue usageError
+		if _, _, err := tuiConfig(args); !errors.As(err, &ue) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+	// The issue's example, through the whole command line: it opened on an error before.
+	out, errOut, status := dupes(t, "--demo", "--ns", "shop.users", "--key", "email", "--collation", `{"locale":"en","strength":2}`, "--help")
+	if status != 0 || !strings.Contains(out, "-collation") {
+		t.Fatalf("dupes --demo … --collation … --help: %d %s %s", status, out, errOut)
 	}
 }

@@ -369,7 +369,7 @@ func TestDoneFixesAnExistingNonUniqueIndexOfTheSameName(t *testing.T) {
 }
 
 func TestIgnoreCaseOffersACollationIndexOrSaysWhyNot(t *testing.T) {
-	h := openGroups(t, "shop.users", "email", func(c *Config) { c.IgnoreCase = true })
+	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Key.IgnoreCase = true })
 	if !h.m.sess.key.IgnoreCase {
 		t.Fatal("--ignore-case did not reach the scan")
 	}

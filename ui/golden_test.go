@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/dupes-tui/dupes/memstore"
+	"github.com/dupes-tui/dupes/model"
 )
 
 // TestGolden runs the real program (teatest) through the main screens at two terminal sizes
@@ -55,7 +56,7 @@ func TestGolden(t *testing.T) {
 				case f.name == "key":
 					cfg.NS = f.ns
 				case f.ns != "":
-					cfg.NS, cfg.Key = f.ns, []string{"email"}
+					cfg.NS, cfg.Key = f.ns, model.Key{Fields: []string{"email"}}
 				}
 				m := New(cfg)
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))

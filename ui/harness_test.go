@@ -143,7 +143,7 @@ func openGroups(t *testing.T, ns, key string, edit func(*Config)) *harness {
 	t.Helper()
 	h := newHarness(t, func(c *Config) {
 		c.NS = ns
-		c.Key = strings.Split(key, ",")
+		c.Key.Fields = strings.Split(key, ",")
 		if edit != nil {
 			edit(c)
 		}

@@ -44,7 +44,7 @@ func withFailingSample(fs *failingSample) func(*Config) {
 func TestFailedSampleWithKeyScansAndWarnsOnce(t *testing.T) {
 	fs := &failingSample{fails: 1}
 	h := newHarness(t, func(c *Config) {
-		c.NS, c.Key = "shop.users", []string{"email"}
+		c.NS, c.Key = "shop.users", model.Key{Fields: []string{"email"}}
 		withFailingSample(fs)(c)
 	})
 	h.wantScreen(scrGroups)

@@ -37,9 +37,12 @@ type keyScreen struct {
 	note             string // what the last E11000 paste did, or why it failed
 	err              errBox // why the collection could not be opened
 	sampleErr        error  // why the fields could not be sampled (a warning: R retries)
-	auto             []string
-	autoIndex        string // --index: scan this index's key once the data is in
-	w, h             int
+	// start is the command line's key, scanned once the collection's data is in.
+	start *model.Key
+	// collation is --collation: it applies to the fields picked here, not to an index's key
+	// (which brings its own) nor to the whole document.
+	collation *model.Collation
+	w, h      int
 }
 
 func newKeyScreen(ctx *Context) *keyScreen {
@@ -67,13 +70,13 @@ func (s *keyScreen) setKeys() {
 	}
 }
 
-// open loads the key screen's data for a collection; with auto fields it scans at once.
-func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, auto []string) tea.Cmd {
+// open loads the key screen's data for a collection; with a start key it scans at once.
+func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, start *model.Key) tea.Cmd {
 	s.call.abort()
-	cfg := s.ctx.Cfg
-	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: ns, auto: auto, known: col, given: indexes,
+	opts := s.ctx.Cfg.Key
+	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: ns, start: start, known: col, given: indexes,
 		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h},
-		ignoreCase: cfg.IgnoreCase, trim: cfg.Trim, filter: cfg.Filter}
+		ignoreCase: opts.IgnoreCase, trim: opts.Trim, filter: opts.Filter, collation: opts.Collation}
 	s.ask.close()
 	return s.load()
 }
@@ -120,22 +123,22 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		s.cursor.setLen(len(s.fields) + len(s.indexes))
-		if s.autoIndex != "" {
-			return s.scanIndex()
-		}
-		if s.auto != nil {
-			k := model.Key{Fields: s.auto, IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter}
-			s.auto = nil
+		if st := s.start; st != nil {
+			s.start = nil
+			if st.Index != "" {
+				return s.scanIndex(st.Index)
+			}
 			// Without a sample the key cannot be checked against the fields: scan it as given
 			// (the warning stays on this screen, one esc away).
 			if s.sampleErr != nil {
-				return s.scan(k)
+				return s.scan(*st)
 			}
-			if err := model.CheckKeyFields(k.Fields, msg.fields); err != nil && !s.ctx.Cfg.AllowMissingField {
+			fields := append(append([]string(nil), st.Fields...), st.Ignore...)
+			if err := model.CheckKeyFields(fields, msg.fields); err != nil && !s.ctx.Cfg.AllowMissingField {
 				s.note = err.Error() + ": not scanned. Pick the field below (or start dupes with --allow-missing-field)."
 				return nil
 			}
-			return s.scan(k)
+			return s.scan(*st)
 		}
 	case tea.MouseMsg:
 		if !s.ask.open() {
@@ -206,7 +209,8 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 				}
 				fields = []string{f.Path}
 			}
-			return s.scan(model.Key{Fields: append([]string(nil), fields...), IgnoreCase: s.ignoreCase, Trim: s.trim, Filter: s.filter})
+			return s.scan(model.Key{Fields: append([]string(nil), fields...), IgnoreCase: s.ignoreCase, Trim: s.trim,
+				Filter: s.filter, Collation: s.collation})
 		}
 	}
 	return nil
@@ -228,9 +232,7 @@ func (s *keyScreen) wholeKey(ignore string) model.Key {
 
 // scanIndex scans the key of the index --index names, with its exact options and the
 // command line's ignore-case, trim and filter.
-func (s *keyScreen) scanIndex() tea.Cmd {
-	name := s.autoIndex
-	s.autoIndex = ""
+func (s *keyScreen) scanIndex(name string) tea.Cmd {
 	var names []string
 	for _, ix := range s.all {
 		if ix.Name == name {

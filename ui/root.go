@@ -203,9 +203,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The collection list sits underneath, so esc from the key screen leads somewhere.
 			m.stack = []screenID{scrCollections, scrKey}
 			m.layout()
-			open := m.key.open(ns, nil, nil, m.ctx.Cfg.Key)
-			m.key.autoIndex = m.ctx.Cfg.Index
-			return m, tea.Batch(m.colls.load(), open)
+			var start *model.Key
+			if k := m.ctx.Cfg.Key; len(k.Fields) > 0 || k.Index != "" || k.WholeDocument {
+				start = &k
+			}
+			return m, tea.Batch(m.colls.load(), m.key.open(ns, nil, nil, start))
 		}
 		m.stack = []screenID{scrCollections}
 		m.layout()

@@ -165,13 +165,15 @@ func mustRule(t *testing.T, s string) model.KeepRule {
 
 // dupes --ns shop.users --key emial: refused with a did-you-mean, nothing scanned.
 func TestMisspelledKeyFlagIsRefused(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.NS, c.Key = "shop.users", []string{"emial"} })
+	h := newHarness(t, func(c *Config) { c.NS, c.Key = "shop.users", model.Key{Fields: []string{"emial"}} })
 	h.wantScreen(scrKey)
 	h.wantView("no sampled document has emial; did you mean email?")
 	if h.m.sess != nil {
 		t.Fatal("a scan started on a field no document has")
 	}
-	h = newHarness(t, func(c *Config) { c.NS, c.Key, c.AllowMissingField = "shop.users", []string{"emial"}, true })
+	h = newHarness(t, func(c *Config) {
+		c.NS, c.Key, c.AllowMissingField = "shop.users", model.Key{Fields: []string{"emial"}}, true
+	})
 	h.wantScreen(scrGroups)
 	h.wantView("0 groups · 0 surplus documents", "⚑ 33 documents lack emial")
 }
@@ -210,7 +212,7 @@ func TestShardedCollectionIndexOffer(t *testing.T) {
 	} {
 		st := memstore.Demo()
 		h := newHarness(t, func(c *Config) {
-			c.NS, c.Key = "shop.orders", []string{"orderNo"}
+			c.NS, c.Key = "shop.orders", model.Key{Fields: []string{"orderNo"}}
 			c.Connect = func(context.Context, string) (Store, error) { return shardedStore{st, tc.shard}, nil }
 		})
 		h.wantScreen(scrGroups)

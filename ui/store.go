@@ -47,23 +47,21 @@ type Connector func(ctx context.Context, uri string) (Store, error)
 
 // Config is what the command line decided.
 type Config struct {
-	URI       string // as given; may hold a password, never shown
-	Redact    func(string) string
-	Connect   Connector
-	NS        string // --ns DB.COLL, optional
-	Key       []string
+	URI     string // as given; may hold a password, never shown
+	Redact  func(string) string
+	Connect Connector
+	NS      string // --ns DB.COLL, optional
+	// Key, with NS, is the key to scan at once: its fields, the index it names (whose key and
+	// options it takes) or the whole document. Its loose modes, filter and collation are the
+	// key screen's options to start with, whatever key is picked there. The command line
+	// fills it with the same flags as dupes scan.
+	Key       model.Key
 	BackupDir string
 	ReadOnly  bool
 	// AllowMissingField scans a --key field that no sampled document has (refused otherwise,
 	// with a did-you-mean: a misspelled key makes the whole collection one group).
 	AllowMissingField bool
 	Demo              bool
-	// IgnoreCase, Trim and Filter are the key screen's options to start with (--ignore-case,
-	// --trim, --filter: the filter already read by model.ParseFilter); Index, with NS, scans
-	// the key of that existing index (--index), with its exact options.
-	IgnoreCase, Trim bool
-	Filter           string
-	Index            string
 	// Plan, from --plan, opens on a saved plan: its namespace is scanned by its key and its
 	// decisions are taken again on the groups found.
 	Plan *model.Plan
