@@ -65,30 +65,7 @@ func MergeOrder(rule KeepRule, docs []Doc) []int {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return Compare(docs[idx[a]].ID, docs[idx[b]].ID) < 0 })
-	has := func(d Doc) (Value, bool) {
-		v := d.Get(rule.Field)
-		return v, v != Missing && v != Null
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		da, db := docs[idx[a]], docs[idx[b]]
-		switch rule.Kind {
-		case KeepLast:
-			return Compare(da.ID, db.ID) > 0
-		case KeepMostFields:
-			return da.Present() > db.Present()
-		case KeepMax, KeepMin:
-			va, oka := has(da)
-			vb, okb := has(db)
-			if !oka || !okb {
-				return oka && !okb
-			}
-			if rule.Kind == KeepMax {
-				return Compare(va, vb) > 0
-			}
-			return Compare(va, vb) < 0
-		}
-		return false
-	})
+	sort.SliceStable(idx, func(a, b int) bool { return rule.Before(docs[idx[a]], docs[idx[b]]) })
 	return idx
 }
 

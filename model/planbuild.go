@@ -126,17 +126,13 @@ func PlanGroups(groups []Group, keepers []int, how Decision) (out []PlanGroup, a
 // (gone since the scan) come last. first and last read no documents.
 func (r KeepRule) Rank(g Group, docs []Doc) ([]int, error) {
 	out := make([]int, 0, len(g.IDs))
-	switch r.Kind {
-	case KeepFirst:
-		for i := range g.IDs {
-			out = append(out, i)
+	if !r.NeedsDocs() {
+		// first and last order the _ids alone: the documents are not read.
+		ids := make([]Doc, len(g.IDs))
+		for i, id := range g.IDs {
+			ids[i] = Doc{ID: id}
 		}
-		return out, nil
-	case KeepLast:
-		for i := len(g.IDs) - 1; i >= 0; i-- {
-			out = append(out, i)
-		}
-		return out, nil
+		return MergeOrder(r, ids), nil
 	}
 	byID := make(map[Value]*Doc, len(docs))
 	for i := range docs {

@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseKeepRule(t *testing.T) {
 	for _, s := range []string{"first", "last", "max:updatedAt", "min:meta.createdAt", "most-fields"} {
@@ -95,4 +98,44 @@ func FuzzParseKeepRule(f *testing.F) {
 			t.Fatalf("%q parsed to %v, which does not round-trip: %v %v", s, r, back, err)
 		}
 	})
+}
+
+// TestEveryRuleIsWhole checks each row of Rules, so a new rule is one row and this test: it
+// has a name, words for the menu and a description, reads back from its own spelling, and
+// its keeper is the first of its merge order on documents whose order it decides.
+func TestEveryRuleIsWhole(t *testing.T) {
+	ids := []Value{`{"$numberInt":"1"}`, `{"$numberInt":"2"}`, `{"$numberInt":"3"}`}
+	g := Group{Key: []Value{`"k"`}, IDs: ids}
+	docs := []Doc{
+		docOf(ids[0], Field{"f", `{"$numberInt":"5"}`}),
+		docOf(ids[1], Field{"f", `{"$numberInt":"9"}`}, Field{"g", `"x"`}),
+		docOf(ids[2], Field{"f", `{"$numberInt":"1"}`}),
+	}
+	if len(Rules) == 0 || RuleNames() == "" {
+		t.Fatal("no rules")
+	}
+	for i, d := range Rules {
+		if d.Name == "" || d.Menu == "" || d.Help == "" || d.describe == nil || d.before == nil {
+			t.Fatalf("rule %d (%q) lacks a name, menu words, a description or an order", i, d.Name)
+		}
+		spelled := d.Name
+		if d.Field {
+			spelled += ":f"
+		}
+		r, err := ParseKeepRule(spelled)
+		if err != nil || r.Kind != RuleKind(i) || r.String() != spelled || r.Describe() == "" {
+			t.Fatalf("%s reads back as %+v (%v)", spelled, r, err)
+		}
+		if !strings.Contains(RuleNames(), d.Name) {
+			t.Errorf("RuleNames() lacks %s", d.Name)
+		}
+		keep, err := r.Keeper(g, docs)
+		if err != nil {
+			t.Fatalf("%s: %v", spelled, err)
+		}
+		order := MergeOrder(r, docs)
+		if docs[order[0]].ID != ids[keep] {
+			t.Errorf("%s keeps %s, but its merge order starts with %s", spelled, ids[keep], docs[order[0]].ID)
+		}
+	}
 }

@@ -21,14 +21,6 @@ type rulesScreen struct {
 	w, h   int
 }
 
-var ruleLabels = map[model.RuleKind][2]string{
-	model.KeepFirst:      {"first", "keep the smallest _id (the oldest ObjectId)"},
-	model.KeepLast:       {"last", "keep the largest _id (the newest ObjectId)"},
-	model.KeepMax:        {"max of a field", "keep the largest value, e.g. the newest updatedAt"},
-	model.KeepMin:        {"min of a field", "keep the smallest value, e.g. the earliest createdAt"},
-	model.KeepMostFields: {"most fields", "keep the most complete document"},
-}
-
 func newRulesScreen(ctx *Context) *rulesScreen {
 	s := &rulesScreen{ctx: ctx, ask: newPrompt(512)}
 	s.ask.input.ShowSuggestions = true
@@ -46,8 +38,8 @@ func (s *rulesScreen) open(fields []model.FieldInfo) {
 	}
 	s.ask.input.SetSuggestions(s.fields)
 	s.ask.close()
-	s.cursor = listCursor{h: len(model.RuleKinds) + 1}
-	s.cursor.setLen(len(model.RuleKinds) + 1) // the last row: none
+	s.cursor = listCursor{h: len(model.Rules) + 1}
+	s.cursor.setLen(len(model.Rules) + 1) // the last row: none
 	s.setKeys()
 }
 
@@ -84,13 +76,13 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, s.keys.Back):
 		return s.ctx.intent(backMsg{})
 	case key.Matches(km, s.keys.Open):
-		if s.cursor.pos == len(model.RuleKinds) {
+		if s.cursor.pos == len(model.Rules) {
 			return s.ctx.intent(ruleChosenMsg{none: true})
 		}
-		r := model.KeepRule{Kind: model.RuleKinds[s.cursor.pos]}
+		r := model.KeepRule{Kind: model.RuleKind(s.cursor.pos)}
 		if r.NeedsField() {
 			kind := r.Kind
-			cmd := s.ask.ask(ruleLabels[kind][0]+": which field? (tab completes a sampled path)", "field › ", "", "",
+			cmd := s.ask.ask(r.Def().Menu+": which field? (tab completes a sampled path)", "field › ", "", "",
 				model.CheckPath, func(f string) tea.Cmd {
 					return s.ctx.intent(ruleChosenMsg{rule: model.KeepRule{Kind: kind, Field: f}})
 				})
@@ -106,11 +98,10 @@ func (s *rulesScreen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Keep rule") + st.Muted.Render("  — applies to the groups the list shows (its / filter); hand choices and skips win") + "\n\n")
-	for i, kind := range model.RuleKinds {
-		l := ruleLabels[kind]
-		b.WriteString(s.ctx.row(fit(l[0], 16)+st.Muted.Render(l[1]), i == s.cursor.pos, s.w) + "\n")
+	for i, r := range model.Rules {
+		b.WriteString(s.ctx.row(fit(r.Menu, 16)+st.Muted.Render(r.Help), i == s.cursor.pos, s.w) + "\n")
 	}
-	n := len(model.RuleKinds)
+	n := len(model.Rules)
 	b.WriteString(s.ctx.row(fit("none", 16)+st.Muted.Render("clear the rule: its groups go back to undecided (hand choices stay)"), n == s.cursor.pos, s.w) + "\n")
 	if s.ask.open() {
 		b.WriteString("\n" + s.ask.view(st, s.w))

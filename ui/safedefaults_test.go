@@ -133,8 +133,8 @@ func TestTUIPlanIsThePlannersPlan(t *testing.T) {
 			t.Errorf("%s %s: surplus %d exceeds the %d documents of the groups", tc.ns, tc.key, got, len(distinct))
 		}
 		h.keys("r")
-		for range model.RuleKinds {
-			if model.RuleKinds[h.m.rules.cursor.pos] == mustRule(t, tc.rule).Kind {
+		for range model.Rules {
+			if model.RuleKind(h.m.rules.cursor.pos) == mustRule(t, tc.rule).Kind {
 				break
 			}
 			h.keys("down")
