@@ -12,7 +12,12 @@ import (
 // unique index in the same run, and returns the output.
 func resolveTags(t *testing.T, f fixture, coll string) string {
 	t.Helper()
-	out, errOut, status := dupes(t, "resolve", "--uri", f.uri, "--ns", f.ns(coll), "--key", "t", "--keep", "first",
+	return resolveTagsKeeping(t, f, coll, "first")
+}
+
+func resolveTagsKeeping(t *testing.T, f fixture, coll, keep string) string {
+	t.Helper()
+	out, errOut, status := dupes(t, "resolve", "--uri", f.uri, "--ns", f.ns(coll), "--key", "t", "--keep", keep,
 		"--backup", t.TempDir(), "--yes", "--create-index")
 	if status != 0 {
 		t.Fatalf("resolve: status %d\n%s%s", status, out, errOut)
@@ -58,6 +63,27 @@ func TestResolveOverlappingGroups(t *testing.T) {
 	out = resolveTags(t, f, "three")
 	if got := f.ids("three"); got != "[1 2]" {
 		t.Fatalf("left %s, want [1 2]\n%s", got, out)
+	}
+}
+
+// Where a group's keeper goes as a duplicate on another key, the next member the rule
+// prefers holds the key, not the smallest _id.
+func TestResolveOverlappingGroupsByRule(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct{ coll, keep string }{{"last", "last"}, {"max", "max:n"}, {"min", "min:m"}} {
+		// 3 is a's keeper (largest _id, largest n, smallest m) but a duplicate of 4 on b,
+		// which the rule prefers; a then keeps 2, its rule's second, not 1.
+		f.insert(tc.coll,
+			map[string]any{"_id": 1, "t": []any{"a"}, "n": 1, "m": 9},
+			map[string]any{"_id": 2, "t": []any{"a"}, "n": 9, "m": 3},
+			map[string]any{"_id": 3, "t": []any{"a", "b"}, "n": 10, "m": 2},
+			map[string]any{"_id": 4, "t": []any{"b"}, "n": 20, "m": 1},
+		)
+		out := resolveTagsKeeping(t, f, tc.coll, tc.keep)
+		if got := f.ids(tc.coll); got != "[2 4]" {
+			t.Fatalf("--keep %s left %s, want [2 4]\n%s", tc.keep, got, out)
+		}
+		mustContain(t, "--keep "+tc.keep, out, "groups share documents with other groups")
 	}
 }
 

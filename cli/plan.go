@@ -135,7 +135,7 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 	groups := res.whole(stderr, opt.deleteMissing)
 	// Every member is read once, whole: the rule decides from it, and the plan records its
 	// fingerprint, the version the plan deletes.
-	keepers, held, prints, err := c.KeepersPrinted(ctx, ns, rule, groups)
+	ranks, held, prints, err := c.RanksPrinted(ctx, ns, rule, groups)
 	if err != nil {
 		return model.Plan{}, model.PlanResult{}, err
 	}
@@ -146,11 +146,14 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 			return model.Plan{}, model.PlanResult{}, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
 		}
 		fmt.Fprintf(stderr, "warning: keep rule %s: %v; keeping the smallest _id (--allow-missing-field)\n", rule, uf)
-		clear(keepers) // the smallest _id: each group's first
+		clear(ranks) // the smallest _id: each group's first, then _id order
 	}
 	choices := make([]model.Choice, len(groups))
-	for i, k := range keepers {
-		choices[i] = model.Choice{Keep: k, How: model.ByRule}
+	for i, r := range ranks {
+		choices[i] = model.Choice{How: model.ByRule, Rank: r}
+		if r != nil {
+			choices[i].Keep = r[0]
+		}
 	}
 	pr := model.BuildPlan(groups, choices, model.PlanOptions{DeleteMissing: opt.deleteMissing})
 	prints.Stamp(pr.Groups)
@@ -160,10 +163,7 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 			pr.LackingDocs += o.Count - o.Listed
 		}
 	}
-	if pr.Adjusted > 0 {
-		fmt.Fprintf(stderr, "note: %d groups share documents with other groups (array key); their keeper was changed "+
-			"so that no document is both kept and deleted, and some duplicates may remain: scan again after applying\n", pr.Adjusted)
-	}
+	printOverlaps(stderr, pr.Adjusted, pr.Unheld, pr.Crowded)
 	return model.Plan{
 		Version:       model.PlanVersion,
 		NS:            ns,
@@ -230,4 +230,22 @@ func writeFileSynced(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// printOverlaps says what planning overlapping groups (array keys) together did: a document
+// holds several keys, so some groups keep another member than their rule's, and a group whose
+// members are all duplicates on other keys keeps none (model.BuildPlan).
+func printOverlaps(w io.Writer, adjusted, unheld, crowded int) {
+	if adjusted == 0 {
+		return
+	}
+	fmt.Fprintf(w, "note: %d groups share documents with other groups (array key): planned together, keeping each "+
+		"document the unique index accepts in keep order, so some keep another member than the rule's", adjusted)
+	if unheld > 0 {
+		fmt.Fprintf(w, "; in %d no member keeps the key, as each is a duplicate on another key of a document kept there", unheld)
+	}
+	if crowded > 0 {
+		fmt.Fprintf(w, "; %d stay duplicates, held by members of groups left alone", crowded)
+	}
+	fmt.Fprintln(w)
 }

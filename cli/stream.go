@@ -47,6 +47,7 @@ type streamResolve struct {
 	previewed bool
 
 	groups, deletes, adjusted int
+	unheld, crowded           int              // overlapping groups left with no holder, or with several
 	lacking                   model.PlanResult // LackingGroups, LackingDocs
 }
 
@@ -116,14 +117,14 @@ func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []m
 	// A run reads every member once, whole: the rule decides from it, and the chunk's plan
 	// records its fingerprint, so the run deletes only the versions the rule decided on. A
 	// dry run deletes nothing, and reads only what the rule compares.
-	var keepers []int
+	var ranks [][]int
 	var held bool
 	var prints model.Fingerprints
 	var err error
 	if s.apply {
-		keepers, held, prints, err = s.c.KeepersPrinted(ctx, s.req.ns, s.rule, whole)
+		ranks, held, prints, err = s.c.RanksPrinted(ctx, s.req.ns, s.rule, whole)
 	} else {
-		keepers, held, err = s.c.KeepersHeld(ctx, s.req.ns, s.rule, whole)
+		ranks, held, err = s.c.RanksHeld(ctx, s.req.ns, s.rule, whole)
 	}
 	if err != nil {
 		return err
@@ -134,8 +135,8 @@ func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []m
 	}
 	s.heldSeen = s.heldSeen || held
 	choices := make([]model.Choice, len(whole))
-	for i, k := range keepers {
-		choices[i] = model.Choice{Keep: k, How: model.ByRule}
+	for i, r := range ranks {
+		choices[i] = model.Choice{Keep: r[0], How: model.ByRule, Rank: r}
 	}
 	pr := model.BuildPlan(whole, choices, model.PlanOptions{DeleteMissing: s.flags.deleteMissing})
 	if s.apply {
@@ -144,6 +145,8 @@ func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []m
 	s.groups += len(pr.Groups)
 	s.deletes += pr.Deletes()
 	s.adjusted += pr.Adjusted
+	s.unheld += pr.Unheld
+	s.crowded += pr.Crowded
 	s.lacking.LackingGroups += pr.LackingGroups
 	s.lacking.LackingDocs += pr.LackingDocs
 	if len(pr.Groups) == 0 {
@@ -194,10 +197,7 @@ func (s *streamResolve) print(stdout io.Writer, out *runOutput, rep model.Report
 		CreatedAt: s.head.CreatedAt, Groups: s.groups, Deletes: s.deletes}
 	printPlanHead(stdout, s.head, s.lacking)
 	printPlanCounts(stdout, s.groups, s.deletes)
-	if s.adjusted > 0 {
-		fmt.Fprintf(s.stderr, "note: %d groups share documents with other groups (array key); their keeper was changed "+
-			"so that no document is both kept and deleted, and some duplicates may remain: scan again after applying\n", s.adjusted)
-	}
+	printOverlaps(s.stderr, s.adjusted, s.unheld, s.crowded)
 	stdout.Write(s.preview.Bytes())
 	if s.st == nil {
 		return

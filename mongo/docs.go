@@ -94,12 +94,32 @@ func (c *Client) Keepers(ctx context.Context, ns model.Namespace, rule model.Kee
 // a time, and refuses only when its first chunk holds the field nowhere; a later chunk that
 // does not keeps what the rule keeps there, its smallest existing _id, as Keepers would.
 func (c *Client) KeepersHeld(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) (keep []int, held bool, err error) {
-	keep = make([]int, len(groups))
+	ranks, held, err := c.RanksHeld(ctx, ns, rule, groups)
+	return firsts(ranks), held, err
+}
+
+// firsts is each rank's first: the keeper.
+func firsts(ranks [][]int) []int {
+	if ranks == nil {
+		return nil
+	}
+	keep := make([]int, len(ranks))
+	for i, r := range ranks {
+		keep[i] = r[0]
+	}
+	return keep
+}
+
+// RanksHeld is KeepersHeld with each group's members in the rule's order, best first
+// (model.KeepRule.Rank): the planner's next choice where overlapping groups (array keys) take
+// a group's keeper for another key (model.Choice.Rank).
+func (c *Client) RanksHeld(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) (rank [][]int, held bool, err error) {
+	rank = make([][]int, len(groups))
 	if !rule.NeedsDocs() {
 		for i, g := range groups {
-			keep[i], _ = rule.Keeper(g, nil)
+			rank[i], _ = rule.Rank(g, nil)
 		}
-		return keep, true, nil
+		return rank, true, nil
 	}
 	var projection bson.D
 	if rule.NeedsField() {
@@ -122,15 +142,13 @@ func (c *Client) KeepersHeld(ctx context.Context, ns model.Namespace, rule model
 		}
 		held = held || rule.FieldHeld(docs)
 		for i := start; i < end; i++ {
-			k, err := rule.Keeper(groups[i], docs)
-			if err != nil {
+			if rank[i], err = rule.Rank(groups[i], docs); err != nil {
 				return nil, false, err
 			}
-			keep[i] = k
 		}
 		start = end
 	}
-	return keep, held, nil
+	return rank, held, nil
 }
 
 // PrintBatchSize is how many members one find of KeepersPrinted reads, whole. Larger than
@@ -143,7 +161,13 @@ var PrintBatchSize = 1000
 // (model.Fingerprints.Stamp) so that a run deletes only the versions planned. A rule that
 // compares documents decides from that same read.
 func (c *Client) KeepersPrinted(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) (keep []int, held bool, prints model.Fingerprints, err error) {
-	keep = make([]int, len(groups))
+	ranks, held, prints, err := c.RanksPrinted(ctx, ns, rule, groups)
+	return firsts(ranks), held, prints, err
+}
+
+// RanksPrinted is KeepersPrinted with each group's members in the rule's order (RanksHeld).
+func (c *Client) RanksPrinted(ctx context.Context, ns model.Namespace, rule model.KeepRule, groups []model.Group) (rank [][]int, held bool, prints model.Fingerprints, err error) {
+	rank = make([][]int, len(groups))
 	held = !rule.NeedsDocs()
 	n := 0
 	for _, g := range groups {
@@ -176,11 +200,11 @@ func (c *Client) KeepersPrinted(ctx context.Context, ns model.Namespace, rule mo
 		}
 		held = held || rule.FieldHeld(docs)
 		for i := start; i < end; i++ {
-			if keep[i], err = rule.Keeper(groups[i], docs); err != nil {
+			if rank[i], err = rule.Rank(groups[i], docs); err != nil {
 				return nil, false, nil, err
 			}
 		}
 		start = end
 	}
-	return keep, held, prints, nil
+	return rank, held, prints, nil
 }
