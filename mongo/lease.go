@@ -47,10 +47,13 @@ func (e *LeaseHeldError) Error() string {
 // LeaseInfo is a lease document: who runs on which namespace, since when, until when unless
 // renewed. Times are the holder's clock.
 type LeaseInfo struct {
-	NS      string    `bson:"_id"`
-	Host    string    `bson:"host"`
-	PID     int       `bson:"pid"`
-	Run     string    `bson:"run"` // random, tells two runs of one process apart
+	NS   string `bson:"_id"`
+	Host string `bson:"host"`
+	PID  int    `bson:"pid"`
+	Run  string `bson:"run"` // random, tells two runs of one process apart
+	// Machine is the holder's kernel and PID namespace (machineID), so that a run on the same
+	// machine can tell that the holder's process is gone.
+	Machine string    `bson:"machine,omitempty"`
 	Since   time.Time `bson:"since"`
 	Expires time.Time `bson:"expires"`
 }
@@ -60,6 +63,9 @@ type lease struct {
 	coll *mongo.Collection
 	info LeaseInfo
 	ttl  time.Duration
+
+	// tookOver is the lease of a crashed run, on this machine, that this one took at once.
+	tookOver *LeaseInfo
 
 	mu      sync.Mutex
 	expires time.Time // as last written
@@ -79,7 +85,7 @@ func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.
 	_, _ = rand.Read(run)
 	l := &lease{
 		coll: c.mc.Database(ns.DB).Collection(LeaseCollection, primaryMajority()),
-		info: LeaseInfo{NS: ns.String(), Host: host, PID: os.Getpid(), Run: hex.EncodeToString(run)},
+		info: LeaseInfo{NS: ns.String(), Host: host, PID: os.Getpid(), Run: hex.EncodeToString(run), Machine: machineID()},
 		ttl:  ttl,
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
@@ -111,6 +117,21 @@ func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.
 		}
 		if err != nil {
 			return nil, c.wrap(what, err)
+		}
+		if holderIsDead(held, host, l.info.Machine) {
+			// The holder ran on this machine and its process is gone: it crashed. Take its
+			// lease now, matching that very run, so a live run that took it meanwhile keeps it.
+			res, err := l.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: l.info.NS}, {Key: "run", Value: held.Run}},
+				bson.D{{Key: "$set", Value: l.info}})
+			if err != nil {
+				return nil, c.wrap(what, err)
+			}
+			if res.MatchedCount == 1 {
+				l.tookOver = &held
+				break
+			}
+			l.info.Since = time.Time{}
+			continue
 		}
 		return nil, &LeaseHeldError{NS: ns, Holder: held}
 	}
@@ -176,6 +197,15 @@ func (l *lease) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, _ = l.coll.DeleteOne(ctx, l.mine())
+}
+
+// TookOverNotice says whose lease this run took because that run's process is gone, or "".
+func (l *lease) TookOverNotice() string {
+	if l.tookOver == nil {
+		return ""
+	}
+	return fmt.Sprintf("took over the lease on %s from pid %d on this host (since %s): that process is gone, so it cannot be running",
+		l.info.NS, l.tookOver.PID, l.tookOver.Since.UTC().Format("2006-01-02 15:04:05 UTC"))
 }
 
 // mine matches the lease only while it is this run's.
