@@ -261,10 +261,8 @@ func FuzzJSONOutputs(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		name := "f" + strings.ReplaceAll(s, "\x00", "") // a field name: no NUL, not an operator
-		if strings.Contains(name, ".") {
-			name = strings.ReplaceAll(name, ".", "_")
-		}
+		// A field name --key can name: no NUL, not an operator, no path dot or list comma.
+		name := "f" + strings.NewReplacer("\x00", "", ".", "_", ",", "_").Replace(s)
 		doc := bson.D{
 			{Key: "_id", Value: s},
 			{Key: "k", Value: s},
