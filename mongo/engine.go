@@ -33,6 +33,23 @@ type Engine struct {
 	// LazyCond: $cond evaluates only the branch taken, so a guard in $cond protects the other
 	// branch from erroring (FerretDB evaluates both; $switch is lazy everywhere).
 	LazyCond bool
+	// TypeOp: the $type operator exists, so the scan can tell BSON undefined (which an index
+	// keys like []) from null, which $ifNull and $group confuse (mongo-java-server has no
+	// $type, and stores undefined as null, so it never holds one).
+	TypeOp bool
+	// GroupSplits: $group may tell apart keys MongoDB finds equal, and confuse some it tells
+	// apart, among values the scan can name (scanexact.go, suspect). DocumentDB after
+	// $unwind compares decimals, NaN and NumberLong(-2^63) by representation (0.1 and 0.10
+	// apart) and undefined like null inside documents and arrays; mongo-java-server compares
+	// a decimal as a double but an int64 exactly, and never finds two [] equal. The scan then
+	// keeps the groups holding such a value even when alone, sends their members' keys, and
+	// regroups them by the key generator's equality.
+	GroupSplits bool
+	// GroupMerges: $group may find equal any two keys MongoDB tells apart: mongo-java-server
+	// compares numbers as doubles (2^63-1 = 2^63, -2^63 = -Infinity, decimal 0.1 = double
+	// 0.1). The scan then sends every member's key and splits groups by the key generator's
+	// equality.
+	GroupMerges bool
 }
 
 // The engines Engine.Name tells apart.
@@ -96,17 +113,19 @@ func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
 		return Engine{}, err
 	}
 	e := Engine{Name: EngineMongoDB, Version: bi.Version, ServerVersion: bi.Version,
-		MaxWriteBatch: c.maxWriteBatch(ctx), Collation: true, Views: true, LazyCond: true}
+		MaxWriteBatch: c.maxWriteBatch(ctx), Collation: true, Views: true, LazyCond: true, TypeOp: true}
 	switch {
 	case bi.FerretDB != nil:
 		e.Name, e.Version = EngineFerretDB, bi.FerretDB.Version
 		e.Collation, e.Views, e.LazyCond = false, false, false
+		e.GroupSplits = true
 		e.MaxWriteBatch = min(e.MaxWriteBatch, ferretMaxWriteBatch)
 	case bi.GitVersion == "":
 		// Every MongoDB build reports its git commit; mongo-java-server answers only four
 		// fields. It accepts collations but ignores them when comparing, and createView
 		// makes a collection listed as a plain one.
-		e.Name, e.Views = EngineJavaServer, false
+		e.Name, e.Views, e.TypeOp = EngineJavaServer, false, false
+		e.GroupSplits, e.GroupMerges = true, true
 	}
 	return e, nil
 }

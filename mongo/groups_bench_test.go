@@ -42,7 +42,7 @@ func BenchmarkScanDecode(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, _, err := cu.decode(raws[i%len(raws)]); err != nil {
+		if _, err := cu.decode(raws[i%len(raws)]); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -62,14 +62,16 @@ func BenchmarkGroupsResident(b *testing.B) {
 		groups := make([]model.Group, 0, n)
 		idBytes := 0
 		for i := 0; i < n; i++ {
-			g, _, err := cu.decode(raws[i%len(raws)])
+			gs, err := cu.decode(raws[i%len(raws)])
 			if err != nil {
 				b.Fatal(err)
 			}
-			for _, id := range g.IDs {
-				idBytes += len(id)
+			for _, g := range gs {
+				for _, id := range g.IDs {
+					idBytes += len(id)
+				}
 			}
-			groups = append(groups, g)
+			groups = append(groups, gs...)
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)

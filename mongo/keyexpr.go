@@ -28,6 +28,9 @@ type keysCompiler struct {
 	key    model.Key
 	sparse bool
 	vars   int
+	// typeOp: the engine has $type, so a missing value can become null while BSON undefined
+	// stays itself ($ifNull takes both for null; the index keys undefined like []).
+	typeOp bool
 }
 
 // trie is one path prefix: the fields ending there and the longer paths below.
@@ -151,6 +154,10 @@ func (c *keysCompiler) tuple(ends []int, value, found any, undefined bool, under
 func (c *keysCompiler) value(n *trie, v any, found any, nested any) bson.D {
 	x := c.newVar("v")
 	X := "$$" + x
+	if c.typeOp {
+		// Bound inside a document: DocumentDB's $map turns an undefined it yields into null.
+		X += ".v"
+	}
 	arr := arrayOr(X)
 	// An empty array: undefined where the path ends, null (not found) where it goes on.
 	empty := e1("$literal", bson.D{{Key: "t", Value: bson.A{c.tuple(n.ends, nil, true, true, n.under)}}, {Key: "h", Value: true}, {Key: "e", Value: false}})
@@ -186,6 +193,9 @@ func (c *keysCompiler) value(n *trie, v any, found any, nested any) bson.D {
 		scalar[0].Value = e1("$literal", bson.A{c.tuple(nil, nil, nil, false, n.under)})
 	}
 	body := cond(e1("$isArray", X), isArr, cond(isObject(X), isObj, scalar))
+	if c.typeOp {
+		return c.bind(bson.D{{Key: "v", Value: cond(e1("$eq", bson.A{e1("$type", v), "missing"}), nil, v)}}, x, body)
+	}
 	return c.bind(e1("$ifNull", bson.A{v, nil}), x, body)
 }
 
@@ -310,8 +320,8 @@ func checkParts(fields []string) error {
 
 // keysStage is the $project that puts the document's key tuples in k: [{x: true}] where
 // MongoDB refuses to index it.
-func keysStage(key model.Key) bson.D {
-	c := &keysCompiler{key: key, sparse: key.Sparse}
+func keysStage(key model.Key, e Engine) bson.D {
+	c := &keysCompiler{key: key, sparse: key.Sparse, typeOp: e.TypeOp}
 	r := c.level(buildTrie(key.Fields), "$$ROOT", nil)
 	return e1("$project", bson.D{{Key: "k", Value: c.bind(r, "root", cond("$$root.e", e1("$literal", bson.A{bson.D{{Key: "x", Value: true}}}), "$$root.t"))}})
 }

@@ -40,7 +40,7 @@ const MaxGroupIDs = 100_000
 // index the documents holding a key field. Collation is not a stage: it travels in the
 // aggregate options (see aggregateOptions), and the comparisons compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
-	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true}, false)
+	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true, TypeOp: true}, false)
 }
 
 // plainKey reports whether the group _id is one value rather than a tuple: one top-level
@@ -98,16 +98,23 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 		k := c.normalise(e1("$ifNull", bson.A{"$k", nil}))
 		maxKey := e1("$literal", bson.MaxKey{})
 		wrap := e1("$or", bson.A{e1("$isArray", "$k"), e1("$eq", bson.A{"$k", maxKey})})
-		var id any = cond("$u", maxKey, cond(wrap, bson.A{"$k"}, k))
+		// Undefined (an empty array, or BSON undefined itself) keys apart from null, as MaxKey.
+		var undef any = "$u"
+		if e.TypeOp {
+			undef = e1("$or", bson.A{"$u", isUndefined("$k")})
+		}
+		var id any = cond(undef, maxKey, cond(wrap, bson.A{"$k"}, k))
 		if plainInDoc(key, e) {
 			wide := e1("$gte", bson.A{"$k", e1("$literal", bson.D{})})
-			id = cond("$u", maxKey, cond(wide, bson.D{{Key: "k", Value: cond(wrap, bson.A{"$k"}, "$k")}}, k))
+			// [$k] built by $map: the emulator takes an array literal's "$k" as the string.
+			id = cond(undef, maxKey, cond(wide, bson.D{{Key: "k", Value: cond(wrap, c.single("$k"), "$k")}}, k))
 		}
 		// "Is an empty array" by its size, not by $eq with []: mongo-java-server finds [null]
 		// equal to []. Both branches of the $cond are safe where $cond is eager.
 		empty := e1("$eq", bson.A{e1("$size", cond(e1("$isArray", f), f, bson.A{1})), 0})
 		proj := bson.D{{Key: "k", Value: f}, {Key: "u", Value: empty}}
 		group := bson.D{{Key: "_id", Value: id}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}
+		group = append(group, exactAccumulators(e, id, []any{"$k"})...)
 		if mark {
 			proj = append(proj, bson.E{Key: "m", Value: e1("$gt", bson.A{e1("$size", arrayOr(f)), 1})})
 			group = append(group, bson.E{Key: "m", Value: e1("$max", "$m")})
@@ -119,13 +126,22 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 	} else {
 		group := bson.D{}
 		var found bson.A
+		var parts []any
 		for i := range key.Fields {
 			is := strconv.Itoa(i)
-			group = append(group, bson.E{Key: "k" + is, Value: "$k.k" + is}, bson.E{Key: "u" + is, Value: "$k.u" + is})
+			var k, u any = "$k.k" + is, "$k.u" + is
+			if e.TypeOp {
+				// BSON undefined keys like an empty array (u), apart from null; the flag is
+				// then always a boolean, so no group splits on false against missing.
+				u = e1("$or", bson.A{e1("$eq", bson.A{u, true}), isUndefined(k)})
+				k = cond(u, nil, k)
+			}
+			parts = append(parts, "$k.k"+is)
+			group = append(group, bson.E{Key: "k" + is, Value: k}, bson.E{Key: "u" + is, Value: u})
 			found = append(found, bson.D{{Key: "k.f" + is, Value: true}})
 		}
 		group = append(group, bson.E{Key: "x", Value: "$k.x"})
-		p = append(p, keysStage(key))
+		p = append(p, keysStage(key, e))
 		if mark {
 			p = append(p, e1("$project", bson.D{{Key: "k", Value: 1}, {Key: "m", Value: e1("$gt", bson.A{e1("$size", "$k"), 1})}}))
 		}
@@ -135,12 +151,26 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 			p = append(p, e1("$match", e1("$or", append(found, bson.D{{Key: "k.x", Value: true}}))))
 		}
 		acc := bson.D{{Key: "_id", Value: group}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}
+		// A member's key is its tuple, which keyOf reads as it reads a group _id: pushing the
+		// _id expression would put missing fields in an array, which drops mongo-java-server's
+		// connection.
+		acc = append(acc, exactAccumulators(e, "$k", parts)...)
 		if mark {
 			acc = append(acc, bson.E{Key: "m", Value: e1("$max", "$m")})
 		}
 		p = append(p, e1("$group", acc))
 		keep = e1("$or", bson.A{keep, bson.D{{Key: "_id.x", Value: true}}})
 		order = bson.D{{Key: "_id.x", Value: -1}, {Key: "_id", Value: 1}}
+	}
+	if e.GroupSplits && !key.WholeDocument {
+		// A group of one may hold a value the engine split from its equals (scanexact.go).
+		keep = e1("$or", bson.A{keep, bson.D{{Key: "s", Value: true}}})
+	}
+	if (e.GroupSplits || e.GroupMerges) && !key.WholeDocument {
+		out = append(out, bson.E{Key: "ks", Value: e1("$slice", bson.A{"$ks", maxIDs})})
+		if e.GroupSplits {
+			out = append(out, bson.E{Key: "s", Value: 1})
+		}
 	}
 	p = append(p,
 		e1("$match", keep),

@@ -28,6 +28,7 @@ type Cursor struct {
 	oversized   []Oversized
 	unindexable *Unindexable
 	refused     bool
+	regroup     *regroup // nil where the engine's $group compares as MongoDB's index
 }
 
 // Oversized is a group whose _ids were cut at the scan's limit (MaxGroupIDs): its Group lists
@@ -76,7 +77,8 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if err != nil {
 		return nil, c.scanError(ns, err)
 	}
-	return &Cursor{c: c, ns: ns, key: key, cur: cur, plain: plainKey(key), plainInDoc: plainInDoc(key, e)}, nil
+	return &Cursor{c: c, ns: ns, key: key, cur: cur, plain: plainKey(key), plainInDoc: plainInDoc(key, e),
+		regroup: newRegroup(key, e)}, nil
 }
 
 // refuse says why a key cannot be scanned exactly on this engine, before anything runs.
@@ -110,18 +112,20 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 			if err := cu.cur.Err(); err != nil {
 				return out, cu.c.scanError(cu.ns, err)
 			}
+			if cu.regroup != nil {
+				// The groups that may have had parts anywhere in the stream come last.
+				out = append(out, cu.regroup.flush()...)
+			}
 			if len(out) == 0 {
 				return nil, io.EOF
 			}
 			break
 		}
-		g, ok, err := cu.decode(cu.cur.Current)
+		gs, err := cu.decode(cu.cur.Current)
 		if err != nil {
 			return out, err
 		}
-		if ok {
-			out = append(out, g)
-		}
+		out = append(out, gs...)
 		if u := cu.unindexable; u != nil && !cu.refused {
 			// The pipeline lists this group first: the scan stops before any other.
 			cu.refused = true
@@ -159,60 +163,73 @@ func (cu *Cursor) Close(ctx context.Context) error {
 	return cu.cur.Close(ctx)
 }
 
-func (cu *Cursor) decode(doc bson.Raw) (model.Group, bool, error) {
-	var g model.Group
+// decode reads one group the server sent: none (a document alone in it, or the unindexable
+// ones), one, or on an engine whose $group compares unlike MongoDB's index, the parts its
+// members' own keys make of it (regroup).
+func (cu *Cursor) decode(doc bson.Raw) ([]model.Group, error) {
 	id := doc.Lookup("_id")
 	ids, ok := doc.Lookup("ids").ArrayOK()
 	if !ok {
-		return g, false, fmt.Errorf("scan %s: group without ids", cu.ns)
+		return nil, fmt.Errorf("scan %s: group without ids", cu.ns)
 	}
 	vals, err := ids.Values()
 	if err != nil {
-		return g, false, err
+		return nil, err
 	}
 	n, _ := doc.Lookup("n").AsInt64OK()
-	g.IDs = sortIDs(vals)
-	g.Multikey, _ = doc.Lookup("m").BooleanOK()
+	multikey, _ := doc.Lookup("m").BooleanOK()
+	if d, ok := id.DocumentOK(); ok && !cu.plain {
+		if x, ok := d.Lookup("x").BooleanOK(); ok && x {
+			ids := sortIDs(vals)
+			cu.unindexable = &Unindexable{Count: max(len(ids), int(n)), IDs: ids}
+			return nil, nil
+		}
+	}
+	key, err := cu.keyOf(id)
+	if err != nil {
+		return nil, err
+	}
+	if int(n) > len(vals) {
+		cu.oversized = append(cu.oversized, Oversized{Key: key, Count: int(n), Listed: len(sortIDs(vals))})
+	}
+	if cu.regroup != nil {
+		return cu.regroup.add(doc, key, vals, multikey, cu.keyOf)
+	}
+	g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
+	if len(g.IDs) < 2 {
+		// One document that entered the group twice (a value repeated in its own array).
+		return nil, nil
+	}
+	return []model.Group{g}, nil
+}
+
+// keyOf reads a group _id (or a member's key, written the same way) into the key's values.
+func (cu *Cursor) keyOf(id bson.RawValue) ([]model.Value, error) {
 	if cu.plain {
 		if d, ok := id.DocumentOK(); ok && cu.plainInDoc {
 			id = d.Lookup("k")
 		}
-		g.Key = []model.Value{plainValue(id)}
-	} else {
-		key, ok := id.DocumentOK()
-		if !ok {
-			return g, false, fmt.Errorf("scan %s: unexpected group %s", cu.ns, doc)
-		}
-		if x, ok := key.Lookup("x").BooleanOK(); ok && x {
-			cu.unindexable = &Unindexable{Count: len(g.IDs), IDs: g.IDs}
-			if int(n) > len(vals) {
-				cu.unindexable.Count = int(n)
-			}
-			return g, false, nil
-		}
-		g.Key = make([]model.Value, len(cu.key.Fields))
-		for i := range g.Key {
-			is := strconv.Itoa(i)
-			if u, ok := key.Lookup("u" + is).BooleanOK(); ok && u {
-				g.Key[i] = Undefined
-				continue
-			}
-			v, err := key.LookupErr("k" + is)
-			if err != nil || v.Type == bson.TypeNull {
-				g.Key[i] = model.Null
-				continue
-			}
-			g.Key[i] = value(v)
-		}
+		return []model.Value{plainValue(id)}, nil
 	}
-	if len(g.IDs) < 2 {
-		// One document that entered the group twice (a value repeated in its own array).
-		return g, false, nil
+	doc, ok := id.DocumentOK()
+	if !ok {
+		return nil, fmt.Errorf("scan %s: unexpected group key %s", cu.ns, id)
 	}
-	if int(n) > len(vals) {
-		cu.oversized = append(cu.oversized, Oversized{Key: g.Key, Count: int(n), Listed: len(g.IDs)})
+	key := make([]model.Value, len(cu.key.Fields))
+	for i := range key {
+		is := strconv.Itoa(i)
+		if u, ok := doc.Lookup("u" + is).BooleanOK(); ok && u {
+			key[i] = Undefined
+			continue
+		}
+		v, err := doc.LookupErr("k" + is)
+		if err != nil || v.Type == bson.TypeNull {
+			key[i] = model.Null
+			continue
+		}
+		key[i] = value(v)
 	}
-	return g, true, nil
+	return key, nil
 }
 
 // Undefined is the key value of an empty array: MongoDB indexes [] as undefined.

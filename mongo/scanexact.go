@@ -1,0 +1,187 @@
+package mongo
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Where an engine's $group compares keys unlike MongoDB's unique index (Engine.GroupSplits,
+// Engine.GroupMerges), the scan does not trust it: the pipeline also sends each member's own
+// key (ks) where it may be compared wrongly, and on an engine that splits equal values, the
+// groups holding such a value even when alone (s). The cursor then regroups by the key
+// generator's equality (model.KeySpec.KeyID): what the engine merged is split, what it split
+// is merged. The answer is exact; the cost is the keys sent, and on a splitting engine the
+// single-document groups of such values, held until the scan ends.
+
+// isUndefined is true where x is BSON undefined (engines with $type only).
+func isUndefined(x any) bson.D { return e1("$eq", bson.A{e1("$type", x), "undefined"}) }
+
+// suspect is true where the engine's $group may split x from a value MongoDB finds equal.
+func suspect(x any, e Engine) bson.D {
+	if e.TypeOp {
+		return suspectTyped(x)
+	}
+	return suspectUntyped(x)
+}
+
+// suspectTyped is DocumentDB's case, after $unwind: a decimal, a double that is not an integer
+// inside the int64 range (NaN, fractions, ±Inf, huge values: a decimal may equal it in another
+// form), the int64 -2^63, or a document or array (which may hold any of those, or undefined
+// beside null).
+func suspectTyped(x any) bson.D {
+	typ := e1("$type", x)
+	isDouble := e1("$eq", bson.A{typ, "double"})
+	// $cond is eager there: $trunc must meet only a double inside the int64 range (beyond,
+	// DocumentDB fails with "Conversion would overflow"); the rest are suspect anyway.
+	inRange := e1("$and", bson.A{isDouble, e1("$lt", bson.A{x, float64(1 << 63)}), e1("$gt", bson.A{x, -float64(1 << 63)})})
+	num := cond(inRange, x, 0)
+	return e1("$or", bson.A{
+		e1("$in", bson.A{typ, bson.A{"decimal", "object", "array"}}),
+		e1("$and", bson.A{isDouble, e1("$or", bson.A{
+			e1("$ne", bson.A{num, e1("$trunc", num)}),
+			e1("$eq", bson.A{x, math.NaN()}),
+			e1("$gte", bson.A{x, float64(1 << 63)}),
+			e1("$lte", bson.A{x, -float64(1 << 63)}),
+		})}),
+		e1("$eq", bson.A{x, int64(math.MinInt64)}),
+	})
+}
+
+// suspectUntyped is mongo-java-server's case, without $type: it compares a decimal as a
+// double but an int64 exactly, so equal integers beyond 2^53 may part; and it never finds
+// two [] equal, inside documents and arrays. Types are told by BSON order: numbers sort
+// between null and "", documents and arrays between {} and the least binary.
+func suspectUntyped(x any) bson.D {
+	v := e1("$ifNull", bson.A{x, nil})
+	isNum := e1("$and", bson.A{e1("$gt", bson.A{v, nil}), e1("$lt", bson.A{v, ""})})
+	big := e1("$or", bson.A{e1("$gte", bson.A{v, float64(1 << 53)}), e1("$lte", bson.A{v, -float64(1 << 53)})})
+	nested := e1("$and", bson.A{e1("$gte", bson.A{v, e1("$literal", bson.D{})}), e1("$lt", bson.A{v, bson.Binary{Data: []byte{}}})})
+	return e1("$or", bson.A{e1("$and", bson.A{isNum, big}), nested})
+}
+
+// exactAccumulators are the $group fields that let the cursor regroup: ks, each member's key
+// as {v: key}, and on a splitting engine s, whether any member is suspect. On an engine that
+// may merge any values every member's key is sent; otherwise only a suspect member's (v is
+// null for the others, whose group key is right for them). member is the member's key as the
+// group _id writes it, parts its values.
+func exactAccumulators(e Engine, member any, parts []any) bson.D {
+	if !e.GroupSplits && !e.GroupMerges {
+		return nil
+	}
+	var ors bson.A
+	for _, x := range parts {
+		ors = append(ors, suspect(x, e))
+	}
+	susp := e1("$or", ors)
+	if !e.GroupMerges {
+		member = cond(susp, member, nil)
+	}
+	// Each key in a document of its own: mongo-java-server's $push drops a null.
+	acc := bson.D{{Key: "ks", Value: e1("$push", bson.D{{Key: "v", Value: member}})}}
+	if e.GroupSplits {
+		acc = append(acc, bson.E{Key: "s", Value: e1("$max", susp)})
+	}
+	return acc
+}
+
+// regroup splits and merges the groups of an engine whose $group compares unlike the index.
+type regroup struct {
+	spec    model.KeySpec
+	pending map[string]*pendingGroup // by KeyID: groups that may have parts elsewhere in the stream
+}
+
+type pendingGroup struct {
+	key      []model.Value
+	ids      []bson.RawValue
+	multikey bool
+}
+
+// newRegroup is nil where the engine groups as MongoDB's index does, or for a whole-document
+// key (grouped without $unwind, by the document itself).
+func newRegroup(key model.Key, e Engine) *regroup {
+	if key.WholeDocument || !e.GroupSplits && !e.GroupMerges {
+		return nil
+	}
+	return &regroup{spec: key.Spec(), pending: map[string]*pendingGroup{}}
+}
+
+// add splits one group the server sent by its members' own keys. The parts of a group that
+// holds a suspect value wait for the end of the scan (flush), merged with the parts of other
+// groups under the same key; the others are answered now.
+func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, multikey bool,
+	keyOf func(bson.RawValue) ([]model.Value, error)) ([]model.Group, error) {
+	ks, _ := doc.Lookup("ks").ArrayOK()
+	keys, err := ks.Values()
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) != len(vals) {
+		return nil, fmt.Errorf("scan: a group lists %d ids and %d keys: %s", len(vals), len(keys), doc)
+	}
+	wait, _ := doc.Lookup("s").BooleanOK()
+	parts := map[string]*pendingGroup{}
+	var order []string
+	for i, v := range vals {
+		k := key
+		if own, err := keys[i].Document().LookupErr("v"); err == nil && own.Type != bson.TypeNull {
+			if k, err = keyOf(own); err != nil {
+				return nil, err
+			}
+		}
+		kid := r.spec.KeyID(k)
+		p := parts[kid]
+		if p == nil {
+			p = &pendingGroup{key: k, multikey: multikey}
+			parts[kid] = p
+			order = append(order, kid)
+		}
+		p.ids = append(p.ids, v)
+	}
+	var out []model.Group
+	for _, kid := range order {
+		p := parts[kid]
+		if !wait {
+			if g := p.group(); len(g.IDs) > 1 {
+				out = append(out, g)
+			}
+			continue
+		}
+		if q := r.pending[kid]; q != nil {
+			q.ids = append(q.ids, p.ids...)
+			q.multikey = q.multikey || p.multikey
+		} else {
+			r.pending[kid] = p
+		}
+	}
+	return out, nil
+}
+
+func (p *pendingGroup) group() model.Group {
+	return model.Group{Key: p.key, IDs: sortIDs(p.ids), Multikey: p.multikey}
+}
+
+// flush answers the groups that waited, in key order, and forgets them.
+func (r *regroup) flush() []model.Group {
+	var out []model.Group
+	for _, p := range r.pending {
+		if g := p.group(); len(g.IDs) > 1 {
+			out = append(out, g)
+		}
+	}
+	r.pending = map[string]*pendingGroup{}
+	sort.Slice(out, func(i, j int) bool { return compareKeys(out[i].Key, out[j].Key) < 0 })
+	return out
+}
+
+func compareKeys(a, b []model.Value) int {
+	for i := range min(len(a), len(b)) {
+		if c := model.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return len(a) - len(b)
+}
