@@ -226,10 +226,26 @@ func (b *planner) ruleTier() {
 		}
 	}
 	for gi := range b.groups {
-		if b.role[gi] == handRole || b.role[gi] == ruleRole {
-			ranks[gi] = b.rank(gi)
-			lead(int32(gi))
+		if b.role[gi] != handRole && b.role[gi] != ruleRole {
+			continue
 		}
+		if b.alone(gi) {
+			// No member sits in another group (the usual case): the rule's choice goes in
+			// first, and the rest collide with it. No rank to merge.
+			m := b.group(gi)
+			w := b.want(gi)
+			if b.state[m[w]] == docOpen {
+				b.insert(m[w])
+			}
+			for _, d := range m {
+				if b.state[d] == docOpen {
+					b.insert(d)
+				}
+			}
+			continue
+		}
+		ranks[gi] = b.rank(gi)
+		lead(int32(gi))
 	}
 	next := 0 // the first group whose rank may still hold open documents
 	for {
@@ -259,6 +275,16 @@ func (b *planner) ruleTier() {
 	}
 }
 
+// alone reports a group none of whose members is in another group.
+func (b *planner) alone(gi int) bool {
+	for _, d := range b.group(gi) {
+		if b.dStart[d+1]-b.dStart[d] != 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // entries are the plan: per group, the members deleted as duplicates on its key, with its
 // first holder as keeper; groups that delete nothing are left out.
 func (b *planner) entries() []PlanGroup {
@@ -284,6 +310,9 @@ func (b *planner) overlaps() []Overlap {
 	for gi, g := range b.groups {
 		if b.role[gi] != handRole && b.role[gi] != ruleRole {
 			continue
+		}
+		if b.alone(gi) && b.holder[gi] >= 0 && b.ids[b.holder[gi]] == g.IDs[b.want(gi)] {
+			continue // planned on its own, as its choice says
 		}
 		var kept, elsewhere []Value
 		for _, d := range b.group(gi) {
