@@ -88,7 +88,7 @@ var subcommands = []subcommand{
 `, "dupes restore [--uri U] --backup PATH [flags]", runRestore},
 	{"explain-error", `  dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
 `, "dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)", runExplainError},
-	{"keys", `  dupes keys    --key F[,F...] [--sparse] [--collation JSON] < DOCS.jsonl
+	{"keys", `  dupes keys    --key F[,F...] [--sparse] [--collation JSON] [--groups] < DOCS.jsonl
                                     each document's index keys: why are two documents duplicates?
 `, "dupes keys --key F[,F...] [flags] < DOCS.jsonl", func(args []string, stdout, stderr io.Writer) error {
 		return runKeys(args, os.Stdin, stdout, stderr)
