@@ -289,10 +289,12 @@ func (b *planner) alone(gi int) bool {
 // first holder as keeper; groups that delete nothing are left out.
 func (b *planner) entries() []PlanGroup {
 	var out []PlanGroup
+	listed := make([]bool, len(b.ids)) // a group listing a document twice deletes it once
 	for gi, g := range b.groups {
 		var del []Value
 		for _, d := range b.group(gi) {
-			if b.state[d] == docDeleted && b.deletedIn[d] == int32(gi) && !containsValue(del, b.ids[d]) {
+			if b.state[d] == docDeleted && b.deletedIn[d] == int32(gi) && !listed[d] {
+				listed[d] = true
 				del = append(del, b.ids[d])
 			}
 		}
@@ -307,6 +309,7 @@ func (b *planner) entries() []PlanGroup {
 // overlaps reports the decided groups whose outcome is not their choice's alone.
 func (b *planner) overlaps() []Overlap {
 	var out []Overlap
+	seen := make([]int32, len(b.ids)) // the last group (plus one) that listed each document
 	for gi, g := range b.groups {
 		if b.role[gi] != handRole && b.role[gi] != ruleRole {
 			continue
@@ -318,12 +321,13 @@ func (b *planner) overlaps() []Overlap {
 		for _, d := range b.group(gi) {
 			id := b.ids[d]
 			switch {
-			case containsValue(kept, id) || containsValue(elsewhere, id):
+			case seen[d] == int32(gi)+1:
 			case b.state[d] == docKept:
 				kept = append(kept, id)
 			case b.deletedIn[d] != int32(gi):
 				elsewhere = append(elsewhere, id)
 			}
+			seen[d] = int32(gi) + 1
 		}
 		wanted := g.IDs[b.want(gi)]
 		if len(elsewhere) == 0 && len(kept) == 1 && kept[0] == wanted {
@@ -332,13 +336,4 @@ func (b *planner) overlaps() []Overlap {
 		out = append(out, Overlap{Group: gi, Key: g.Key, Wanted: wanted, Kept: kept, Elsewhere: elsewhere})
 	}
 	return out
-}
-
-func containsValue(vs []Value, v Value) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

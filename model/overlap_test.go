@@ -412,3 +412,12 @@ func sharesMember(groups []Group) bool {
 	}
 	return false
 }
+
+func containsValue(vs []Value, v Value) bool {
+	for _, x := range vs {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
