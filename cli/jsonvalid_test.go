@@ -191,6 +191,36 @@ func TestJSONOutputsStayJSONOnHostileData(t *testing.T) {
 	}
 }
 
+// TestJSONOutputsStayJSONOnAHostileCollectionName: the namespace is in every JSON output too.
+func TestJSONOutputsStayJSONOnAHostileCollectionName(t *testing.T) {
+	f := newFixture(t)
+	name := "c\x01\x1b[31m\x7f\"\\\u2028\u202e<&>'"
+	coll := mongotest.Client(t).Database(f.db).Collection(name)
+	if _, err := coll.InsertMany(context.Background(), []any{bson.D{{Key: "k", Value: 1}}, bson.D{{Key: "k", Value: 1}}}); err != nil {
+		mongotest.Skipf(t, "the engine refuses a collection named %q: %v", name, err)
+	}
+	ns := f.ns(name)
+	out, errOut, status := dupes(t, "scan", "--uri", f.uri, "--ns", ns, "--key", "k", "--format", "json")
+	if status != 0 {
+		t.Fatalf("scan: %d %s", status, errOut)
+	}
+	mustBeJSON(t, "scan --format json", []byte(out))
+	var scan struct {
+		NS string `json:"ns"`
+	}
+	if err := json.Unmarshal([]byte(out), &scan); err != nil || scan.NS != ns {
+		t.Errorf("ns %q, want %q (%v)", scan.NS, ns, err)
+	}
+	dir := t.TempDir()
+	out, errOut, status = dupes(t, "resolve", "--uri", f.uri, "--ns", ns, "--key", "k", "--keep", "first",
+		"--backup", dir, "--yes", "--format", "json")
+	if status != 0 {
+		t.Fatalf("resolve: %d %s%s", status, out, errOut)
+	}
+	mustBeJSON(t, "resolve --format json", []byte(out))
+	mustBeJSONFiles(t, dir, 1)
+}
+
 // mustBeJSONFiles requires every .json file under dir (the manifests) to be valid JSON, and
 // at least want of them.
 func mustBeJSONFiles(t *testing.T, dir string, want int) {
