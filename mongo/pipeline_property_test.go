@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -33,15 +34,32 @@ var propertySpecs = []model.Key{
 }
 
 // docGen makes random documents whose key values collide often: few field names, few values,
-// the same number as int32, int64 and double, arrays of values, of arrays, of sub-documents.
+// the same number as int32, int64, double and decimal (in several forms), values of every
+// BSON type an index keys, arrays of values, of arrays, of sub-documents; and _ids of every
+// type a collection can hold (mongotest.IDKinds).
 type docGen struct {
 	r *rand.Rand
 	// topArraysOnly puts arrays only in top-level fields (mongo-java-server: see below).
 	topArraysOnly bool
+	// noRegex leaves regular expressions out (mongo-java-server cannot compare them in $group).
+	noRegex bool
+}
+
+// exotic are key values of every other BSON type, numbers equal by value in other types or
+// forms, and doubles in exponent form: each drawn now and then.
+var exotic = []any{
+	dec("1"), dec("1.0"), dec("0.1"), dec("0.10"), 0.1, dec("1.5"), dec("1.50"),
+	math.NaN(), dec("NaN"), int64(math.MinInt64), -float64(1 << 63), int64(1<<53 + 1), dec("9007199254740993"),
+	1e6, dec("1E+6"), 5e-5, 1e300, dec("1E+300"), math.Inf(1), math.Copysign(0, -1),
+	bson.Undefined{}, bson.MinKey{}, bson.MaxKey{},
+	bson.Binary{Subtype: 4, Data: make([]byte, 16)}, bson.Binary{Data: []byte{1}},
+	bson.Timestamp{T: 1, I: 2}, bson.Timestamp{T: 1<<31 + 1, I: 2},
+	bson.DateTime(-1), bson.DateTime(0), bson.ObjectID{1}, bson.ObjectID{2},
+	bson.Regex{Pattern: "x", Options: "i"}, bson.Regex{Pattern: "x"},
 }
 
 func (g *docGen) scalar() any {
-	switch g.r.IntN(9) {
+	switch g.r.IntN(10) {
 	case 0:
 		return nil
 	case 1:
@@ -56,6 +74,13 @@ func (g *docGen) scalar() any {
 		return []string{"x", "y", "X"}[g.r.IntN(3)]
 	case 6:
 		return g.r.IntN(2) == 0
+	case 7:
+		for {
+			v := exotic[g.r.IntN(len(exotic))]
+			if _, re := v.(bson.Regex); !re || !g.noRegex {
+				return v
+			}
+		}
 	default:
 		return []string{"x", "y"}[g.r.IntN(2)]
 	}
@@ -97,8 +122,9 @@ func (g *docGen) sub(depth int) bson.D {
 	return d
 }
 
-func (g *docGen) doc(id int) bson.D {
-	d := bson.D{{Key: "_id", Value: id}}
+// doc makes the n-th document, its _id of the n-th kind in turn.
+func (g *docGen) doc(n int) bson.D {
+	d := bson.D{{Key: "_id", Value: mongotest.IDKinds[n%len(mongotest.IDKinds)].Make(n)}}
 	for _, name := range []string{"a", "b", "c"} {
 		if g.r.IntN(5) == 0 {
 			continue
@@ -179,7 +205,7 @@ func scanGroups(t *testing.T, c *mongo.Client, ns model.Namespace, key model.Key
 			var ids []string
 			for i, id := range g.IDs {
 				ids = append(ids, string(id))
-				if i > 0 && model.Compare(g.IDs[i-1], id) >= 0 {
+				if i > 0 && compareIDs(g.IDs[i-1], id) >= 0 {
 					problems = append(problems, fmt.Sprintf("group %v: ids not in ascending _id order: %v", g.Key, g.IDs))
 				}
 			}
@@ -206,30 +232,34 @@ func TestPipelinePropertyMatchesIndexKeys(t *testing.T) {
 	g := &docGen{r: rand.New(rand.NewPCG(20240611, 7))}
 	if mongotest.JavaServer() {
 		// mongo-java-server's $group compares a key holding an array wrongly: two [] never
-		// match, and {k0: [1.5]} matches {k0: 1.5}. So a key value that is or holds an array
-		// (an array inside an array, a sub-document {b: [1]} keyed whole) groups wrongly there;
-		// MongoDB and DocumentDB compare them right. The emulator's bug cannot be worked
-		// around in the pipeline, nor seen before the scan: the generator avoids it.
-		g.topArraysOnly = true
-		t.Log("mongo-java-server: arrays only as top-level field values (its $group compares keys holding arrays wrongly)")
+		// match, and {k0: [1.5]} matches {k0: 1.5}. The scan regroups such keys by the key
+		// generator (Engine.GroupSplits), but an array inside an array also confuses the
+		// emulator's $unwind, which no pipeline can see past: the generator avoids it.
+		g.topArraysOnly, g.noRegex = true, true
+		t.Log("mongo-java-server: arrays only as top-level field values, and no regular expressions (its $group cannot compare them)")
 	}
 	docsTotal, compared, disagreements := 0, 0, 0
 	for b := range batches {
 		coll := "p" + strconv.Itoa(b)
 		ns := model.Namespace{DB: db, Coll: coll}
-		docs := map[string]string{}
 		var bdocs []bson.D
 		for i := range perBatch {
-			d := g.doc(b*perBatch + i)
+			bdocs = append(bdocs, g.doc(b*perBatch+i))
+		}
+		insert(t, db, coll, bdocs...)
+		docsTotal += len(bdocs)
+		// The oracle reads what the server stored (mongo-java-server stores undefined as null).
+		docs := map[string]string{}
+		for id, d := range rawDocs(t, db, coll) {
 			js, err := bson.MarshalExtJSON(d, true, false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			docs[fmt.Sprintf(`{"$numberInt":"%d"}`, b*perBatch+i)] = string(js)
-			bdocs = append(bdocs, d)
+			docs[id] = string(js)
 		}
-		insert(t, db, coll, bdocs...)
-		docsTotal += len(bdocs)
+		if len(docs) != len(bdocs) {
+			t.Fatalf("batch %d: %d documents inserted, %d read back", b, len(bdocs), len(docs))
+		}
 		for _, key := range propertySpecs {
 			want, wantBad := expectGroups(t, key, docs)
 			got, gotBad, problems := scanGroups(t, c, ns, key)
@@ -261,6 +291,16 @@ func TestPipelinePropertyMatchesIndexKeys(t *testing.T) {
 	}
 	t.Logf("%d documents in %d batches, %d key specs, %d scans compared with model.IndexKeys: %d disagreements",
 		docsTotal, batches, len(propertySpecs), compared, disagreements)
+}
+
+// compareIDs orders two _ids the scan listed, by MongoDB's order.
+func compareIDs(a, b model.Value) int {
+	ra, errA := a.Raw()
+	rb, errB := b.Raw()
+	if errA != nil || errB != nil {
+		panic(fmt.Sprintf("ids %s, %s: %v %v", a, b, errA, errB))
+	}
+	return model.CompareRaw(ra, rb)
 }
 
 func showDocs(docs map[string]string, a, b []string) string {
