@@ -3,7 +3,6 @@ package mongo_test
 import (
 	"context"
 	"math/rand/v2"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,10 +10,12 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// TestConcurrentWriterLosesNothing runs a large plan (3000 groups of 3, six batches) while
+// TestConcurrentWriterLosesNothing runs a large plan (3000 groups of 3, six batches; _ids and
+// key values of every type) while
 // writers keep incrementing a counter outside the key of random documents, half of them
 // members of the batch about to run. Every acknowledged increment must survive: in the
 // document, if it is still there, or else in the backup copy of it, which must be the
@@ -47,21 +48,40 @@ func concurrentWriter(t *testing.T, run runFunc) {
 	const groups, size, writers = 3000, 3, 2
 	c, db := connect(t)
 	ns := model.Namespace{DB: db, Coll: "users"}
-	id := func(g, m int) int32 { return int32(g*10 + m) }
+	// Member m of group g is document n = g*size+m. Its _id is of every type in turn, and each
+	// group's key value of another type (mongotest.IDKinds: distinct values within a kind,
+	// none equal across kinds).
+	kinds := mongotest.IDKinds
+	idOf := make([]any, groups*size)
+	idText := make([]model.Value, groups*size)
+	index := map[string]int{} // canonical _id -> n
+	for n := range idOf {
+		idOf[n] = kinds[n%len(kinds)].Make(n)
+		typ, data, err := bson.MarshalValue(idOf[n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		idText[n] = model.MustValueOf(bson.RawValue{Type: typ, Value: data})
+		index[string(idText[n])] = n
+	}
 	var docs []bson.D
 	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: model.Key{Fields: []string{"email"}}, Rule: "first", CreatedAt: time.Now()}
-	planned := map[int32]bool{}
+	planned := map[int]bool{}
 	for g := range groups {
-		email := "u" + strconv.Itoa(g) + "@x.com"
-		pg := model.PlanGroup{Key: []model.Value{model.Value(`"` + email + `"`)}, Decision: model.ByRule}
+		key := kinds[(g+3)%len(kinds)].Make(g)
+		typ, data, err := bson.MarshalValue(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg := model.PlanGroup{Key: []model.Value{model.MustValueOf(bson.RawValue{Type: typ, Value: data})}, Decision: model.ByRule}
 		for m := range size {
-			docs = append(docs, bson.D{{Key: "_id", Value: id(g, m)}, {Key: "email", Value: email}, {Key: "c", Value: int32(0)}})
-			v := model.Value(`{"$numberInt":"` + strconv.Itoa(int(id(g, m))) + `"}`)
+			n := g*size + m
+			docs = append(docs, bson.D{{Key: "_id", Value: idOf[n]}, {Key: "email", Value: key}, {Key: "c", Value: int32(0)}})
 			if m == 0 {
-				pg.Keep = v
+				pg.Keep = idText[n]
 			} else {
-				pg.Delete = append(pg.Delete, v)
-				planned[id(g, m)] = true
+				pg.Delete = append(pg.Delete, idText[n])
+				planned[n] = true
 			}
 		}
 		plan.Groups = append(plan.Groups, pg)
@@ -72,11 +92,11 @@ func concurrentWriter(t *testing.T, run runFunc) {
 	// next is the first group of the batch the run takes next (set from Progress).
 	var next atomic.Int64
 	stop := make(chan struct{})
-	acked := make([]map[int32]int, writers) // per writer: acknowledged increments per _id
+	acked := make([]map[int]int, writers) // per writer: acknowledged increments per document n
 	errs := make([]error, writers)
 	var wg sync.WaitGroup
 	for w := range writers {
-		acked[w] = map[int32]int{}
+		acked[w] = map[int]int{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -91,8 +111,8 @@ func concurrentWriter(t *testing.T, run runFunc) {
 				if rng.IntN(2) == 0 { // a group of the coming batch
 					g = min(int(next.Load())+rng.IntN(mongo.DefaultExecBatch), groups-1)
 				}
-				target := id(g, rng.IntN(size))
-				res, err := u.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: target}},
+				target := g*size + rng.IntN(size)
+				res, err := u.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: idOf[target]}},
 					bson.D{{Key: "$inc", Value: bson.D{{Key: "c", Value: int32(1)}}}})
 				if err != nil {
 					errs[w] = err
@@ -137,8 +157,8 @@ func concurrentWriter(t *testing.T, run runFunc) {
 	}
 	if rep.Streamed {
 		// The sample may leave some out: what is left of the planned deletes was skipped.
-		for k := range planned {
-			if key := `{"$numberInt":"` + strconv.Itoa(int(k)) + `"}`; now[key] != nil {
+		for n := range planned {
+			if key := string(idText[n]); now[key] != nil {
 				changed[key] = true
 			}
 		}
@@ -146,7 +166,7 @@ func concurrentWriter(t *testing.T, run runFunc) {
 			t.Errorf("%d planned documents left, %d reported skipped", len(changed), rep.SkippedDocs)
 		}
 	}
-	total := map[int32]int{}
+	total := map[int]int{}
 	for _, a := range acked {
 		for k, n := range a {
 			total[k] += n
@@ -155,7 +175,7 @@ func concurrentWriter(t *testing.T, run runFunc) {
 	var written, onPlanned, keptChanged, lost int
 	for k, n := range total {
 		written += n
-		key := `{"$numberInt":"` + strconv.Itoa(int(k)) + `"}`
+		key := string(idText[k])
 		if planned[k] {
 			onPlanned += n
 		}
@@ -179,14 +199,13 @@ func concurrentWriter(t *testing.T, run runFunc) {
 		if _, ok := now[key]; !ok {
 			t.Errorf("%s reported changed since read but is gone", key)
 		}
-		k, _ := strconv.Atoi(key[len(`{"$numberInt":"`) : len(key)-2])
-		if total[int32(k)] == 0 {
+		if k, ok := index[key]; !ok || total[k] == 0 {
 			t.Errorf("%s reported changed since read but nothing updated it", key)
 		}
 		keptChanged++
 	}
-	for k := range planned {
-		key := `{"$numberInt":"` + strconv.Itoa(int(k)) + `"}`
+	for n := range planned {
+		key := string(idText[n])
 		if _, left := now[key]; left != changed[key] {
 			t.Errorf("%s: still there %v, reported changed %v", key, left, changed[key])
 		}
