@@ -234,3 +234,16 @@ func TestPlanFileFingerprints(t *testing.T) {
 		t.Fatal("an unprinted plan's digest depends on its version")
 	}
 }
+
+// BenchmarkFingerprintOf: what a run adds per document it re-reads, and a plan per member it
+// reads (beside the read itself). The document is the size of the benchmark's seeded ones.
+func BenchmarkFingerprintOf(b *testing.B) {
+	doc := make([]byte, 160)
+	for i := range doc {
+		doc[i] = byte(i)
+	}
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		_ = FingerprintOf(doc)
+	}
+}
