@@ -71,7 +71,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 
 func keepRule(cmd, s string) (model.KeepRule, error) {
 	if s == "" {
-		return model.KeepRule{}, usagef("%s: --keep RULE is required (first, last, max:FIELD, min:FIELD or most-fields)", cmd)
+		return model.KeepRule{}, usagef("%s: --keep RULE is required (%s)", cmd, model.RuleNames())
 	}
 	r, err := model.ParseKeepRule(s)
 	if err != nil {
@@ -95,7 +95,7 @@ type planner struct {
 
 func (p *planner) register(fs *flag.FlagSet) {
 	p.target.register(fs)
-	fs.StringVar(&p.keep, "keep", "", "keep rule: first, last, max:FIELD, min:FIELD or most-fields")
+	fs.StringVar(&p.keep, "keep", "", "keep rule: "+model.RuleNames())
 	fs.BoolVar(&p.deleteMissing, "delete-missing", false, deleteMissingUsage)
 	p.merge.register(fs)
 }
