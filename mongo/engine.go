@@ -37,6 +37,11 @@ type Engine struct {
 	// keys like []) from null, which $ifNull and $group confuse (mongo-java-server has no
 	// $type, and stores undefined as null, so it never holds one).
 	TypeOp bool
+	// TrimOp: the $trim operator exists (--trim needs it; mongo-java-server lacks it).
+	TrimOp bool
+	// ArrayGroupKeys: $group compares an array _id as a whole (mongo-java-server groups it as
+	// if by its elements, so the scan wraps such a key in a document there: plainInDoc).
+	ArrayGroupKeys bool
 	// GroupSplits: $group may tell apart keys MongoDB finds equal, and confuse some it tells
 	// apart, among values the scan can name (scanexact.go, suspect). DocumentDB after
 	// $unwind compares decimals, NaN and NumberLong(-2^63) by representation (0.1 and 0.10
@@ -113,7 +118,8 @@ func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
 		return Engine{}, err
 	}
 	e := Engine{Name: EngineMongoDB, Version: bi.Version, ServerVersion: bi.Version,
-		MaxWriteBatch: c.maxWriteBatch(ctx), Collation: true, Views: true, LazyCond: true, TypeOp: true}
+		MaxWriteBatch: c.maxWriteBatch(ctx), Collation: true, Views: true, LazyCond: true, TypeOp: true,
+		TrimOp: true, ArrayGroupKeys: true}
 	switch {
 	case bi.FerretDB != nil:
 		e.Name, e.Version = EngineFerretDB, bi.FerretDB.Version
@@ -124,7 +130,7 @@ func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
 		// Every MongoDB build reports its git commit; mongo-java-server answers only four
 		// fields. It accepts collations but ignores them when comparing, and createView
 		// makes a collection listed as a plain one.
-		e.Name, e.Views, e.TypeOp = EngineJavaServer, false, false
+		e.Name, e.Views, e.TypeOp, e.TrimOp, e.ArrayGroupKeys = EngineJavaServer, false, false, false, false
 		e.GroupSplits, e.GroupMerges = true, true
 	}
 	return e, nil

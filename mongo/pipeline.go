@@ -40,7 +40,8 @@ const MaxGroupIDs = 100_000
 // index the documents holding a key field. Collation is not a stage: it travels in the
 // aggregate options (see aggregateOptions), and the comparisons compare under it.
 func Pipeline(key model.Key) (bson.A, error) {
-	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true, TypeOp: true}, false)
+	return pipeline(key, MaxGroupIDs, Engine{Name: EngineMongoDB, LazyCond: true, Collation: true, TypeOp: true,
+		TrimOp: true, ArrayGroupKeys: true}, false)
 }
 
 // plainKey reports whether the group _id is one value rather than a tuple: one top-level
@@ -56,7 +57,7 @@ func plainKey(key model.Key) bool {
 // which sort below every document, stay bare and cannot equal a wrapped value. Wrapping every
 // _id made the emulator's $group 1.4x slower (BENCHMARKS.md, target 2); one $gte decides it.
 func plainInDoc(key model.Key, e Engine) bool {
-	return e.Name == EngineJavaServer && !key.WholeDocument
+	return !e.ArrayGroupKeys && !key.WholeDocument
 }
 
 // pipeline builds the scan; mark adds to each group m: true when a member gave more than one

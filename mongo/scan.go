@@ -89,7 +89,7 @@ func refuse(key model.Key, e Engine) error {
 			"Scan without the index's collation (--key, with --ignore-case for case-insensitive matching)",
 			key.Collation.Locale, key.Index, e)
 	}
-	if key.Trim && e.Name == EngineJavaServer {
+	if key.Trim && !e.TrimOp {
 		return fmt.Errorf("--trim needs the $trim operator, which %s lacks", e)
 	}
 	return refuseWhole(key, e)
