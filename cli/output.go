@@ -137,7 +137,7 @@ func printRestoreJSON(w io.Writer, uri string, rep model.RestoreReport, err erro
 
 // printGroupErrors says each distinct group failure once, with the groups it hit, leaving out
 // the error that stopped the run: Main prints that one, so a failure is said once, not once per
-// group of the batch (a full disk used to print the same error for 500 groups).
+// group of the batch (a full disk would otherwise print the same error for 500 groups).
 func printGroupErrors(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 	groups := map[string][]string{}
 	var order []string

@@ -9,9 +9,9 @@ import (
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
-// A misspelled --key used to make every document "lack" the field: one group of the whole
-// collection, and resolve --keep first --yes deleted all documents but one. Now the field is
-// checked against a sample first, with a did-you-mean.
+// A misspelled --key makes every document "lack" the field: one group of the whole collection,
+// which resolve --keep first --yes would empty but for one document. So the field is checked
+// against a sample first, and refused with a did-you-mean.
 func TestMisspelledKeyIsRefused(t *testing.T) {
 	f := newFixture(t)
 	var docs []map[string]any

@@ -14,7 +14,7 @@ import (
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 )
 
-// TestTUIControlOnDemo and TestTUIControlLive drive every key of issue 12 through tmux on the
+// TestTUIControlOnDemo and TestTUIControlLive drive every key of the review flow through tmux on the
 // real binary: sort, skip, rule and rule none, hand choice and undo, differing fields only,
 // the document view, page keys, the review list and its export, esc asking, the run and the
 // unique index it ends with, then the exported plan opened again with --plan.

@@ -17,7 +17,7 @@ import (
 // TestTUISIGTERMDuringARunLeavesItResumable: SIGTERM sent to the TUI while it deletes does what
 // ctrl+c does there: the batch in flight finishes, the program ends, and the manifest says
 // cancelled (or done, had the run finished first), never running; every deleted document is in
-// the backup. Bubble Tea's own handler used to quit at once, mid-batch.
+// the backup. Bubble Tea's own handler would quit at once, mid-batch, so dupes handles it.
 func TestTUISIGTERMDuringARunLeavesItResumable(t *testing.T) {
 	f := newFixture(t)
 	const groups = 5 * mongo.DefaultExecBatch // several batches: the signal lands in an early one
