@@ -150,3 +150,22 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRestoreMergeRunThatMergedNothing: a merging run whose keepers had nothing to gain wrote
+// no keepers backup; its deletes restore, with no keeper to put back.
+func TestRestoreMergeRunThatMergedNothing(t *testing.T) {
+	c, db := connect(t)
+	ctx := context.Background()
+	users(t, db, 1, 2) // the keeper holds every field its duplicate does
+	ns := model.Namespace{DB: db, Coll: "users"}
+	plan := planFor(t, c, ns, model.Key{Fields: []string{"email"}})
+	plan.Merge = &model.MergeOptions{}
+	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 1 || rep.MergedKeepers != 0 {
+		t.Fatalf("execute: %v %+v", err, rep)
+	}
+	res, err := c.Restore(ctx, rep.BackupPath, mongo.RestoreOptions{})
+	if err != nil || res.Inserted != 1 || res.Files[0].Keepers != nil {
+		t.Fatalf("restore: %v %+v", err, res)
+	}
+}
