@@ -33,7 +33,7 @@ type KeyMap struct {
 	Browse    key.Binding // enter on the scan screen: browse what arrived so far
 	Case      key.Binding // i: ignore case
 	Trim      key.Binding // t: trim whitespace
-	Query     key.Binding // f: filter documents before grouping
+	Query     key.Binding // F: filter documents before grouping
 	Paste     key.Binding // e: paste an E11000 message
 	Index     key.Binding // x: create the unique index
 	Missing   key.Binding // m: include (or leave alone) the documents lacking the key
@@ -53,7 +53,7 @@ type KeyMap struct {
 	ForceQuit key.Binding // ctrl+c inside text inputs
 }
 
-// DefaultKeyMap is the default bindings of DESIGN.md §4.
+// DefaultKeyMap is the default bindings (docs/tui.md, "Keys").
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
