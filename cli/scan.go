@@ -54,7 +54,7 @@ func runScan(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// scanJSON is the documented shape of `scan --format json` (DESIGN.md §5). Values are
+// scanJSON is the documented shape of `scan --format json` (docs/cli.md, "dupes scan"). Values are
 // canonical Extended JSON; "key" lists the key's field paths, a group's "key" its values in
 // the same order; "count" is the group's size, which exceeds len(ids) only for a group too
 // large to list in full.

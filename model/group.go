@@ -19,7 +19,7 @@ func (g Group) Count() int { return len(g.IDs) }
 // LacksKey reports the group of documents that hold no key value at all: every key field
 // missing or null. A plain unique index rejects all but one of them, yet they are rarely
 // duplicates of each other (a guest without an email is not the same person as another),
-// so plans leave them alone unless the user opts in (DESIGN.md §2).
+// so plans leave them alone unless the user opts in (docs/semantics.md, "Documents that lack the key").
 func (g Group) LacksKey() bool {
 	if len(g.Key) == 0 {
 		return false

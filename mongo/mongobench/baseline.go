@@ -17,7 +17,7 @@ type BaselineResult struct {
 	Total     time.Duration
 }
 
-// Baseline runs the mongosh script of DESIGN.md §1 that dupes replaces, through the driver:
+// Baseline runs the mongosh script of the README's "Why" that dupes replaces, through the driver:
 //
 //	db.c.aggregate([
 //	  { $group: { _id: "$F", count: { $sum: 1 }, docs: { $push: "$_id" } } },

@@ -77,7 +77,7 @@ func BenchmarkScanAll(b *testing.B) {
 	}
 }
 
-// BenchmarkBaseline is the per-group script of DESIGN.md §1; the collection is reseeded
+// BenchmarkBaseline is the per-group script of the README's "Why" (bench/dedupe.js); the collection is reseeded
 // (untimed) before each run.
 func BenchmarkBaseline(b *testing.B) {
 	coll, spec, st := seeded(b)

@@ -51,7 +51,7 @@ func TestSeedTinySpec(t *testing.T) {
 	}
 }
 
-// TestBaselineDeletesTheSurplus checks that the per-group script does what DESIGN.md §1 says:
+// TestBaselineDeletesTheSurplus checks that the per-group script does what the README's "Why" says:
 // one document left per group, everything else untouched.
 func TestBaselineDeletesTheSurplus(t *testing.T) {
 	ctx := context.Background()

@@ -1,5 +1,5 @@
 // Package mongobench holds what dupes' benchmarks need from the driver directly: a fast seeder
-// of duplicate-laden collections, the per-group script that dupes replaces (DESIGN.md §1) as a
+// of duplicate-laden collections, the per-group script that dupes replaces (README, "Why") as a
 // reusable baseline, the bare aggregation that is the scan's floor, and the memory readings of
 // a server process. It lives under mongo/ because only mongo/ may import the driver.
 package mongobench

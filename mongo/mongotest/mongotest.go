@@ -42,7 +42,7 @@ var (
 	shared *Server
 )
 
-// JavaServer reports whether the tests run against mongo-java-server, whose gaps (DESIGN.md §7:
+// JavaServer reports whether the tests run against mongo-java-server, whose gaps (docs/engines.md:
 // collation and partial filters ignored, no $type…) some tests must allow for.
 func JavaServer() bool { return os.Getenv("MONGODB_URI") == "" }
 
@@ -53,7 +53,7 @@ func URI(tb testing.TB) string {
 	if startErr != nil {
 		tb.Fatalf("no live MongoDB server for this test: %v\n"+
 			"Set MONGODB_URI to a server you own, or install Java 17+ and Maven so the tests can "+
-			"start mongo-java-server (see README.md).", startErr)
+			"start mongo-java-server (see CONTRIBUTING.md).", startErr)
 	}
 	return sharedURI
 }
