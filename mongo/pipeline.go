@@ -75,6 +75,7 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 		maxIDs = MaxGroupIDs
 	}
 	var p bson.A
+	var suspects []any // the group key's values, for keepSuspect
 	if match, err := scanMatch(key); err != nil {
 		return nil, err
 	} else if len(match) > 0 {
@@ -115,7 +116,8 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 		empty := e1("$eq", bson.A{e1("$size", cond(e1("$isArray", f), f, bson.A{1})), 0})
 		proj := bson.D{{Key: "k", Value: f}, {Key: "u", Value: empty}}
 		group := bson.D{{Key: "_id", Value: id}, {Key: "ids", Value: ids}, {Key: "n", Value: count}}
-		group = append(group, exactAccumulators(e, id, []any{"$k"})...)
+		group = append(group, exactAccumulators(e, id)...)
+		suspects = []any{"$_id"}
 		if mark {
 			proj = append(proj, bson.E{Key: "m", Value: e1("$gt", bson.A{e1("$size", arrayOr(f)), 1})})
 			group = append(group, bson.E{Key: "m", Value: e1("$max", "$m")})
@@ -127,7 +129,6 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 	} else {
 		group := bson.D{}
 		var found bson.A
-		var parts []any
 		for i := range key.Fields {
 			is := strconv.Itoa(i)
 			var k, u any = "$k.k" + is, "$k.u" + is
@@ -137,7 +138,7 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 				u = e1("$or", bson.A{e1("$eq", bson.A{u, true}), isUndefined(k)})
 				k = cond(u, nil, k)
 			}
-			parts = append(parts, "$k.k"+is)
+			suspects = append(suspects, "$_id.k"+is)
 			group = append(group, bson.E{Key: "k" + is, Value: k}, bson.E{Key: "u" + is, Value: u})
 			found = append(found, bson.D{{Key: "k.f" + is, Value: true}})
 		}
@@ -155,7 +156,7 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 		// A member's key is its tuple, which keyOf reads as it reads a group _id: pushing the
 		// _id expression would put missing fields in an array, which drops mongo-java-server's
 		// connection.
-		acc = append(acc, exactAccumulators(e, "$k", parts)...)
+		acc = append(acc, exactAccumulators(e, "$k")...)
 		if mark {
 			acc = append(acc, bson.E{Key: "m", Value: e1("$max", "$m")})
 		}
@@ -165,13 +166,10 @@ func pipeline(key model.Key, maxIDs int, e Engine, mark bool) (bson.A, error) {
 	}
 	if e.GroupSplits && !key.WholeDocument {
 		// A group of one may hold a value the engine split from its equals (scanexact.go).
-		keep = e1("$or", bson.A{keep, bson.D{{Key: "s", Value: true}}})
+		keep = e1("$or", bson.A{keep, keepSuspect(e, suspects)})
 	}
 	if (e.GroupSplits || e.GroupMerges) && !key.WholeDocument {
 		out = append(out, bson.E{Key: "ks", Value: e1("$slice", bson.A{"$ks", maxIDs})})
-		if e.GroupSplits {
-			out = append(out, bson.E{Key: "s", Value: 1})
-		}
 	}
 	p = append(p,
 		e1("$match", keep),

@@ -193,7 +193,7 @@ func (cu *Cursor) decode(doc bson.Raw) ([]model.Group, error) {
 		cu.oversized = append(cu.oversized, Oversized{Key: key, Count: int(n), Listed: len(sortIDs(vals))})
 	}
 	if cu.regroup != nil {
-		return cu.regroup.add(doc, key, vals, multikey, cu.keyOf)
+		return cu.regroup.add(doc, key, vals, multikey, cu.memberKey)
 	}
 	g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
 	if len(g.IDs) < 2 {
@@ -201,6 +201,26 @@ func (cu *Cursor) decode(doc bson.Raw) ([]model.Group, error) {
 		return nil, nil
 	}
 	return []model.Group{g}, nil
+}
+
+// memberKey reads a member's own key as exactAccumulators sends it, or nil where the group's
+// key is the member's.
+func (cu *Cursor) memberKey(m bson.RawValue) ([]model.Value, error) {
+	if cu.regroup.merges {
+		v, err := m.Document().LookupErr("v")
+		if err != nil || v.Type == bson.TypeNull {
+			return nil, nil
+		}
+		return cu.keyOf(v)
+	}
+	if cu.plain {
+		// The raw value after $unwind, in a group with a suspect key: neither missing nor [].
+		if m.Type == bson.TypeUndefined {
+			return []model.Value{Undefined}, nil
+		}
+		return []model.Value{value(m)}, nil
+	}
+	return cu.keyOf(m)
 }
 
 // keyOf reads a group _id (or a member's key, written the same way) into the key's values.

@@ -10,12 +10,14 @@ import (
 )
 
 // Where an engine's $group compares keys unlike MongoDB's unique index (Engine.GroupSplits,
-// Engine.GroupMerges), the scan does not trust it: the pipeline also sends each member's own
-// key (ks) where it may be compared wrongly, and on an engine that splits equal values, the
-// groups holding such a value even when alone (s). The cursor then regroups by the key
-// generator's equality (model.KeySpec.KeyID): what the engine merged is split, what it split
-// is merged. The answer is exact; the cost is the keys sent, and on a splitting engine the
-// single-document groups of such values, held until the scan ends.
+// Engine.GroupMerges), the scan does not trust it. The pipeline also sends each member's own
+// key (ks), and on an engine that splits equal values it keeps the groups whose key is a
+// suspect value even when alone: one that the engine may have split from its equals. The
+// cursor then regroups by the key generator's equality (model.KeySpec.KeyID): what the engine
+// merged is split, what it split is merged, and the groups with a suspect key wait for the
+// end of the scan, since their parts may come anywhere in it. The answer is exact; the cost
+// is the keys sent and, on a splitting engine, the single-document groups of suspect values,
+// held until the scan ends.
 
 // isUndefined is true where x is BSON undefined (engines with $type only).
 func isUndefined(x any) bson.D { return e1("$eq", bson.A{e1("$type", x), "undefined"}) }
@@ -63,33 +65,64 @@ func suspectUntyped(x any) bson.D {
 	return e1("$or", bson.A{e1("$and", bson.A{isNum, big}), nested})
 }
 
-// exactAccumulators are the $group fields that let the cursor regroup: ks, each member's key
-// as {v: key}, and on a splitting engine s, whether any member is suspect. On an engine that
-// may merge any values every member's key is sent; otherwise only a suspect member's (v is
-// null for the others, whose group key is right for them). member is the member's key as the
-// group _id writes it, parts its values.
-func exactAccumulators(e Engine, member any, parts []any) bson.D {
-	if !e.GroupSplits && !e.GroupMerges {
-		return nil
+// exactAccumulators is the $group field that sends each member's key: as the group _id
+// writes it ({v: id}) where the engine may merge any values; else the member's raw value
+// ($k after $unwind, or its tuple), which costs DocumentDB no expression per member. The raw
+// value is read only in a group with a suspect key, none of whose members lacks $k: $push
+// leaves out a missing value, so elsewhere the list may be shorter than the ids.
+func exactAccumulators(e Engine, id any) bson.D {
+	switch {
+	case e.GroupMerges:
+		// In a document of its own: mongo-java-server's $push drops a null.
+		return bson.D{{Key: "ks", Value: e1("$push", bson.D{{Key: "v", Value: id}})}}
+	case e.GroupSplits:
+		return bson.D{{Key: "ks", Value: e1("$push", "$k")}}
 	}
+	return nil
+}
+
+// keepSuspect is the $match condition that keeps a group of one whose key holds a suspect
+// value, on an engine that splits equal values; parts are the group key's values.
+func keepSuspect(e Engine, parts []any) bson.D {
 	var ors bson.A
 	for _, x := range parts {
 		ors = append(ors, suspect(x, e))
 	}
-	susp := e1("$or", ors)
-	if !e.GroupMerges {
-		member = cond(susp, member, nil)
+	return e1("$expr", e1("$or", ors))
+}
+
+// suspectKey tells, in Go, whether a group's key holds a value some engine's $group may
+// split from its equals: every value suspect (either version above) finds, and more (a
+// suspect group only waits for the end of the scan, which is always right).
+func suspectKey(key []model.Value) bool {
+	for _, v := range key {
+		rv, err := v.Raw()
+		if err != nil {
+			return true
+		}
+		switch rv.Type {
+		case bson.TypeDecimal128, bson.TypeEmbeddedDocument, bson.TypeArray:
+			return true
+		case bson.TypeDouble:
+			f := rv.Double()
+			if math.IsNaN(f) || f != math.Trunc(f) || math.Abs(f) >= 1<<53 {
+				return true
+			}
+		case bson.TypeInt64:
+			if n := rv.Int64(); n >= 1<<53 || n <= -1<<53 {
+				return true
+			}
+		}
 	}
-	// Each key in a document of its own: mongo-java-server's $push drops a null.
-	acc := bson.D{{Key: "ks", Value: e1("$push", bson.D{{Key: "v", Value: member}})}}
-	if e.GroupSplits {
-		acc = append(acc, bson.E{Key: "s", Value: e1("$max", susp)})
-	}
-	return acc
+	return false
 }
 
 // regroup splits and merges the groups of an engine whose $group compares unlike the index.
 type regroup struct {
+	// merges: the engine may merge any values, so every group is split by its members' keys,
+	// which come as the group _id writes them (exactAccumulators); else only a suspect one,
+	// whose members' keys come raw.
+	merges  bool
 	spec    model.KeySpec
 	pending map[string]*pendingGroup // by KeyID: groups that may have parts elsewhere in the stream
 }
@@ -106,14 +139,22 @@ func newRegroup(key model.Key, e Engine) *regroup {
 	if key.WholeDocument || !e.GroupSplits && !e.GroupMerges {
 		return nil
 	}
-	return &regroup{spec: key.Spec(), pending: map[string]*pendingGroup{}}
+	return &regroup{merges: e.GroupMerges, spec: key.Spec(), pending: map[string]*pendingGroup{}}
 }
 
-// add splits one group the server sent by its members' own keys. The parts of a group that
-// holds a suspect value wait for the end of the scan (flush), merged with the parts of other
-// groups under the same key; the others are answered now.
+// add splits one group the server sent by its members' own keys (read by memberKey). The
+// parts of a group with a suspect key wait for the end of the scan (flush), merged with the
+// parts of other groups under the same key; the others are answered now.
 func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, multikey bool,
-	keyOf func(bson.RawValue) ([]model.Value, error)) ([]model.Group, error) {
+	memberKey func(bson.RawValue) ([]model.Value, error)) ([]model.Group, error) {
+	wait := suspectKey(key)
+	if !wait && !r.merges {
+		g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
+		if len(g.IDs) < 2 {
+			return nil, nil
+		}
+		return []model.Group{g}, nil
+	}
 	ks, _ := doc.Lookup("ks").ArrayOK()
 	keys, err := ks.Values()
 	if err != nil {
@@ -122,15 +163,15 @@ func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, mul
 	if len(keys) != len(vals) {
 		return nil, fmt.Errorf("scan: a group lists %d ids and %d keys: %s", len(vals), len(keys), doc)
 	}
-	wait, _ := doc.Lookup("s").BooleanOK()
 	parts := map[string]*pendingGroup{}
 	var order []string
 	for i, v := range vals {
-		k := key
-		if own, err := keys[i].Document().LookupErr("v"); err == nil && own.Type != bson.TypeNull {
-			if k, err = keyOf(own); err != nil {
-				return nil, err
-			}
+		k, err := memberKey(keys[i])
+		if err != nil {
+			return nil, err
+		}
+		if k == nil {
+			k = key
 		}
 		kid := r.spec.KeyID(k)
 		p := parts[kid]
