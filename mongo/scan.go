@@ -114,7 +114,11 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 			}
 			if cu.regroup != nil {
 				// The groups that may have had parts anywhere in the stream come last.
-				out = append(out, cu.regroup.flush()...)
+				gs, err := cu.regroup.flush(func(ps []*pendingGroup) ([]*pendingGroup, error) { return cu.splitNested(ctx, ps) })
+				out = append(out, gs...)
+				if err != nil {
+					return out, err
+				}
 			}
 			if len(out) == 0 {
 				return nil, io.EOF
@@ -206,21 +210,15 @@ func (cu *Cursor) decode(doc bson.Raw) ([]model.Group, error) {
 // memberKey reads a member's own key as exactAccumulators sends it, or nil where the group's
 // key is the member's.
 func (cu *Cursor) memberKey(m bson.RawValue) ([]model.Value, error) {
-	if cu.regroup.merges {
-		v, err := m.Document().LookupErr("v")
-		if err != nil || v.Type == bson.TypeNull {
-			return nil, nil
-		}
-		return cu.keyOf(v)
+	d, ok := m.DocumentOK()
+	if !ok {
+		return nil, fmt.Errorf("scan %s: unexpected member key %s", cu.ns, m)
 	}
-	if cu.plain {
-		// The raw value after $unwind, in a group with a suspect key: neither missing nor [].
-		if m.Type == bson.TypeUndefined {
-			return []model.Value{Undefined}, nil
-		}
-		return []model.Value{value(m)}, nil
+	v, err := d.LookupErr("v")
+	if err != nil || v.Type == bson.TypeNull {
+		return nil, nil
 	}
-	return cu.keyOf(m)
+	return cu.keyOf(v)
 }
 
 // keyOf reads a group _id (or a member's key, written the same way) into the key's values.

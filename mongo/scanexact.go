@@ -1,9 +1,12 @@
 package mongo
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -65,20 +68,17 @@ func suspectUntyped(x any) bson.D {
 	return e1("$or", bson.A{e1("$and", bson.A{isNum, big}), nested})
 }
 
-// exactAccumulators is the $group field that sends each member's key: as the group _id
-// writes it ({v: id}) where the engine may merge any values; else the member's raw value
-// ($k after $unwind, or its tuple), which costs DocumentDB no expression per member. The raw
-// value is read only in a group with a suspect key, none of whose members lacks $k: $push
-// leaves out a missing value, so elsewhere the list may be shorter than the ids.
+// exactAccumulators is the $group field that sends each member's key where the engine may
+// merge any values, as the group _id writes it: {v: id}. An engine that only splits sends
+// none (a second $push costs DocumentDB a fifth of the scan): a member of a group is keyed
+// as the group, but for the one confusion it makes, undefined with null inside documents and
+// arrays, which the cursor settles by reading those members back (splitNested).
 func exactAccumulators(e Engine, id any) bson.D {
-	switch {
-	case e.GroupMerges:
-		// In a document of its own: mongo-java-server's $push drops a null.
-		return bson.D{{Key: "ks", Value: e1("$push", bson.D{{Key: "v", Value: id}})}}
-	case e.GroupSplits:
-		return bson.D{{Key: "ks", Value: e1("$push", "$k")}}
+	if !e.GroupMerges {
+		return nil
 	}
-	return nil
+	// In a document of its own: mongo-java-server's $push drops a null.
+	return bson.D{{Key: "ks", Value: e1("$push", bson.D{{Key: "v", Value: id}})}}
 }
 
 // keepSuspect is the $match condition that keeps a group of one whose key holds a suspect
@@ -120,8 +120,7 @@ func suspectKey(key []model.Value) bool {
 // regroup splits and merges the groups of an engine whose $group compares unlike the index.
 type regroup struct {
 	// merges: the engine may merge any values, so every group is split by its members' keys,
-	// which come as the group _id writes them (exactAccumulators); else only a suspect one,
-	// whose members' keys come raw.
+	// which come as the group _id writes them (exactAccumulators).
 	merges  bool
 	spec    model.KeySpec
 	pending map[string]*pendingGroup // by KeyID: groups that may have parts elsewhere in the stream
@@ -148,12 +147,16 @@ func newRegroup(key model.Key, e Engine) *regroup {
 func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, multikey bool,
 	memberKey func(bson.RawValue) ([]model.Value, error)) ([]model.Group, error) {
 	wait := suspectKey(key)
-	if !wait && !r.merges {
-		g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
-		if len(g.IDs) < 2 {
-			return nil, nil
+	if !r.merges {
+		if !wait {
+			g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
+			if len(g.IDs) < 2 {
+				return nil, nil
+			}
+			return []model.Group{g}, nil
 		}
-		return []model.Group{g}, nil
+		r.hold(&pendingGroup{key: key, ids: vals, multikey: multikey})
+		return nil, nil
 	}
 	ks, _ := doc.Lookup("ks").ArrayOK()
 	keys, err := ks.Values()
@@ -191,22 +194,48 @@ func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, mul
 			}
 			continue
 		}
-		if q := r.pending[kid]; q != nil {
-			q.ids = append(q.ids, p.ids...)
-			q.multikey = q.multikey || p.multikey
-		} else {
-			r.pending[kid] = p
-		}
+		r.hold(p)
 	}
 	return out, nil
+}
+
+// hold keeps a part until the end of the scan, merged with the others under its key.
+func (r *regroup) hold(p *pendingGroup) {
+	kid := r.spec.KeyID(p.key)
+	if q := r.pending[kid]; q != nil {
+		q.ids = append(q.ids, p.ids...)
+		q.multikey = q.multikey || p.multikey
+		return
+	}
+	r.pending[kid] = p
 }
 
 func (p *pendingGroup) group() model.Group {
 	return model.Group{Key: p.key, IDs: sortIDs(p.ids), Multikey: p.multikey}
 }
 
-// flush answers the groups that waited, in key order, and forgets them.
-func (r *regroup) flush() []model.Group {
+// flush answers the groups that waited, in key order, and forgets them. On an engine that
+// sends no members' keys, a group whose key holds null or undefined inside a document or an
+// array is first split by its members' keys, read back (split).
+func (r *regroup) flush(split func([]*pendingGroup) ([]*pendingGroup, error)) ([]model.Group, error) {
+	if !r.merges {
+		var nested []*pendingGroup
+		for kid, p := range r.pending {
+			if nestedNull(p.key) {
+				nested = append(nested, p)
+				delete(r.pending, kid)
+			}
+		}
+		if len(nested) > 0 {
+			parts, err := split(nested)
+			if err != nil {
+				return nil, err
+			}
+			for _, q := range parts {
+				r.hold(q)
+			}
+		}
+	}
 	var out []model.Group
 	for _, p := range r.pending {
 		if g := p.group(); len(g.IDs) > 1 {
@@ -215,7 +244,37 @@ func (r *regroup) flush() []model.Group {
 	}
 	r.pending = map[string]*pendingGroup{}
 	sort.Slice(out, func(i, j int) bool { return compareKeys(out[i].Key, out[j].Key) < 0 })
-	return out
+	return out, nil
+}
+
+// undefinedText is how undefined reads in canonical Extended JSON; inside a JSON string its
+// quotes would be escaped, so the text marks the value itself.
+const undefinedText = `{"$undefined":true}`
+
+// nestedNull tells whether a key holds null or undefined inside a document or an array,
+// where DocumentDB's $group confuses the two.
+func nestedNull(key []model.Value) bool {
+	for _, v := range key {
+		s := string(v)
+		if (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) && s != undefinedText &&
+			(strings.Contains(s, undefinedText) || strings.Contains(s, ":null") || strings.Contains(s, "[null") || strings.Contains(s, ",null")) {
+			return true
+		}
+	}
+	return false
+}
+
+// nullish is a key's identity with undefined taken for null: DocumentDB's $group equality
+// inside documents and arrays, to find which of a member's keys put it in a group.
+func (r *regroup) nullish(key []model.Value) string {
+	k := make([]model.Value, len(key))
+	for i, v := range key {
+		k[i] = v
+		if s := string(v); s != undefinedText {
+			k[i] = model.Value(strings.ReplaceAll(s, undefinedText, "null"))
+		}
+	}
+	return r.spec.KeyID(k)
 }
 
 func compareKeys(a, b []model.Value) int {
@@ -225,4 +284,75 @@ func compareKeys(a, b []model.Value) int {
 		}
 	}
 	return len(a) - len(b)
+}
+
+// splitNested reads back the members of the groups whose key holds null or undefined inside
+// a document or an array, and parts them by their own index keys (model.IndexKeys): a member
+// goes under each of its keys that DocumentDB's $group could have taken for its group's. The
+// members are read in batches: DocumentDB reads the whole collection for an $in of _ids.
+func (cu *Cursor) splitNested(ctx context.Context, groups []*pendingGroup) ([]*pendingGroup, error) {
+	const batch = 10_000
+	spec := cu.key.Spec()
+	keysOf := map[string][]model.IndexKey{} // rawIdentity of an _id -> its document's keys
+	var ids bson.A
+	read := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		cur, err := cu.c.coll(cu.ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		if err != nil {
+			return cu.c.wrap("scan "+cu.ns.String()+": read back the members of groups holding null", err)
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			js, err := bson.MarshalExtJSON(cur.Current, true, false)
+			if err != nil {
+				return err
+			}
+			keys, err := model.IndexKeys(js, spec)
+			if err != nil && !errors.Is(err, model.ErrUnindexable) {
+				return err
+			}
+			keysOf[rawIdentity(cur.Current.Lookup("_id"))] = keys
+		}
+		ids = ids[:0]
+		if err := cur.Err(); err != nil {
+			return cu.c.wrap("scan "+cu.ns.String()+": read back the members of groups holding null", err)
+		}
+		return nil
+	}
+	for _, g := range groups {
+		for _, id := range g.ids {
+			if ids = append(ids, id); len(ids) == batch {
+				if err := read(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if err := read(); err != nil {
+		return nil, err
+	}
+	var out []*pendingGroup
+	for _, g := range groups {
+		want := cu.regroup.nullish(g.key)
+		parts := map[string]*pendingGroup{}
+		for _, id := range g.ids {
+			// A member deleted since it was grouped is in no part.
+			for _, k := range keysOf[rawIdentity(id)] {
+				if cu.regroup.nullish(k) != want {
+					continue
+				}
+				kid := spec.KeyID(k)
+				q := parts[kid]
+				if q == nil {
+					q = &pendingGroup{key: k, multikey: g.multikey}
+					parts[kid] = q
+					out = append(out, q)
+				}
+				q.ids = append(q.ids, id)
+			}
+		}
+	}
+	return out, nil
 }
