@@ -47,8 +47,8 @@ type Engine struct {
 	// $unwind compares decimals, NaN and NumberLong(-2^63) by representation (0.1 and 0.10
 	// apart) and undefined like null inside documents and arrays; mongo-java-server compares
 	// a decimal as a double but an int64 exactly, and never finds two [] equal. The scan then
-	// keeps the groups holding such a value even when alone, sends their members' keys, and
-	// regroups them by the key generator's equality.
+	// keeps the groups holding such a value even when alone, and regroups them by the key
+	// generator's equality (scanexact.go).
 	GroupSplits bool
 	// GroupMerges: $group may find equal any two keys MongoDB tells apart: mongo-java-server
 	// compares numbers as doubles (2^63-1 = 2^63, -2^63 = -Infinity, decimal 0.1 = double

@@ -13,14 +13,16 @@ import (
 )
 
 // Where an engine's $group compares keys unlike MongoDB's unique index (Engine.GroupSplits,
-// Engine.GroupMerges), the scan does not trust it. The pipeline also sends each member's own
-// key (ks), and on an engine that splits equal values it keeps the groups whose key is a
-// suspect value even when alone: one that the engine may have split from its equals. The
-// cursor then regroups by the key generator's equality (model.KeySpec.KeyID): what the engine
-// merged is split, what it split is merged, and the groups with a suspect key wait for the
-// end of the scan, since their parts may come anywhere in it. The answer is exact; the cost
-// is the keys sent and, on a splitting engine, the single-document groups of suspect values,
-// held until the scan ends.
+// Engine.GroupMerges), the scan does not trust it. On an engine that splits equal values, the
+// pipeline keeps the groups whose key is a suspect value even when alone (one the engine may
+// have split from its equals), and the cursor holds them until the scan ends, merged by the
+// key generator's equality (model.KeySpec.KeyID): their parts may come anywhere in the
+// stream. On an engine that may merge any values, the pipeline also sends each member's own
+// key (ks), and the cursor splits every group by it. DocumentDB only splits, but for one
+// confusion (undefined taken for null inside documents and arrays), which the cursor settles
+// by reading those few groups' members back. The answer is exact; the cost is the single
+// groups of suspect values, held in memory until the scan ends, and on mongo-java-server the
+// members' keys.
 
 // isUndefined is true where x is BSON undefined (engines with $type only).
 func isUndefined(x any) bson.D { return e1("$eq", bson.A{e1("$type", x), "undefined"}) }
