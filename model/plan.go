@@ -79,6 +79,16 @@ func (p Plan) Deletes() int {
 	return n
 }
 
+// Keepers counts the distinct documents the plan keeps. With array keys one keeper can head
+// several groups' entries (it holds each of their values), so this is not len(Groups).
+func (p Plan) Keepers() int {
+	seen := make(map[Value]bool, len(p.Groups))
+	for _, g := range p.Groups {
+		seen[g.Keep] = true
+	}
+	return len(seen)
+}
+
 // Validate checks the plan's own consistency: a keeper in every group, never the keeper
 // among the deletes, never one document in two groups' deletes, never an empty group.
 func (p Plan) Validate() error {

@@ -247,3 +247,16 @@ func BenchmarkFingerprintOf(b *testing.B) {
 		_ = FingerprintOf(doc)
 	}
 }
+
+// TestKeepersCountsDistinctDocuments: under an array key one document keeps two groups' values
+// (it heads both entries), so the review's "N kept" is not the number of entries.
+func TestKeepersCountsDistinctDocuments(t *testing.T) {
+	one, two, three := Value(`{"$numberInt":"1"}`), Value(`{"$numberInt":"2"}`), Value(`{"$numberInt":"3"}`)
+	p := Plan{Groups: []PlanGroup{{Keep: one, Delete: []Value{two}}, {Keep: one, Delete: []Value{three}}}}
+	if n := p.Keepers(); n != 1 {
+		t.Fatalf("Keepers() = %d for one document heading two entries, want 1", n)
+	}
+	if n := (Plan{}).Keepers(); n != 0 {
+		t.Fatalf("an empty plan keeps %d", n)
+	}
+}

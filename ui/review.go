@@ -37,6 +37,7 @@ type reviewScreen struct {
 	sess    *session
 	plan    model.Plan
 	res     model.PlanResult // the planner's account: groups left alone
+	kept    int              // distinct keepers, counted once when the plan arrives
 	blocked string           // why deleting is not offered, or ""
 	// preparing is true until the plan arrives.
 	preparing bool
@@ -126,6 +127,7 @@ func (s *reviewScreen) open(sess *session) tea.Cmd {
 func (s *reviewScreen) setPlan(p model.Plan) {
 	sess := s.sess
 	s.plan, s.preparing = p, false
+	s.kept = p.Keepers()
 	s.list.setLen(s.listLen())
 	switch {
 	case s.ctx.Cfg.ReadOnly:
@@ -312,17 +314,24 @@ func (s *reviewScreen) top() string {
 	line("groups", fmt.Sprintf("%s in the plan (%s by rule, %s by hand) · %s skipped · %s undecided: left alone",
 		count(int64(len(s.plan.Groups))), count(int64(ss.nRule)), count(int64(ss.nHand)), count(int64(ss.nSkip)), count(int64(ss.undecidedShown()))))
 	line("to delete", st.Warn.Render(plural(s.plan.Deletes(), "document", "documents"))+
-		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(len(s.plan.Groups))))))
+		st.Muted.Render(fmt.Sprintf(" · %s kept", count(int64(s.kept)))))
 	if s.plan.Merge != nil {
-		line("merge", st.Warn.Render(fmt.Sprintf("up to %s will be updated", plural(len(s.plan.Groups), "keeper", "keepers")))+
+		line("merge", st.Warn.Render(fmt.Sprintf("up to %s will be updated", plural(s.kept, "keeper", "keepers")))+
 			st.Muted.Render(" ("+s.plan.Merge.String()+"; before-images backed up; a keeper changed since read leaves its group untouched)"))
 	}
 	if n := ss.lackingDocs(); n > 0 && ss.deleteMissing {
 		line("lacking key", st.Warn.Render(fmt.Sprintf("%s %s lacking %s are included and decided like duplicates", lacksMark, plural(n, "document", "documents"), ss.key)))
 	}
 	if s.res.Adjusted > 0 {
-		line("overlaps", st.Muted.Render(fmt.Sprintf("%s share documents with other groups (array key): their keeper was moved so no document is both kept and deleted; scan again afterwards",
-			plural(s.res.Adjusted, "group", "groups"))))
+		text := fmt.Sprintf("%s share documents with other groups (array key): planned together, keeping each document "+
+			"the unique index accepts in keep order", plural(s.res.Adjusted, "group", "groups"))
+		if s.res.Unheld > 0 {
+			text += fmt.Sprintf("; %d keep no member (each is a duplicate of a document kept on another value)", s.res.Unheld)
+		}
+		if s.res.Crowded > 0 {
+			text += fmt.Sprintf("; %d stay duplicates, held by groups left alone", s.res.Crowded)
+		}
+		line("overlaps", st.Muted.Render(text))
 	}
 	if tall {
 		line("index after", s.offerText())
