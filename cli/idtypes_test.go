@@ -87,7 +87,7 @@ func TestResolveEveryIDType(t *testing.T) {
 // must fail there (the emulator cannot compare the type in $group).
 type keyCase struct {
 	name    string
-	v, u    any // two different values of the type: v is held three times, u once
+	v, u    any    // two different values of the type: v is held three times, u once
 	key     any    // the index key of v, where not v itself (an array keys its elements)
 	forms   [2]any // where set, two documents hold these, equal to v in other types or forms
 	refused bool
