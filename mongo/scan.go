@@ -28,7 +28,9 @@ type Cursor struct {
 	oversized   []Oversized
 	unindexable *Unindexable
 	refused     bool
-	regroup     *regroup // nil where the engine's $group compares as MongoDB's index
+	regroup     *regroup      // nil where the engine's $group compares as MongoDB's index
+	ended       bool          // the server's cursor is exhausted
+	held        []model.Group // groups answered after the cursor ended (regroup), not yet returned
 }
 
 // Oversized is a group whose _ids were cut at the scan's limit (MaxGroupIDs): its Group lists
@@ -104,6 +106,14 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 	}
 	var out []model.Group
 	for len(out) < max {
+		if len(cu.held) > 0 {
+			n := min(max-len(out), len(cu.held))
+			out, cu.held = append(out, cu.held[:n]...), cu.held[n:]
+			continue
+		}
+		if cu.ended {
+			break
+		}
 		// Only block for more data when nothing is in hand yet.
 		if len(out) > 0 && cu.cur.RemainingBatchLength() == 0 {
 			break
@@ -112,18 +122,16 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 			if err := cu.cur.Err(); err != nil {
 				return out, cu.c.scanError(cu.ns, err)
 			}
+			cu.ended = true
 			if cu.regroup != nil {
 				// The groups that may have had parts anywhere in the stream come last.
-				gs, err := cu.regroup.flush(func(ps []*pendingGroup) ([]*pendingGroup, error) { return cu.splitNested(ctx, ps) })
-				out = append(out, gs...)
+				held, err := cu.regroup.flush(func(ps []*pendingGroup) ([]*pendingGroup, error) { return cu.splitNested(ctx, ps) })
 				if err != nil {
 					return out, err
 				}
+				cu.held = held
 			}
-			if len(out) == 0 {
-				return nil, io.EOF
-			}
-			break
+			continue
 		}
 		gs, err := cu.decode(cu.cur.Current)
 		if err != nil {
@@ -135,6 +143,9 @@ func (cu *Cursor) NextBatch(ctx context.Context, max int) ([]model.Group, error)
 			cu.refused = true
 			return out, &UnindexableError{Key: cu.key, Unindexable: *u}
 		}
+	}
+	if len(out) == 0 && cu.ended {
+		return nil, io.EOF
 	}
 	return out, nil
 }
