@@ -23,13 +23,18 @@ const MaxGroupIDs = 100_000
 // Its output documents are {_id: group key, ids: [_id…], n: count}: at most MaxGroupIDs ids,
 // in no particular order and possibly repeated (a document holding one value twice in an
 // array), n counting them all; the Cursor sorts and dedupes them. Groups come in key order.
+// An index keys BSON undefined like an empty array, apart from null: both are MaxKey (plain
+// shape) or u (tuple shape) in the group key. On an engine whose $group compares unlike the
+// index (Engine.GroupSplits, GroupMerges), groups of one with a suspect key are kept too, and
+// on mongo-java-server each member's key comes in ks: the Cursor regroups (scanexact.go).
 //
 // Two shapes, the same groups:
 //   - one plain top-level field (the common case) stays close to the bare
 //     {$group: {_id: "$f", ids: {$push: "$_id"}}}: $unwind the field keeping documents without
 //     it, then group by the value. An index keys an empty array as undefined, which $unwind
 //     would lose among the missing: a flag taken before the unwind keeps it apart, as MaxKey in
-//     the group key; a real MaxKey or an array value is wrapped in [ ] so no key is ambiguous;
+//     the group key, with undefined itself; a real MaxKey or an array value is wrapped in [ ]
+//     so no key is ambiguous;
 //   - anything else (dotted paths, several fields, positions) computes every document's index
 //     keys with keysExpr, unwinds them and groups by the whole tuple; documents MongoDB cannot
 //     index form one group of their own, {_id: {x: true}}, listed first.
