@@ -28,9 +28,11 @@ func TestApplyHoldsThePlannedVersions(t *testing.T) {
 	usersWithDupes(f) // a: 1 2 3, b: 4 5; first keeps 1 and 4
 	dir := t.TempDir()
 	planPath := filepath.Join(dir, "plan.json")
-	if _, errOut, st := dupes(t, "plan", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email", "--keep", "first", "--out", planPath); st != 0 {
+	out, errOut, st := dupes(t, "plan", "--uri", f.uri, "--ns", f.ns("users"), "--key", "email", "--keep", "first", "--out", planPath)
+	if st != 0 {
 		t.Fatal(errOut)
 	}
+	mustContain(t, "plan", out, "the plan records the version read of each of its 5 documents")
 	p := readPlan(t, planPath)
 	if p.Unprinted() != 0 {
 		t.Fatalf("dupes plan wrote %d groups without fingerprints", p.Unprinted())
@@ -62,7 +64,7 @@ func TestApplyHoldsThePlannedVersions(t *testing.T) {
 		t.Fatalf("a refused plan changed the collection: %d documents", n)
 	}
 
-	out, errOut, st := dupes(t, "apply", "--uri", f.uri, "--plan", planPath, "--backup", dir, "--yes")
+	out, errOut, st = dupes(t, "apply", "--uri", f.uri, "--plan", planPath, "--backup", dir, "--yes")
 	if st != 0 {
 		t.Fatalf("apply: %d %s%s", st, out, errOut)
 	}

@@ -59,6 +59,17 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if err := printMergePreview(ctx, report, c, plan); err != nil {
 		return err
 	}
+	if len(plan.Groups) > 0 {
+		docs := map[model.Value]bool{} // a keeper of several groups (array key) counts once
+		for _, g := range plan.Groups {
+			docs[g.Keep] = true
+			for _, id := range g.Delete {
+				docs[id] = true
+			}
+		}
+		fmt.Fprintf(report, "the plan records the version read of each of its %d documents: apply deletes a document "+
+			"only if it is still that version\n", len(docs))
+	}
 	if *out != "-" {
 		consent := ""
 		if plan.Merge != nil {
