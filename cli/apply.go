@@ -167,12 +167,19 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 	if rep.Resumed {
 		fmt.Fprintln(w, "resuming the interrupted run of this plan (same backup)")
 	}
+	for _, n := range rep.Notices {
+		fmt.Fprintln(w, "note: "+n)
+	}
 	fmt.Fprintf(w, "deleted %d documents from %s", rep.Deleted, plan.NS)
 	if rep.Earlier > 0 {
 		fmt.Fprintf(w, " (and %d by the earlier run)", rep.Earlier)
 	}
 	if rep.SkippedDocs > 0 {
-		fmt.Fprintf(w, ", skipped %d (changed since the plan: not deleted)", rep.SkippedDocs)
+		why := rep.SkippedSummary()
+		if why == "" {
+			why = "see below"
+		}
+		fmt.Fprintf(w, ", skipped %d (%s: not deleted)", rep.SkippedDocs, why)
 	}
 	if rep.FailedGroups > 0 {
 		fmt.Fprintf(w, ", %d groups failed", rep.FailedGroups)

@@ -61,6 +61,12 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 			}
 			rep.Deleted += res.Deleted
 			rep.SkippedDocs += len(res.Skipped)
+			for _, sk := range res.Skipped {
+				if rep.SkippedBy == nil {
+					rep.SkippedBy = map[string]int{}
+				}
+				rep.SkippedBy[model.ReasonName(sk.Reason)]++
+			}
 			if res.Outcome == model.Failed {
 				rep.FailedGroups++
 			}

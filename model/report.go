@@ -1,6 +1,11 @@
 package model
 
-import "time"
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
 
 // Outcome is what happened to one group of a plan when it ran.
 type Outcome string
@@ -54,18 +59,21 @@ func (p Progress) Rate() float64 {
 
 // Report is the account of a finished (or stopped) run.
 type Report struct {
-	NS           Namespace `json:"ns"`
-	StartedAt    time.Time `json:"startedAt"`
-	FinishedAt   time.Time `json:"finishedAt"`
-	Cancelled    bool      `json:"cancelled"`
-	Deleted      int       `json:"deleted"`
-	Earlier      int       `json:"earlier,omitempty"` // deleted by an earlier run of the plan
-	BackedUp     int       `json:"backedUp"`          // records this run appended to the backup
-	SkippedDocs  int       `json:"skipped"`
-	FailedGroups int       `json:"failedGroups"`
-	NotReached   int       `json:"notReached"`
-	BackupPath   string    `json:"backup,omitempty"`
-	ManifestPath string    `json:"manifest,omitempty"`
+	NS          Namespace `json:"ns"`
+	StartedAt   time.Time `json:"startedAt"`
+	FinishedAt  time.Time `json:"finishedAt"`
+	Cancelled   bool      `json:"cancelled"`
+	Deleted     int       `json:"deleted"`
+	Earlier     int       `json:"earlier,omitempty"` // deleted by an earlier run of the plan
+	BackedUp    int       `json:"backedUp"`          // records this run appended to the backup
+	SkippedDocs int       `json:"skipped"`
+	// SkippedBy counts the skipped documents by reason, under the reason's name (ReasonName:
+	// "changed since the plan", "gone", "keeper gone"...), so a summary names each reason.
+	SkippedBy    map[string]int `json:"skippedBy,omitempty"`
+	FailedGroups int            `json:"failedGroups"`
+	NotReached   int            `json:"notReached"`
+	BackupPath   string         `json:"backup,omitempty"`
+	ManifestPath string         `json:"manifest,omitempty"`
 	// Undo is the command that restores the backup (UndoCommand), set only when the backup
 	// holds a document: a run that backed up nothing has nothing to undo.
 	Undo string `json:"undo,omitempty"`
@@ -81,6 +89,33 @@ type Report struct {
 	// the totals.
 	Streamed bool           `json:"streamed,omitempty"`
 	Sample   []SampledGroup `json:"sample,omitempty"`
+	// Notices are what the run did that the DBA must hear of besides the counts: a torn
+	// backup set aside, a crashed run's lease taken over.
+	Notices []string `json:"notices,omitempty"`
+}
+
+// ReasonName is a skip reason's name: its words before the colon.
+func ReasonName(reason string) string {
+	name, _, _ := strings.Cut(reason, ":")
+	return name
+}
+
+// SkippedSummary says how many documents were skipped for each reason, most first:
+// "3 changed since the plan, 1 gone".
+func (r Report) SkippedSummary() string {
+	names := make([]string, 0, len(r.SkippedBy))
+	for n := range r.SkippedBy {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := r.SkippedBy[names[i]], r.SkippedBy[names[j]]
+		return a > b || a == b && names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%d %s", r.SkippedBy[n], n)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // A streamed run's report keeps at most SampleGroups skipped or failed groups, each with at

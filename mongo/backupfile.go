@@ -115,13 +115,15 @@ type backupFile struct {
 	records int
 	made    bool   // this run created the file (create)
 	claim   string // the empty manifest claimBackup made, until the file is made
+	aside   string // where a torn last record was set aside (setAsideTorn), "" if none
 }
 
 // openBackup opens a backup file for appending. A new one (create) is only claimed: its name
 // must be free (nor may a manifest stand there), and the file is created, mode 0600, at the
-// first Append. An existing file is read first: its records fill held, and a torn last
-// record (a crash during a write, before the delete it guarded) is cut off. It returns the
-// bytes cut. A file that does not exist where the manifest beside it says its run backed up
+// first Append. An existing file is read first: its records fill held. A torn last record (a
+// crash during a write, before the delete it guarded) is set aside, never lost (see
+// setAsideTorn); any other damage is refused and the file left as it is. It returns the bytes
+// set aside. A file that does not exist where the manifest beside it says its run backed up
 // nothing (see backupFile) is opened as a new one: that run deleted nothing.
 func openBackup(path string, create bool) (*backupFile, int64, error) {
 	if create {
@@ -139,12 +141,21 @@ func openBackup(path string, create bool) (*backupFile, int64, error) {
 		return nil, 0, err
 	}
 	b := &backupFile{f: f, path: path, held: map[string]docHash{}}
-	cut, err := b.load()
+	cut, err := b.load(tornAllowed(path))
 	if err != nil {
-		f.Close()
+		b.f.Close()
 		return nil, 0, err
 	}
 	return b, cut, nil
+}
+
+// tornAllowed says whether a torn last record may be set aside: the manifest beside the
+// backup says its run did not end (running: the process died; failed: an error stopped it,
+// perhaps before the cut of a failed write). A run that ended cleanly never leaves half a
+// record, so a short file then is damage.
+func tornAllowed(path string) bool {
+	m, err := ReadManifest(manifestPath(path))
+	return err == nil && (m.Status == RunRunning || m.Status == RunFailed)
 }
 
 // claimBackup is a new backup, not yet created. A backup (.bson) claims its name by creating
@@ -193,8 +204,9 @@ func (b *backupFile) create() error {
 	return nil
 }
 
-// load reads what the file already holds and positions it for appending.
-func (b *backupFile) load() (int64, error) {
+// load reads what the file already holds and positions it for appending. torn is
+// tornAllowed's answer for this file.
+func (b *backupFile) load(torn bool) (int64, error) {
 	st, err := b.f.Stat()
 	if err != nil {
 		return 0, fmt.Errorf("backup %s: %w", b.path, err)
@@ -204,16 +216,18 @@ func (b *backupFile) load() (int64, error) {
 		return 0, nil
 	}
 	br := NewBackupReader(b.f, b.path)
+	var short error
 	for {
 		doc, err := br.Next()
 		if err == io.EOF {
 			break
 		}
 		if errors.Is(err, ErrTruncated) {
+			short = err
 			break
 		}
 		if err != nil {
-			return 0, fmt.Errorf("cannot continue the earlier run's backup: %w", err)
+			return 0, fmt.Errorf("cannot continue the earlier run's backup (it is left as it is): %w", err)
 		}
 		b.held[idKey(doc)] = hashDoc(doc)
 		b.records++
@@ -221,17 +235,124 @@ func (b *backupFile) load() (int64, error) {
 	b.size = br.Offset()
 	cut := st.Size() - b.size
 	if cut > 0 {
-		if err := b.f.Truncate(b.size); err != nil {
-			return 0, fmt.Errorf("backup %s: cut its torn last record: %w", b.path, err)
-		}
-		if err := b.f.Sync(); err != nil {
-			return 0, fmt.Errorf("backup %s: %w", b.path, err)
+		if err := b.setAsideTorn(short, torn); err != nil {
+			return 0, err
 		}
 	}
 	if _, err := b.f.Seek(b.size, io.SeekStart); err != nil {
 		return 0, fmt.Errorf("backup %s: %w", b.path, err)
 	}
 	return cut, nil
+}
+
+// setAsideTorn deals with a backup that ends in the middle of a record, at b.size. dupes only
+// ever appends whole records, so that is a torn tail (a write the process did not finish, in
+// a run that did not end) only when nothing after b.size reads as records: a length field
+// damaged in the middle of the file also stops the reader early, with intact records after
+// it. Damage is refused, naming the offset, and the file is left as it is. A torn tail is set
+// aside: the whole file is kept as NAME.torn-OFFSET and a copy of its intact records takes
+// its place, so no byte of a backup is ever cut away.
+func (b *backupFile) setAsideTorn(short error, torn bool) error {
+	if _, err := b.f.Seek(b.size, io.SeekStart); err != nil {
+		return fmt.Errorf("backup %s: %w", b.path, err)
+	}
+	tail, err := io.ReadAll(io.LimitReader(b.f, tornTailLimit+1))
+	if err != nil {
+		return fmt.Errorf("backup %s: %w", b.path, err)
+	}
+	refuse := func(why string) error {
+		return fmt.Errorf("cannot continue the earlier run's backup: %v; %s. The file is left as it is: "+
+			"restore from it with dupes restore, or move it and its manifest aside to start afresh", short, why)
+	}
+	switch {
+	case !torn:
+		return refuse("its run ended, so it cannot end in a torn write: this is damage")
+	case len(tail) > tornTailLimit:
+		return refuse(fmt.Sprintf("more than %d MiB follow the last intact record, more than a torn write of a batch", tornTailLimit>>20))
+	case recordsWithin(tail):
+		return refuse("intact records follow the damaged one: a length in the middle of the file is damaged")
+	}
+	aside := fmt.Sprintf("%s.torn-%d", b.path, b.size)
+	tmp := aside + ".intact"
+	if err := copyPrefix(b.path, tmp, b.size); err != nil {
+		return fmt.Errorf("backup %s: set its torn last record aside: %w", b.path, err)
+	}
+	// The original, torn tail and all, is kept under another name; the intact copy takes the
+	// backup's name. Both renames are in one directory, and each is atomic.
+	if err := os.Rename(b.path, aside); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup %s: set its torn last record aside: %w", b.path, err)
+	}
+	if err := os.Rename(tmp, b.path); err != nil {
+		return fmt.Errorf("backup %s: the original is now %s, its intact records in %s: %w", b.path, aside, tmp, err)
+	}
+	syncDir(filepath.Dir(b.path))
+	f, err := os.OpenFile(b.path, os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup %s: %w", b.path, err)
+	}
+	if err := lockBackup(f); err != nil {
+		f.Close()
+		return err
+	}
+	b.f.Close()
+	b.f, b.aside = f, aside
+	return nil
+}
+
+// tornTailLimit bounds what setAsideTorn reads of a tail. A longer one is refused: that is no
+// half-written record of a usual batch, and refusing loses nothing.
+const tornTailLimit = 64 << 20
+
+// recordsWithin reports whether, from some byte after the first of tail, whole valid records
+// with an _id run exactly to its end: then tail is not one record cut short, but records
+// behind a damaged length.
+func recordsWithin(tail []byte) bool {
+	for p := 1; p+minRecord <= len(tail); p++ {
+		q := p
+		for q+4 <= len(tail) {
+			size := int(int32(binary.LittleEndian.Uint32(tail[q:])))
+			if size < minRecord || size > len(tail)-q {
+				break
+			}
+			doc := bson.Raw(tail[q : q+size])
+			if doc.Validate() != nil {
+				break
+			}
+			if _, err := doc.LookupErr("_id"); err != nil {
+				break
+			}
+			q += size
+		}
+		if q > p && q == len(tail) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyPrefix writes the first n bytes of src to a new file dst, synced.
+func copyPrefix(src, dst string, n int64) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.CopyN(out, in, n)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+	}
+	return err
 }
 
 // has reports whether the file already holds exactly this document.

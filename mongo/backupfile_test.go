@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -101,20 +102,34 @@ func TestBackupReaderErrors(t *testing.T) {
 	}
 }
 
-// TestBackupAppendCutsTornTail checks that reopening a backup whose last record is torn
-// keeps the whole records and cuts the rest, so appending continues a valid file.
-func TestBackupAppendCutsTornTail(t *testing.T) {
-	good := sampleBackup(t)
-	path := filepath.Join(t.TempDir(), "x.bson")
-	if err := os.WriteFile(path, append(append([]byte(nil), good...), good[:7]...), 0o600); err != nil {
+// writeRunManifest puts beside a backup the manifest of a run in the given state.
+func writeRunManifest(t *testing.T, path, status string) {
+	t.Helper()
+	if err := writeManifest(manifestPath(path), Manifest{Version: ManifestVersion, Tool: "dupes", NS: model.Namespace{DB: "shop", Coll: "users"}, Status: status, Backup: filepath.Base(path)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBackupSetsTornTailAside: reopening the backup of a run that died mid-write keeps its
+// whole records and goes on after them; the torn write is not cut away but kept, with the
+// file as it was, beside it, and the bytes are reported.
+func TestBackupSetsTornTailAside(t *testing.T) {
+	good := sampleBackup(t)
+	path := filepath.Join(t.TempDir(), "x.bson")
+	torn := append(append([]byte(nil), good...), good[:7]...)
+	if err := os.WriteFile(path, torn, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeRunManifest(t, path, RunRunning)
 	b, cut, err := openBackup(path, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cut != 7 || b.records != 3 {
-		t.Fatalf("cut %d bytes, %d records", cut, b.records)
+		t.Fatalf("set aside %d bytes, %d records", cut, b.records)
+	}
+	if kept, err := os.ReadFile(b.aside); err != nil || !bytes.Equal(kept, torn) {
+		t.Fatalf("the file as it was is not kept whole at %q: %v", b.aside, err)
 	}
 	extra, _ := bson.Marshal(bson.D{{Key: "_id", Value: int32(9)}})
 	if !b.has(bson.Raw(good[:binary.LittleEndian.Uint32(good)])) || b.has(extra) {
@@ -127,6 +142,49 @@ func TestBackupAppendCutsTornTail(t *testing.T) {
 	data, _ := os.ReadFile(path)
 	if n, err := readAll(data); err != nil || n != 4 {
 		t.Fatalf("after append: %d records, %v", n, err)
+	}
+}
+
+// TestBackupDamageIsRefusedAndLeftIntact: a short file is a torn write only at its end, in a
+// run that did not end. A length damaged in the middle (which makes the reader see the rest
+// of the file as one short record), or a short file whose run ended, is refused with its
+// offset, and not one byte of the file changes.
+func TestBackupDamageIsRefusedAndLeftIntact(t *testing.T) {
+	good := sampleBackup(t)
+	first := int(binary.LittleEndian.Uint32(good))
+	midDamage := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(midDamage[first:], 1<<20) // record 2 claims a MiB
+	for _, tc := range []struct {
+		name, status string
+		data         []byte
+		want         string
+	}{
+		{"a damaged length in the middle", RunRunning, midDamage, "intact records follow the damaged one"},
+		{"a damaged length in the middle of a failed run", RunFailed, midDamage, "intact records follow the damaged one"},
+		{"a torn end of a run that ended", RunDone, append(append([]byte(nil), good...), good[:7]...), "its run ended"},
+		{"a torn end of a cancelled run", RunCancelled, append(append([]byte(nil), good...), good[:7]...), "its run ended"},
+		{"a torn end with no manifest", "", append(append([]byte(nil), good...), good[:7]...), "its run ended"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.bson")
+			if err := os.WriteFile(path, tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if tc.status != "" {
+				writeRunManifest(t, path, tc.status)
+			}
+			_, _, err := openBackup(path, false)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "at byte") {
+				t.Fatalf("got %v, want a refusal naming the offset and %q", err, tc.want)
+			}
+			after, _ := os.ReadFile(path)
+			if !bytes.Equal(after, tc.data) {
+				t.Fatal("the damaged backup was changed")
+			}
+			if m, _ := filepath.Glob(path + ".torn-*"); len(m) > 0 {
+				t.Fatalf("a refused backup was set aside: %v", m)
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -146,8 +147,12 @@ func (c *Client) newRun(ctx context.Context, plan model.Plan, guard keyGuard, op
 	if err != nil {
 		return nil, err
 	}
-	return &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
-		lease: l, filtered: map[model.Value]bool{}}, nil
+	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
+		lease: l, filtered: map[model.Value]bool{}}
+	if n := l.TookOverNotice(); n != "" {
+		r.rep.Notices = append(r.rep.Notices, n)
+	}
+	return r, nil
 }
 
 // primary is the collection read from the primary and written with majority write concern,
@@ -222,7 +227,13 @@ func (r *execRun) open(now time.Time) error {
 		}
 		if prev != "" {
 			bsonPath := filepath.Join(filepath.Dir(prev), m.Backup)
-			r.backup, _, err = openBackup(bsonPath, false)
+			var torn int64
+			r.backup, torn, err = openBackup(bsonPath, false)
+			if torn > 0 {
+				r.rep.Notices = append(r.rep.Notices, fmt.Sprintf("the earlier run's backup ended in a write it did not finish: "+
+					"its %d intact records go on in %s; the file as it was, with the %d bytes of that write, is kept as %s",
+					r.backup.records, bsonPath, torn, r.backup.aside))
+			}
 			if errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("an earlier run of this plan wrote %s, but its backup %s is missing: "+
 					"move the manifest away to start afresh", prev, bsonPath)
@@ -370,10 +381,17 @@ func (r *execRun) batchEnd(start int) int {
 func (r *execRun) tally() {
 	rep, d := &r.rep, r.done
 	rep.Deleted, rep.Earlier, rep.SkippedDocs, rep.FailedGroups, rep.NotReached = d.deleted, d.earlier, d.skipped, d.failed, d.notReached
+	rep.SkippedBy = maps.Clone(d.skippedBy)
 	for _, g := range rep.Groups {
 		rep.Deleted += g.Deleted
 		rep.Earlier += g.Earlier
 		rep.SkippedDocs += len(g.Skipped)
+		for _, s := range g.Skipped {
+			if rep.SkippedBy == nil {
+				rep.SkippedBy = map[string]int{}
+			}
+			rep.SkippedBy[model.ReasonName(s.Reason)]++
+		}
 		switch g.Outcome {
 		case model.Failed:
 			rep.FailedGroups++

@@ -35,6 +35,7 @@ const ReasonMultikey = "several key values since the scan: the document now hold
 type streamTotals struct {
 	groups, deletes                               int
 	deleted, earlier, skipped, failed, notReached int
+	skippedBy                                     map[string]int
 }
 
 // Stream is a streamed run: StartStream, Run for each chunk, Finish once.
@@ -157,7 +158,7 @@ func (r *execRun) fold() {
 	rep := &r.rep // tally has summed the chunk into it
 	r.done = streamTotals{
 		groups: r.done.groups + len(r.plan.Groups), deletes: r.done.deletes + r.plan.Deletes(),
-		deleted: rep.Deleted, earlier: rep.Earlier, skipped: rep.SkippedDocs,
+		deleted: rep.Deleted, earlier: rep.Earlier, skipped: rep.SkippedDocs, skippedBy: rep.SkippedBy,
 		failed: rep.FailedGroups, notReached: rep.NotReached,
 	}
 	r.rep.Groups, r.plan.Groups = nil, nil

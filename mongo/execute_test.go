@@ -1,8 +1,11 @@
 package mongo_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -453,7 +456,9 @@ func TestExecuteResumeAfterTornBackup(t *testing.T) {
 	if err != nil || rep.Deleted != 1 {
 		t.Fatalf("first run: %v %+v", err, rep)
 	}
-	// The next batch's record half written when the process died.
+	// The next batch's record half written when the process died: killed mid-write, it left
+	// its manifest saying running.
+	setManifestStatus(t, rep.ManifestPath, mongo.RunRunning)
 	f, err := os.OpenFile(rep.BackupPath, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -470,7 +475,35 @@ func TestExecuteResumeAfterTornBackup(t *testing.T) {
 	if rep2.Deleted != 3 || rep2.Earlier != 1 {
 		t.Errorf("resume report: %+v", rep2)
 	}
+	aside := fmt.Sprintf("%s.torn-%d", rep.BackupPath, len(before[`{"$numberInt":"101"}`])) // the first batch's record
+	if len(rep2.Notices) != 1 || !strings.Contains(rep2.Notices[0], aside) || !strings.Contains(rep2.Notices[0], fmt.Sprintf("%d bytes", len(torn)/2)) {
+		t.Errorf("the torn write set aside is not reported as %s: %q", aside, rep2.Notices)
+	}
+	if kept, err := os.ReadFile(aside); err != nil || !bytes.HasSuffix(kept, torn[:len(torn)/2]) {
+		t.Errorf("the file as it was is not kept at %s: %v", aside, err)
+	}
 	checkDone(t, db, plan, before, rep2.BackupPath)
+}
+
+// setManifestStatus rewrites a run's manifest with another status, as a process killed in
+// the middle of the run leaves it.
+func setManifestStatus(t *testing.T, path, status string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["status"] = status
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestExecuteFilteredKey plans under a --filter, then takes a member and a keeper out of the

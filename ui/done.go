@@ -196,7 +196,14 @@ func (s *doneScreen) View() string {
 	if r.MergedKeepers > 0 {
 		line("merged", plural(r.MergedKeepers, "keeper", "keepers")+" updated"+st.Muted.Render(" (before-images backed up with the deleted members)"))
 	}
-	line("skipped", plural(r.SkippedDocs, "document", "documents")+st.Muted.Render(" (changed or gone since the scan: never deleted)"))
+	skipped := plural(r.SkippedDocs, "document", "documents")
+	if r.SkippedDocs > 0 {
+		skipped += st.Muted.Render(" (" + r.SkippedSummary() + ": never deleted)")
+	}
+	line("skipped", skipped)
+	for _, n := range r.Notices {
+		line("note", st.Warn.Render(n))
+	}
 	for i, rc := range s.reason {
 		if i == 5 {
 			line("", st.Muted.Render(fmt.Sprintf("… and %d more reasons", len(s.reason)-5)))
@@ -271,7 +278,7 @@ func (s *doneScreen) remaining() []string {
 		out = append(out, plural(s.undecided, "group", "groups")+" left undecided")
 	}
 	if r.SkippedDocs > 0 {
-		out = append(out, plural(r.SkippedDocs, "document", "documents")+" skipped (changed or gone since the scan)")
+		out = append(out, plural(r.SkippedDocs, "document", "documents")+" skipped ("+r.SkippedSummary()+")")
 	}
 	if r.FailedGroups > 0 {
 		out = append(out, plural(r.FailedGroups, "group", "groups")+" failed")
