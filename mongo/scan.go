@@ -200,17 +200,17 @@ func (cu *Cursor) decode(doc bson.Raw) ([]model.Group, error) {
 			return nil, nil
 		}
 	}
-	key, err := cu.keyOf(id)
+	raw, err := cu.rawKeyOf(id)
 	if err != nil {
 		return nil, err
 	}
 	if int(n) > len(vals) {
-		cu.oversized = append(cu.oversized, Oversized{Key: key, Count: int(n), Listed: len(sortIDs(vals))})
+		cu.oversized = append(cu.oversized, Oversized{Key: raw.values(), Count: int(n), Listed: len(sortIDs(vals))})
 	}
 	if cu.regroup != nil {
-		return cu.regroup.add(doc, key, vals, multikey, cu.memberKey)
+		return cu.regroup.add(doc, raw, vals, multikey, cu.memberKey)
 	}
-	g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
+	g := model.Group{Key: raw.values(), IDs: sortIDs(vals), Multikey: multikey}
 	if len(g.IDs) < 2 {
 		// One document that entered the group twice (a value repeated in its own array).
 		return nil, nil
@@ -220,7 +220,7 @@ func (cu *Cursor) decode(doc bson.Raw) ([]model.Group, error) {
 
 // memberKey reads a member's own key as exactAccumulators sends it, or nil where the group's
 // key is the member's.
-func (cu *Cursor) memberKey(m bson.RawValue) ([]model.Value, error) {
+func (cu *Cursor) memberKey(m bson.RawValue) (rawKey, error) {
 	d, ok := m.DocumentOK()
 	if !ok {
 		return nil, fmt.Errorf("scan %s: unexpected member key %s", cu.ns, m)
@@ -229,34 +229,51 @@ func (cu *Cursor) memberKey(m bson.RawValue) ([]model.Value, error) {
 	if err != nil || v.Type == bson.TypeNull {
 		return nil, nil
 	}
-	return cu.keyOf(v)
+	return cu.rawKeyOf(v)
 }
 
-// keyOf reads a group _id (or a member's key, written the same way) into the key's values.
-func (cu *Cursor) keyOf(id bson.RawValue) ([]model.Value, error) {
+// rawKey is a key's values as BSON: what keyOf reads, before it becomes model.Values.
+type rawKey []bson.RawValue
+
+// values is the key as model.Values (canonical Extended JSON, written by the driver).
+func (k rawKey) values() []model.Value {
+	out := make([]model.Value, len(k))
+	for i, v := range k {
+		out[i] = value(v)
+	}
+	return out
+}
+
+var (
+	rawNull      = bson.RawValue{Type: bson.TypeNull}
+	rawUndefined = bson.RawValue{Type: bson.TypeUndefined}
+)
+
+// rawKeyOf reads a group _id (or a member's key, written the same way) into the key's values.
+func (cu *Cursor) rawKeyOf(id bson.RawValue) (rawKey, error) {
 	if cu.plain {
 		if d, ok := id.DocumentOK(); ok && cu.plainInDoc {
 			id = d.Lookup("k")
 		}
-		return []model.Value{plainValue(id)}, nil
+		return rawKey{plainRaw(id)}, nil
 	}
 	doc, ok := id.DocumentOK()
 	if !ok {
 		return nil, fmt.Errorf("scan %s: unexpected group key %s", cu.ns, id)
 	}
-	key := make([]model.Value, len(cu.key.Fields))
+	key := make(rawKey, len(cu.key.Fields))
 	for i := range key {
 		is := strconv.Itoa(i)
 		if u, ok := doc.Lookup("u" + is).BooleanOK(); ok && u {
-			key[i] = Undefined
+			key[i] = rawUndefined
 			continue
 		}
 		v, err := doc.LookupErr("k" + is)
 		if err != nil || v.Type == bson.TypeNull {
-			key[i] = model.Null
+			key[i] = rawNull
 			continue
 		}
-		key[i] = value(v)
+		key[i] = v
 	}
 	return key, nil
 }
@@ -264,20 +281,18 @@ func (cu *Cursor) keyOf(id bson.RawValue) ([]model.Value, error) {
 // Undefined is the key value of an empty array: MongoDB indexes [] as undefined.
 const Undefined model.Value = `{"$undefined":true}`
 
-// plainValue reads the group _id of a plain key: MaxKey marks an empty array (undefined), an
+// plainRaw reads the group _id of a plain key: MaxKey marks an empty array (undefined), an
 // array wraps the value itself (an array, or a real MaxKey).
-func plainValue(id bson.RawValue) model.Value {
+func plainRaw(id bson.RawValue) bson.RawValue {
 	switch id.Type {
 	case bson.TypeMaxKey:
-		return Undefined
+		return rawUndefined
 	case bson.TypeArray:
 		if vs, err := id.Array().Values(); err == nil && len(vs) == 1 {
-			return value(vs[0])
+			return vs[0]
 		}
-	case bson.TypeNull:
-		return model.Null
 	}
-	return value(id)
+	return id
 }
 
 // sortIDs puts ids in ascending _id order, MongoDB's BSON order (servers, sharded clusters

@@ -96,12 +96,8 @@ func keepSuspect(e Engine, parts []any) bson.D {
 // suspectKey tells, in Go, whether a group's key holds a value some engine's $group may
 // split from its equals: every value suspect (either version above) finds, and more (a
 // suspect group only waits for the end of the scan, which is always right).
-func suspectKey(key []model.Value) bool {
-	for _, v := range key {
-		rv, err := v.Raw()
-		if err != nil {
-			return true
-		}
+func suspectKey(key rawKey) bool {
+	for _, rv := range key {
 		switch rv.Type {
 		case bson.TypeDecimal128, bson.TypeEmbeddedDocument, bson.TypeArray:
 			return true
@@ -123,13 +119,13 @@ func suspectKey(key []model.Value) bool {
 type regroup struct {
 	// merges: the engine may merge any values, so every group is split by its members' keys,
 	// which come as the group _id writes them (exactAccumulators).
-	merges  bool
-	spec    model.KeySpec
-	pending map[string]*pendingGroup // by KeyID: groups that may have parts elsewhere in the stream
+	merges bool
+	spec   model.KeySpec
+	held   []*pendingGroup // groups that may have parts elsewhere in the stream
 }
 
 type pendingGroup struct {
-	key      []model.Value
+	key      rawKey
 	ids      []bson.RawValue
 	multikey bool
 }
@@ -140,25 +136,21 @@ func newRegroup(key model.Key, e Engine) *regroup {
 	if key.WholeDocument || !e.GroupSplits && !e.GroupMerges {
 		return nil
 	}
-	return &regroup{merges: e.GroupMerges, spec: key.Spec(), pending: map[string]*pendingGroup{}}
+	return &regroup{merges: e.GroupMerges, spec: key.Spec()}
 }
 
-// add splits one group the server sent by its members' own keys (read by memberKey). The
-// parts of a group with a suspect key wait for the end of the scan (flush), merged with the
-// parts of other groups under the same key; the others are answered now.
-func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, multikey bool,
-	memberKey func(bson.RawValue) ([]model.Value, error)) ([]model.Group, error) {
+// add splits one group the server sent by its members' own keys (read by memberKey). A group
+// with a suspect key waits for the end of the scan (flush), to be merged with the parts of
+// other groups under the same key; the others are answered now.
+func (r *regroup) add(doc bson.Raw, key rawKey, vals []bson.RawValue, multikey bool,
+	memberKey func(bson.RawValue) (rawKey, error)) ([]model.Group, error) {
 	wait := suspectKey(key)
 	if !r.merges {
-		if !wait {
-			g := model.Group{Key: key, IDs: sortIDs(vals), Multikey: multikey}
-			if len(g.IDs) < 2 {
-				return nil, nil
-			}
-			return []model.Group{g}, nil
+		if wait {
+			r.held = append(r.held, &pendingGroup{key: key, ids: vals, multikey: multikey})
+			return nil, nil
 		}
-		r.hold(&pendingGroup{key: key, ids: vals, multikey: multikey})
-		return nil, nil
+		return answer(&pendingGroup{key: key, ids: vals, multikey: multikey}), nil
 	}
 	ks, _ := doc.Lookup("ks").ArrayOK()
 	keys, err := ks.Values()
@@ -169,7 +161,7 @@ func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, mul
 		return nil, fmt.Errorf("scan: a group lists %d ids and %d keys: %s", len(vals), len(keys), doc)
 	}
 	parts := map[string]*pendingGroup{}
-	var order []string
+	var order []*pendingGroup
 	for i, v := range vals {
 		k, err := memberKey(keys[i])
 		if err != nil {
@@ -178,54 +170,50 @@ func (r *regroup) add(doc bson.Raw, key []model.Value, vals []bson.RawValue, mul
 		if k == nil {
 			k = key
 		}
-		kid := r.spec.KeyID(k)
+		kid := r.spec.KeyID(k.values())
 		p := parts[kid]
 		if p == nil {
 			p = &pendingGroup{key: k, multikey: multikey}
 			parts[kid] = p
-			order = append(order, kid)
+			order = append(order, p)
 		}
 		p.ids = append(p.ids, v)
 	}
 	var out []model.Group
-	for _, kid := range order {
-		p := parts[kid]
-		if !wait {
-			if g := p.group(); len(g.IDs) > 1 {
-				out = append(out, g)
-			}
-			continue
+	for _, p := range order {
+		if wait {
+			r.held = append(r.held, p)
+		} else {
+			out = append(out, answer(p)...)
 		}
-		r.hold(p)
 	}
 	return out, nil
 }
 
-// hold keeps a part until the end of the scan, merged with the others under its key.
-func (r *regroup) hold(p *pendingGroup) {
-	kid := r.spec.KeyID(p.key)
-	if q := r.pending[kid]; q != nil {
-		q.ids = append(q.ids, p.ids...)
-		q.multikey = q.multikey || p.multikey
-		return
+// answer is a part as a group, or nothing when it holds one document.
+func answer(p *pendingGroup) []model.Group {
+	g := model.Group{Key: p.key.values(), IDs: sortIDs(p.ids), Multikey: p.multikey}
+	if len(g.IDs) < 2 {
+		return nil
 	}
-	r.pending[kid] = p
+	return []model.Group{g}
 }
 
-func (p *pendingGroup) group() model.Group {
-	return model.Group{Key: p.key, IDs: sortIDs(p.ids), Multikey: p.multikey}
-}
-
-// flush answers the groups that waited, in key order, and forgets them. On an engine that
-// sends no members' keys, a group whose key holds null or undefined inside a document or an
-// array is first split by its members' keys, read back (split).
+// flush answers the groups that waited, in key order, merged by the key generator's equality,
+// and forgets them. On an engine that sends no members' keys, a group whose key holds null or
+// undefined inside a document or an array is first split by its members' keys, read back
+// (split). Equal keys are found by sorting on MongoDB's order (model.CompareRaw), which
+// finds equal at least the keys KeyID does, then confirmed by KeyID: no key is parsed twice.
 func (r *regroup) flush(split func([]*pendingGroup) ([]*pendingGroup, error)) ([]model.Group, error) {
+	held := r.held
+	r.held = nil
 	if !r.merges {
-		var nested []*pendingGroup
-		for kid, p := range r.pending {
+		var nested, rest []*pendingGroup
+		for _, p := range held {
 			if nestedNull(p.key) {
 				nested = append(nested, p)
-				delete(r.pending, kid)
+			} else {
+				rest = append(rest, p)
 			}
 		}
 		if len(nested) > 0 {
@@ -233,38 +221,73 @@ func (r *regroup) flush(split func([]*pendingGroup) ([]*pendingGroup, error)) ([
 			if err != nil {
 				return nil, err
 			}
-			for _, q := range parts {
-				r.hold(q)
-			}
+			held = append(rest, parts...)
 		}
 	}
+	sort.SliceStable(held, func(i, j int) bool { return compareKeys(held[i].key, held[j].key) < 0 })
 	var out []model.Group
-	for _, p := range r.pending {
-		if g := p.group(); len(g.IDs) > 1 {
-			out = append(out, g)
+	for lo := 0; lo < len(held); {
+		hi := lo + 1
+		for hi < len(held) && compareKeys(held[lo].key, held[hi].key) == 0 {
+			hi++
 		}
+		if hi-lo == 1 {
+			out = append(out, answer(held[lo])...)
+			lo = hi
+			continue
+		}
+		merged := map[string]*pendingGroup{}
+		var order []*pendingGroup
+		for _, p := range held[lo:hi] {
+			kid := r.spec.KeyID(p.key.values())
+			if q := merged[kid]; q != nil {
+				q.ids = append(q.ids, p.ids...)
+				q.multikey = q.multikey || p.multikey
+				continue
+			}
+			merged[kid] = p
+			order = append(order, p)
+		}
+		for _, p := range order {
+			out = append(out, answer(p)...)
+		}
+		lo = hi
 	}
-	r.pending = map[string]*pendingGroup{}
-	sort.Slice(out, func(i, j int) bool { return compareKeys(out[i].Key, out[j].Key) < 0 })
 	return out, nil
 }
 
-// undefinedText is how undefined reads in canonical Extended JSON; inside a JSON string its
-// quotes would be escaped, so the text marks the value itself.
-const undefinedText = `{"$undefined":true}`
-
 // nestedNull tells whether a key holds null or undefined inside a document or an array,
 // where DocumentDB's $group confuses the two.
-func nestedNull(key []model.Value) bool {
+func nestedNull(key rawKey) bool {
 	for _, v := range key {
-		s := string(v)
-		if (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) && s != undefinedText &&
-			(strings.Contains(s, undefinedText) || strings.Contains(s, ":null") || strings.Contains(s, "[null") || strings.Contains(s, ",null")) {
+		if holdsNull(v, 0) {
 			return true
 		}
 	}
 	return false
 }
+
+// holdsNull reports whether a document or array holds null or undefined at any depth.
+func holdsNull(v bson.RawValue, depth int) bool {
+	if v.Type != bson.TypeEmbeddedDocument && v.Type != bson.TypeArray || depth > 200 {
+		return false
+	}
+	elems, err := bson.Raw(v.Value).Elements()
+	if err != nil {
+		return true // unreadable: read the members back, which reads them properly
+	}
+	for _, e := range elems {
+		ev := e.Value()
+		if ev.Type == bson.TypeNull || ev.Type == bson.TypeUndefined || holdsNull(ev, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// undefinedText is how undefined reads in canonical Extended JSON; inside a JSON string its
+// quotes would be escaped, so the text marks the value itself.
+const undefinedText = `{"$undefined":true}`
 
 // nullish is a key's identity with undefined taken for null: DocumentDB's $group equality
 // inside documents and arrays, to find which of a member's keys put it in a group.
@@ -279,9 +302,9 @@ func (r *regroup) nullish(key []model.Value) string {
 	return r.spec.KeyID(k)
 }
 
-func compareKeys(a, b []model.Value) int {
+func compareKeys(a, b rawKey) int {
 	for i := range min(len(a), len(b)) {
-		if c := model.Compare(a[i], b[i]); c != 0 {
+		if c := model.CompareRaw(a[i], b[i]); c != 0 {
 			return c
 		}
 	}
@@ -337,7 +360,7 @@ func (cu *Cursor) splitNested(ctx context.Context, groups []*pendingGroup) ([]*p
 	}
 	var out []*pendingGroup
 	for _, g := range groups {
-		want := cu.regroup.nullish(g.key)
+		want := cu.regroup.nullish(g.key.values())
 		parts := map[string]*pendingGroup{}
 		for _, id := range g.ids {
 			// A member deleted since it was grouped is in no part.
@@ -348,13 +371,30 @@ func (cu *Cursor) splitNested(ctx context.Context, groups []*pendingGroup) ([]*p
 				kid := spec.KeyID(k)
 				q := parts[kid]
 				if q == nil {
-					q = &pendingGroup{key: k, multikey: g.multikey}
+					raw, err := rawOf(k)
+					if err != nil {
+						return nil, err
+					}
+					q = &pendingGroup{key: raw, multikey: g.multikey}
 					parts[kid] = q
 					out = append(out, q)
 				}
 				q.ids = append(q.ids, id)
 			}
 		}
+	}
+	return out, nil
+}
+
+// rawOf reads a key back into BSON.
+func rawOf(k model.IndexKey) (rawKey, error) {
+	out := make(rawKey, len(k))
+	for i, v := range k {
+		rv, err := rawValue(v)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = rv
 	}
 	return out, nil
 }
