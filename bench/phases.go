@@ -19,8 +19,8 @@ type phaseTimes struct {
 	deleted             int
 }
 
-// resolveInProcess runs resolve's steps through the adapter (scan, keepers, plan, execute with
-// backup), timing each, so a figure can say which step limits it.
+// resolveInProcess runs resolve's steps through the adapter (scan, keepers and the members'
+// fingerprints, plan, execute with backup), timing each, so a figure can say which step limits it.
 func (b *bench) resolveInProcess(ctx context.Context) (phaseTimes, error) {
 	var p phaseTimes
 	cl, err := mongo.Connect(ctx, b.uri, mongo.Options{})
@@ -43,11 +43,13 @@ func (b *bench) resolveInProcess(ctx context.Context) (phaseTimes, error) {
 	if err != nil {
 		return p, err
 	}
-	keep, err := cl.Keepers(ctx, benchNS, rule, groups)
+	// As resolve: every member read once, the plan recording its fingerprint.
+	keep, _, prints, err := cl.KeepersPrinted(ctx, benchNS, rule, groups)
 	if err != nil {
 		return p, err
 	}
 	pgs, _ := model.PlanGroups(groups, keep, model.ByRule)
+	prints.Stamp(pgs)
 	plan := model.Plan{Version: model.PlanVersion, NS: benchNS, Key: benchKey, Semantics: benchKey.Semantics(),
 		Rule: rule.String(), CreatedAt: time.Now().UTC(), Groups: pgs}
 	t2 := time.Now()
