@@ -49,7 +49,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 			return usagef("apply: --ns: %v", err)
 		}
 	}
-	data, err := os.ReadFile(*planPath)
+	data, err := readPlanFile(*planPath)
 	if err != nil {
 		return fmt.Errorf("cannot read the plan: %w", err)
 	}
@@ -208,4 +208,17 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 	}
 	printGroupErrors(w, plan, rep, runErr)
 	printUndo(w, rep)
+}
+
+// readPlanFile reads a plan file, refusing what is not a regular file: a FIFO or a device
+// such as /dev/urandom would block the read, or never end it.
+func readPlanFile(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s): a plan is a file written by dupes plan or the TUI", path, st.Mode().Type())
+	}
+	return os.ReadFile(path)
 }

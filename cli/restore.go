@@ -28,6 +28,7 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	nsFlag := fs.String("ns", "", "restore into this namespace DB.COLL instead of the backup's own")
 	yes := fs.Bool("yes", false, "write; without it, only print what would be restored")
 	readOnly := fs.Bool("read-only", false, "refuse to write (a dry run whatever --yes says)")
+	allowShort := fs.Bool("allow-short", false, "restore what a backup holds although it is shorter than its manifest says (cut or damaged)")
 	format := formatFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -48,6 +49,9 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 			return usagef("restore: --ns: %v", err)
 		}
 	}
+	if err := mongo.CheckBackupPath(*backup); err != nil {
+		return err
+	}
 	uri, err := restoreURI(*uriFlag, *backup, stderr)
 	if err != nil {
 		return err
@@ -59,7 +63,7 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer c.Close(context.Background())
-	rep, err := c.Restore(ctx, *backup, mongo.RestoreOptions{NS: ns, DryRun: !*yes})
+	rep, err := c.Restore(ctx, *backup, mongo.RestoreOptions{NS: ns, DryRun: !*yes, AllowShort: *allowShort})
 	if err == nil && rep.Failed > 0 && !rep.DryRun {
 		err = fmt.Errorf("%d backed-up documents could not be restored (listed above)", rep.Failed)
 	}

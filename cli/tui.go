@@ -171,7 +171,7 @@ func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
 		if t.ns != "" || t.hasKey() {
 			return cfg, opt, usagef("--plan names its namespace and key: give it without --ns, --key or --index")
 		}
-		b, err := os.ReadFile(path)
+		b, err := readPlanFile(path)
 		if err != nil {
 			return cfg, opt, fmt.Errorf("read the plan: %w", err)
 		}

@@ -28,6 +28,9 @@ type RestoreOptions struct {
 	DryRun bool
 	// BatchSize is documents per round trip; RestoreBatch when 0.
 	BatchSize int
+	// AllowShort restores what a backup holds although it is shorter than its manifest says
+	// (checkLength): the DBA has seen the damage and wants the intact records back.
+	AllowShort bool
 }
 
 // Restore re-inserts backed-up documents that are not in their collection. path is a backup
@@ -134,10 +137,30 @@ func backupTargets(path string, override model.Namespace) ([]string, []model.Nam
 // or a directory's .bson and .bson.gz files. A run that deleted nothing wrote no backup file,
 // only its manifest (backupFile): such a manifest, alone in the directory or named, stands for
 // a backup with nothing to restore (scanFile), listed by the path its file would have.
+// CheckBackupPath refuses, before anything connects, a backup path that is neither a regular
+// file nor a directory: a FIFO or a device would block the reader, or never end.
+func CheckBackupPath(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("backup %s: %w", path, err)
+	}
+	return checkBackupMode(path, st)
+}
+
+func checkBackupMode(path string, st os.FileInfo) error {
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return fmt.Errorf("backup %s is not a regular file (%s): give a backup file or a directory of them", path, st.Mode().Type())
+	}
+	return nil
+}
+
 func backupFiles(path string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("backup %s: %w", path, err)
+	}
+	if err := checkBackupMode(path, st); err != nil {
+		return nil, err
 	}
 	if !st.IsDir() {
 		if strings.HasSuffix(path, ".json") {
@@ -266,7 +289,39 @@ func (c *Client) scanFile(ctx context.Context, path string, ns model.Namespace, 
 		return s, err
 	}
 	s.fr.Records, s.fr.TornBytes, s.fr.Superseded = n, torn, n-len(s.last)
+	if !opt.AllowShort {
+		if err := checkLength(path, n, torn); err != nil {
+			return s, err
+		}
+	}
 	return s, nil
+}
+
+// checkLength holds a backup to its manifest. A run that did not end (running: its process
+// died; failed) may leave a torn last record, whose batch was never deleted. A run that ended
+// never does, and its backup holds every record its manifest counts: a shorter file, or one
+// cut inside a record, lost documents that were deleted, and is refused rather than restored
+// as if it were whole. Without a manifest there is nothing to hold the file to.
+func checkLength(path string, records int, torn int64) error {
+	m, err := ReadManifest(manifestPath(path))
+	if err != nil {
+		return nil
+	}
+	interrupted := m.Status == RunRunning || m.Status == RunFailed
+	short := records < m.Counts.BackedUp
+	if interrupted && !short || !interrupted && torn == 0 && !short {
+		return nil
+	}
+	what := fmt.Sprintf("backup %s holds %d records, and its manifest says %d were backed up", path, records, m.Counts.BackedUp)
+	if torn > 0 {
+		what += fmt.Sprintf("; it ends %d bytes into a record", torn)
+	}
+	if interrupted {
+		return fmt.Errorf("%s: the file was cut short, and documents it held are missing (they were deleted). "+
+			"Restore what it holds with --allow-short, and look for the rest in a copy of the file", what)
+	}
+	return fmt.Errorf("%s, but its run %s, so the file cannot end in a torn write: it was cut short or damaged, "+
+		"and documents it held are missing. Restore what it holds with --allow-short, and look for the rest in a copy of the file", what, m.Status)
 }
 
 // restoreFile is the second pass: it inserts the last copy of each document, in batches.

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	binenc "encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dupes-tui/dupes/model"
+	"github.com/dupes-tui/dupes/mongo"
+	"github.com/dupes-tui/dupes/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// TestRestoreRefusesABackupCutShort: the backup of a run that ended holds every record its
+// manifest counts. Cut anywhere (inside a record, or at a record boundary), it lost documents
+// that were deleted, so restore refuses it, saying so, and inserts nothing; --allow-short
+// then restores the records it still holds.
+func TestRestoreRefusesABackupCutShort(t *testing.T) {
+	db := mongotest.DB(t)
+	ctx := context.Background()
+	uri := mongotest.URI(t)
+	users := db.Collection("users")
+	var docs []any
+	for i := 1; i <= 4; i++ {
+		docs = append(docs, bson.D{{Key: "_id", Value: i}, {Key: "email", Value: "a@x.com"}})
+	}
+	if _, err := users.InsertMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	c, err := mongo.Connect(ctx, uri, mongo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	ns := model.Namespace{DB: db.Name(), Coll: "users"}
+	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: model.Key{Fields: []string{"email"}}, CreatedAt: time.Now(),
+		Groups: []model.PlanGroup{{Key: []model.Value{`"a@x.com"`}, Keep: `{"$numberInt":"1"}`,
+			Delete: []model.Value{`{"$numberInt":"2"}`, `{"$numberInt":"3"}`, `{"$numberInt":"4"}`}}}}
+	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 3 {
+		t.Fatalf("execute: %v %+v", err, rep)
+	}
+	whole, err := os.ReadFile(rep.BackupPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := int(binenc.LittleEndian.Uint32(whole))
+	for _, cut := range []struct {
+		name string
+		size int
+	}{{"inside a record", first + 5}, {"at a record boundary", first}} {
+		t.Run(cut.name, func(t *testing.T) {
+			if err := os.WriteFile(rep.BackupPath, whole[:cut.size], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, errOut, status := dupes(t, "restore", "--uri", uri, "--backup", rep.BackupPath, "--yes")
+			if status != 1 || !strings.Contains(errOut, "holds 1 records, and its manifest says 3 were backed up") ||
+				!strings.Contains(errOut, "--allow-short") {
+				t.Fatalf("a backup cut short: status %d, %s", status, errOut)
+			}
+			if n, _ := users.CountDocuments(ctx, bson.D{}); n != 1 {
+				t.Fatalf("a refused restore inserted documents: %d in the collection", n)
+			}
+		})
+	}
+	out, errOut, status := dupes(t, "restore", "--uri", uri, "--backup", rep.BackupPath, "--yes", "--allow-short")
+	if n, _ := users.CountDocuments(ctx, bson.D{}); status != 0 || n != 2 {
+		t.Fatalf("--allow-short: status %d, %d documents (want 2)\n%s%s", status, n, out, errOut)
+	}
+}
+
+// TestNonRegularFilesAreRefused: a plan or a backup that is a FIFO or a device would block
+// the read or never end it; both are refused at once, saying what they are.
+func TestNonRegularFilesAreRefused(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "plan.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"apply", "--uri", "mongodb://127.0.0.1:1/", "--plan", "/dev/urandom"},
+		{"apply", "--uri", "mongodb://127.0.0.1:1/", "--plan", fifo},
+		{"restore", "--uri", "mongodb://127.0.0.1:1/", "--backup", fifo},
+		{"--plan", fifo},
+	} {
+		_, errOut, status := dupes(t, args...)
+		if status != 1 || !strings.Contains(errOut, "not a regular file") {
+			t.Errorf("%q: status %d, %s", args, status, errOut)
+		}
+	}
+}
