@@ -93,7 +93,7 @@ func TestApplySkipsWhatChangedSinceThePlan(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s%s", status, out, errOut)
 	}
-	mustContain(t, "apply", out, "deleted 2 documents", "skipped 1 (changed since the plan: not deleted)", `group "a": kept 2: key changed`)
+	mustContain(t, "apply", out, "deleted 2 documents", "skipped 1 (1 key changed: not deleted)", `group "a": kept 2: key changed`)
 	if got := f.ids("users"); got != "[1 2 4 6]" {
 		t.Fatalf("left %s, want [1 2 4 6]", got)
 	}

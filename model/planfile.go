@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 )
 
 // EncodePlan writes a plan file: indented JSON, one stable shape (see Plan).
@@ -39,6 +40,9 @@ func DecodePlan(b []byte) (Plan, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
 		return Plan{}, fmt.Errorf("not a dupes plan file: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Plan{}, fmt.Errorf("not a dupes plan file: text after the plan's JSON object, at byte %d", dec.InputOffset())
 	}
 	if err := p.Validate(); err != nil {
 		return Plan{}, fmt.Errorf("invalid plan file: %w", err)

@@ -49,11 +49,12 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*v = Value(buf.String())
-	if bytes.IndexByte(buf.Bytes(), '\\') >= 0 { // only an escape can be spelled two ways
-		if rv, err := v.Raw(); err == nil {
-			if c, err := ValueOf(rv); err == nil {
-				*v = c
-			}
+	// Canonical, as the driver writes it: a hand-edited plan's {"$oid": "ABC…"}, a relaxed 0
+	// or an escaped "AT\u0026T" names the same document as the canonical text the adapter
+	// compares with. Text the driver cannot read stays as it is, for the checks to refuse.
+	if rv, err := v.Raw(); err == nil {
+		if c, err := ValueOf(rv); err == nil {
+			*v = c
 		}
 	}
 	return nil
