@@ -147,7 +147,7 @@ func (r *regroup) add(doc bson.Raw, key rawKey, vals []bson.RawValue, multikey b
 	wait := suspectKey(key)
 	if !r.merges {
 		if wait {
-			r.held = append(r.held, &pendingGroup{key: key, ids: vals, multikey: multikey})
+			r.held = append(r.held, detach(&pendingGroup{key: key, ids: vals, multikey: multikey}))
 			return nil, nil
 		}
 		return answer(&pendingGroup{key: key, ids: vals, multikey: multikey}), nil
@@ -182,12 +182,38 @@ func (r *regroup) add(doc bson.Raw, key rawKey, vals []bson.RawValue, multikey b
 	var out []model.Group
 	for _, p := range order {
 		if wait {
-			r.held = append(r.held, p)
+			r.held = append(r.held, detach(p))
 		} else {
 			out = append(out, answer(p)...)
 		}
 	}
 	return out, nil
+}
+
+// detach copies a held group's values out of the cursor's batch, into one buffer of its own,
+// so the batch (up to 16 MB) is not kept alive by a few values until the scan ends.
+func detach(p *pendingGroup) *pendingGroup {
+	n := 0
+	for _, v := range p.key {
+		n += len(v.Value)
+	}
+	for _, v := range p.ids {
+		n += len(v.Value)
+	}
+	buf := make([]byte, 0, n)
+	cp := func(v bson.RawValue) bson.RawValue {
+		lo := len(buf)
+		buf = append(buf, v.Value...)
+		return bson.RawValue{Type: v.Type, Value: buf[lo:len(buf):len(buf)]}
+	}
+	q := &pendingGroup{key: make(rawKey, len(p.key)), ids: make([]bson.RawValue, len(p.ids)), multikey: p.multikey}
+	for i, v := range p.key {
+		q.key[i] = cp(v)
+	}
+	for i, v := range p.ids {
+		q.ids[i] = cp(v)
+	}
+	return q
 }
 
 // answer is a part as a group, or nothing when it holds one document.
