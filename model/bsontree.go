@@ -142,11 +142,6 @@ func parseValue(v Value) (*node, error) {
 	return nodeOf(rv, 0)
 }
 
-// DocTree reads a document the driver holds; the adapter's one way into the model's tree.
-func docTree(doc bson.Raw) (*node, error) {
-	return nodeOf(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}, 0)
-}
-
 // nodeOf turns one driver value into a tree node.
 func nodeOf(rv bson.RawValue, depth int) (*node, error) {
 	if depth > maxDepth {
@@ -197,16 +192,6 @@ func nodeOf(rv bson.RawValue, depth int) (*node, error) {
 	}
 	n.text = string(v)
 	return n, nil
-}
-
-// field returns an object's first value under name, or nil.
-func (n *node) field(name string) *node {
-	for i, k := range n.keys {
-		if k == name {
-			return n.kids[i]
-		}
-	}
-	return nil
 }
 
 // quote writes a JSON string exactly as the driver's Extended JSON writer does.

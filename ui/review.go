@@ -252,7 +252,7 @@ func (s *reviewScreen) askNamespace() tea.Cmd {
 	s.confirmng = true
 	cmd := s.ask.ask("", "type "+c.want+" › ", "", "", func(v string) error {
 		if v != c.want {
-			return fmt.Errorf("%q is not %s: nothing deleted. Type the namespace exactly.", v, c.want)
+			return fmt.Errorf("%q is not %s: nothing deleted; type the namespace exactly", v, c.want)
 		}
 		return nil
 	}, func(string) tea.Cmd { return s.ctx.intent(c.action) })

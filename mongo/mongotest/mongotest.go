@@ -39,6 +39,7 @@ var (
 	client    *mongo.Client
 	counter   atomic.Int64
 	// shared is the server launched for this test binary, kept referenced while tests run.
+	//lint:ignore U1000 written only: holding the reference is its job
 	shared *Server
 )
 

@@ -34,5 +34,5 @@ func Skipf(tb testing.TB, format string, args ...any) {
 		_, _ = f.WriteString(line + "\n")
 		_ = f.Close()
 	}
-	tb.Skip(fmt.Sprintf(format, args...))
+	tb.Skipf(format, args...)
 }
