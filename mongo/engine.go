@@ -8,6 +8,7 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Engine names the server behind a client and what it can do that dupes depends on. Servers
@@ -97,7 +98,7 @@ func (c *Client) Engine(ctx context.Context) (Engine, error) {
 	if c.engine.got {
 		return c.engine.e, nil
 	}
-	e, err := c.probeEngine(ctx)
+	e, err := probeEngine(ctx, c.mc)
 	if err != nil {
 		return Engine{}, c.wrap("identify the server (buildInfo)", err)
 	}
@@ -105,8 +106,12 @@ func (c *Client) Engine(ctx context.Context) (Engine, error) {
 	return e, nil
 }
 
-func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
-	admin := c.mc.Database("admin")
+// EngineOf identifies the server behind a driver client, as Client.Engine does: for the
+// benchmarks, which hold a driver client of their own.
+func EngineOf(ctx context.Context, mc *mongo.Client) (Engine, error) { return probeEngine(ctx, mc) }
+
+func probeEngine(ctx context.Context, mc *mongo.Client) (Engine, error) {
+	admin := mc.Database("admin")
 	var bi struct {
 		Version    string `bson:"version"`
 		GitVersion string `bson:"gitVersion"`
@@ -118,7 +123,7 @@ func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
 		return Engine{}, err
 	}
 	e := Engine{Name: EngineMongoDB, Version: bi.Version, ServerVersion: bi.Version,
-		MaxWriteBatch: c.maxWriteBatch(ctx), Collation: true, Views: true, LazyCond: true, TypeOp: true,
+		MaxWriteBatch: maxWriteBatch(ctx, mc), Collation: true, Views: true, LazyCond: true, TypeOp: true,
 		TrimOp: true, ArrayGroupKeys: true}
 	switch {
 	case bi.FerretDB != nil:
@@ -137,8 +142,8 @@ func (c *Client) probeEngine(ctx context.Context) (Engine, error) {
 }
 
 // maxWriteBatch asks hello (isMaster on servers that predate it) for maxWriteBatchSize.
-func (c *Client) maxWriteBatch(ctx context.Context) int {
-	admin := c.mc.Database("admin")
+func maxWriteBatch(ctx context.Context, mc *mongo.Client) int {
+	admin := mc.Database("admin")
 	var h struct {
 		Max int `bson:"maxWriteBatchSize"`
 	}

@@ -49,6 +49,13 @@ func Pipeline(key model.Key) (bson.A, error) {
 		TrimOp: true, ArrayGroupKeys: true}, false)
 }
 
+// PipelineFor is the scan's pipeline as dupes sends it to an engine (EngineOf): the
+// benchmarks' floor runs what the engine can run, which on mongo-java-server is not
+// MongoDB's form.
+func PipelineFor(key model.Key, e Engine) (bson.A, error) {
+	return pipeline(key, MaxGroupIDs, e, false)
+}
+
 // plainKey reports whether the group _id is one value rather than a tuple: one top-level
 // field, which needs no key generator, or a whole document.
 func plainKey(key model.Key) bool {

@@ -18,14 +18,16 @@ type FloorResult struct {
 	Time   time.Duration
 }
 
-// BareScan runs the pipeline `dupes scan` sends to MongoDB (mongo.Pipeline, same options) and
-// drains the cursor without decoding anything: the server's work plus the wire, the floor
-// that the scan's own time is measured against. On mongo-java-server dupes sends a variant of
-// it (its $group needs some _ids wrapped, see mongo.plainInDoc); the floor stays MongoDB's
-// form, so the ratio there also charges dupes for that variant.
+// BareScan runs the pipeline `dupes scan` sends this engine (mongo.PipelineFor, same options)
+// and drains the cursor without decoding anything: the server's work plus the wire, the floor
+// that the scan's own time is measured against.
 func BareScan(ctx context.Context, coll *mongo.Collection, key model.Key) (FloorResult, error) {
 	var r FloorResult
-	p, err := dmongo.Pipeline(key)
+	e, err := dmongo.EngineOf(ctx, coll.Database().Client())
+	if err != nil {
+		return r, err
+	}
+	p, err := dmongo.PipelineFor(key, e)
 	if err != nil {
 		return r, err
 	}
