@@ -177,8 +177,8 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 	writeColumns(w, rows)
 	s := res.summary
 	fmt.Fprintf(w, "\n%d groups, %d documents, %d surplus", s.Groups, s.Documents, s.Surplus)
-	if total > 0 {
-		fmt.Fprintf(w, " (%.1f%% of about %d documents)", 100*s.Share(total), total)
+	if share := s.Share(total); share >= 0 {
+		fmt.Fprintf(w, " (%.1f%% of about %d documents)", 100*share, total)
 	}
 	fmt.Fprintln(w)
 	if s.LackingKey > 0 {

@@ -80,10 +80,13 @@ func Summarize(groups []Group) Summary {
 	return s
 }
 
-// Share is the surplus as a fraction of a collection of total documents (0 when unknown).
+// Share is the surplus as a fraction of a collection of total documents, -1 when unknown.
+// total is the collection's estimated count, which lags behind deletes and inserts: a share
+// above 1 (more surplus than the estimate has documents, after a partly run plan) is reported
+// as -1, unknown, rather than as 1296 %.
 func (s Summary) Share(total int64) float64 {
-	if total <= 0 {
-		return 0
+	if total <= 0 || int64(s.Surplus) > total {
+		return -1
 	}
 	return float64(s.Surplus) / float64(total)
 }

@@ -412,3 +412,20 @@ func TestCollectionsFilterAndPosition(t *testing.T) {
 	h.keys("?")
 	h.wantView("filter collections")
 }
+
+// TestRuleCountsTheGroupsItDecided: the status line counts the groups the rule decided, not
+// the flagged group of documents lacking the key (left alone), and says the hand choice apart.
+func TestRuleCountsTheGroupsItDecided(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	s := h.m.sess
+	if len(s.lacking) == 0 {
+		t.Fatal("the demo's users have no flagged group lacking the key: the test needs one")
+	}
+	s.decide(h.m.groups.at(2), 1, byHand)
+	ruleFirst(h)
+	want := fmt.Sprintf("Rule first applied to %d groups; 1 group kept the hand choice or skip.", s.nRule)
+	if s.nRule != s.sum.Groups-1 {
+		t.Fatalf("the rule decided %d of %d duplicate groups, want all but the hand one", s.nRule, s.sum.Groups)
+	}
+	h.wantView(want)
+}

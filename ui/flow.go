@@ -217,10 +217,18 @@ func (m *Model) onKeepers(msg keepersMsg) {
 	if s == nil || msg.id != s.id {
 		return
 	}
-	hand := 0
+	// Counted by what the rule changed: a group whose hand choice or skip wins is said apart,
+	// and the flagged group of documents lacking the key, left alone, is not counted at all.
+	applied, hand := 0, 0
 	for j, gi := range msg.groups {
 		s.decide(int(gi), msg.keep[j], byRule) // a hand choice, taken before or meanwhile, wins
-		if s.how[gi] != byRule {
+		if s.groups[gi].LacksKey() && !s.deleteMissing {
+			continue // decided, but left alone unless m includes it
+		}
+		switch s.how[gi] {
+		case byRule:
+			applied++
+		case byHand, skipped:
 			hand++
 		}
 	}
@@ -229,7 +237,7 @@ func (m *Model) onKeepers(msg keepersMsg) {
 	if len(msg.groups) < len(s.groups) {
 		scope = " (the ones the filter shows)"
 	}
-	m.status = fmt.Sprintf("Rule %s applied to %s%s", msg.rule, plural(len(msg.groups)-hand, "group", "groups"), scope)
+	m.status = fmt.Sprintf("Rule %s applied to %s%s", msg.rule, plural(applied, "group", "groups"), scope)
 	if hand > 0 {
 		m.status += fmt.Sprintf("; %s kept the hand choice or skip", plural(hand, "group", "groups"))
 	}

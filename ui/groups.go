@@ -278,8 +278,8 @@ func (s *groupsScreen) View() string {
 	surplus, _ := ss.surplusShown()
 	cur.Surplus = surplus
 	sum := plural(cur.Groups, "group", "groups") + " · " + plural(surplus, "surplus document", "surplus documents")
-	if ss.col.Count > 0 {
-		sum += fmt.Sprintf(" (%.1f%% of ~%s)", cur.Share(ss.col.Count)*100, count(ss.col.Count))
+	if share := cur.Share(ss.col.Count); share >= 0 {
+		sum += fmt.Sprintf(" (%.1f%% of ~%s)", share*100, count(ss.col.Count))
 	}
 	sum += " · " + ss.key.Semantics()
 	if ss.scanning {
