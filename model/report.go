@@ -89,6 +89,9 @@ type Report struct {
 	// the totals.
 	Streamed bool           `json:"streamed,omitempty"`
 	Sample   []SampledGroup `json:"sample,omitempty"`
+	// KeepersLost lists the keepers found missing after the run, of groups it deleted from:
+	// deleted by someone else meanwhile, so those groups have no document left.
+	KeepersLost []Value `json:"keepersLost,omitempty"`
 	// Notices are what the run did that the DBA must hear of besides the counts: a torn
 	// backup set aside, a crashed run's lease taken over.
 	Notices []string `json:"notices,omitempty"`

@@ -341,6 +341,9 @@ func (r *execRun) runGroups(ctx context.Context) {
 		start = end
 	}
 	r.tally()
+	if err := r.verifyKeepers(ctx); err != nil && r.err == nil {
+		r.err = err
+	}
 }
 
 // finish records how the run ended, in the report and the manifest.
