@@ -93,3 +93,18 @@ func TestNonRegularFilesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreErrorIsNotFollowedByADryRunsAdvice: a restore refused outright (here a backup
+// cut short) prints its error, not the dry run's "Run again with --yes", which would invite
+// the user to repeat what was just refused.
+func TestRestoreErrorIsNotFollowedByADryRunsAdvice(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.bson")
+	if err := os.WriteFile(path, []byte{1, 2, 3}, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, status := dupes(t, "restore", "--uri", mongotest.URI(t), "--ns", "a.b", "--backup", path)
+	if status != 1 || strings.Contains(out+errOut, "Run again with --yes") {
+		t.Fatalf("status %d\n%s%s", status, out, errOut)
+	}
+}

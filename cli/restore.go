@@ -70,6 +70,9 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	if *format == "json" {
 		return printRestoreJSON(stdout, uri, rep, err)
 	}
+	if err != nil && len(rep.Files) == 0 {
+		return err // refused before any file was read: no account, and no "run again with --yes"
+	}
 	printRestore(stdout, rep, uri, *backup)
 	return err
 }

@@ -314,14 +314,16 @@ func (r *execRun) runGroups(ctx context.Context) {
 			r.rep.Cancelled = true
 			break
 		}
-		if err := r.lease.check(); err != nil {
+		deadline, err := r.lease.batchDeadline(ExecBatchTimeout)
+		if err != nil {
 			r.err = err
 			break
 		}
 		end := r.batchEnd(start)
-		// The batch in flight finishes even if ctx is cancelled meanwhile.
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
-		err := r.batch(bctx, start, end)
+		// The batch in flight finishes even if ctx is cancelled meanwhile, but never past the
+		// lease: its deadline goes with every write, as the driver's maxTimeMS too.
+		bctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+		err = r.batch(bctx, start, end)
 		cancel()
 		r.tally()
 		if r.opt.Progress != nil {

@@ -21,8 +21,10 @@ import (
 // stays (empty) after the runs: dropping it could drop a lease another run just took.
 const LeaseCollection = "_dupes_leases"
 
-// LeaseTTL is how long a lease lives without renewal: a crashed run blocks others this long.
-const LeaseTTL = 60 * time.Second
+// LeaseTTL is how long a lease lives without renewal: a crashed run on another host blocks
+// others this long (one on the same machine is seen at once, leaselocal.go). It outlives a
+// batch's deadline (ExecBatchTimeout) by a renewal period, so every batch fits the lease.
+const LeaseTTL = 3 * time.Minute
 
 // leaseRenewals is how many renewals fit in one TTL: two may fail (a slow server, a short
 // network cut) before the lease lapses.
@@ -187,6 +189,31 @@ func (l *lease) check() error {
 			l.info.NS, l.expires.Format("15:04:05 UTC"))
 	}
 	return nil
+}
+
+// minBatchTime is the least time a batch may be given: with less left on the lease, the run
+// stops instead of sending a batch that could not finish inside it.
+const minBatchTime = 5 * time.Second
+
+// batchDeadline is when the next batch must be done: at most max from now, and a renewal
+// period before the lease, as last renewed, expires. Every write of the batch carries it, on
+// the client (the context) and on the server (the driver's maxTimeMS), so no write of this
+// run can start after another run may take the lease. It refuses a lease that is lost, or
+// too near its end for a batch.
+func (l *lease) batchDeadline(max time.Duration) (time.Time, error) {
+	if err := l.check(); err != nil {
+		return time.Time{}, err
+	}
+	l.mu.Lock()
+	d := l.expires.Add(-l.ttl / leaseRenewals)
+	l.mu.Unlock()
+	if lim := time.Now().Add(max); lim.Before(d) {
+		d = lim
+	}
+	if time.Until(d) < minBatchTime {
+		return time.Time{}, fmt.Errorf("the lease on %s has too little time left for a batch (it could not be renewed), so this run stopped", l.info.NS)
+	}
+	return d, nil
 }
 
 // release stops the renewals and removes the lease if it is still ours. A failure is not the
