@@ -20,6 +20,8 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	planPath := fs.String("plan", "", "plan file written by dupes plan or the TUI")
 	nsFlag := fs.String("ns", "", "refuse the plan unless it is for this namespace DB.COLL")
 	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
+	var leaseDB string
+	leaseDBFlag(fs, &leaseDB)
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	format := formatFlag(fs)
@@ -28,6 +30,9 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 		"before them): its members are checked only as they are re-read, so a change made after the plan is not seen")
 	positional, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkLeaseDB("apply", leaseDB); err != nil {
 		return err
 	}
 	uri, err := uriFrom("apply", *uriFlag, positional)
@@ -87,7 +92,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	c, err := mongo.Connect(ctx, uri, mongo.Options{})
+	c, err := mongo.Connect(ctx, uri, mongo.Options{LeaseDB: leaseDB})
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,20 @@ func emptyURI(fs *flag.FlagSet) error {
 	return err
 }
 
+// leaseDBFlag registers --lease-db, for the commands that delete.
+func leaseDBFlag(fs *flag.FlagSet, v *string) {
+	fs.StringVar(v, "lease-db", "", "database for the lease that keeps runs on a namespace apart "+
+		"(collection "+mongo.LeaseCollection+"; default: the namespace's own database)")
+}
+
+// checkLeaseDB refuses a --lease-db no database can be named.
+func checkLeaseDB(cmd, db string) error {
+	if db != "" && (strings.ContainsAny(db, "/\\. \"$\x00") || len(db) > 63) {
+		return usagef("%s: --lease-db %q is not a database name", cmd, db)
+	}
+	return nil
+}
+
 // defaultURI is $MONGODB_URI, else the local default.
 func defaultURI() string {
 	if u := os.Getenv("MONGODB_URI"); u != "" {

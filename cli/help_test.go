@@ -109,3 +109,18 @@ func TestEmptyURIIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaseDBMustBeADatabaseName: --lease-db takes a database name, checked before anything
+// connects.
+func TestLeaseDBMustBeADatabaseName(t *testing.T) {
+	for _, args := range [][]string{
+		{"resolve", "--uri", "mongodb://127.0.0.1:1/", "--ns", "a.b", "--key", "k", "--keep", "first", "--lease-db", "x.y"},
+		{"apply", "--uri", "mongodb://127.0.0.1:1/", "--plan", "p.json", "--lease-db", "a/b"},
+		{"--demo", "--lease-db", "has space"},
+	} {
+		var out, errOut strings.Builder
+		if err := run(args, &out, &errOut); exitCode(err) != 2 || !strings.Contains(err.Error(), "is not a database name") {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}

@@ -17,6 +17,7 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("resolve")
 	var p planner
 	p.register(fs)
+	leaseDBFlag(fs, &p.leaseDB)
 	backup := fs.String("backup", defaultBackupDir(), "directory for the backup of deleted documents")
 	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
@@ -24,6 +25,9 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	format := formatFlag(fs)
 	req, rule, err := p.read("resolve", fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkLeaseDB("resolve", p.leaseDB); err != nil {
 		return err
 	}
 	if *createIndex && req.key.WholeDocument {

@@ -18,6 +18,7 @@ type target struct {
 	ignoreCase, trim            bool
 	allowMissingField           bool
 	whole                       wholeFlags
+	leaseDB                     string // --lease-db, registered by the commands that delete
 }
 
 func (t *target) register(fs *flag.FlagSet) {
@@ -139,7 +140,7 @@ func isURI(s string) bool {
 
 // open connects, checks the collection, and completes the key from --index.
 func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*mongo.Client, model.Collection, error) {
-	c, err := mongo.Connect(ctx, r.uri, mongo.Options{})
+	c, err := mongo.Connect(ctx, r.uri, mongo.Options{LeaseDB: t.leaseDB})
 	if err != nil {
 		return nil, model.Collection{}, err
 	}

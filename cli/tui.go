@@ -52,7 +52,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	} else {
 		readOnly := cfg.ReadOnly
 		cfg.Connect = func(ctx context.Context, uri string) (ui.Store, error) {
-			c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: readOnly})
+			c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: readOnly, LeaseDB: opt.leaseDB})
 			if err != nil {
 				return nil, err
 			}
@@ -116,7 +116,8 @@ func setUpColours() {
 
 // tuiOptions are the TUI's flags that are not the UI's business.
 type tuiOptions struct {
-	mouse bool
+	mouse   bool
+	leaseDB string
 }
 
 // tuiFlags declares the TUI's flags: what to scan is the same flag group as dupes scan's
@@ -125,6 +126,7 @@ type tuiOptions struct {
 func tuiFlags(t *target) *flag.FlagSet {
 	fs := newFlags("dupes")
 	t.register(fs)
+	leaseDBFlag(fs, &t.leaseDB)
 	fs.String("plan", "", "open on a saved plan file and its decisions (offers to resume an interrupted run)")
 	fs.String("backup", defaultBackupDir(), "directory for the run's backup")
 	fs.Bool("read-only", false, "never write")
@@ -146,7 +148,10 @@ func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
 	demo := on("demo")
 	cfg := ui.Config{Redact: mongo.Redact, NS: t.ns, BackupDir: get("backup"), ReadOnly: on("read-only"),
 		Demo: demo, AllowMissingField: t.allowMissingField}
-	opt := tuiOptions{mouse: on("mouse")}
+	opt := tuiOptions{mouse: on("mouse"), leaseDB: t.leaseDB}
+	if err := checkLeaseDB("dupes", t.leaseDB); err != nil {
+		return cfg, opt, err
+	}
 	if demo && (len(pos) > 0 || t.uri != "") {
 		return cfg, opt, usagef("--demo uses built-in data: it takes no URI")
 	}

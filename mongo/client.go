@@ -34,6 +34,9 @@ type Options struct {
 	ReadOnly bool
 	// Timeout bounds server selection and the first ping; ConnectTimeout when zero.
 	Timeout time.Duration
+	// LeaseDB holds the runs' leases (LeaseCollection) instead of each namespace's own
+	// database: for a user who may not create a collection beside the data.
+	LeaseDB string
 }
 
 // Client is a connection to one deployment.
@@ -42,6 +45,7 @@ type Client struct {
 	uri      string  // redacted: safe to show
 	secret   secrets // the URI and its secrets, to scrub from any error text
 	readOnly bool
+	leaseDB  string // Options.LeaseDB
 	engine   engineCache // what Engine found, asked once
 }
 
@@ -51,7 +55,7 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = ConnectTimeout
 	}
-	c := &Client{uri: Redact(uri), secret: secretsOf(uri), readOnly: opt.ReadOnly}
+	c := &Client{uri: Redact(uri), secret: secretsOf(uri), readOnly: opt.ReadOnly, leaseDB: opt.LeaseDB}
 	if !strings.HasPrefix(uri, "mongodb://") && !strings.HasPrefix(uri, "mongodb+srv://") {
 		return nil, fmt.Errorf("%q is not a MongoDB URI: it must start with mongodb:// or mongodb+srv://", c.uri)
 	}

@@ -16,9 +16,10 @@ import (
 )
 
 // LeaseCollection holds the leases, one document per namespace being cleaned, in the database
-// of that namespace: whoever may delete from a collection can write beside it, where a
-// database of dupes' own (or admin) may be out of a readWrite user's reach. The collection
-// stays (empty) after the runs: dropping it could drop a lease another run just took.
+// of that namespace (or Options.LeaseDB): whoever may delete from a collection can write beside
+// it, where a database of dupes' own (or admin) may be out of a readWrite user's reach. The
+// collection stays (empty) after the runs: dropping it could drop a lease another run just
+// took. The documents are keyed by the full namespace, so one lease database serves many.
 const LeaseCollection = "_dupes_leases"
 
 // LeaseTTL is how long a lease lives without renewal: a crashed run on another host blocks
@@ -85,8 +86,12 @@ func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.
 	host, _ := os.Hostname()
 	run := make([]byte, 8)
 	_, _ = rand.Read(run)
+	db := ns.DB
+	if c.leaseDB != "" {
+		db = c.leaseDB
+	}
 	l := &lease{
-		coll: c.mc.Database(ns.DB).Collection(LeaseCollection, primaryMajority()),
+		coll: c.mc.Database(db).Collection(LeaseCollection, primaryMajority()),
 		info: LeaseInfo{NS: ns.String(), Host: host, PID: os.Getpid(), Run: hex.EncodeToString(run), Machine: machineID()},
 		ttl:  ttl,
 		stop: make(chan struct{}), done: make(chan struct{}),
