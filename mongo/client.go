@@ -45,7 +45,7 @@ type Client struct {
 	uri      string  // redacted: safe to show
 	secret   secrets // the URI and its secrets, to scrub from any error text
 	readOnly bool
-	leaseDB  string // Options.LeaseDB
+	leaseDB  string      // Options.LeaseDB
 	engine   engineCache // what Engine found, asked once
 }
 
