@@ -226,7 +226,10 @@ func (r *execRun) open(now time.Time) error {
 			}
 		}
 		if prev != "" {
-			bsonPath := filepath.Join(filepath.Dir(prev), m.Backup)
+			bsonPath, err := manifestBackup(prev, m)
+			if err != nil {
+				return err
+			}
 			var torn int64
 			r.backup, torn, err = openBackup(bsonPath, false)
 			if torn > 0 {

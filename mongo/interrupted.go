@@ -15,6 +15,10 @@ func InterruptedRun(dir string, plan model.Plan) (string, error) {
 	if err != nil || path == "" || m.Status == RunDone {
 		return "", err
 	}
+	backup, err := manifestBackup(path, m)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("%s, %s %s: %d of %d documents deleted, backup %s", m.Status, filepath.Base(path),
-		m.StartedAt.UTC().Format("2006-01-02 15:04Z"), m.Counts.Deleted, m.Counts.PlannedDeletes, filepath.Join(dir, m.Backup)), nil
+		m.StartedAt.UTC().Format("2006-01-02 15:04Z"), m.Counts.Deleted, m.Counts.PlannedDeletes, backup), nil
 }

@@ -178,9 +178,17 @@ func BackupServer(path string) (string, error) {
 // digest, same namespace), so re-running a plan continues its backup instead of starting a
 // second one. It returns "" when there is none.
 func findRun(dir string, ns model.Namespace, digest string) (string, Manifest, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, globEscape(ns.String())+".*.json"))
+	matches, err := filepath.Glob(filepath.Join(dir, globEscape(nsFileName(ns))+".*.json"))
 	if err != nil {
 		return "", Manifest{}, err
+	}
+	if raw := ns.String(); raw != nsFileName(ns) && !strings.ContainsAny(raw, `/\`) {
+		// A run of a dupes that named files by the raw namespace.
+		old, err := filepath.Glob(filepath.Join(dir, globEscape(raw)+".*.json"))
+		if err != nil {
+			return "", Manifest{}, err
+		}
+		matches = append(matches, old...)
 	}
 	var best string
 	var bestM Manifest
@@ -194,6 +202,23 @@ func findRun(dir string, ns model.Namespace, digest string) (string, Manifest, e
 		}
 	}
 	return best, bestM, nil
+}
+
+// nsFileName is a namespace as one file name: every byte but ASCII letters, digits, '.', '_'
+// and '-' is written %XX, so a collection named "a/../../x" stays one name inside the backup
+// directory, and the name reads back with url.PathUnescape.
+func nsFileName(ns model.Namespace) string {
+	s := ns.String()
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 // globEscape quotes the characters filepath.Match treats specially (collection names may
@@ -226,7 +251,7 @@ func createBackup(dir string, ns model.Namespace, now time.Time) (*backupFile, e
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("backup directory %s is not a directory", dir)
 	}
-	base := filepath.Join(dir, ns.String()+"."+backupStamp(now))
+	base := filepath.Join(dir, nsFileName(ns)+"."+backupStamp(now))
 	for i := 1; ; i++ {
 		p := base + ".bson"
 		if i > 1 {

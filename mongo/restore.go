@@ -168,7 +168,11 @@ func backupFiles(path string) ([]string, error) {
 			if err != nil {
 				return nil, err
 			}
-			return []string{manifestBackup(path, m)}, nil
+			f, err := manifestBackup(path, m)
+			if err != nil {
+				return nil, err
+			}
+			return []string{f}, nil
 		}
 		return []string{path}, nil
 	}
@@ -189,7 +193,11 @@ func backupFiles(path string) ([]string, error) {
 		if err != nil {
 			continue // not a manifest: not ours to read
 		}
-		if f := manifestBackup(mp, m); m.Counts.BackedUp == 0 && !exists(f) {
+		f, err := manifestBackup(mp, m)
+		if err != nil {
+			return nil, err
+		}
+		if m.Counts.BackedUp == 0 && !exists(f) {
 			files = append(files, f)
 		}
 	}
@@ -201,11 +209,16 @@ func backupFiles(path string) ([]string, error) {
 }
 
 // manifestBackup is the backup file a manifest names, beside it.
-func manifestBackup(manifest string, m Manifest) string {
+func manifestBackup(manifest string, m Manifest) (string, error) {
 	if m.Backup == "" {
-		return strings.TrimSuffix(manifest, ".json") + ".bson"
+		return strings.TrimSuffix(manifest, ".json") + ".bson", nil
 	}
-	return filepath.Join(filepath.Dir(manifest), m.Backup)
+	// File names come from dupes alone: a manifest edited to name ../../etc/x, or a path of
+	// any kind, is refused rather than followed out of its folder.
+	if m.Backup != filepath.Base(m.Backup) || strings.ContainsAny(m.Backup, `/\`) || m.Backup == "." || m.Backup == ".." {
+		return "", fmt.Errorf("manifest %s names the backup %q, which is not a file beside it: dupes only reads the backups it named itself", manifest, m.Backup)
+	}
+	return filepath.Join(filepath.Dir(manifest), m.Backup), nil
 }
 
 func exists(path string) bool {
