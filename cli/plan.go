@@ -38,7 +38,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if err := col.CanDelete(); err != nil {
 		return fmt.Errorf("no plan: %w", err)
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, p.options(), stderr)
+	plan, res, left, err := makePlan(ctx, c, &req, rule, p.options(), stderr)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(report, "plan written to %s; review it, then: dupes apply --plan %s --yes%s\n", *out, *out, consent)
 	}
-	return nil
+	return left.err()
 }
 
 func keepRule(cmd, s string) (model.KeepRule, error) {
@@ -137,24 +137,26 @@ type planFlags struct {
 }
 
 // makePlan scans and decides every group by the rule, through the planner the TUI uses too.
-func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model.KeepRule, opt planFlags, stderr io.Writer) (model.Plan, model.PlanResult, error) {
+// The groups too large to list come back apart (tooLarge), for the command to end in their
+// error once it has done the rest.
+func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model.KeepRule, opt planFlags, stderr io.Writer) (model.Plan, model.PlanResult, tooLarge, error) {
 	ns, key := req.ns, req.key
 	res, err := scanAll(ctx, c, ns, key, newProgress(stderr))
 	if err != nil {
-		return model.Plan{}, model.PlanResult{}, err
+		return model.Plan{}, model.PlanResult{}, nil, err
 	}
-	groups := res.whole(stderr, opt.deleteMissing)
+	groups, left := res.whole(stderr, opt.deleteMissing)
 	// Every member is read once, whole: the rule decides from it, and the plan records its
 	// fingerprint, the version the plan deletes.
 	ranks, held, prints, err := c.RanksPrinted(ctx, ns, rule, groups)
 	if err != nil {
-		return model.Plan{}, model.PlanResult{}, err
+		return model.Plan{}, model.PlanResult{}, nil, err
 	}
 	if !held && len(groups) > 0 {
 		uf := &model.UnknownFieldError{Field: rule.Field, In: model.InGroups}
 		uf.Suggestion = model.Closest(uf.Field, req.paths(ctx, c, stderr))
 		if !opt.allowMissingField {
-			return model.Plan{}, model.PlanResult{}, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
+			return model.Plan{}, model.PlanResult{}, nil, fmt.Errorf("keep rule %s: %w; --allow-missing-field keeps the smallest _id instead", rule, uf)
 		}
 		fmt.Fprintf(stderr, "warning: keep rule %s: %v; keeping the smallest _id (--allow-missing-field)\n", rule, uf)
 		clear(ranks) // the smallest _id: each group's first, then _id order
@@ -185,7 +187,7 @@ func makePlan(ctx context.Context, c *mongo.Client, req *scanRequest, rule model
 		Merge:         opt.merge,
 		CreatedAt:     time.Now().UTC().Truncate(time.Second),
 		Groups:        pr.Groups,
-	}, pr, nil
+	}, pr, left, nil
 }
 
 // printPlanSummary says what a plan would do, in a few lines, and what it leaves alone.

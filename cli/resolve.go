@@ -70,14 +70,17 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 		if !apply && err == nil {
 			printNothingChanged(stdout, *dryRun, s.deletes, *backup, *createIndex, offer)
 		}
-		if err = streamErr(rep, err); err != nil || !apply || !*createIndex {
+		if err = streamErr(rep, err); err == nil {
+			err = s.tooLarge.err() // the rest ran; the index cannot be built over them
+		}
+		if err != nil || !apply || !*createIndex {
 			return err
 		}
 		err = buildOffered(ctx, c, req.ns, req.key, offer, stdout, stderr)
 		out.index(offer.Name(), err)
 		return err
 	}
-	plan, res, err := makePlan(ctx, c, &req, rule, pf, stderr)
+	plan, res, left, err := makePlan(ctx, c, &req, rule, pf, stderr)
 	if err != nil {
 		return err
 	}
@@ -88,9 +91,12 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	if !apply {
 		printNothingChanged(stdout, *dryRun, plan.Deletes(), *backup, *createIndex, offer)
-		return nil
+		return left.err()
 	}
 	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
+	if err == nil {
+		err = left.err() // the rest ran; the index cannot be built over them
+	}
 	if out.ran(rep); err != nil || !*createIndex {
 		return err
 	}

@@ -349,13 +349,17 @@ func TestOversizedGroupOutputs(t *testing.T) {
 	mustContain(t, "table", table.String(), "250000  null   1, 2, 3, … +249997 more  "+lacksMark,
 		"group null: 250000 documents, only the first 3 ids are listed", "250000 documents lack email", "unless --delete-missing")
 	var warn bytes.Buffer
-	whole := res.whole(&warn, true)
+	whole, left := res.whole(&warn, true)
 	if len(whole) != 1 || whole[0].Key[0] != `"a"` {
 		t.Fatalf("plan groups: %v", whole)
 	}
 	mustContain(t, "warning", warn.String(), "group null has 250000 documents", "left out of the plan", "--filter")
+	// The command ends in an error naming the group: never a silent "no duplicates".
+	if err := left.err(); err == nil || !strings.Contains(err.Error(), "null (250000 documents)") {
+		t.Fatalf("the group left out is not the command's error: %v", err)
+	}
 	warn.Reset()
-	if whole = res.whole(&warn, false); len(whole) != 1 || warn.Len() != 0 {
-		t.Fatalf("left alone anyway, yet warned: %q", warn.String())
+	if whole, left = res.whole(&warn, false); len(whole) != 1 || warn.Len() != 0 || left.err() != nil {
+		t.Fatalf("left alone anyway, yet warned: %q %v", warn.String(), left.err())
 	}
 }

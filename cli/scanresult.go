@@ -75,12 +75,15 @@ func (res scanResult) trueCount(g model.Group) int {
 	return g.Count()
 }
 
-// whole returns the groups a plan may act on: those listed in full. The others are reported,
-// except a group lacking the key that the plan leaves alone anyway.
-func (res scanResult) whole(stderr io.Writer, deleteMissing bool) []model.Group {
+// whole returns the groups a plan may act on: those listed in full, and the others as
+// tooLarge, each said on stderr, except a group lacking the key that the plan leaves alone
+// anyway. The command ends in tooLarge's error after doing the rest, so a group too large to
+// list is never a silent "no duplicates".
+func (res scanResult) whole(stderr io.Writer, deleteMissing bool) ([]model.Group, tooLarge) {
 	if len(res.oversized) == 0 {
-		return res.groups
+		return res.groups, nil
 	}
+	var left tooLarge
 	out := make([]model.Group, 0, len(res.groups))
 	for _, g := range res.groups {
 		if n := res.trueCount(g); n > g.Count() {
@@ -89,11 +92,31 @@ func (res scanResult) whole(stderr io.Writer, deleteMissing bool) []model.Group 
 			}
 			fmt.Fprintf(stderr, "warning: group %s has %d documents, more than one scan lists (%d): it is left out of the plan; "+
 				"narrow the scan with --filter to clean it up\n", keyText(g.Key), n, g.Count())
+			left = append(left, fmt.Sprintf("%s (%d documents)", keyText(g.Key), n))
 			continue
 		}
 		out = append(out, g)
 	}
-	return out
+	return out, left
+}
+
+// tooLarge lists the groups left out of a plan because one scan cannot list them: their keys
+// and sizes.
+type tooLarge []string
+
+// err is the command's error for them, or nil: exit status 1 with every key, after the rest
+// of the plan was written or run.
+func (t tooLarge) err() error {
+	if len(t) == 0 {
+		return nil
+	}
+	shown := t[:min(len(t), 10)]
+	more := ""
+	if len(t) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(t)-len(shown))
+	}
+	return fmt.Errorf("%d groups too large to list were left out of the plan: %s%s; narrow the scan with --filter "+
+		"(or clean them up by a key that splits them) and run again", len(t), strings.Join(shown, ", "), more)
 }
 
 func sameValues(a, b []model.Value) bool {

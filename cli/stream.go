@@ -49,6 +49,7 @@ type streamResolve struct {
 	groups, deletes, adjusted int
 	unheld, crowded           int              // overlapping groups left with no holder, or with several
 	lacking                   model.PlanResult // LackingGroups, LackingDocs
+	tooLarge                  tooLarge         // groups left out: too large for one scan to list
 }
 
 func newStreamResolve(c *mongo.Client, req *scanRequest, rule model.KeepRule, flags planFlags, apply bool, backup string, stderr io.Writer) *streamResolve {
@@ -113,7 +114,8 @@ func (s *streamResolve) run(ctx context.Context) (model.Report, error) {
 
 // chunk plans groups together and runs the plan. disjoint: none of them is Multikey.
 func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []model.Group, disjoint bool) error {
-	whole := scanResult{groups: groups, oversized: cur.Oversized()}.whole(s.stderr, s.flags.deleteMissing)
+	whole, left := scanResult{groups: groups, oversized: cur.Oversized()}.whole(s.stderr, s.flags.deleteMissing)
+	s.tooLarge = append(s.tooLarge, left...)
 	// A run reads every member once, whole: the rule decides from it, and the chunk's plan
 	// records its fingerprint, so the run deletes only the versions the rule decided on. A
 	// dry run deletes nothing, and reads only what the rule compares.
