@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"strings"
 
@@ -35,7 +36,7 @@ func Compare(a, b Value) int {
 // exactly as the server's _id index does. It returns -1, 0 or +1.
 func CompareRaw(a, b bson.RawValue) int {
 	if ca, cb := canonicalType(a.Type), canonicalType(b.Type); ca != cb {
-		return cmpInt(int64(ca), int64(cb))
+		return cmp.Compare(int64(ca), int64(cb))
 	}
 	x, y := a.Value, b.Value
 	switch a.Type {
@@ -49,25 +50,25 @@ func CompareRaw(a, b bson.RawValue) int {
 		return compareDocs(x, y)
 	case bson.TypeBinary:
 		// Length first, then the subtype byte and the bytes: one memcmp in the server.
-		if c := cmpInt(int64(rawU32(x)), int64(rawU32(y))); c != 0 {
+		if c := cmp.Compare(int64(rawU32(x)), int64(rawU32(y))); c != 0 {
 			return c
 		}
 		return cmpSign(bytes.Compare(rawSkip(x, 4), rawSkip(y, 4)))
 	case bson.TypeObjectID:
 		return cmpSign(bytes.Compare(x, y))
 	case bson.TypeBoolean:
-		return cmpInt(boolInt(rawByte(x, 0) != 0), boolInt(rawByte(y, 0) != 0))
+		return cmp.Compare(boolInt(rawByte(x, 0) != 0), boolInt(rawByte(y, 0) != 0))
 	case bson.TypeDateTime:
-		return cmpInt(int64(rawU64(x)), int64(rawU64(y)))
+		return cmp.Compare(int64(rawU64(x)), int64(rawU64(y)))
 	case bson.TypeTimestamp:
 		// Unsigned, the time (high word) before the increment.
-		return cmpUint(rawU64(x), rawU64(y))
+		return cmp.Compare(rawU64(x), rawU64(y))
 	case bson.TypeRegex:
 		// Pattern, then options: both C strings, so the NUL ending the pattern sorts first.
 		return cmpSign(bytes.Compare(x, y))
 	case bson.TypeDBPointer:
 		// The server compares the value's size, then its bytes.
-		if c := cmpInt(int64(len(x)), int64(len(y))); c != 0 {
+		if c := cmp.Compare(int64(len(x)), int64(len(y))); c != 0 {
 			return c
 		}
 		return cmpSign(bytes.Compare(x, y))
@@ -142,7 +143,7 @@ func compareDocs(x, y []byte) int {
 			return 1
 		}
 		if cx, cy := canonicalType(vx.Type), canonicalType(vy.Type); cx != cy {
-			return cmpInt(int64(cx), int64(cy))
+			return cmp.Compare(int64(cx), int64(cy))
 		}
 		if c := bytes.Compare(kx, ky); c != 0 {
 			return c
@@ -278,28 +279,8 @@ func cmpSign(c int) int {
 	return 0
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func boolInt(b bool) int64 {
 	if b {
-		return 1
-	}
-	return 0
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
 		return 1
 	}
 	return 0

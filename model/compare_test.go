@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
@@ -97,7 +98,7 @@ func TestCompareOrder(t *testing.T) {
 	}
 	for i := range ordered {
 		for j := range ordered {
-			want := cmpInt(int64(i), int64(j))
+			want := cmp.Compare(int64(i), int64(j))
 			if got := CompareRaw(raws[i], raws[j]); got != want {
 				t.Errorf("CompareRaw(%s, %s) = %d, want %d", ordered[i], ordered[j], got, want)
 			}

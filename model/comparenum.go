@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"math"
 	"math/big"
 
@@ -16,7 +17,7 @@ func compareNumbers(a, b bson.RawValue) int {
 		ib, intB := rawInt(b)
 		switch {
 		case intA && intB:
-			return cmpInt(ia, ib)
+			return cmp.Compare(ia, ib)
 		case intA:
 			return compareLongToDouble(ia, rawDouble(b))
 		case intB:
@@ -83,11 +84,11 @@ func compareSameExponent(x, y []byte) (c int, ok bool) {
 	zx, zy := cx == 0 && lx == 0, cy == 0 && ly == 0
 	nx, ny := hx>>63 == 1 && !zx, hy>>63 == 1 && !zy
 	if nx != ny || zx || zy {
-		return cmpInt(decimalSign(nx, zx), decimalSign(ny, zy)), true
+		return cmp.Compare(decimalSign(nx, zx), decimalSign(ny, zy)), true
 	}
-	c = cmpUint(cx, cy)
+	c = cmp.Compare(cx, cy)
 	if c == 0 {
-		c = cmpUint(lx, ly)
+		c = cmp.Compare(lx, ly)
 	}
 	if nx {
 		c = -c
@@ -147,7 +148,7 @@ func compareLongToDouble(l int64, d float64) int {
 	case d < -(1 << 63):
 		return 1
 	}
-	return cmpInt(l, int64(d))
+	return cmp.Compare(l, int64(d))
 }
 
 // exactNum is a number as sign, coefficient and power of ten, exactly; or NaN or an infinity.
@@ -207,11 +208,11 @@ func exactDouble(f float64) exactNum {
 
 func compareExact(a, b exactNum) int {
 	if a.class != 0 || b.class != 0 {
-		return cmpInt(int64(a.class), int64(b.class)) // NaN < -Inf < finite < +Inf
+		return cmp.Compare(int64(a.class), int64(b.class)) // NaN < -Inf < finite < +Inf
 	}
 	sa, sb := a.coef.Sign(), b.coef.Sign()
 	if sa != sb {
-		return cmpInt(int64(sa), int64(sb))
+		return cmp.Compare(int64(sa), int64(sb))
 	}
 	if sa == 0 {
 		return 0
@@ -225,7 +226,7 @@ func compareExact(a, b exactNum) int {
 func compareMagnitude(a, b exactNum) int {
 	ca, cb := new(big.Int).Abs(a.coef), new(big.Int).Abs(b.coef)
 	da, db := len(ca.Text(10)), len(cb.Text(10))
-	if c := cmpInt(int64(a.exp+da), int64(b.exp+db)); c != 0 {
+	if c := cmp.Compare(int64(a.exp+da), int64(b.exp+db)); c != 0 {
 		return c
 	}
 	ten := big.NewInt(10)
