@@ -60,8 +60,22 @@ func (o IndexOffer) Name() string {
 //     index's own options instead;
 //   - on a sharded collection, the shard key's fields first, as MongoDB requires of a unique
 //     index; when the key does not contain every shard key field, or the shard key is hashed,
-//     no unique index can enforce the key, and the offer says so.
+//     no unique index can enforce the key, and the offer says so;
+//   - never an index that enforces less than the scan found: a scan that trimmed whitespace,
+//     or ignored case without a case-insensitive collation on the key, is offered none, with
+//     what would enforce it instead.
 func OfferIndex(key Key, lackingLeft bool, shard ShardKey) IndexOffer {
+	switch {
+	case key.Trim:
+		return IndexOffer{Refused: "the scan trimmed whitespace around strings, which no unique index does: it would take " +
+			`" a@x.com" and "a@x.com" for two values, so these duplicates could come back. To keep them out, store the ` +
+			"trimmed value in a field of its own and put a unique index on that field"}
+	case key.IgnoreCase && !key.Collation.CaseInsensitive():
+		return IndexOffer{Refused: "the scan ignored case, and an index without a case-insensitive collation compares exactly: " +
+			"it would take BOB@x.com and bob@x.com for two values, so these duplicates could come back. To keep them out, " +
+			"use a collation of strength 2 where the server has collations, or store the lower-cased value in a field of " +
+			"its own and put a unique index on that field"}
+	}
 	k := Key{Fields: append([]string(nil), key.Fields...), Index: key.Index, Sparse: key.Sparse,
 		PartialFilter: key.PartialFilter, Collation: key.Collation}
 	o := IndexOffer{}

@@ -50,3 +50,24 @@ func TestOfferIndexSharded(t *testing.T) {
 		t.Fatalf("compound shard key: %+v", o)
 	}
 }
+
+// TestOfferNeverClaimsMoreThanItEnforces: an index compares exactly unless its collation says
+// otherwise, so a trimmed scan, or one that ignored case without a case-insensitive collation,
+// is offered no index (and told what would enforce it); with strength 2 the offer stands.
+func TestOfferNeverClaimsMoreThanItEnforces(t *testing.T) {
+	for _, k := range []Key{
+		{Fields: []string{"email"}, Trim: true},
+		{Fields: []string{"email"}, IgnoreCase: true, Trim: true, Collation: &Collation{Locale: "en", Strength: 2}},
+		{Fields: []string{"email"}, IgnoreCase: true},
+		{Fields: []string{"email"}, IgnoreCase: true, Collation: &Collation{Locale: "en", Strength: 3}},
+	} {
+		o := OfferIndex(k, true, ShardKey{})
+		if o.Refused == "" || !strings.Contains(o.Refused, "a field of its own") {
+			t.Errorf("%s (%s): offered %+v", k, k.Semantics(), o)
+		}
+	}
+	ci := Key{Fields: []string{"email"}, IgnoreCase: true, Collation: &Collation{Locale: "en", Strength: 2}}
+	if o := OfferIndex(ci, true, ShardKey{}); o.Refused != "" || o.Key.Collation == nil || o.Key.Collation.Strength != 2 {
+		t.Fatalf("ignore case with strength 2: %+v", o)
+	}
+}

@@ -429,3 +429,17 @@ func TestRuleCountsTheGroupsItDecided(t *testing.T) {
 	}
 	h.wantView(want)
 }
+
+// TestTrimmedScanIsOfferedNoIndex: after a scan with trim (and ignore case), the TUI offers no
+// unique index, since none trims: it says why and what would enforce the key instead. Ignore
+// case alone, on a store with collations, is offered the strength-2 index.
+func TestTrimmedScanIsOfferedNoIndex(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Key.IgnoreCase, c.Key.Trim = true, true })
+	if o := h.m.sess.offer(); o.Refused == "" || !strings.Contains(o.Refused, "trimmed") {
+		t.Fatalf("a trimmed scan was offered %+v", o)
+	}
+	h = openGroups(t, "shop.users", "email", func(c *Config) { c.Key.IgnoreCase = true })
+	if o := h.m.sess.offer(); o.Refused != "" || o.Key.Collation == nil || o.Key.Collation.Strength != 2 {
+		t.Fatalf("an ignore-case scan was offered %+v", o)
+	}
+}

@@ -235,14 +235,11 @@ func (s *doneScreen) View() string {
 		}
 	}
 	b.WriteString("\n")
+	// The offer never enforces less than the scan found (model.OfferIndex): a trimmed scan, or
+	// one that ignored case where no collation can, gets none; an ignore-case one gets this.
 	exact := ""
-	switch {
-	case s.key.Trim:
-		exact = " (it compares exactly: no index trims)"
-	case s.key.IgnoreCase && s.offer.Key.Collation != nil:
+	if s.key.IgnoreCase && s.offer.Key.Collation != nil {
 		exact = " (with collation strength 2: it ignores case, as the scan did)"
-	case s.key.IgnoreCase:
-		exact = " (it compares exactly)"
 	}
 	switch {
 	case s.built != "":

@@ -360,17 +360,21 @@ func (s *session) offer() model.IndexOffer {
 	if s.key.WholeDocument {
 		return model.IndexOffer{Refused: "a whole-document key is no set of fields a unique index could hold"}
 	}
-	o := model.OfferIndex(s.key, !s.deleteMissing, s.shard)
-	if !s.key.IgnoreCase || s.key.Trim || o.Refused != "" || o.Key.Collation != nil {
+	// An ignore-case scan is offered the index with collation strength 2, where the server has
+	// collations; elsewhere, and for a trimmed scan, OfferIndex refuses and says what would do.
+	k := s.key
+	ci := k.IgnoreCase && !k.Trim && k.Collation == nil && !s.noCollation
+	if ci {
+		c := ignoreCaseCollation
+		k.Collation = &c
+	}
+	o := model.OfferIndex(k, !s.deleteMissing, s.shard)
+	if o.Refused != "" && k.IgnoreCase && s.noCollation {
+		o.Refused = s.engine + " has no collations; " + o.Refused
+	}
+	if !ci || o.Refused != "" {
 		return o
 	}
-	if s.noCollation {
-		o.Refused = s.engine + " has no collations, so no unique index can ignore case there (the scan did); " +
-			"scan without ignore case to be offered an exact one"
-		return o
-	}
-	c := ignoreCaseCollation
-	o.Key.Collation = &c
 	if o.Key.Index == "" || o.Partial {
 		o.Key.Index = o.Name() + "_ci" // beside an exact index on the same fields, under its own name
 	}
