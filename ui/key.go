@@ -357,7 +357,7 @@ func (s *keyScreen) View() string {
 					mark = fmt.Sprintf("[%d]", n+1)
 				}
 			}
-			line := mark + " " + fitMiddle(f.Path, 28) + " " + fit(strings.Join(f.Types, ","), 18) + fmt.Sprintf(" %5.0f%%", f.FillRate()*100)
+			line := mark + " " + fitMiddle(model.DisplayPath(f.Path), 28) + " " + fit(strings.Join(f.Types, ","), 18) + fmt.Sprintf(" %5.0f%%", f.FillRate()*100)
 			b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
 			continue
 		}

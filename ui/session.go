@@ -403,7 +403,9 @@ func keyText(g model.Group) string {
 			continue
 		}
 		if plainString(v) {
-			parts[i] = string(v) // Display would decode JSON only to print the same text
+			// Display would decode JSON only to print the same text; the driver leaves DEL, C1
+			// and bidi characters raw in it, which SafeText escapes as the CLI does.
+			parts[i] = model.SafeText(string(v))
 			continue
 		}
 		parts[i] = oneLine(v.Display())
