@@ -330,6 +330,9 @@ func (s *groupsScreen) View() string {
 			b.WriteString(st.Muted.Render("  No group matches the filter. esc clears it."))
 		case ss.scanning:
 			b.WriteString(st.Muted.Render("  No duplicates yet…"))
+		case ss.key.WholeDocument:
+			// No unique index holds a whole document: nothing can be promised about later writes.
+			b.WriteString(st.OK.Render("  No duplicates: no two documents are equal in every field compared."))
 		default:
 			b.WriteString(st.OK.Render("  No duplicates: a unique index on " + ss.key.String() + " can be built as things stand."))
 		}

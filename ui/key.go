@@ -180,9 +180,11 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.AnyOrder):
 			s.anyOrder = !s.anyOrder
 		case key.Matches(msg, s.keys.WholeDoc):
+			// No placeholder: a grey example in the field looked like an answer given, and enter
+			// then left nothing out. The example is in the label.
 			cmd := s.ask.ask("Whole document: documents equal in every field but _id are duplicates. "+
-				"Top-level fields to leave out of the comparison, comma-separated (empty: none).", "ignore › ",
-				"importedAt, updatedAt", s.ignore, func(v string) error { return s.wholeKey(v).Validate() },
+				"Type the top-level fields to leave out of the comparison, comma-separated (e.g. importedAt, updatedAt), "+
+				"or press enter to compare every field.", "ignore › ", "", s.ignore, func(v string) error { return s.wholeKey(v).Validate() },
 				func(v string) tea.Cmd { s.ignore = v; return s.scan(s.wholeKey(v)) })
 			s.setKeys()
 			return cmd
