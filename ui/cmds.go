@@ -122,7 +122,11 @@ func keyDataCmd(ctx context.Context, st Store, ns model.Namespace, known *model.
 }
 
 // startScanMsg asks the root to scan with a key.
-type startScanMsg struct{ key model.Key }
+type startScanMsg struct {
+	key model.Key
+	// target, from a pasted E11000, is the key value of the group to open on once the scan ends.
+	target []model.Value
+}
 
 // scanOpenedMsg says the scan's cursor is open.
 type scanOpenedMsg struct {

@@ -19,7 +19,9 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		col := msg.col
 		return m.key.open(col.NS, &col, msg.indexes, nil), true
 	case startScanMsg:
-		return m.startScan(msg.key), true
+		cmd := m.startScan(msg.key)
+		m.sess.target = msg.target
+		return cmd, true
 	case scanOpenedMsg:
 		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
 			cur := msg.cur
@@ -158,6 +160,9 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	m.groups.Update(msg)
 	if msg.done && msg.err == nil && m.active() == scrScan {
 		m.replace(scrGroups)
+		if s.target != nil {
+			m.groups.showKey(s.target)
+		}
 	}
 	return next
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,6 +110,26 @@ func (s *groupsScreen) at(pos int) int {
 		return int(s.sorted[pos])
 	}
 	return s.base(pos)
+}
+
+// showKey puts the cursor on the group whose key is key, as the index compares keys (an
+// E11000's value may be spelled otherwise than the scan's, 1 for 1.0): the one a pasted error
+// names. It walks the list once, when the scan ends.
+func (s *groupsScreen) showKey(key []model.Value) {
+	for pos := range s.len() { // the scan's own spelling, most often
+		if slices.Equal(s.sess.groups[s.at(pos)].Key, key) {
+			s.cursor.moveTo(pos)
+			return
+		}
+	}
+	spec := s.sess.key.Spec()
+	want := spec.KeyID(model.IndexKey(key))
+	for pos := range s.len() {
+		if spec.KeyID(model.IndexKey(s.sess.groups[s.at(pos)].Key)) == want {
+			s.cursor.moveTo(pos)
+			return
+		}
+	}
 }
 
 // base is the group index at a position of the unsorted list.

@@ -261,19 +261,31 @@ func (s *keyScreen) fromE11000(text string) tea.Cmd {
 	}
 	for _, ix := range s.all {
 		if dk.Index != "" && ix.Name == dk.Index {
-			s.note = "From E11000: index " + ix.Name
-			return s.scan(ix.Key())
+			s.note = "From E11000: index " + ix.Name + valuesNote(dk)
+			return s.scanTo(ix.Key(), dk.Values)
 		}
 	}
 	if len(dk.Fields) == 0 {
 		s.note = fmt.Sprintf("The message names index %q, which %s does not have (any more), and no fields.", dk.Index, s.ns)
 		return nil
 	}
-	s.note = "From E11000: fields " + strings.Join(dk.Fields, ", ")
-	return s.scan(model.Key{Fields: dk.Fields, Index: dk.Index})
+	s.note = "From E11000: fields " + strings.Join(dk.Fields, ", ") + valuesNote(dk)
+	return s.scanTo(model.Key{Fields: dk.Fields, Index: dk.Index}, dk.Values)
 }
 
-func (s *keyScreen) scan(k model.Key) tea.Cmd {
+// valuesNote says what a message without key values (FerretDB's, which names only the index)
+// cannot give: the group to open on.
+func valuesNote(dk model.DupKeyError) string {
+	if len(dk.Values) == 0 {
+		return " (the message names no key values, so every group is listed; find yours with /)"
+	}
+	return ""
+}
+
+func (s *keyScreen) scan(k model.Key) tea.Cmd { return s.scanTo(k, nil) }
+
+// scanTo scans k and, once the scan ends, opens the list on the group whose key is target.
+func (s *keyScreen) scanTo(k model.Key, target []model.Value) tea.Cmd {
 	if err := k.Validate(); err != nil {
 		s.note = err.Error()
 		return nil
@@ -285,7 +297,7 @@ func (s *keyScreen) scan(k model.Key) tea.Cmd {
 		s.note = err.Error()
 		return nil
 	}
-	return s.ctx.intent(startScanMsg{key: k})
+	return s.ctx.intent(startScanMsg{key: k, target: target})
 }
 
 func (s *keyScreen) toggle(path string) {

@@ -709,3 +709,26 @@ func TestDatabaseListOffersNoCancel(t *testing.T) {
 		t.Fatalf("the loaded database list offers esc cancel:\n%s", v)
 	}
 }
+
+// TestPastedE11000OpensOnItsGroup: the list opens with the cursor on the group the message
+// names, not on its first row (the flagged group of documents lacking the key sorts first);
+// a message that names no values (FerretDB's) says that it cannot.
+func TestPastedE11000OpensOnItsGroup(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.NS = "shop.users" })
+	h.keys("e")
+	h.typ(`E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: "jmccarthy@example.com" }`)
+	h.keys("enter")
+	h.wantScreen(scrGroups)
+	g := h.m.sess.groups[h.m.groups.at(h.m.groups.cursor.pos)]
+	if len(g.Key) != 1 || g.Key[0] != `"jmccarthy@example.com"` || h.m.groups.cursor.pos == 0 {
+		t.Fatalf("the cursor is on row %d, group %v", h.m.groups.cursor.pos, g.Key)
+	}
+	h = newHarness(t, func(c *Config) { c.NS = "shop.users" })
+	h.keys("e")
+	h.typ(`write exception: write errors: [Duplicate key violation on the requested collection: Index 'email_1']`)
+	h.keys("enter")
+	h.wantScreen(scrGroups)
+	if h.m.groups.cursor.pos != 0 {
+		t.Fatalf("a message without values moved the cursor to %d", h.m.groups.cursor.pos)
+	}
+}

@@ -25,12 +25,14 @@ const noKeeper int32 = -1
 // the groups in one slice, keepers and decisions in parallel compact slices, and the summary
 // counters kept up to date as decisions change, so no screen ever counts by walking the groups.
 type session struct {
-	id   int
-	ns   model.Namespace
-	col  model.Collection
-	key  model.Key
-	idx  []model.Index
-	flds []model.FieldInfo
+	id int
+	ns model.Namespace
+	// target is the key a pasted E11000 named: the list opens on its group.
+	target []model.Value
+	col    model.Collection
+	key    model.Key
+	idx    []model.Index
+	flds   []model.FieldInfo
 
 	command  string // the scan as a mongosh statement (Store.ScanCommand)
 	started  time.Time
