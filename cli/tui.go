@@ -65,6 +65,9 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	setUpColours()
 	out := termenv.NewOutput(os.Stdout)
 	cfg.Copy = func(s string) error { out.Copy(s); return nil }
+	if !cfg.Demo {
+		cfg.WithPassword = mongo.WithPassword
+	}
 
 	// The mouse is left to the terminal unless asked for: selecting text (an _id, an error)
 	// works as everywhere else. --mouse gives the wheel to the lists instead.

@@ -44,6 +44,9 @@ func (s *connectScreen) setKeys() {
 	k.Back.SetEnabled(s.ask.open() || s.call.on)
 	k.Open.SetEnabled(s.ask.open())
 	k.Retry.SetEnabled(s.err.on() && !s.ask.open())
+	if s.loginFailed() {
+		k.Retry.SetHelp("e", "enter the password")
+	}
 }
 
 // start connects to the configured URI.
@@ -94,6 +97,15 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 			s.err.scroll(down, s.reasonWidth(), s.reasonRoom())
 			return nil
 		}
+		if key.Matches(msg, s.keys.Retry) && s.loginFailed() {
+			cmd := s.ask.askSecret("The server refused the login: type the password again (it is not shown).", "password › ",
+				func(v string) tea.Cmd {
+					s.uri = s.ctx.Cfg.WithPassword(s.uri, v)
+					return s.start()
+				})
+			s.setKeys()
+			return cmd
+		}
 		if key.Matches(msg, s.keys.Retry) {
 			cmd := s.ask.ask("A **** left in place stands for the password you gave.", "URI › ", "", s.redacted(), nil,
 				func(v string) tea.Cmd {
@@ -105,6 +117,12 @@ func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// loginFailed reports whether the last attempt failed on the password, with a way to give
+// another (the adapter's words: "authentication failed").
+func (s *connectScreen) loginFailed() bool {
+	return s.ctx.Cfg.WithPassword != nil && s.err.on() && strings.Contains(s.err.text(), "authentication failed")
 }
 
 // restoreSecret puts the original password back where the edited URI still says "****".

@@ -23,6 +23,14 @@ func (e *errBox) set(err error) { e.err, e.top = err, 0 }
 
 func (e *errBox) on() bool { return e.err != nil }
 
+// text is the error's message, "" when there is none.
+func (e *errBox) text() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
 // lines is the error wrapped to w, what a terminal would obey in it escaped: a server's
 // message can quote a document.
 func (e *errBox) lines(w int) []string {

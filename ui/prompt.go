@@ -43,10 +43,18 @@ func newPrompt(limit int) prompt {
 func (p *prompt) ask(label, marker, placeholder, value string, check func(string) error, submit func(string) tea.Cmd) tea.Cmd {
 	p.label, p.check, p.submit, p.change, p.cancel, p.refused = label, check, submit, nil, nil, ""
 	p.input.Prompt, p.input.Placeholder = marker, placeholder
+	p.input.EchoMode = textinput.EchoNormal
 	p.input.SetValue(value)
 	p.input.CursorEnd()
 	p.setWidth(p.w)
 	return p.input.Focus()
+}
+
+// askSecret opens the prompt for a secret: what is typed shows as dots, never as text.
+func (p *prompt) askSecret(label, marker string, submit func(string) tea.Cmd) tea.Cmd {
+	cmd := p.ask(label, marker, "", "", nil, submit)
+	p.input.EchoMode, p.input.EchoCharacter = textinput.EchoPassword, '•'
+	return cmd
 }
 
 // open reports whether the prompt has the keys.

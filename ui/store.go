@@ -49,6 +49,10 @@ type Connector func(ctx context.Context, uri string) (Store, error)
 type Config struct {
 	URI     string // as given; may hold a password, never shown
 	Redact  func(string) string
+	// WithPassword puts a password into a URI (its user stays); nil where there is no server
+	// to log in to (--demo). After a failed login the connect screen asks for the password
+	// again, without echo, instead of showing the URI to edit.
+	WithPassword func(uri, password string) string
 	Connect Connector
 	NS      string // --ns DB.COLL, optional
 	// Key, with NS, is the key to scan at once: its fields, the index it names (whose key and
