@@ -47,14 +47,14 @@ type Connector func(ctx context.Context, uri string) (Store, error)
 
 // Config is what the command line decided.
 type Config struct {
-	URI     string // as given; may hold a password, never shown
-	Redact  func(string) string
+	URI    string // as given; may hold a password, never shown
+	Redact func(string) string
 	// WithPassword puts a password into a URI (its user stays); nil where there is no server
 	// to log in to (--demo). After a failed login the connect screen asks for the password
 	// again, without echo, instead of showing the URI to edit.
 	WithPassword func(uri, password string) string
-	Connect Connector
-	NS      string // --ns DB.COLL, optional
+	Connect      Connector
+	NS           string // --ns DB.COLL, optional
 	// Key, with NS, is the key to scan at once: its fields, the index it names (whose key and
 	// options it takes) or the whole document. Its loose modes, filter and collation are the
 	// key screen's options to start with, whatever key is picked there. The command line
