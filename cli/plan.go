@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
+	"github.com/dupes-tui/dupes/internal/atomicfile"
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 )
@@ -52,7 +52,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		report = stderr
-	} else if err := writeFileSynced(*out, data); err != nil {
+	} else if err := atomicfile.Write(*out, data); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	printPlanSummary(report, plan, res)
@@ -225,24 +225,6 @@ func printPlanCounts(w io.Writer, groups, deletes int) {
 		return
 	}
 	fmt.Fprintf(w, "%d groups: keep one document each, delete %d\n", groups, deletes)
-}
-
-// writeFileSynced writes a file readable only by its owner (plans hold key values, often
-// personal data) and syncs it, so a plan reported written is on disk.
-func writeFileSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // printOverlaps says what planning overlapping groups (array keys) together did: a document

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dupes-tui/dupes/internal/atomicfile"
 	"github.com/dupes-tui/dupes/model"
 )
 
@@ -316,7 +317,7 @@ func savePlanCmd(path string, plan model.Plan) tea.Cmd {
 			}
 		}
 		if err == nil {
-			err = os.WriteFile(path, b, 0o600)
+			err = atomicfile.Write(path, b) // the plan file's one writer, as dupes plan's
 		}
 		if err != nil {
 			return ErrorMsg{Where: "save the plan", Err: err}
