@@ -40,8 +40,14 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if cfg.Plan != nil && !cfg.Demo {
-		if cfg.Interrupted, err = mongo.InterruptedRun(cfg.BackupDir, *cfg.Plan); err != nil {
-			fmt.Fprintf(stderr, "warning: could not look for an interrupted run of the plan in %s: %v\n", cfg.BackupDir, err)
+		desc, finished, err := mongo.PriorRun(cfg.BackupDir, *cfg.Plan)
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "warning: could not look for an earlier run of the plan in %s: %v\n", cfg.BackupDir, err)
+		case finished:
+			cfg.Applied = desc
+		default:
+			cfg.Interrupted = desc
 		}
 	}
 	var opened []*mongo.Client

@@ -7,14 +7,22 @@ import (
 	"github.com/dupes-tui/dupes/model"
 )
 
-// InterruptedRun finds in dir a run of plan that did not finish (status running: the process
-// died, or cancelled/failed), and describes it for the TUI's offer to resume; "" when there
-// is none. Running the same plan again continues that run (Execute finds it by digest).
-func InterruptedRun(dir string, plan model.Plan) (string, error) {
+// PriorRun finds in dir the latest run of plan and describes it for the TUI: "" when there is
+// none; finished says it ran to its end. One that did not finish (running: the process died,
+// or cancelled, failed) is offered for resuming: running the same plan again continues it
+// (Execute finds it by digest).
+func PriorRun(dir string, plan model.Plan) (desc string, finished bool, err error) {
 	path, m, err := findRun(dir, plan.NS, plan.Digest())
-	if err != nil || path == "" || m.Status == RunDone {
-		return "", err
+	if err != nil || path == "" {
+		return "", false, err
 	}
+	desc, err = describeRun(path, m)
+	return desc, m.Status == RunDone, err
+}
+
+// describeRun says how a run went: "cancelled, shop.users.….json 2026-12-06 22:14Z: 40 of 120
+// documents deleted, backup …".
+func describeRun(path string, m Manifest) (string, error) {
 	backup, err := manifestBackup(path, m)
 	if err != nil {
 		return "", err

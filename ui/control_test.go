@@ -316,11 +316,32 @@ func TestLoadPlanOpensItsGroupsWithTheirDecisionsAndTheSameDigest(t *testing.T) 
 	h2.wantView("A run of this plan did not finish", "Review it to resume? y/n")
 	h2.keys("y")
 	h2.wantScreen(scrReview)
+	h2.wantView("a run of this plan did not finish (cancelled, 3 of 11 deleted)")
 	if h2.m.review.plan.Digest() != saved.Digest() {
 		t.Fatal("the review's plan differs from the saved one")
 	}
 	h2.keys("esc", "esc", "y")
 	h2.wantScreen(scrKey)
+}
+
+// TestReopenedAppliedPlanSaysSo: a plan reopened after it ran to its end does not claim that
+// nothing has been deleted: the review says it ran before, and that a new run deletes only
+// what is still there.
+func TestReopenedAppliedPlanSaysSo(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	ruleFirst(h)
+	h.keys("D")
+	saved := h.m.review.plan
+	h2 := newHarness(t, func(c *Config) { c.Plan = &saved; c.Applied = "done, 11 of 11 documents deleted" })
+	h2.wantScreen(scrGroups)
+	if !strings.Contains(h2.m.status, "It ran before: done, 11 of 11 documents deleted") {
+		t.Fatalf("status: %q", h2.m.status)
+	}
+	h2.keys("D")
+	h2.wantScreen(scrReview)
+	if v := h2.m.View(); strings.Contains(v, "nothing has been deleted yet") || !strings.Contains(v, "this plan ran before") {
+		t.Fatalf("the review of a plan that ran:\n%s", v)
+	}
 }
 
 // cannotCollMod is the demo store on a server without collMod unique: the drop path.

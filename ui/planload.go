@@ -80,6 +80,13 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 	m.layout()
 	m.status = fmt.Sprintf("Opened the plan for %s: %s as saved (%d by hand); groups it left undecided are not in it.",
 		p.NS, plural(len(p.Groups), "group", "groups"), hand)
+	switch {
+	case m.ctx.Cfg.Applied != "":
+		s.prior = "this plan ran before (" + m.ctx.Cfg.Applied + "): running it again deletes only what is still there"
+		m.status += " It ran before: " + m.ctx.Cfg.Applied + "."
+	case m.ctx.Cfg.Interrupted != "":
+		s.prior = "a run of this plan did not finish (" + m.ctx.Cfg.Interrupted + "): running it goes on where it stopped"
+	}
 	if m.ctx.Cfg.Interrupted != "" {
 		m.quit = &confirmation{action: reviewMsg{}, question: "A run of this plan did not finish (" + m.ctx.Cfg.Interrupted +
 			"). Review it to resume? y/n (the run goes on where it stopped, with the same backup)"}

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"maps"
 
-	"github.com/charmbracelet/lipgloss"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -299,7 +301,11 @@ func (s *reviewScreen) top() string {
 	st := s.ctx.Styles
 	ss := s.sess
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Review") + st.Muted.Render("  — nothing has been deleted yet") + "\n\n")
+	done := "  — nothing has been deleted yet"
+	if s.sess != nil && s.sess.prior != "" {
+		done = ansi.Truncate("  — "+s.sess.prior, max(s.w-8, 10), "…") // a reopened plan that ran before
+	}
+	b.WriteString(st.Title.Render("Review") + st.Muted.Render(done) + "\n\n")
 	if s.preparing {
 		return b.String() + st.Muted.Render("Preparing the plan…")
 	}

@@ -29,10 +29,12 @@ type session struct {
 	ns model.Namespace
 	// target is the key a pasted E11000 named: the list opens on its group.
 	target []model.Value
-	col    model.Collection
-	key    model.Key
-	idx    []model.Index
-	flds   []model.FieldInfo
+	// prior, for a plan opened from a file, says what an earlier run of it did.
+	prior string
+	col   model.Collection
+	key   model.Key
+	idx   []model.Index
+	flds  []model.FieldInfo
 
 	command  string // the scan as a mongosh statement (Store.ScanCommand)
 	started  time.Time

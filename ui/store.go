@@ -72,6 +72,9 @@ type Config struct {
 	// Interrupted describes a run of Plan that did not finish (its manifest in the backup
 	// directory), "" when none: the TUI offers to resume it.
 	Interrupted string
+	// Applied describes a run of Plan that ran to its end, "" when none: the review then says
+	// the plan was applied before, not that nothing has been deleted.
+	Applied string
 	// Copy puts text on the user's clipboard (OSC 52 in a terminal); nil disables copying.
 	Copy func(string) error
 }
