@@ -52,6 +52,9 @@ type planJSON struct {
 	CreatedAt time.Time `json:"createdAt,omitzero"`
 	Groups    int       `json:"groups"`
 	Deletes   int       `json:"deletes"`
+	// Incomplete says a streamed resolve stopped before it planned the whole scan: Groups and
+	// Deletes count what it planned so far, not what the collection holds.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 type indexJSON struct {

@@ -50,6 +50,7 @@ type streamResolve struct {
 	unheld, crowded           int              // overlapping groups left with no holder, or with several
 	lacking                   model.PlanResult // LackingGroups, LackingDocs
 	tooLarge                  tooLarge         // groups left out: too large for one scan to list
+	whole                     bool             // the whole scan was planned: groups and deletes are the plan's
 }
 
 func newStreamResolve(c *mongo.Client, req *scanRequest, rule model.KeepRule, flags planFlags, apply bool, backup string, stderr io.Writer) *streamResolve {
@@ -109,6 +110,7 @@ func (s *streamResolve) run(ctx context.Context) (model.Report, error) {
 			s.lacking.LackingDocs += o.Count - o.Listed
 		}
 	}
+	s.whole = true
 	return s.stop(ctx, nil)
 }
 
@@ -196,9 +198,16 @@ func (s *streamResolve) stop(ctx context.Context, cause error) (model.Report, er
 func (s *streamResolve) print(stdout io.Writer, out *runOutput, rep model.Report, runErr error) {
 	out.obj.NS = s.head.NS
 	out.obj.Plan = &planJSON{Key: s.head.Key, Semantics: s.head.Semantics, Rule: s.head.Rule,
-		CreatedAt: s.head.CreatedAt, Groups: s.groups, Deletes: s.deletes}
+		CreatedAt: s.head.CreatedAt, Groups: s.groups, Deletes: s.deletes, Incomplete: !s.whole}
 	printPlanHead(stdout, s.head, s.lacking)
-	printPlanCounts(stdout, s.groups, s.deletes)
+	if s.whole {
+		printPlanCounts(stdout, s.groups, s.deletes)
+	} else {
+		// A stop (an error, a full disk, ctrl+c) before the scan's end: these are the chunks
+		// planned so far, not the plan of the collection.
+		fmt.Fprintf(stdout, "the run stopped before it planned the whole scan: %d groups planned so far, %d documents to delete in them\n",
+			s.groups, s.deletes)
+	}
 	printOverlaps(s.stderr, s.adjusted, s.unheld, s.crowded)
 	stdout.Write(s.preview.Bytes())
 	if s.st == nil {

@@ -1,15 +1,19 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -199,5 +203,32 @@ func TestStreamedResolveMatchesWholePlan(t *testing.T) {
 				t.Errorf("manifest counts %+v: want several chunks, every backed-up document deleted", ms[0].Counts)
 			}
 		})
+	}
+}
+
+// TestStoppedStreamSaysItsCountsArePartial: a streamed resolve that stops before the end of
+// its scan (a full disk, an error, ctrl+c) has planned only its first chunks: it says so, and
+// its JSON marks the plan incomplete, instead of printing those counts as the collection's.
+func TestStoppedStreamSaysItsCountsArePartial(t *testing.T) {
+	var out bytes.Buffer
+	o, err := newRunOutput("resolve", "text", "mongodb://h/", false, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &streamResolve{stderr: io.Discard, head: model.Plan{NS: model.Namespace{DB: "shop", Coll: "users"}},
+		groups: 5000, deletes: 9000}
+	s.print(&out, o, model.Report{}, errors.New("write the backup: no space left on device"))
+	if !strings.Contains(out.String(), "stopped before it planned the whole scan: 5000 groups planned so far") ||
+		strings.Contains(out.String(), "5000 groups: keep one document each") {
+		t.Fatalf("a stopped stream's counts read as the whole plan:\n%s", out.String())
+	}
+	if !o.obj.Plan.Incomplete {
+		t.Fatal("the JSON does not mark the plan incomplete")
+	}
+	out.Reset()
+	s.whole = true
+	s.print(&out, o, model.Report{}, nil)
+	if !strings.Contains(out.String(), "5000 groups: keep one document each, delete 9000") {
+		t.Fatalf("a whole stream's counts:\n%s", out.String())
 	}
 }
