@@ -24,6 +24,7 @@ type doneScreen struct {
 	ns     model.Namespace
 	key    model.Key
 	offer  model.IndexOffer // the unique index offered, or why none can be
+	plan   *model.Plan      // the plan the run executed: enter runs it again to finish it
 	reason []reasonCount
 	// undecided counts the groups the plan left alone: their duplicates remain.
 	undecided int
@@ -83,9 +84,20 @@ func (s *doneScreen) setKeys() {
 	case fixDrop, fixDropYes:
 		k.Index.SetHelp("x", "drop it and build the unique index")
 	}
-	if s.ask != nil {
-		keymap.Disable(&k.Back, &k.Index, &k.Help, &k.Quit)
+	if s.canFinish() {
+		k.Open.SetEnabled(true)
+		k.Open.SetHelp("enter", "finish the run")
 	}
+	if s.ask != nil {
+		keymap.Disable(&k.Back, &k.Index, &k.Open, &k.Help, &k.Quit)
+	}
+}
+
+// canFinish: the run stopped before its end (cancelled, or stopped by an error) with groups
+// not reached, and the plan it ran is at hand: running it again goes on where it stopped,
+// with the same backup (Execute finds the run by the plan's digest).
+func (s *doneScreen) canFinish() bool {
+	return s.plan != nil && !s.ctx.Cfg.ReadOnly && s.rep.NotReached > 0
 }
 
 // canOfferIndex: the run finished cleanly, so the index may build now (the server decides).
@@ -96,7 +108,7 @@ func (s *doneScreen) canOfferIndex() bool {
 }
 
 func (s *doneScreen) open(rep model.Report, err error, sess *session) {
-	s.rep, s.err, s.ns, s.key = rep, err, sess.ns, sess.key
+	s.rep, s.err, s.ns, s.key, s.plan = rep, err, sess.ns, sess.key, sess.ran
 	s.offer = sess.offer()
 	s.ask, s.building, s.built, s.builtHow, s.indexErr, s.fix, s.clash = nil, false, "", "", nil, fixNone, ""
 	s.undecided = max(sess.summary().Groups-sess.decidedShown(), 0)
@@ -158,6 +170,8 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, s.keys.Back):
 			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Open) && s.canFinish():
+			return s.ctx.intent(executeMsg{plan: *s.plan})
 		case key.Matches(msg, s.keys.Index):
 			switch s.fix {
 			case fixNone:
@@ -213,7 +227,11 @@ func (s *doneScreen) View() string {
 	}
 	line("failed", plural(r.FailedGroups, "group", "groups"))
 	if r.NotReached > 0 {
-		line("not reached", plural(r.NotReached, "group", "groups")+st.Muted.Render(" (run again to finish)"))
+		again := " (run the plan again to finish)"
+		if s.canFinish() {
+			again = " (enter finishes the run, with the same backup)"
+		}
+		line("not reached", plural(r.NotReached, "group", "groups")+st.Muted.Render(again))
 	}
 	if !r.FinishedAt.IsZero() && !r.StartedAt.IsZero() {
 		line("took", duration(r.FinishedAt.Sub(r.StartedAt)))
@@ -306,7 +324,7 @@ func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *doneScreen) Typing() bool     { return false }
 func (s *doneScreen) Busy() bool       { return false }
 func (s *doneScreen) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Index, s.keys.Back, s.keys.Help, s.keys.Quit}
+	return []key.Binding{s.keys.Open, s.keys.Index, s.keys.Back, s.keys.Help, s.keys.Quit}
 }
 func (s *doneScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 

@@ -80,6 +80,8 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 	case planMsg:
 		return m.review.Update(msg), true
 	case executeMsg:
+		p := msg.plan
+		m.sess.ran = &p
 		m.stack = []screenID{scrExecute}
 		m.layout()
 		return m.exec.start(msg.plan), true

@@ -57,3 +57,30 @@ func TestTerminateWhenIdleQuitsAtOnce(t *testing.T) {
 		t.Fatal("quitting on a signal left the server calls running")
 	}
 }
+
+// TestDoneFinishesAnInterruptedRun: after a run stopped with groups not reached, the done
+// screen offers enter, which runs the same plan again: it goes on where it stopped, and the
+// collection ends as one whole run leaves it.
+func TestDoneFinishesAnInterruptedRun(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("r", "enter")
+	before := len(h.store.Docs(ns("shop.users")))
+	plan := h.m.sess.plan()
+	_, run := h.m.Update(executeMsg{plan: plan})
+	h.wantScreen(scrExecute)
+	h.keys("esc") // stop after the batch in flight
+	h.run(run)
+	h.wantScreen(scrDone)
+	if h.m.done.rep.NotReached == 0 {
+		t.Fatalf("the stopped run reached every group: %+v", h.m.done.rep)
+	}
+	h.wantView("enter finishes the run, with the same backup", "enter finish the run")
+	h.keys("enter")
+	h.wantScreen(scrDone)
+	if rep := h.m.done.rep; rep.NotReached != 0 || rep.Cancelled {
+		t.Fatalf("the second run did not finish: %+v", rep)
+	}
+	if after := len(h.store.Docs(ns("shop.users"))); after != before-plan.Deletes() {
+		t.Fatalf("%d documents before, %d after: the plan deletes %d", before, after, plan.Deletes())
+	}
+}
