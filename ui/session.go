@@ -79,8 +79,8 @@ type session struct {
 	nSkip    int
 	executed bool
 	// ran is the plan the last run executed: the done screen runs it again to finish it.
-	ran *model.Plan
-	dropped  bool // the user left the groups, confirming the plan is to be lost
+	ran     *model.Plan
+	dropped bool // the user left the groups, confirming the plan is to be lost
 	// seen is, per member, the version the group view last showed (model.Fingerprint), or for
 	// a session opened on a plan file, the version that plan recorded: the plan records it,
 	// so a member changed afterwards is not deleted. Members never shown are read when the
