@@ -40,8 +40,17 @@ func ParseE11000(msg string) (DupKeyError, error) {
 			return parseE11000Doc(doc)
 		}
 	}
+	if strings.Contains(s, "could not create exclusion constraint") {
+		return DupKeyError{}, errExclusion
+	}
 	return parseE11000Text(s)
 }
+
+// errExclusion answers FerretDB's other duplicate-key message, from a unique index build over
+// duplicates: it names a PostgreSQL constraint, neither the index nor the collection nor a key.
+var errExclusion = errors.New("this is FerretDB's failed unique index build (\"could not create exclusion constraint\"): " +
+	"it names neither the index, nor the collection, nor the values that collided. Scan the key of the index you were " +
+	"building: pick its fields on the key screen, or dupes scan --ns DB.COLL --key FIELDS")
 
 var errNotE11000 = errors.New("not an E11000 duplicate key error: the message should contain \"E11000 duplicate key error\" (or FerretDB's \"Duplicate key violation\")")
 

@@ -211,3 +211,14 @@ func TestParseE11000JSONTypes(t *testing.T) {
 		t.Errorf("got %v %v, want %v", got.Fields, got.Values, want)
 	}
 }
+
+// TestFerretDBExclusionMessageSaysWhatItLacks: FerretDB's failed unique index build names a
+// PostgreSQL constraint, nothing dupes can scan: it is recognised, and the answer says what
+// the message lacks and how to scan instead, rather than calling it no E11000 at all.
+func TestFerretDBExclusionMessageSaysWhatItLacks(t *testing.T) {
+	_, err := ParseE11000(`(InternalError) could not create exclusion constraint "documents_rum_index_2037"`)
+	if err == nil || !strings.Contains(err.Error(), "FerretDB's failed unique index build") ||
+		!strings.Contains(err.Error(), "names neither the index") {
+		t.Fatalf("got %v", err)
+	}
+}
