@@ -20,7 +20,9 @@ func TestTUIShowsHostileNamesEscaped(t *testing.T) {
 	t.Logf("groups screen (title %q):\n%s", title, screen)
 	mustContain(t, "groups screen", screen, `\x1b]52;c;aGVsbG8=\x07`, `"v\x1b]0;pwned-by-value\x07"`)
 	s.send("Enter")
-	screen = s.waitFor("Group 1 of 1")
+	s.waitFor("Group 1 of 1")
+	// The members load after the header: wait for a field name of theirs, not the title.
+	screen = s.waitFor(`note\u202eevil`)
 	t.Logf("group screen:\n%s", screen)
 	mustContain(t, "group screen", screen, `\x1b]52;c;aGVsbG8=\x07`, `\x1b]0;pwned\x07`, `note\u202eevil`, `"v\x1b]0;pwned-by-value\x07"`)
 	if got := s.title(); got != title || strings.Contains(got, "pwned") {
