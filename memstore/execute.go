@@ -60,13 +60,7 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 				rep.MergedKeepers++
 			}
 			rep.Deleted += res.Deleted
-			rep.SkippedDocs += len(res.Skipped)
-			for _, sk := range res.Skipped {
-				if rep.SkippedBy == nil {
-					rep.SkippedBy = map[string]int{}
-				}
-				rep.SkippedBy[model.ReasonName(sk.Reason)]++
-			}
+			rep.CountSkipped(res.Skipped)
 			if res.Outcome == model.Failed {
 				rep.FailedGroups++
 			}

@@ -97,6 +97,18 @@ type Report struct {
 	Notices []string `json:"notices,omitempty"`
 }
 
+// CountSkipped adds skipped documents to SkippedDocs and to SkippedBy under their reasons'
+// names: the one tally of skips, for every executor.
+func (r *Report) CountSkipped(skipped []SkippedDoc) {
+	r.SkippedDocs += len(skipped)
+	for _, s := range skipped {
+		if r.SkippedBy == nil {
+			r.SkippedBy = map[string]int{}
+		}
+		r.SkippedBy[ReasonName(s.Reason)]++
+	}
+}
+
 // ReasonName is a skip reason's name: its words before the colon.
 func ReasonName(reason string) string {
 	name, _, _ := strings.Cut(reason, ":")

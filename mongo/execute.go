@@ -393,13 +393,7 @@ func (r *execRun) tally() {
 	for _, g := range rep.Groups {
 		rep.Deleted += g.Deleted
 		rep.Earlier += g.Earlier
-		rep.SkippedDocs += len(g.Skipped)
-		for _, s := range g.Skipped {
-			if rep.SkippedBy == nil {
-				rep.SkippedBy = map[string]int{}
-			}
-			rep.SkippedBy[model.ReasonName(s.Reason)]++
-		}
+		rep.CountSkipped(g.Skipped)
 		switch g.Outcome {
 		case model.Failed:
 			rep.FailedGroups++
