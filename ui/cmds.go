@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/internal/atomicfile"
@@ -302,6 +303,30 @@ func shardCmd(ctx context.Context, st Store, id int, ns model.Namespace) tea.Cmd
 	return func() tea.Msg {
 		k, err := sk.ShardKey(ctx, ns)
 		return shardMsg{id: id, key: k, err: err}
+	}
+}
+
+// keyFoundMsg is the group whose key a pasted E11000 named (-1: none), for the list to open on.
+type keyFoundMsg struct{ id, gi int }
+
+// findKeyCmd looks, off the UI's goroutine, for the group whose key the index would take for
+// key (an E11000's value may be spelled otherwise than the scan's, 1 for 1.0): the scan's own
+// spelling first, then the key generator's equality. The groups are a finished scan's,
+// which nothing changes any more.
+func findKeyCmd(id int, spec model.KeySpec, groups []model.Group, key []model.Value) tea.Cmd {
+	return func() tea.Msg {
+		for gi, g := range groups {
+			if slices.Equal(g.Key, key) {
+				return keyFoundMsg{id: id, gi: gi}
+			}
+		}
+		want := spec.KeyID(model.IndexKey(key))
+		for gi, g := range groups {
+			if spec.KeyID(model.IndexKey(g.Key)) == want {
+				return keyFoundMsg{id: id, gi: gi}
+			}
+		}
+		return keyFoundMsg{id: id, gi: -1}
 	}
 }
 

@@ -30,6 +30,11 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur), true
 	case groupsMsg:
 		return m.onGroups(msg), true
+	case keyFoundMsg:
+		if m.sess != nil && msg.id == m.sess.id && msg.gi >= 0 {
+			m.groups.showGroup(msg.gi)
+		}
+		return nil, true
 	case browseMsg:
 		m.replace(scrGroups)
 		return nil, true
@@ -163,7 +168,7 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	if msg.done && msg.err == nil && m.active() == scrScan {
 		m.replace(scrGroups)
 		if s.target != nil {
-			m.groups.showKey(s.target)
+			return findKeyCmd(s.id, s.key.Spec(), s.groups, s.target)
 		}
 	}
 	return next

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -112,20 +111,10 @@ func (s *groupsScreen) at(pos int) int {
 	return s.base(pos)
 }
 
-// showKey puts the cursor on the group whose key is key, as the index compares keys (an
-// E11000's value may be spelled otherwise than the scan's, 1 for 1.0): the one a pasted error
-// names. It walks the list once, when the scan ends.
-func (s *groupsScreen) showKey(key []model.Value) {
-	for pos := range s.len() { // the scan's own spelling, most often
-		if slices.Equal(s.sess.groups[s.at(pos)].Key, key) {
-			s.cursor.moveTo(pos)
-			return
-		}
-	}
-	spec := s.sess.key.Spec()
-	want := spec.KeyID(model.IndexKey(key))
+// showGroup puts the cursor on the row of group gi, if the list shows it.
+func (s *groupsScreen) showGroup(gi int) {
 	for pos := range s.len() {
-		if spec.KeyID(model.IndexKey(s.sess.groups[s.at(pos)].Key)) == want {
+		if s.at(pos) == gi {
 			s.cursor.moveTo(pos)
 			return
 		}
