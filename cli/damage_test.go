@@ -8,10 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
-	"github.com/dupes-tui/dupes/model"
-	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -21,30 +18,9 @@ import (
 // that were deleted, so restore refuses it, saying so, and inserts nothing; --allow-short
 // then restores the records it still holds.
 func TestRestoreRefusesABackupCutShort(t *testing.T) {
-	db := mongotest.DB(t)
+	db, uri, rep := deletedIntoBackup(t, 4)
 	ctx := context.Background()
-	uri := mongotest.URI(t)
 	users := db.Collection("users")
-	var docs []any
-	for i := 1; i <= 4; i++ {
-		docs = append(docs, bson.D{{Key: "_id", Value: i}, {Key: "email", Value: "a@x.com"}})
-	}
-	if _, err := users.InsertMany(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	c, err := mongo.Connect(ctx, uri, mongo.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	ns := model.Namespace{DB: db.Name(), Coll: "users"}
-	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: model.Key{Fields: []string{"email"}}, CreatedAt: time.Now(),
-		Groups: []model.PlanGroup{{Key: []model.Value{`"a@x.com"`}, Keep: `{"$numberInt":"1"}`,
-			Delete: []model.Value{`{"$numberInt":"2"}`, `{"$numberInt":"3"}`, `{"$numberInt":"4"}`}}}}
-	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: t.TempDir()})
-	if err != nil || rep.Deleted != 3 {
-		t.Fatalf("execute: %v %+v", err, rep)
-	}
 	whole, err := os.ReadFile(rep.BackupPath)
 	if err != nil {
 		t.Fatal(err)

@@ -14,20 +14,26 @@ import (
 	"github.com/dupes-tui/dupes/mongo"
 	"github.com/dupes-tui/dupes/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// TestRestoreCommand runs `dupes restore` on a real backup: without --yes it changes nothing,
-// with --yes it puts the deleted documents back, and --read-only refuses.
-func TestRestoreCommand(t *testing.T) {
+// deletedIntoBackup puts n documents sharing one email in a fresh database's users, runs the
+// plan that keeps _id 1 and deletes the others, and returns the database, the server's URI and
+// the run's report (its backup holds n-1 documents).
+func deletedIntoBackup(t *testing.T, n int) (*driver.Database, string, model.Report) {
+	t.Helper()
 	db := mongotest.DB(t)
 	ctx := context.Background()
 	uri := mongotest.URI(t)
-	users := db.Collection("users")
-	if _, err := users.InsertMany(ctx, []any{
-		bson.D{{Key: "_id", Value: 1}, {Key: "email", Value: "a@x.com"}},
-		bson.D{{Key: "_id", Value: 2}, {Key: "email", Value: "a@x.com"}},
-		bson.D{{Key: "_id", Value: 3}, {Key: "email", Value: "a@x.com"}},
-	}); err != nil {
+	var docs []any
+	var deletes []model.Value
+	for i := 1; i <= n; i++ {
+		docs = append(docs, bson.D{{Key: "_id", Value: i}, {Key: "email", Value: "a@x.com"}})
+		if i > 1 {
+			deletes = append(deletes, model.Value(fmt.Sprintf(`{"$numberInt":"%d"}`, i)))
+		}
+	}
+	if _, err := db.Collection("users").InsertMany(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
 	c, err := mongo.Connect(ctx, uri, mongo.Options{})
@@ -35,14 +41,22 @@ func TestRestoreCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
-	ns := model.Namespace{DB: db.Name(), Coll: "users"}
-	plan := model.Plan{Version: model.PlanVersion, NS: ns, Key: model.Key{Fields: []string{"email"}}, CreatedAt: time.Now(),
-		Groups: []model.PlanGroup{{Key: []model.Value{`"a@x.com"`}, Keep: `{"$numberInt":"1"}`,
-			Delete: []model.Value{`{"$numberInt":"2"}`, `{"$numberInt":"3"}`}}}}
+	plan := model.Plan{Version: model.PlanVersion, NS: model.Namespace{DB: db.Name(), Coll: "users"},
+		Key: model.Key{Fields: []string{"email"}}, CreatedAt: time.Now(),
+		Groups: []model.PlanGroup{{Key: []model.Value{`"a@x.com"`}, Keep: `{"$numberInt":"1"}`, Delete: deletes}}}
 	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: t.TempDir()})
-	if err != nil || rep.Deleted != 2 {
+	if err != nil || rep.Deleted != n-1 {
 		t.Fatalf("execute: %v %+v", err, rep)
 	}
+	return db, uri, rep
+}
+
+// TestRestoreCommand runs `dupes restore` on a real backup: without --yes it changes nothing,
+// with --yes it puts the deleted documents back, and --read-only refuses.
+func TestRestoreCommand(t *testing.T) {
+	db, uri, rep := deletedIntoBackup(t, 3)
+	ctx := context.Background()
+	users := db.Collection("users")
 	count := func() int64 {
 		n, err := users.CountDocuments(ctx, bson.D{})
 		if err != nil {
@@ -61,7 +75,7 @@ func TestRestoreCommand(t *testing.T) {
 	}
 
 	out.Reset()
-	err = run([]string{"restore", "--uri", uri, "--backup", rep.BackupPath, "--yes", "--read-only"}, &out, &out)
+	err := run([]string{"restore", "--uri", uri, "--backup", rep.BackupPath, "--yes", "--read-only"}, &out, &out)
 	if !errors.Is(err, mongo.ErrReadOnly) || count() != 1 {
 		t.Fatalf("--read-only --yes: %v", err)
 	}
