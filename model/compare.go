@@ -130,22 +130,24 @@ func canonicalType(t bson.Type) int {
 // value; the shorter document first. So {a: 2} sorts before {b: 1} (the names differ before
 // the values are looked at), and {b: 1} before {a: "x"} (a number's type sorts first).
 func compareDocs(x, y []byte) int {
-	ix, iy := rawElems{doc: x, pos: 4}, rawElems{doc: y, pos: 4}
-	for {
-		kx, vx, okx := ix.next()
-		ky, vy, oky := iy.next()
+	// The driver walks the elements; bytes it cannot read end the document there, as the
+	// server would never hand them over.
+	ex, _ := bson.Raw(x).Elements()
+	ey, _ := bson.Raw(y).Elements()
+	for i := 0; ; i++ {
 		switch {
-		case !okx && !oky:
+		case i == len(ex) && i == len(ey):
 			return 0
-		case !okx:
+		case i == len(ex):
 			return -1
-		case !oky:
+		case i == len(ey):
 			return 1
 		}
+		vx, vy := ex[i].Value(), ey[i].Value()
 		if cx, cy := canonicalType(vx.Type), canonicalType(vy.Type); cx != cy {
 			return cmp.Compare(int64(cx), int64(cy))
 		}
-		if c := bytes.Compare(kx, ky); c != 0 {
+		if c := strings.Compare(ex[i].Key(), ey[i].Key()); c != 0 {
 			return c
 		}
 		if c := CompareRaw(vx, vy); c != 0 {
@@ -154,79 +156,6 @@ func compareDocs(x, y []byte) int {
 	}
 }
 
-// rawElems walks a BSON document's elements without allocating. On malformed bytes it stops,
-// as at the end of the document.
-type rawElems struct {
-	doc []byte
-	pos int
-}
-
-func (it *rawElems) next() (key []byte, v bson.RawValue, ok bool) {
-	if it.pos >= len(it.doc) || it.doc[it.pos] == 0 {
-		return nil, v, false
-	}
-	t := bson.Type(it.doc[it.pos])
-	rest := it.doc[it.pos+1:]
-	end := bytes.IndexByte(rest, 0)
-	if end < 0 {
-		it.pos = len(it.doc)
-		return nil, v, false
-	}
-	key, rest = rest[:end], rest[end+1:]
-	n := rawValueSize(t, rest)
-	if n < 0 || n > len(rest) {
-		it.pos = len(it.doc)
-		return nil, v, false
-	}
-	it.pos += 1 + end + 1 + n
-	return key, bson.RawValue{Type: t, Value: rest[:n]}, true
-}
-
-// valueSize is the byte length of a value of type t at the start of b, or -1.
-func rawValueSize(t bson.Type, b []byte) int {
-	switch t {
-	case bson.TypeMinKey, bson.TypeMaxKey, bson.TypeNull, bson.TypeUndefined:
-		return 0
-	case bson.TypeBoolean:
-		return 1
-	case bson.TypeInt32:
-		return 4
-	case bson.TypeInt64, bson.TypeDouble, bson.TypeDateTime, bson.TypeTimestamp:
-		return 8
-	case bson.TypeObjectID:
-		return 12
-	case bson.TypeDecimal128:
-		return 16
-	case bson.TypeString, bson.TypeSymbol, bson.TypeJavaScript:
-		return rawLenPrefixed(b, 4)
-	case bson.TypeBinary:
-		return rawLenPrefixed(b, 5)
-	case bson.TypeDBPointer:
-		return rawLenPrefixed(b, 4+12)
-	case bson.TypeEmbeddedDocument, bson.TypeArray, bson.TypeCodeWithScope:
-		return rawLenPrefixed(b, 0)
-	case bson.TypeRegex:
-		p := bytes.IndexByte(b, 0)
-		if p < 0 {
-			return -1
-		}
-		o := bytes.IndexByte(b[p+1:], 0)
-		if o < 0 {
-			return -1
-		}
-		return p + 1 + o + 1
-	}
-	return -1
-}
-
-// lenPrefixed is the size of a value that starts with an int32 length, plus extra bytes the
-// length does not count.
-func rawLenPrefixed(b []byte, extra int) int {
-	if len(b) < 4 {
-		return -1
-	}
-	return int(rawU32(b)) + extra
-}
 
 // stringBody is a length-prefixed string's bytes, without the length and the closing NUL.
 // The server compares strings by their bytes, NULs inside included, as bytes.Compare does.
