@@ -156,7 +156,6 @@ func compareDocs(x, y []byte) int {
 	}
 }
 
-
 // stringBody is a length-prefixed string's bytes, without the length and the closing NUL.
 // The server compares strings by their bytes, NULs inside included, as bytes.Compare does.
 func rawString(b []byte) []byte {
