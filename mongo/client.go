@@ -37,6 +37,9 @@ type Options struct {
 	// LeaseDB holds the runs' leases (LeaseCollection) instead of each namespace's own
 	// database: for a user who may not create a collection beside the data.
 	LeaseDB string
+	// Command names the subcommand ("scan", "apply", …; "tui" when empty) in the comment
+	// every command carries (run.go).
+	Command string
 }
 
 // Client is a connection to one deployment.
@@ -47,6 +50,8 @@ type Client struct {
 	readOnly bool
 	leaseDB  string      // Options.LeaseDB
 	engine   engineCache // what Engine found, asked once
+	command  string      // Options.Command
+	runID    string      // newRunID: this process's run, in every command's comment
 }
 
 // Connect opens a connection and checks that the server answers (and that the credentials, if
@@ -55,7 +60,8 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = ConnectTimeout
 	}
-	c := &Client{uri: Redact(uri), secret: secretsOf(uri), readOnly: opt.ReadOnly, leaseDB: opt.LeaseDB}
+	c := &Client{uri: Redact(uri), secret: secretsOf(uri), readOnly: opt.ReadOnly, leaseDB: opt.LeaseDB,
+		command: opt.Command, runID: newRunID()}
 	if !strings.HasPrefix(uri, "mongodb://") && !strings.HasPrefix(uri, "mongodb+srv://") {
 		return nil, fmt.Errorf("%q is not a MongoDB URI: it must start with mongodb:// or mongodb+srv://", c.uri)
 	}
