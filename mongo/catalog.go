@@ -7,12 +7,20 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Databases lists the deployment's databases, by name.
 func (c *Client) Databases(ctx context.Context) ([]model.Database, error) {
-	res, err := c.mc.ListDatabases(ctx, bson.D{})
-	if err != nil {
+	// The commands are sent by hand because the driver's List helpers take no comment.
+	var res struct {
+		Databases []struct {
+			Name       string `bson:"name"`
+			SizeOnDisk int64  `bson:"sizeOnDisk"`
+		} `bson:"databases"`
+	}
+	cmd := c.withComment(bson.D{{Key: "listDatabases", Value: 1}})
+	if err := c.mc.Database("admin").RunCommand(ctx, cmd).Decode(&res); err != nil {
 		return nil, c.wrap("list databases", err)
 	}
 	out := make([]model.Database, 0, len(res.Databases))
@@ -26,7 +34,7 @@ func (c *Client) Databases(ctx context.Context) ([]model.Database, error) {
 // Collections lists a database's collections with their type and estimated count (from
 // metadata, one cheap round trip each; -1 for views, which have no count of their own).
 func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection, error) {
-	cur, err := c.mc.Database(db).ListCollections(ctx, bson.D{})
+	cur, err := c.mc.Database(db).RunCommandCursor(ctx, c.withComment(bson.D{{Key: "listCollections", Value: 1}}))
 	if err != nil {
 		return nil, c.wrap("list collections of "+db, err)
 	}
@@ -54,7 +62,7 @@ func (c *Client) Collections(ctx context.Context, db string) ([]model.Collection
 			col.Type = model.TypeCollection
 		}
 		if col.Type == model.TypeCollection {
-			n, err := c.coll(col.NS).EstimatedDocumentCount(ctx)
+			n, err := c.coll(col.NS).EstimatedDocumentCount(ctx, options.EstimatedDocumentCount().SetComment(c.comment()))
 			if err != nil {
 				return nil, c.wrap("count "+col.NS.String(), err)
 			}
@@ -82,7 +90,7 @@ func (c *Client) Collection(ctx context.Context, ns model.Namespace) (model.Coll
 
 // Indexes lists a collection's indexes with the options that decide uniqueness.
 func (c *Client) Indexes(ctx context.Context, ns model.Namespace) ([]model.Index, error) {
-	cur, err := c.coll(ns).Indexes().List(ctx)
+	cur, err := c.mc.Database(ns.DB).RunCommandCursor(ctx, c.withComment(bson.D{{Key: "listIndexes", Value: ns.Coll}}))
 	if err != nil {
 		return nil, c.wrap("list indexes of "+ns.String(), err)
 	}

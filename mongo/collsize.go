@@ -13,7 +13,7 @@ import (
 // is their BSON, without reading them.
 func (c *Client) AvgDocSize(ctx context.Context, ns model.Namespace) (int64, error) {
 	var res bson.Raw
-	err := c.mc.Database(ns.DB).RunCommand(ctx, bson.D{{Key: "collStats", Value: ns.Coll}}).Decode(&res)
+	err := c.mc.Database(ns.DB).RunCommand(ctx, c.withComment(bson.D{{Key: "collStats", Value: ns.Coll}})).Decode(&res)
 	if err != nil {
 		return 0, c.wrap("collection statistics of "+ns.String(), err)
 	}

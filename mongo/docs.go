@@ -53,7 +53,7 @@ func (c *Client) fetchRaw(ctx context.Context, ns model.Namespace, ids []model.V
 		if err != nil {
 			return err
 		}
-		opts := options.Find().SetBatchSize(int32(end - start))
+		opts := options.Find().SetBatchSize(int32(end - start)).SetComment(c.comment())
 		if projection != nil {
 			opts.SetProjection(projection)
 		}

@@ -98,7 +98,7 @@ func (c *Client) Engine(ctx context.Context) (Engine, error) {
 	if c.engine.got {
 		return c.engine.e, nil
 	}
-	e, err := probeEngine(ctx, c.mc)
+	e, err := probeEngine(ctx, c.mc, c.comment())
 	if err != nil {
 		return Engine{}, c.wrap("identify the server (buildInfo)", err)
 	}
@@ -108,9 +108,11 @@ func (c *Client) Engine(ctx context.Context) (Engine, error) {
 
 // EngineOf identifies the server behind a driver client, as Client.Engine does: for the
 // benchmarks, which hold a driver client of their own.
-func EngineOf(ctx context.Context, mc *mongo.Client) (Engine, error) { return probeEngine(ctx, mc) }
+func EngineOf(ctx context.Context, mc *mongo.Client) (Engine, error) {
+	return probeEngine(ctx, mc, "dupes bench")
+}
 
-func probeEngine(ctx context.Context, mc *mongo.Client) (Engine, error) {
+func probeEngine(ctx context.Context, mc *mongo.Client, comment string) (Engine, error) {
 	admin := mc.Database("admin")
 	var bi struct {
 		Version    string `bson:"version"`
@@ -119,11 +121,11 @@ func probeEngine(ctx context.Context, mc *mongo.Client) (Engine, error) {
 			Version string `bson:"version"`
 		} `bson:"ferretdb"`
 	}
-	if err := admin.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&bi); err != nil {
+	if err := admin.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}, {Key: "comment", Value: comment}}).Decode(&bi); err != nil {
 		return Engine{}, err
 	}
 	e := Engine{Name: EngineMongoDB, Version: bi.Version, ServerVersion: bi.Version,
-		MaxWriteBatch: maxWriteBatch(ctx, mc), Collation: true, Views: true, LazyCond: true, TypeOp: true,
+		MaxWriteBatch: maxWriteBatch(ctx, mc, comment), Collation: true, Views: true, LazyCond: true, TypeOp: true,
 		TrimOp: true, ArrayGroupKeys: true}
 	switch {
 	case bi.FerretDB != nil:
@@ -142,13 +144,13 @@ func probeEngine(ctx context.Context, mc *mongo.Client) (Engine, error) {
 }
 
 // maxWriteBatch asks hello (isMaster on servers that predate it) for maxWriteBatchSize.
-func maxWriteBatch(ctx context.Context, mc *mongo.Client) int {
+func maxWriteBatch(ctx context.Context, mc *mongo.Client, comment string) int {
 	admin := mc.Database("admin")
 	var h struct {
 		Max int `bson:"maxWriteBatchSize"`
 	}
 	for _, cmd := range []string{"hello", "isMaster"} {
-		if err := admin.RunCommand(ctx, bson.D{{Key: cmd, Value: 1}}).Decode(&h); err == nil && h.Max > 0 {
+		if err := admin.RunCommand(ctx, bson.D{{Key: cmd, Value: 1}, {Key: "comment", Value: comment}}).Decode(&h); err == nil && h.Max > 0 {
 			return h.Max
 		}
 	}

@@ -168,8 +168,16 @@ func primaryMajority() *options.CollectionOptionsBuilder {
 // hasDefaultCollation reports whether a collection compares strings by a collation of its own
 // unless told otherwise.
 func (c *Client) hasDefaultCollation(ctx context.Context, ns model.Namespace) (bool, error) {
-	specs, err := c.mc.Database(ns.DB).ListCollectionSpecifications(ctx, bson.D{{Key: "name", Value: ns.Coll}})
+	cmd := c.withComment(bson.D{{Key: "listCollections", Value: 1}, {Key: "filter", Value: bson.D{{Key: "name", Value: ns.Coll}}}})
+	cur, err := c.mc.Database(ns.DB).RunCommandCursor(ctx, cmd)
 	if err != nil {
+		return false, c.wrap("read the options of "+ns.String(), err)
+	}
+	var specs []struct {
+		Name    string   `bson:"name"`
+		Options bson.Raw `bson:"options"`
+	}
+	if err := cur.All(ctx, &specs); err != nil {
 		return false, c.wrap("read the options of "+ns.String(), err)
 	}
 	for _, s := range specs { // mongo-java-server ignores the filter

@@ -94,7 +94,7 @@ func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, id
 	if filter != nil {
 		q = bson.D{{Key: "$and", Value: bson.A{q, filter}}}
 	}
-	opts := options.Find().SetBatchSize(int32(len(ids)))
+	opts := options.Find().SetBatchSize(int32(len(ids))).SetComment(r.c.comment())
 	if idOnly {
 		opts.SetProjection(bson.D{{Key: "_id", Value: 1}})
 	}

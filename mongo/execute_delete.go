@@ -84,7 +84,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	var stop error
 	for lo := 0; lo < len(models); lo += maxWriteOps {
 		hi := min(lo+maxWriteOps, len(models))
-		res, err := r.coll.BulkWrite(ctx, models[lo:hi], options.BulkWrite().SetOrdered(false))
+		res, err := r.coll.BulkWrite(ctx, models[lo:hi], options.BulkWrite().SetOrdered(false).SetComment(r.c.comment()))
 		var bwe mongo.BulkWriteException
 		switch {
 		case err == nil:

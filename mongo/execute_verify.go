@@ -39,7 +39,7 @@ func (r *execRun) verifyKeepers(ctx context.Context) error {
 		}
 		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
 		cur, err := r.coll.Find(vctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(r.c.comment()))
 		if err != nil {
 			cancel()
 			return fmt.Errorf("verify the keepers after the run: %w", err)

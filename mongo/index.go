@@ -76,7 +76,7 @@ func (c *Client) CreateUniqueIndex(ctx context.Context, ns model.Namespace, key 
 		{Key: "indexes", Value: bson.A{ix}},
 		{Key: "writeConcern", Value: bson.D{{Key: "w", Value: "majority"}}},
 	}
-	err = c.mc.Database(ns.DB).RunCommand(ctx, cmd).Err()
+	err = c.mc.Database(ns.DB).RunCommand(ctx, c.withComment(cmd)).Err()
 	if err == nil {
 		return name, c.checkUnique(ctx, ns, name)
 	}
@@ -154,7 +154,8 @@ func (c *Client) FindGroup(ctx context.Context, ns model.Namespace, key model.Ke
 	opts := options.Find().
 		SetProjection(bson.D{{Key: "_id", Value: 1}}).
 		SetSort(bson.D{{Key: "_id", Value: 1}}).
-		SetLimit(MaxGroupIDs)
+		SetLimit(MaxGroupIDs).
+		SetComment(c.comment())
 	if col := collation(key); col != nil {
 		opts.SetCollation(col)
 	}

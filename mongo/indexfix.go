@@ -24,7 +24,7 @@ func (c *Client) MakeUnique(ctx context.Context, ns model.Namespace, name string
 	db := c.mc.Database(ns.DB)
 	for _, opt := range []string{"prepareUnique", "unique"} {
 		cmd := bson.D{{Key: "collMod", Value: ns.Coll}, {Key: "index", Value: bson.D{{Key: "name", Value: name}, {Key: opt, Value: true}}}}
-		if err := db.RunCommand(ctx, cmd).Err(); err != nil {
+		if err := db.RunCommand(ctx, c.withComment(cmd)).Err(); err != nil {
 			// Servers without it answer in many ways (no such command, unknown field, invalid
 			// option): any refusal of the first step leaves the index as it was, and the way
 			// left is to drop it and build.
@@ -43,7 +43,7 @@ func (c *Client) DropIndex(ctx context.Context, ns model.Namespace, name string)
 		return ErrReadOnly
 	}
 	cmd := bson.D{{Key: "dropIndexes", Value: ns.Coll}, {Key: "index", Value: name}}
-	if err := c.mc.Database(ns.DB).RunCommand(ctx, cmd).Err(); err != nil {
+	if err := c.mc.Database(ns.DB).RunCommand(ctx, c.withComment(cmd)).Err(); err != nil {
 		return c.wrap("drop index "+name+" on "+ns.String(), err)
 	}
 	return nil

@@ -2,8 +2,6 @@ package mongo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -13,6 +11,7 @@ import (
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // LeaseCollection holds the leases, one document per namespace being cleaned, in the database
@@ -53,7 +52,7 @@ type LeaseInfo struct {
 	NS   string `bson:"_id"`
 	Host string `bson:"host"`
 	PID  int    `bson:"pid"`
-	Run  string `bson:"run"` // random, tells two runs of one process apart
+	Run  string `bson:"run"` // the run id (run.go): tells two runs of one process apart
 	// Machine is the holder's kernel and PID namespace (machineID), so that a run on the same
 	// machine can tell that the holder's process is gone.
 	Machine string    `bson:"machine,omitempty"`
@@ -63,9 +62,10 @@ type LeaseInfo struct {
 
 // lease is a held lease, renewed in the background until released.
 type lease struct {
-	coll *mongo.Collection
-	info LeaseInfo
-	ttl  time.Duration
+	coll    *mongo.Collection
+	info    LeaseInfo
+	ttl     time.Duration
+	comment string // the run's (run.go)
 
 	// tookOver is the lease of a crashed run, on this machine, that this one took at once.
 	tookOver *LeaseInfo
@@ -84,23 +84,21 @@ type lease struct {
 // that over, so of two runs racing for it exactly one wins.
 func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.Duration) (*lease, error) {
 	host, _ := os.Hostname()
-	run := make([]byte, 8)
-	_, _ = rand.Read(run)
 	db := ns.DB
 	if c.leaseDB != "" {
 		db = c.leaseDB
 	}
 	l := &lease{
 		coll: c.mc.Database(db).Collection(LeaseCollection, primaryMajority()),
-		info: LeaseInfo{NS: ns.String(), Host: host, PID: os.Getpid(), Run: hex.EncodeToString(run), Machine: machineID()},
-		ttl:  ttl,
+		info: LeaseInfo{NS: ns.String(), Host: host, PID: os.Getpid(), Run: c.runID, Machine: machineID()},
+		ttl:  ttl, comment: c.comment(),
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	what := "take the lease on " + ns.String()
 	for range 3 { // a lease released between the insert and the read is tried again
 		now := time.Now().UTC().Truncate(time.Millisecond) // BSON dates hold milliseconds
 		l.info.Since, l.info.Expires = now, now.Add(ttl)
-		_, err := l.coll.InsertOne(ctx, l.info)
+		_, err := l.coll.InsertOne(ctx, l.info, options.InsertOne().SetComment(l.comment))
 		if err == nil {
 			break
 		}
@@ -109,7 +107,7 @@ func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.
 		}
 		res, err := l.coll.UpdateOne(ctx,
 			bson.D{{Key: "_id", Value: l.info.NS}, {Key: "expires", Value: bson.D{{Key: "$lt", Value: now}}}},
-			bson.D{{Key: "$set", Value: l.info}})
+			bson.D{{Key: "$set", Value: l.info}}, l.update())
 		if err != nil {
 			return nil, c.wrap(what, err)
 		}
@@ -117,7 +115,7 @@ func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.
 			break // the holder's lease had expired: it crashed or lost its connection
 		}
 		var held LeaseInfo
-		err = l.coll.FindOne(ctx, bson.D{{Key: "_id", Value: l.info.NS}}).Decode(&held)
+		err = l.coll.FindOne(ctx, bson.D{{Key: "_id", Value: l.info.NS}}, options.FindOne().SetComment(l.comment)).Decode(&held)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			l.info.Since = time.Time{}
 			continue
@@ -129,7 +127,7 @@ func (c *Client) acquireLease(ctx context.Context, ns model.Namespace, ttl time.
 			// The holder ran on this machine and its process is gone: it crashed. Take its
 			// lease now, matching that very run, so a live run that took it meanwhile keeps it.
 			res, err := l.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: l.info.NS}, {Key: "run", Value: held.Run}},
-				bson.D{{Key: "$set", Value: l.info}})
+				bson.D{{Key: "$set", Value: l.info}}, l.update())
 			if err != nil {
 				return nil, c.wrap(what, err)
 			}
@@ -165,7 +163,7 @@ func (l *lease) renew() {
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		ctx, cancel := context.WithTimeout(context.Background(), l.ttl/leaseRenewals)
 		res, err := l.coll.UpdateOne(ctx, l.mine(),
-			bson.D{{Key: "$set", Value: bson.D{{Key: "expires", Value: now.Add(l.ttl)}}}})
+			bson.D{{Key: "$set", Value: bson.D{{Key: "expires", Value: now.Add(l.ttl)}}}}, l.update())
 		cancel()
 		l.mu.Lock()
 		switch {
@@ -228,7 +226,7 @@ func (l *lease) release() {
 	<-l.done
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, _ = l.coll.DeleteOne(ctx, l.mine())
+	_, _ = l.coll.DeleteOne(ctx, l.mine(), options.DeleteOne().SetComment(l.comment))
 }
 
 // TookOverNotice says whose lease this run took because that run's process is gone, or "".
@@ -243,4 +241,8 @@ func (l *lease) TookOverNotice() string {
 // mine matches the lease only while it is this run's.
 func (l *lease) mine() bson.D {
 	return bson.D{{Key: "_id", Value: l.info.NS}, {Key: "run", Value: l.info.Run}}
+}
+
+func (l *lease) update() options.Lister[options.UpdateOneOptions] {
+	return options.UpdateOne().SetComment(l.comment)
 }

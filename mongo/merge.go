@@ -185,7 +185,7 @@ func (c *Client) MergePreview(ctx context.Context, ns model.Namespace, rule mode
 	if err != nil {
 		return model.Merged{}, err
 	}
-	cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}})
+	cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}, options.Find().SetComment(c.comment()))
 	if err != nil {
 		return model.Merged{}, c.wrap("read documents of "+ns.String(), err)
 	}
@@ -270,7 +270,7 @@ func (r *execRun) replaceKeepers(ctx context.Context, todo []work, ups []keeperU
 		}
 		models[i] = m
 	}
-	res, err := r.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+	res, err := r.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true).SetComment(r.c.comment()))
 	if err == nil && res.MatchedCount == int64(len(ups)) {
 		r.merged(todo, ups, len(ups))
 		return nil

@@ -375,7 +375,7 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 		ids[i] = d.Lookup("_id")
 	}
 	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(int32(len(docs))))
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(int32(len(docs))).SetComment(c.comment()))
 	if err != nil {
 		return c.wrap("read "+ns.String(), err)
 	}
@@ -426,7 +426,7 @@ func (c *Client) insertBatch(ctx context.Context, coll *mongo.Collection, ns mod
 	for i, d := range todo {
 		docs[i] = d
 	}
-	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false).SetComment(c.comment()))
 	var bwe mongo.BulkWriteException
 	if err != nil && !(errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0) {
 		return c.wrap("restore into "+ns.String(), err)

@@ -68,7 +68,7 @@ func (c *Client) restoreKeepers(ctx context.Context, bsonPath string, ns model.N
 			dry[string(id)] = now
 			continue
 		}
-		o := options.Replace()
+		o := options.Replace().SetComment(c.comment())
 		if simple {
 			o.SetCollation(&options.Collation{Locale: "simple"})
 		}
@@ -95,7 +95,7 @@ func (c *Client) restoreKeepers(ctx context.Context, bsonPath string, ns model.N
 
 // findOne reads one document by _id, nil when there is none.
 func (c *Client) findOne(ctx context.Context, coll *mongo.Collection, id bson.RawValue) (bson.Raw, error) {
-	raw, err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	raw, err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetComment(c.comment())).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, nil
 	}

@@ -168,7 +168,7 @@ func (ui *uniqueIndex) holders(ctx context.Context, c *Client, coll *mongo.Colle
 		if ui.partial != nil {
 			q = bson.D{{Key: "$and", Value: bson.A{q, ui.partial}}}
 		}
-		opts := options.Find()
+		opts := options.Find().SetComment(c.comment())
 		if ui.ix.Collation != nil {
 			opts.SetCollation(collation(ui.ix.Key()))
 		}

@@ -70,9 +70,10 @@ func (c *Client) samplePaths(ctx context.Context, ns model.Namespace, n int, ran
 	var cur *mongo.Cursor
 	var err error
 	if random {
-		cur, err = c.coll(ns).Aggregate(ctx, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}})
+		cur, err = c.coll(ns).Aggregate(ctx, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}},
+			options.Aggregate().SetComment(c.comment()))
 	} else {
-		cur, err = c.coll(ns).Find(ctx, bson.D{}, options.Find().SetLimit(int64(n)))
+		cur, err = c.coll(ns).Find(ctx, bson.D{}, options.Find().SetLimit(int64(n)).SetComment(c.comment()))
 	}
 	if err != nil {
 		return nil, 0, err
@@ -132,7 +133,7 @@ func walkPaths(doc bson.Raw, prefix string, depth int, fn func(string, bson.Type
 // field that exists costs one short read; only a field no document has reads the collection.
 func (c *Client) HoldsField(ctx context.Context, ns model.Namespace, path string) (bool, error) {
 	err := c.coll(ns).FindOne(ctx, bson.D{{Key: path, Value: bson.D{{Key: "$exists", Value: true}}}},
-		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(c.comment())).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil
 	}

@@ -75,7 +75,7 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if _, err := c.Collection(ctx, ns); err != nil {
 		return nil, err
 	}
-	cur, err := c.coll(ns).Aggregate(ctx, p, aggregateOptions(key, ScanBatchSize))
+	cur, err := c.coll(ns).Aggregate(ctx, p, aggregateOptions(key, ScanBatchSize).SetComment(c.comment()))
 	if err != nil {
 		return nil, c.scanError(ns, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Where an engine's $group compares keys unlike MongoDB's unique index (Engine.GroupSplits,
@@ -350,7 +351,8 @@ func (cu *Cursor) splitNested(ctx context.Context, groups []*pendingGroup) ([]*p
 		if len(ids) == 0 {
 			return nil
 		}
-		cur, err := cu.c.coll(cu.ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		cur, err := cu.c.coll(cu.ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+			options.Find().SetComment(cu.c.comment()))
 		if err != nil {
 			return cu.c.wrap("scan "+cu.ns.String()+": read back the members of groups holding null", err)
 		}

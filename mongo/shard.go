@@ -8,6 +8,7 @@ import (
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ShardKey reads the collection's shard key from config.collections, where a mongos keeps it
@@ -15,7 +16,8 @@ import (
 // entry (or no config database): the collection is not sharded, the zero ShardKey.
 func (c *Client) ShardKey(ctx context.Context, ns model.Namespace) (model.ShardKey, error) {
 	var raw bson.Raw
-	err := c.mc.Database("config").Collection("collections").FindOne(ctx, bson.D{{Key: "_id", Value: ns.String()}}).Decode(&raw)
+	err := c.mc.Database("config").Collection("collections").FindOne(ctx, bson.D{{Key: "_id", Value: ns.String()}},
+		options.FindOne().SetComment(c.comment())).Decode(&raw)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return model.ShardKey{}, nil
 	}
