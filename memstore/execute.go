@@ -86,10 +86,10 @@ func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, back
 	res := model.GroupResult{}
 	keeper, ok := c.find(g.Keep)
 	if !ok {
-		return skipAll(g, "the keeper is gone since the scan")
+		return skipAll(g, model.ReasonKeeperGone)
 	}
 	if !hasKey(keeper, k.Spec(), g.Key) {
-		return skipAll(g, "the keeper's key changed since the scan")
+		return skipAll(g, model.ReasonKeeperChanged)
 	}
 	if plan.Merge != nil && g.KeepFingerprint != "" && fingerprint(keeper) != g.KeepFingerprint {
 		return skipAll(g, model.ReasonKeeperChangedSincePlan)
@@ -98,11 +98,11 @@ func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, back
 	for j, id := range g.Delete {
 		d, ok := c.find(id)
 		if !ok {
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "gone since the scan"})
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: model.ReasonGone})
 			continue
 		}
 		if !hasKey(d, k.Spec(), g.Key) {
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: "key changed since the scan"})
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: model.ReasonKeyChanged})
 			continue
 		}
 		if g.DeleteFingerprints != nil && fingerprint(d) != g.DeleteFingerprints[j] {
@@ -118,7 +118,7 @@ func (s *Store) runGroup(c *collection, plan model.Plan, g model.PlanGroup, back
 			doc, err = merged(keeper, m)
 		}
 		if err != nil {
-			r := skipAll(g, "the merge failed: "+err.Error())
+			r := skipAll(g, model.ReasonMergeFailed+": "+err.Error())
 			r.Outcome = model.Failed
 			return r
 		}

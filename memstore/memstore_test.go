@@ -109,7 +109,7 @@ func TestExecuteGuardsAndBacksUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Deleted != 1 || rep.SkippedDocs != 1 || rep.Groups[1].Skipped[0].Reason != "key changed since the scan" {
+	if rep.Deleted != 1 || rep.SkippedDocs != 1 || rep.Groups[1].Skipped[0].Reason != model.ReasonKeyChanged {
 		t.Fatalf("report %+v", rep)
 	}
 	if len(s.Backup(rep.BackupPath)) != 1 || len(prog) != 1 || prog[0].DocsDeleted != 1 {

@@ -261,11 +261,3 @@ func countPrints(g PlanGroup) int {
 	}
 	return n
 }
-
-// ReasonChangedSincePlan and ReasonKeeperChangedSincePlan are the skip reasons of a member,
-// or of a merging plan's keeper, whose fingerprint at the run is not the plan's. Every
-// executor (the server's, the demo store's) reports these words.
-const (
-	ReasonChangedSincePlan       = "changed since the plan: the document is not the version the plan was made from, so it was not deleted"
-	ReasonKeeperChangedSincePlan = "keeper changed since the plan: the document to merge into is not the version the plan was made from, so nothing of the group was deleted"
-)

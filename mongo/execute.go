@@ -43,35 +43,24 @@ type ExecOptions struct {
 	backupPath string
 }
 
-// Reasons a planned delete is skipped. Each says what was found at the re-read, or, for
-// ReasonChanged, at the delete itself.
+// Reasons a planned delete is skipped: the words are model's (model/reasons.go), shared with
+// the demo store's executor.
 const (
-	ReasonGone          = "gone: the document no longer exists"
-	ReasonKeyChanged    = "key changed: the document no longer collides with the document kept"
-	ReasonKeeperGone    = "keeper gone: the document to keep no longer exists, so the group is left alone"
-	ReasonKeeperChanged = "keeper changed: the document to keep no longer has the group's key, or no longer matches the filter, so the group is left alone"
-	ReasonFiltered      = "filtered out: the document no longer matches the scan's filter or the index's partial filter"
-	// ReasonUnkeyable: the document (or the one to keep, and then the whole group) has no
-	// index keys dupes can decide: MongoDB would refuse to index it (parallel arrays...), or
-	// the collation cannot decide one of its strings.
-	ReasonUnkeyable = "cannot be keyed: MongoDB would not index this document or the one to keep under the key (or the collation cannot decide its strings), so it is left alone"
-	// ReasonChanged: the whole-document guard found the document different from the copy just
-	// read and backed up. The backup holds that earlier copy although the document was not
-	// deleted (a restore reports it as existing and leaves the collection's version alone).
-	ReasonChanged = "changed since read: the document changed after it was read and backed up, so it was not deleted"
-	// ReasonUnequal: the document is still byte for byte the copy read and backed up, yet the
-	// server did not find it equal to that copy, so the guard kept it. A server defect (or a
-	// change and its undoing between the delete and the check after it); never a delete.
-	ReasonUnequal = "not deleted: unchanged, but the server did not find it equal to its copy (mongo-java-server, for one, cannot compare documents holding an empty array)"
-	// ReasonChangedSincePlan: the document re-read is not the version the plan recorded
-	// (model.Fingerprint): it changed after the plan was made, or shown. It is not backed up.
-	ReasonChangedSincePlan = model.ReasonChangedSincePlan
-	// ReasonKeeperChangedSincePlan: a merging plan's keeper is not the version the plan
-	// recorded, so its merge, computed and approved from that version, is not written.
+	ReasonGone                   = model.ReasonGone
+	ReasonKeyChanged             = model.ReasonKeyChanged
+	ReasonKeeperGone             = model.ReasonKeeperGone
+	ReasonKeeperChanged          = model.ReasonKeeperChanged
+	ReasonFiltered               = model.ReasonFiltered
+	ReasonUnkeyable              = model.ReasonUnkeyable
+	ReasonChanged                = model.ReasonChanged
+	ReasonUnequal                = model.ReasonUnequal
+	ReasonChangedSincePlan       = model.ReasonChangedSincePlan
 	ReasonKeeperChangedSincePlan = model.ReasonKeeperChangedSincePlan
-	// ReasonTooLarge: the guarded delete carries the whole document, which cannot fit in one
-	// statement when the document is within a few bytes of MongoDB's 16 MiB limit.
-	ReasonTooLarge = "too large to guard: the delete statement would carry the whole document and pass 16 MiB, so it was not deleted"
+	ReasonTooLarge               = model.ReasonTooLarge
+	ReasonMultikey               = model.ReasonMultikey
+	ReasonKeeperChangedMerge     = model.ReasonKeeperChangedMerge
+	ReasonMergeTooLarge          = model.ReasonMergeTooLarge
+	ReasonMergeFailed            = model.ReasonMergeFailed
 )
 
 // Execute runs a plan: per batch of groups it re-reads keepers and members, skips what changed

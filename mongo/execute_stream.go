@@ -27,10 +27,6 @@ import (
 // (ReasonMultikey): it changed into an array since the scan and may now sit in a group of
 // another chunk, so no chunk can delete a document another chunk keeps.
 
-// ReasonMultikey: in a chunk planned on its own, the document (or the one to keep) now has
-// more than one index key.
-const ReasonMultikey = "several key values since the scan: the document now holds an array under the key, so it may sit in groups planned apart from this one; left alone (run resolve again)"
-
 // streamTotals are the counts of the chunks a streamed run has finished.
 type streamTotals struct {
 	groups, deletes                               int

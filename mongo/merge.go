@@ -37,13 +37,6 @@ type KeepersBackup struct {
 	File string `json:"file"`
 }
 
-// Reasons a merging plan leaves a group alone.
-const (
-	ReasonKeeperChangedMerge = "keeper changed since read: the merge into it was not written, so nothing of the group was deleted"
-	ReasonMergeTooLarge      = "keeper too large to merge under the guard: the update would carry it twice and pass 16 MiB, so nothing of the group was deleted"
-	ReasonMergeFailed        = "cannot merge into the keeper, so nothing of the group was deleted"
-)
-
 // keepersPath is the keepers backup beside a backup: not a .bson file, so that tools (and a
 // restore of a directory) reading every .bson as deleted documents leave it alone.
 func keepersPath(bsonPath string) string {

@@ -405,7 +405,7 @@ func TestDoneShowsRestoreCommandAndSkips(t *testing.T) {
 	h.store.Remove(ns("shop.orders"), g.IDs[1])
 	h.send(executeMsg{plan: h.m.sess.plan()})
 	h.wantScreen(scrDone)
-	h.wantView("skipped       1 document", "gone since the scan", "dupes restore --uri demo", "--backup memory:shop.orders.20240601T120000Z.bson")
+	h.wantView("skipped       1 document", "gone: the document no longer exists", "dupes restore --uri demo", "--backup memory:shop.orders.20240601T120000Z.bson")
 }
 
 func TestReviewSavesThePlanFile(t *testing.T) {
