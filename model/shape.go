@@ -410,3 +410,47 @@ func (s Shape) Groups(f ShapeFilter) []int {
 	}
 	return out
 }
+
+// MeasureShape measures groups (group i of the shape is groups[i]), reading their members a
+// batch at a time with read: whole groups of about batch members together, a larger group
+// alone. read returns the documents still present among ids, in any order; the stores pass
+// their FetchDocs. progress, when not nil, is called after each batch with the groups
+// measured so far and their total. A failed read (a cancelled context above all) stops it:
+// it returns the shape of the groups measured before, marked Partial, with read's error.
+func MeasureShape(groups []Group, batch int, read func(ids []Value) ([]Doc, error), progress func(done, total int)) (Shape, error) {
+	b := NewShapeBuilder()
+	var members []Doc
+	for start := 0; start < len(groups); {
+		end, n := start, 0
+		for end < len(groups) && (n == 0 || n+groups[end].Count() <= batch) {
+			n += groups[end].Count()
+			end++
+		}
+		ids := make([]Value, 0, n)
+		for _, g := range groups[start:end] {
+			ids = append(ids, g.IDs...)
+		}
+		docs, err := read(ids)
+		if err != nil {
+			return b.PartialShape(len(groups)), err
+		}
+		found := make(map[Value]Doc, len(docs))
+		for _, d := range docs {
+			found[d.ID] = d
+		}
+		for _, g := range groups[start:end] {
+			members = members[:0]
+			for _, id := range g.IDs {
+				if d, ok := found[id]; ok {
+					members = append(members, d)
+				}
+			}
+			b.AddGroup(g, members)
+		}
+		start = end
+		if progress != nil {
+			progress(end, len(groups))
+		}
+	}
+	return b.Shape(), nil
+}
