@@ -16,7 +16,9 @@ func TestExecutorContract(t *testing.T) {
 // contractStore gives the contract its hooks into the demo store.
 type contractStore struct{ *Store }
 
-func (s contractStore) Seed(t *testing.T, ns model.Namespace, docs []model.Doc) { s.Insert(ns, docs...) }
+func (s contractStore) Seed(t *testing.T, ns model.Namespace, docs []model.Doc) {
+	s.Insert(ns, docs...)
+}
 
 func (s contractStore) Groups(t *testing.T, ns model.Namespace, key model.Key) []model.Group {
 	return scanAll(t, s.Store, ns, key)
@@ -49,7 +51,9 @@ func (s contractStore) Set(t *testing.T, ns model.Namespace, id model.Value, fie
 	c.replace(d)
 }
 
-func (s contractStore) Remove(t *testing.T, ns model.Namespace, id model.Value) { s.Store.Remove(ns, id) }
+func (s contractStore) Remove(t *testing.T, ns model.Namespace, id model.Value) {
+	s.Store.Remove(ns, id)
+}
 
 func (s contractStore) IDs(t *testing.T, ns model.Namespace) []model.Value {
 	var out []model.Value
