@@ -105,15 +105,17 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 
 // setUpColours gives lipgloss a renderer that reads the terminal as the user has it. The
 // default one was made while internal/noquery held TERM=dumb, so that no command waits on a
-// colour query at start; only the TUI asks for the background colour, once, and only when it
-// owns a terminal on both ends (termenv waits up to its fixed 5 s for a terminal that never
-// answers: docs/tui.md, Limitations).
+// colour query at start; only the TUI asks for the background colour, once, only when it
+// owns a terminal on both ends, and for at most bgQueryTimeout (bgcolour.go) where termenv
+// would wait five seconds. A terminal that does not say is taken as dark.
 func setUpColours() {
 	termenv.SetDefaultOutput(termenv.NewOutput(os.Stdout))
 	r := lipgloss.NewRenderer(os.Stdout)
 	dark := true
 	if term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
-		dark = r.Output().HasDarkBackground()
+		if d, ok := queryBackground(os.Stdin, os.Stdout, bgQueryTimeout); ok {
+			dark = d
+		}
 	}
 	r.SetHasDarkBackground(dark)
 	lipgloss.SetDefaultRenderer(r)
