@@ -118,7 +118,9 @@ type ShapeBuilder struct {
 // fieldStat is one field's counts over the compared groups with a key value.
 type fieldStat struct {
 	groups, typeOnly int
-	dates            int // groups whose values in it, where present, are all dates
+	// notDate: in some group where it differs, it holds a value that is not a date (the
+	// suggestion wants a date field); once set, its values are no longer read for it.
+	notDate bool
 }
 
 // NewShapeBuilder returns a builder with nothing measured.
@@ -189,15 +191,13 @@ func (b *ShapeBuilder) AddGroup(g Group, members []Doc) {
 		if lacks {
 			continue
 		}
-		typeOnly, dates := rowKinds(r.Values)
 		st := &b.fieldStats[i]
+		typeOnly, dates := rowKinds(r.Values, !st.notDate)
 		st.groups++
 		if typeOnly {
 			st.typeOnly++
 		}
-		if dates {
-			st.dates++
-		}
+		st.notDate = st.notDate || !dates
 	}
 	if !lacks {
 		b.compared++
@@ -212,15 +212,23 @@ func (b *ShapeBuilder) AddGroup(g Group, members []Doc) {
 // isIDPath reports _id and, for a document _id, its sub-fields.
 func isIDPath(path string) bool { return path == "_id" || strings.HasPrefix(path, "_id.") }
 
-// rowKinds reads a differing row's values once: whether they are all equal by Compare (they
-// differ in type only), and whether every value present is a date.
-func rowKinds(vals []Value) (typeOnly, dates bool) {
-	typeOnly, dates = true, true
-	var first bson.RawValue
-	for i, v := range vals {
-		if v == Missing { // a member lacking the field differs from every value, null included
+// rowKinds reads a differing row's values: whether they are all equal by Compare (they
+// differ in type only), and, when wantDates, whether every value present is a date. Each
+// value is read once at most, and only while an answer is still open: reading a value
+// through the driver is most of a group's cost.
+func rowKinds(vals []Value, wantDates bool) (typeOnly, dates bool) {
+	typeOnly, dates = true, wantDates
+	var first Value
+	var firstRaw bson.RawValue
+	for _, v := range vals {
+		switch {
+		case v == Missing: // a member lacking the field differs from every value, null included
 			typeOnly = false
 			continue
+		case v == first: // the same BSON value
+			continue
+		case !typeOnly && !dates:
+			return false, false
 		}
 		rv, err := v.Raw()
 		if err != nil {
@@ -229,13 +237,10 @@ func rowKinds(vals []Value) (typeOnly, dates bool) {
 		if rv.Type != bson.TypeDateTime {
 			dates = false
 		}
-		if i == 0 {
-			first = rv
-		} else if typeOnly && CompareRaw(first, rv) != 0 {
+		if first == Missing {
+			first, firstRaw = v, rv
+		} else if typeOnly && CompareRaw(firstRaw, rv) != 0 {
 			typeOnly = false
-		}
-		if !typeOnly && !dates {
-			break
 		}
 	}
 	return typeOnly, dates
@@ -286,7 +291,7 @@ func (b *ShapeBuilder) suggest(s Shape) *Suggestion {
 		return nil
 	}
 	top := s.Fields[0]
-	if top.Share < SuggestDateShare || b.fieldStats[b.per.index[top.Path]].dates != top.Groups {
+	if top.Share < SuggestDateShare || b.fieldStats[b.per.index[top.Path]].notDate {
 		return nil
 	}
 	if len(s.Fields) > 1 && s.Fields[1].Share > SuggestOtherShare {
@@ -414,21 +419,26 @@ func (s Shape) Groups(f ShapeFilter) []int {
 // MeasureShape measures groups (group i of the shape is groups[i]), reading their members a
 // batch at a time with read: whole groups of about batch members together, a larger group
 // alone. read returns the documents still present among ids, in any order; the stores pass
-// their FetchDocs. progress, when not nil, is called after each batch with the groups
-// measured so far and their total. A failed read (a cancelled context above all) stops it:
-// it returns the shape of the groups measured before, marked Partial, with read's error.
+// their FetchDocs. The group lacking the key is counted (LackingKey) but not read: it is
+// often the largest, its members are rarely copies of each other, and the figures leave it
+// out anyway; Differs and Identical are false for it. progress, when not nil, is called after
+// each batch with the groups measured so far and their total. A failed read (a cancelled
+// context above all) stops it: it returns the shape of the groups measured before, marked
+// Partial, with read's error.
 func MeasureShape(groups []Group, batch int, read func(ids []Value) ([]Doc, error), progress func(done, total int)) (Shape, error) {
 	b := NewShapeBuilder()
 	var members []Doc
 	for start := 0; start < len(groups); {
 		end, n := start, 0
-		for end < len(groups) && (n == 0 || n+groups[end].Count() <= batch) {
-			n += groups[end].Count()
+		for end < len(groups) && (n == 0 || n+readCount(groups[end]) <= batch) {
+			n += readCount(groups[end])
 			end++
 		}
 		ids := make([]Value, 0, n)
 		for _, g := range groups[start:end] {
-			ids = append(ids, g.IDs...)
+			if readCount(g) > 0 {
+				ids = append(ids, g.IDs...)
+			}
 		}
 		docs, err := read(ids)
 		if err != nil {
@@ -440,6 +450,10 @@ func MeasureShape(groups []Group, batch int, read func(ids []Value) ([]Doc, erro
 		}
 		for _, g := range groups[start:end] {
 			members = members[:0]
+			if g.LacksKey() {
+				b.AddGroup(g, nil)
+				continue
+			}
 			for _, id := range g.IDs {
 				if d, ok := found[id]; ok {
 					members = append(members, d)
@@ -453,4 +467,12 @@ func MeasureShape(groups []Group, batch int, read func(ids []Value) ([]Doc, erro
 		}
 	}
 	return b.Shape(), nil
+}
+
+// readCount is how many members MeasureShape reads of a group: none of the group lacking the key.
+func readCount(g Group) int {
+	if g.LacksKey() {
+		return 0
+	}
+	return g.Count()
 }
