@@ -88,6 +88,10 @@ var subcommands = []subcommand{
 `, "dupes restore [--uri U] --backup PATH [flags]", runRestore},
 	{"explain-error", `  dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)
 `, "dupes explain-error [--uri U] [--ns DB.COLL] 'E11000 duplicate key error ...'   (or on stdin)", runExplainError},
+	{"census", `  dupes census  [--uri U] --db DB [--budget 60s] [--max-docs N] [--sample N] [--format table|json]
+                                    where the duplicates are: candidate keys of every collection,
+                                    counted within a budget, most surplus first
+`, "dupes census [--uri U] --db DB [flags]", runCensus},
 	{"keys", `  dupes keys    --key F[,F...] [--sparse] [--collation JSON] [--groups] < DOCS.jsonl
                                     each document's index keys: why are two documents duplicates?
 `, "dupes keys --key F[,F...] [flags] < DOCS.jsonl", func(args []string, stdout, stderr io.Writer) error {

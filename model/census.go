@@ -334,7 +334,8 @@ func TakeCensus(ctx context.Context, src CensusSource, db string, opt CensusOpti
 	rctx, cancel := run.start()
 	defer cancel()
 	out := Census{DB: db}
-	cols, err := src.Collections(rctx, db)
+	// Listing is not cut by the time budget: a census out of time still names its collections.
+	cols, err := src.Collections(ctx, db)
 	if err != nil {
 		return out, err
 	}
