@@ -23,6 +23,7 @@ func runScan(args []string, stdout, stderr io.Writer) error {
 	var t target
 	t.register(fs)
 	format := fs.String("format", "table", "output format: table or json")
+	withShape := fs.Bool("shape", false, "also measure the groups' shape: sizes, the fields their members differ in, identical copies (reads every member: a second pass)")
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,11 +48,23 @@ func runScan(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// A shape pass that stops (ctrl+c, a lost server) still prints the whole scan, with the
+	// shape of the groups measured marked partial, and then fails.
+	var shapeErr error
+	if *withShape {
+		shapeErr = res.measureShape(ctx, c, req.ns, newProgress(stderr))
+	}
 	if *format == "json" {
-		return writeScanJSON(stdout, req.ns, req.key, res)
+		if err := writeScanJSON(stdout, req.ns, req.key, res); err != nil {
+			return err
+		}
+		return shapeErr
 	}
 	writeScanTable(stdout, req.ns, req.key, res, col.Count)
-	return nil
+	if res.shape != nil {
+		writeShapeText(stdout, *res.shape)
+	}
+	return shapeErr
 }
 
 // scanJSON is the documented shape of `scan --format json` (docs/cli.md, "dupes scan"). Values are
@@ -66,7 +79,11 @@ type scanJSON struct {
 	WholeDocument bool          `json:"wholeDocument,omitempty"`
 	Ignore        []string      `json:"ignore,omitempty"`
 	Summary       model.Summary `json:"summary"`
-	Groups        []groupJSON   `json:"groups"`
+	// Shape, with --shape: the groups' shape (docs/cli.md, "The shape of the groups").
+	Shape *model.Shape `json:"shape,omitempty"`
+	// Error says why the shape pass stopped; the shape then covers the groups it measured.
+	Error  string      `json:"error,omitempty"`
+	Groups []groupJSON `json:"groups"`
 }
 
 type groupJSON struct {
@@ -87,6 +104,8 @@ func writeScanJSON(w io.Writer, ns model.Namespace, key model.Key, res scanResul
 		WholeDocument: key.WholeDocument,
 		Ignore:        key.Ignore,
 		Summary:       res.summary,
+		Shape:         res.shape,
+		Error:         res.shapeErr,
 		Groups:        []groupJSON{},
 	})
 	if err != nil {

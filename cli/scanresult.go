@@ -15,6 +15,9 @@ type scanResult struct {
 	groups    []model.Group
 	oversized []mongo.Oversized
 	summary   model.Summary
+	// shape, with --shape: the groups' shape, partial when its pass stopped (shapeErr says why).
+	shape    *model.Shape
+	shapeErr string
 }
 
 // scanAll runs the scan to the end, reporting progress on a terminal.
