@@ -43,6 +43,11 @@ func (s mongoStore) AvgDocSize(ctx context.Context, ns model.Namespace) (int64, 
 	return s.c.AvgDocSize(ctx, ns)
 }
 
+// BackupSizeEstimate lets the review estimate the backup from the documents it will hold.
+func (s mongoStore) BackupSizeEstimate(ctx context.Context, ns model.Namespace, ids []model.Value) (int64, error) {
+	return s.c.BackupSizeEstimate(ctx, ns, ids)
+}
+
 func (s mongoStore) ScanCommand(ns model.Namespace, key model.Key) (string, error) {
 	return mongo.MongoshCommand(ns, key)
 }
