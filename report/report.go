@@ -63,6 +63,9 @@ type Input struct {
 	BackupDir, BackupPath string
 	// Generated is when the report was made (zero: now).
 	Generated time.Time
+	// Progress, when not nil, is called after each batch of groups read, with the groups
+	// read so far and their total.
+	Progress func(done, total int)
 }
 
 // Report is a report ready to write.
@@ -103,6 +106,9 @@ func Collect(ctx context.Context, f Fetcher, in Input) (*Report, error) {
 			b.add(gi, members)
 		}
 		start = end
+		if in.Progress != nil {
+			in.Progress(end, len(in.Groups))
+		}
 	}
 	return &Report{page: b.finish()}, nil
 }
