@@ -83,6 +83,10 @@ var subcommands = []subcommand{
                 [--filter JSON] --keep RULE [--merge [--merge-arrays]] [--backup DIR] [--dry-run]
                 [--yes] [--create-index] [--format json]
 `, "dupes resolve [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) --keep RULE [flags]", runResolve},
+	{"report", `  dupes report  [--uri U] --ns DB.COLL (--key F[,F...] | --index NAME) [--plan PLAN.json]
+                [--groups N] [--backup DIR] --out REPORT.html
+                                    one HTML file to review; --plan alone scans the plan's key
+`, "dupes report [--uri U] [--ns DB.COLL (--key F[,F...] | --index NAME)] [--plan PLAN.json] --out REPORT.html [flags]", runReport},
 	{"restore", `  dupes restore [--uri U] --backup PATH [--ns DB.COLL] [--yes] [--format json]
                                     without --uri: the server the backup's manifest names
 `, "dupes restore [--uri U] --backup PATH [flags]", runRestore},
