@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -349,4 +350,22 @@ func esc(s string) string {
 		panic(err)
 	}
 	return b.String()
+}
+
+// TestDocsShowTheReport: docs/report.md shows a screenshot of a report, and it is there, a PNG.
+func TestDocsShowTheReport(t *testing.T) {
+	doc, err := os.ReadFile("../docs/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "](report.png)") {
+		t.Error("docs/report.md does not show report.png")
+	}
+	png, err := os.ReadFile("../docs/report.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 20_000 {
+		t.Errorf("docs/report.png is not a screenshot (%d bytes)", len(png))
+	}
 }
