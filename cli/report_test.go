@@ -101,6 +101,16 @@ func TestReportWithoutPlan(t *testing.T) {
 	if strings.Contains(stdout, `id="group-2"`) {
 		t.Error("--groups 1 showed a second group")
 	}
+	// --index takes the key from the index, as scan does, and the report names it.
+	f.createIndex("users", indexSpec{Key: map[string]int{"email": 1}, Name: "email_1"})
+	stdout, errOut, status = dupes(t, "report", "--uri", f.uri, "--ns", f.ns("users"), "--index", "email_1", "--groups", "0", "--out", "-")
+	if status != 0 {
+		t.Fatalf("report --index: %d %s", status, errOut)
+	}
+	mustContain(t, "the report", stdout, `id="count-groups">2<`, "index-exact (email_1)")
+	if strings.Contains(stdout, `<div class="group"`) {
+		t.Error("--groups 0 showed a group")
+	}
 }
 
 func TestReportRefusals(t *testing.T) {
