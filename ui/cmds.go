@@ -17,8 +17,12 @@ import (
 // Every Cmd constructor here takes copies of what it needs, so nothing reads the model from
 // the Cmd's goroutine. Results come back as the typed messages below, failures as ErrorMsg.
 
-// connectedMsg says the store is open.
-type connectedMsg struct{ store Store }
+// connectedMsg says the store is open, on uri (the one given, or as edited on the connect
+// screen).
+type connectedMsg struct {
+	store Store
+	uri   string
+}
 
 func connectCmd(ctx context.Context, connect Connector, uri string) tea.Cmd {
 	return func() tea.Msg {
@@ -26,7 +30,7 @@ func connectCmd(ctx context.Context, connect Connector, uri string) tea.Cmd {
 		if err != nil {
 			return ErrorMsg{Where: "connect", Err: err}
 		}
-		return connectedMsg{store: st}
+		return connectedMsg{store: st, uri: uri}
 	}
 }
 
@@ -72,12 +76,6 @@ func collectionsCmd(ctx context.Context, st Store, db string) tea.Cmd {
 	}
 }
 
-// chooseCollectionMsg opens the key screen on a collection.
-type chooseCollectionMsg struct {
-	col     model.Collection
-	indexes []model.Index
-}
-
 // keyDataMsg carries what the key screen offers: the collection, its indexes, sampled fields.
 type keyDataMsg struct {
 	col       model.Collection
@@ -121,13 +119,6 @@ func keyDataCmd(ctx context.Context, st Store, ns model.Namespace, known *model.
 		fields, err := st.SampleFields(ctx, ns, sampleSize)
 		return keyDataMsg{col: col, indexes: indexes, fields: fields, sampleErr: err}
 	}
-}
-
-// startScanMsg asks the root to scan with a key.
-type startScanMsg struct {
-	key model.Key
-	// target, from a pasted E11000, is the key value of the group to open on once the scan ends.
-	target []model.Value
 }
 
 // scanOpenedMsg says the scan's cursor is open.
@@ -216,13 +207,6 @@ func mergePreviewCmd(ctx context.Context, st Store, ns model.Namespace, rule mod
 	}
 }
 
-// ruleChosenMsg asks the root to apply a rule to the groups the groups list shows; none
-// clears the rule's choices there instead.
-type ruleChosenMsg struct {
-	rule model.KeepRule
-	none bool
-}
-
 // keepersMsg is a rule's choice for the listed groups.
 type keepersMsg struct {
 	id     int
@@ -278,9 +262,6 @@ func previewCmd(id, seq int, snap planSnapshot, withSurplus bool, of surplusInpu
 		return msg
 	}
 }
-
-// toggleMissingMsg asks the root to include (or leave alone) the documents lacking the key.
-type toggleMissingMsg struct{}
 
 // ShardKeyer is what a Store offers when it can tell a sharded collection's shard key (the
 // real adapter); a Store without it is taken as unsharded (the demo store).
@@ -350,10 +331,6 @@ func savePlanCmd(path string, plan model.Plan) tea.Cmd {
 		return planSavedMsg{path: path}
 	}
 }
-
-// executeMsg is the confirmed action: run this plan. Only the review screen's confirmation
-// creates it.
-type executeMsg struct{ plan model.Plan }
 
 // progressMsg is one batch done.
 type progressMsg model.Progress

@@ -31,6 +31,21 @@ type collectionsScreen struct {
 	w, h   int
 }
 
+// openCollectionsMsg opens the database list (the collection list once one is chosen).
+type openCollectionsMsg struct{}
+
+func (openCollectionsMsg) opens() screenID { return scrCollections }
+
+// collectionChosenMsg is the screen's answer: the collection to find duplicates in, with its
+// indexes.
+type collectionChosenMsg struct {
+	col     model.Collection
+	indexes []model.Index
+}
+
+func (databasesMsg) target() screenID   { return scrCollections }
+func (collectionsMsg) target() screenID { return scrCollections }
+
 func newCollectionsScreen(ctx *Context) *collectionsScreen {
 	s := &collectionsScreen{ctx: ctx, call: newActivity(), ask: newPrompt(256)}
 	s.setKeys()
@@ -81,6 +96,8 @@ func (s *collectionsScreen) loadDB(db string) tea.Cmd {
 
 func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openCollectionsMsg:
+		return s.load()
 	case spinner.TickMsg:
 		return s.call.tick(msg)
 	case ErrorMsg:
@@ -149,7 +166,7 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			i := s.rows[s.cursor.pos]
 			col, idx := s.cols[i], s.idx[i]
-			return s.ctx.intent(chooseCollectionMsg{col: col, indexes: idx})
+			return s.ctx.intent(collectionChosenMsg{col: col, indexes: idx})
 		}
 	}
 	return nil

@@ -24,6 +24,12 @@ type connectScreen struct {
 	w, h int
 }
 
+// openConnectMsg opens the connect screen, which connects to the configured URI at once and
+// answers connectedMsg.
+type openConnectMsg struct{}
+
+func (openConnectMsg) opens() screenID { return scrConnect }
+
 func newConnectScreen(ctx *Context) *connectScreen {
 	s := &connectScreen{ctx: ctx, uri: ctx.Cfg.URI, ask: newPrompt(2048), call: newActivity()}
 	s.setKeys()
@@ -66,6 +72,8 @@ func (s *connectScreen) redacted() string {
 
 func (s *connectScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openConnectMsg:
+		return s.start()
 	case ErrorMsg:
 		if !s.call.on {
 			return nil // the attempt was cancelled: its late answer changes nothing

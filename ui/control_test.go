@@ -24,7 +24,7 @@ func TestSkipLeavesAGroupOutOfThePlanAndTakesItBack(t *testing.T) {
 	ruleFirst(h)
 	s := h.m.sess
 	h.keys("down") // the first group with an email
-	gi := h.m.groups.at(1)
+	gi := on[*groupsScreen](h.m, scrGroups).at(1)
 	rule, deletes := s.nRule, s.preview.Deletes()
 	h.keys("s")
 	if s.how[gi] != skipped || s.nSkip != 1 || s.nRule != rule-1 || s.preview.Deletes() >= deletes {
@@ -53,7 +53,7 @@ func TestUndoDropsTheHandChoiceBackToTheRule(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	h.keys("down", "down", "down", "enter", "l", "space")
 	s := h.m.sess
-	gi := h.m.group.gi
+	gi := on[*groupScreen](h.m, scrGroup).gi
 	if s.how[gi] != byHand || s.keep[gi] != 1 {
 		t.Fatalf("space: how %d keep %d", s.how[gi], s.keep[gi])
 	}
@@ -76,7 +76,7 @@ func TestUndoDropsTheHandChoiceBackToTheRule(t *testing.T) {
 func TestRuleNoneClearsTheRuleButNotHandChoices(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	s := h.m.sess
-	s.decide(h.m.groups.at(2), 1, byHand)
+	s.decide(on[*groupsScreen](h.m, scrGroups).at(2), 1, byHand)
 	ruleFirst(h)
 	if s.nRule == 0 {
 		t.Fatal("rule applied to nothing")
@@ -115,7 +115,7 @@ func TestRuleAppliesOnlyToTheFilteredGroups(t *testing.T) {
 
 func TestSortCyclesKeySizeUndecided(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
-	g := h.m.groups
+	g := on[*groupsScreen](h.m, scrGroups)
 	s := h.m.sess
 	h.wantView("sorted by key")
 	h.keys("o")
@@ -139,7 +139,7 @@ func TestSortCyclesKeySizeUndecided(t *testing.T) {
 func TestDiffOnlyDocumentViewAndPageKeys(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	h.keys("down", "down", "down", "enter")
-	gs := h.m.group
+	gs := on[*groupScreen](h.m, scrGroup)
 	all := len(gs.lay.lines)
 	h.keys("d")
 	if len(gs.lay.lines) >= all || strings.Contains(h.m.View(), "  name ") {
@@ -154,7 +154,6 @@ func TestDiffOnlyDocumentViewAndPageKeys(t *testing.T) {
 	}
 	var copied string
 	h.m.ctx.Cfg.Copy = func(s string) error { copied = s; return nil }
-	h.m.screens[scrDoc].(*docScreen).setKeys()
 	h.keys("l", "v")
 	h.wantScreen(scrDoc)
 	h.wantView("Member #2 of group", `"_id": {`, `"$oid"`, "c copy the document")
@@ -195,10 +194,10 @@ func TestDiffOnlyDocumentViewAndPageKeys(t *testing.T) {
 func TestOpeningADecidedGroupShowsItsKeeper(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	h.send(tea.WindowSizeMsg{Width: 64, Height: 20})
-	gi := h.m.groups.at(3)
+	gi := on[*groupsScreen](h.m, scrGroups).at(3)
 	h.m.sess.decide(gi, 2, byHand)
 	h.keys("down", "down", "down", "enter")
-	gs := h.m.group
+	gs := on[*groupScreen](h.m, scrGroup)
 	if gs.focus != 2 || gs.scroll != min(gs.lay.starts[2], len(gs.lay.lines)-gs.room()) {
 		t.Fatalf("focus %d scroll %d starts %v", gs.focus, gs.scroll, gs.lay.starts)
 	}
@@ -221,7 +220,7 @@ func TestReviewListsWhatWillBeDeletedAndScrolls(t *testing.T) {
 	ruleFirst(h)
 	h.keys("down", "down", "down", "enter", "l", "space", "esc", "D")
 	h.wantScreen(scrReview)
-	r := h.m.review
+	r := on[*reviewScreen](h.m, scrReview)
 	h.wantView("WHAT WILL BE DELETED  1/9", `"alovelace@example.com"`, "first — keep the smallest _id", "hand",
 		"⚑ 3 documents lack email: left alone, not in the plan")
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 20})
@@ -242,14 +241,14 @@ func TestReviewChecksTheBackupDirectoryBeforeAskingForTheNamespace(t *testing.T)
 	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Demo = false; c.BackupDir = file + "/backups" })
 	ruleFirst(h)
 	h.keys("D", "enter")
-	if h.m.review.ask.open() {
+	if on[*reviewScreen](h.m, scrReview).ask.open() {
 		t.Fatal("the namespace is asked for although the backup directory cannot be written")
 	}
 	h.wantView("cannot take the backup", "--backup DIR on a writable disk")
 	// A writable one: the prompt opens.
 	h.m.ctx.Cfg.BackupDir = t.TempDir()
 	h.keys("enter")
-	if !h.m.review.ask.open() {
+	if !on[*reviewScreen](h.m, scrReview).ask.open() {
 		t.Fatal("no typed confirmation with a writable backup directory")
 	}
 }
@@ -258,8 +257,8 @@ func TestReviewEstimatesTheBackupSize(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Demo = false })
 	ruleFirst(h)
 	h.keys("D")
-	if h.m.review.avg <= 0 {
-		t.Fatalf("no average size: %v", h.m.review.sizeErr)
+	if on[*reviewScreen](h.m, scrReview).avg <= 0 {
+		t.Fatalf("no average size: %v", on[*reviewScreen](h.m, scrReview).sizeErr)
 	}
 	h.wantView("on disk (11 documents × average document")
 }
@@ -299,7 +298,7 @@ func TestLoadPlanOpensItsGroupsWithTheirDecisionsAndTheSameDigest(t *testing.T) 
 	h := openGroups(t, "shop.users", "email", nil)
 	ruleFirst(h)
 	h.keys("down", "down", "down", "enter", "l", "space", "esc", "D")
-	saved := h.m.review.plan // it records the members' versions
+	saved := on[*reviewScreen](h.m, scrReview).plan // it records the members' versions
 	h.keys("esc")
 	if len(saved.Groups) != 8 || saved.Unprinted() != 0 {
 		t.Fatalf("plan of %d groups", len(saved.Groups))
@@ -317,7 +316,7 @@ func TestLoadPlanOpensItsGroupsWithTheirDecisionsAndTheSameDigest(t *testing.T) 
 	h2.keys("y")
 	h2.wantScreen(scrReview)
 	h2.wantView("a run of this plan did not finish (cancelled, 3 of 11 deleted)")
-	if h2.m.review.plan.Digest() != saved.Digest() {
+	if on[*reviewScreen](h2.m, scrReview).plan.Digest() != saved.Digest() {
 		t.Fatal("the review's plan differs from the saved one")
 	}
 	h2.keys("esc", "esc", "y")
@@ -331,7 +330,7 @@ func TestReopenedAppliedPlanSaysSo(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	ruleFirst(h)
 	h.keys("D")
-	saved := h.m.review.plan
+	saved := on[*reviewScreen](h.m, scrReview).plan
 	h2 := newHarness(t, func(c *Config) { c.Plan = &saved; c.Applied = "done, 11 of 11 documents deleted" })
 	h2.wantScreen(scrGroups)
 	if !strings.Contains(h2.m.status, "It ran before: done, 11 of 11 documents deleted") {
@@ -413,7 +412,7 @@ func TestIgnoreCaseOffersACollationIndexOrSaysWhyNot(t *testing.T) {
 func TestCollectionsFilterAndPosition(t *testing.T) {
 	h := newHarness(t, nil)
 	h.keys("down", "enter")
-	c := h.m.colls
+	c := on[*collectionsScreen](h.m, scrCollections)
 	total := len(c.cols)
 	h.wantView(fmt.Sprintf("1/%d", total))
 	h.keys("down")
@@ -423,8 +422,8 @@ func TestCollectionsFilterAndPosition(t *testing.T) {
 	h.wantView(fmt.Sprintf("1/1 (of %d)", total), "orders")
 	h.keys("enter", "enter") // keep the filter, then open the one collection it shows
 	h.wantScreen(scrKey)
-	if h.m.key.ns.Coll != "orders" {
-		t.Fatalf("opened %s", h.m.key.ns)
+	if on[*keyScreen](h.m, scrKey).ns.Coll != "orders" {
+		t.Fatalf("opened %s", on[*keyScreen](h.m, scrKey).ns)
 	}
 	h.keys("esc", "esc") // back to the list, then clear the filter
 	if len(c.rows) != total {
@@ -442,7 +441,7 @@ func TestRuleCountsTheGroupsItDecided(t *testing.T) {
 	if len(s.lacking) == 0 {
 		t.Fatal("the demo's users have no flagged group lacking the key: the test needs one")
 	}
-	s.decide(h.m.groups.at(2), 1, byHand)
+	s.decide(on[*groupsScreen](h.m, scrGroups).at(2), 1, byHand)
 	ruleFirst(h)
 	want := fmt.Sprintf("Rule first applied to %d groups; 1 group kept the hand choice or skip.", s.nRule)
 	if s.nRule != s.sum.Groups-1 {

@@ -16,6 +16,8 @@ type openDocMsg struct {
 	title string
 }
 
+func (openDocMsg) opens() screenID { return scrDoc }
+
 // docScreen shows a whole document as laid-out canonical Extended JSON (what mongoexport
 // writes, so every type is exact); it scrolls, and c copies the text.
 type docScreen struct {

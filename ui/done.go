@@ -40,6 +40,23 @@ type doneScreen struct {
 	w, h     int
 }
 
+// openDoneMsg opens the done screen on a run's report, for a session's plan.
+type openDoneMsg struct {
+	report model.Report
+	err    error
+	sess   *session
+}
+
+// scanAgainMsg is the done screen's answer to esc: scan the collection again, from its key
+// screen (the collection changed).
+type scanAgainMsg struct{ ns model.Namespace }
+
+func (openDoneMsg) opens() screenID       { return scrDone }
+func (indexBuiltMsg) target() screenID    { return scrDone }
+func (buildIndexMsg) target() screenID    { return scrDone }
+func (fixIndexMsg) target() screenID      { return scrDone }
+func (dropConfirmedMsg) target() screenID { return scrDone }
+
 // indexBuiltMsg says the unique index exists now (how: by collMod or in place of another).
 type indexBuiltMsg struct{ name, how string }
 
@@ -107,8 +124,9 @@ func (s *doneScreen) canOfferIndex() bool {
 		r.Deleted > 0 && s.built == "" && !s.building && s.offer.Refused == ""
 }
 
-func (s *doneScreen) open(rep model.Report, err error, sess *session) {
-	s.rep, s.err, s.ns, s.key, s.plan = rep, err, sess.ns, sess.key, sess.ran
+func (s *doneScreen) open(msg openDoneMsg) {
+	rep, sess := msg.report, msg.sess
+	s.rep, s.err, s.ns, s.key, s.plan = rep, msg.err, sess.ns, sess.key, sess.ran
 	s.offer = sess.offer()
 	s.ask, s.building, s.built, s.builtHow, s.indexErr, s.fix, s.clash = nil, false, "", "", nil, fixNone, ""
 	s.undecided = max(sess.summary().Groups-sess.decidedShown(), 0)
@@ -130,6 +148,8 @@ func (s *doneScreen) open(rep model.Report, err error, sess *session) {
 
 func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openDoneMsg:
+		s.open(msg)
 	case spinner.TickMsg:
 		return s.build.tick(msg)
 	case indexBuiltMsg:
@@ -169,7 +189,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return s.ctx.intent(backMsg{})
+			return s.ctx.intent(scanAgainMsg{ns: s.ns})
 		case key.Matches(msg, s.keys.Open) && s.canFinish():
 			return s.ctx.intent(executeMsg{plan: *s.plan})
 		case key.Matches(msg, s.keys.Index):

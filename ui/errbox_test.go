@@ -63,7 +63,7 @@ func TestConnectReasonScrollsInFull(t *testing.T) {
 	h.wantView("Cannot connect", "lines 1–", "of 60", "[ ] scroll the error")
 	readByScrolling(t, h, 60, "Press e to edit the URI")
 	h.keys("e")
-	if !h.m.connect.Typing() {
+	if !on[*connectScreen](h.m, scrConnect).Typing() {
 		t.Fatal("e did not open the URI for editing")
 	}
 }

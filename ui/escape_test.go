@@ -21,7 +21,7 @@ func TestHostileKeysAreEscapedOnEveryScreen(t *testing.T) {
 		val := model.Value(`"` + v + `"`) // as the driver writes it: these characters stay raw
 		h.store.Insert(ns, model.Doc{ID: id, Fields: []model.Field{{Path: "_id", Value: id}, {Path: bad, Value: val}}})
 	}
-	h.run(h.m.key.open(ns, nil, nil, nil))
+	h.send(openKeyMsg{ns: ns})
 	key := h.m.View()
 	if strings.ContainsRune(key, '\u202e') || !strings.Contains(key, `e\u202eliam`) {
 		t.Fatalf("the key screen shows the field name raw or not at all:\n%s", key)

@@ -28,6 +28,19 @@ type executeScreen struct {
 	w, h       int
 }
 
+func (executeMsg) opens() screenID { return scrExecute }
+func (execEvent) target() screenID { return scrExecute }
+
+// stopRunMsg asks the run to stop after the batch in flight: the quit key, or a signal, which
+// also ends the program once the run has reported (signal).
+type stopRunMsg struct{ signal bool }
+
+// runEndedMsg is the execute screen's answer: the run's report (err: why it stopped early).
+type runEndedMsg struct {
+	report model.Report
+	err    error
+}
+
 func newExecuteScreen(ctx *Context) *executeScreen {
 	s := &executeScreen{ctx: ctx, bar: progress.New(progress.WithDefaultGradient()), run: newActivity()}
 	s.setKeys()
@@ -55,24 +68,40 @@ func (s *executeScreen) start(plan model.Plan) tea.Cmd {
 	return tea.Batch(tick, execCmd(ctx, s.ctx.Store, plan, s.ctx.Cfg.BackupDir))
 }
 
-// finished stops the spinner: the report arrived.
-func (s *executeScreen) finished() { s.run.stop() }
-
 func (s *executeScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case executeMsg:
+		return s.start(msg.plan)
 	case spinner.TickMsg:
 		return s.run.tick(msg)
-	case progressMsg:
-		s.prog = model.Progress(msg)
+	case execEvent:
+		if rep, ok := msg.msg.(reportMsg); ok {
+			s.run.stop()
+			return s.ctx.intent(runEndedMsg(rep))
+		}
+		if p, ok := msg.msg.(progressMsg); ok {
+			s.prog = model.Progress(p)
+		}
+		return waitExecCmd(msg.ch)
+	case stopRunMsg:
+		s.ending = s.ending || msg.signal
+		s.stopRun()
 	case tea.KeyMsg:
-		if key.Matches(msg, s.keys.Back) && s.run.on && !s.cancelling {
-			// The spinner goes on until the report: only the context is cancelled.
-			s.cancelling = true
-			s.run.cancel()
-			s.setKeys()
+		if key.Matches(msg, s.keys.Back) {
+			s.stopRun()
 		}
 	}
 	return nil
+}
+
+// stopRun cancels the run's context: the batch in flight finishes, then the run reports. The
+// spinner goes on until the report.
+func (s *executeScreen) stopRun() {
+	if s.run.on && !s.cancelling {
+		s.cancelling = true
+		s.run.cancel()
+		s.setKeys()
+	}
 }
 
 func (s *executeScreen) View() string {

@@ -15,7 +15,7 @@ func TestTUIPlanHoldsTheVersionsShown(t *testing.T) {
 	h := openGroups(t, n.String(), "email", nil)
 	ruleFirst(h)
 	shown := openGroupOf(h, 3) // the groups before it were shown on the way
-	at := h.m.group.gi
+	at := on[*groupScreen](h.m, scrGroup).gi
 	for _, id := range shown.IDs {
 		if h.m.sess.seen[id] == "" {
 			t.Fatalf("the group view showed %s, and the session did not record its version", id.Display())
@@ -43,7 +43,7 @@ func TestTUIPlanHoldsTheVersionsShown(t *testing.T) {
 	change(h, n, early.IDs[1], note)
 	h.keys("D")
 	h.wantScreen(scrReview)
-	plan := h.m.review.plan
+	plan := on[*reviewScreen](h.m, scrReview).plan
 	if plan.Unprinted() != 0 {
 		t.Fatalf("%d groups of the review's plan record no versions", plan.Unprinted())
 	}
@@ -51,7 +51,7 @@ func TestTUIPlanHoldsTheVersionsShown(t *testing.T) {
 	change(h, n, late.IDs[1], note)
 	h.send(executeMsg{plan: plan})
 	h.wantScreen(scrDone)
-	rep := h.m.done.rep
+	rep := on[*doneScreen](h.m, scrDone).rep
 	why := skipReasons(rep)
 	left := present(h, n)
 	for _, id := range []model.Value{shown.IDs[1], late.IDs[1]} {
@@ -81,16 +81,17 @@ func TestTUIMergeLeavesAGroupWhoseKeeperChanged(t *testing.T) {
 	if h.m.sess.merge == nil {
 		t.Fatal("M did not turn the merge on")
 	}
-	keep := h.m.sess.groups[h.m.group.gi].IDs[h.m.sess.keep[h.m.group.gi]]
+	gi := groupIndex(h, g)
+	keep := g.IDs[h.m.sess.keep[gi]]
 	before := change(h, n, keep, &model.Field{Path: "note", Value: `"edited"`})
 	h.keys("D")
-	plan := h.m.review.plan
+	plan := on[*reviewScreen](h.m, scrReview).plan
 	if plan.Merge == nil || plan.Unprinted() != 0 || len(plan.Groups) < 2 {
 		t.Fatalf("plan: merge %v, %d groups, %d unprinted", plan.Merge, len(plan.Groups), plan.Unprinted())
 	}
 	h.send(executeMsg{plan: plan})
 	h.wantScreen(scrDone)
-	rep := h.m.done.rep
+	rep := on[*doneScreen](h.m, scrDone).rep
 	left := present(h, n)
 	for _, id := range g.IDs {
 		if !left[id] {

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/dupes-tui/dupes/model"
+import (
+	"slices"
+
+	"github.com/dupes-tui/dupes/model"
+)
 
 // unprinted is a plan without its fingerprints: what the planner alone makes of the decisions.
 func unprinted(p model.Plan) model.Plan {
@@ -45,13 +49,13 @@ func openGroupOf(h *harness, min int) model.Group {
 	h.t.Helper()
 	h.keys("enter")
 	h.wantScreen(scrGroup)
-	for i := 0; h.m.sess.groups[h.m.group.gi].Count() < min || h.m.sess.groups[h.m.group.gi].LacksKey(); i++ {
+	for i := 0; h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi].Count() < min || h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi].LacksKey(); i++ {
 		if i > 50 {
 			h.t.Fatalf("no group of %d members", min)
 		}
 		h.keys("n")
 	}
-	return h.m.sess.groups[h.m.group.gi]
+	return h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi]
 }
 
 func skipReasons(rep model.Report) map[model.Value]string {
@@ -70,4 +74,16 @@ func present(h *harness, n model.Namespace) map[model.Value]bool {
 		out[d.ID] = true
 	}
 	return out
+}
+
+// groupIndex is the session's index of a group.
+func groupIndex(h *harness, g model.Group) int {
+	h.t.Helper()
+	for gi, sg := range h.m.sess.groups {
+		if slices.Equal(sg.Key, g.Key) {
+			return gi
+		}
+	}
+	h.t.Fatalf("no group %v", g.Key)
+	return -1
 }

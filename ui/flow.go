@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -14,14 +13,13 @@ import (
 // It reports false for a message that is not its own.
 func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case chooseCollectionMsg:
-		m.push(scrKey)
+	case connectedMsg:
+		return m.connected(msg), true
+	case collectionChosenMsg:
 		col := msg.col
-		return m.key.open(col.NS, &col, msg.indexes, nil), true
-	case startScanMsg:
-		cmd := m.startScan(msg.key)
-		m.sess.target = msg.target
-		return cmd, true
+		return m.open(openKeyMsg{ns: col.NS, col: &col, indexes: msg.indexes}), true
+	case keyChosenMsg:
+		return m.startScan(msg), true
 	case scanOpenedMsg:
 		if m.sess == nil || msg.id != m.sess.id || !m.sess.scanning {
 			cur := msg.cur
@@ -30,37 +28,8 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return nextGroupsCmd(m.sess.ctx(), msg.id, msg.cur), true
 	case groupsMsg:
 		return m.onGroups(msg), true
-	case keyFoundMsg:
-		if m.sess != nil && msg.id == m.sess.id && msg.gi >= 0 {
-			m.groups.showGroup(msg.gi)
-		}
-		return nil, true
 	case browseMsg:
-		m.replace(scrGroups)
-		return nil, true
-	case openGroupMsg:
-		if msg.pos < 0 || msg.pos >= m.groups.len() {
-			return nil, true
-		}
-		m.groups.cursor.moveTo(msg.pos)
-		if m.active() != scrGroup {
-			m.push(scrGroup)
-		}
-		return m.group.open(m.sess, msg.pos, m.groups.at(msg.pos), m.groups.len()), true
-	case openRulesMsg:
-		m.rules.open(m.sess.flds)
-		m.push(scrRules)
-		return nil, true
-	case ruleChosenMsg:
-		m.pop()
-		if msg.none {
-			m.clearRule()
-			return nil, true
-		}
-		return m.applyRule(msg.rule), true
-	case keepersMsg:
-		m.onKeepers(msg)
-		return nil, true
+		return m.replace(openGroupsMsg{sess: m.sess}), true
 	case previewMsg:
 		m.onPreview(msg)
 		return nil, true
@@ -69,80 +38,83 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 			m.sess.shard, m.sess.shardErr = msg.key, msg.err
 		}
 		return nil, true
-	case toggleMissingMsg:
-		if m.sess != nil {
-			m.sess.setMissing(!m.sess.deleteMissing)
-			if m.sess.deleteMissing {
-				m.status = "Documents lacking " + m.sess.key.String() + " are included: the rule decides them like any group."
-			} else {
-				m.status = "Documents lacking " + m.sess.key.String() + " are left alone."
-			}
-		}
-		return nil, true
-	case reviewMsg:
-		m.push(scrReview)
-		return m.review.open(m.sess), true
-	case planMsg:
-		return m.review.Update(msg), true
-	case executeMsg:
-		p := msg.plan
-		m.sess.ran = &p
-		m.stack = []screenID{scrExecute}
-		m.layout()
-		return m.exec.start(msg.plan), true
-	case execEvent:
-		if rep, ok := msg.msg.(reportMsg); ok {
-			m.sess.executed = true
-			m.exec.finished()
-			m.done.open(rep.report, rep.err, m.sess)
-			m.stack = []screenID{scrDone}
-			m.layout()
-			if m.endAfter {
-				return m.exit(), true // a signal asked to end once the batch in flight was done
-			}
-			return nil, true
-		}
-		m.exec.Update(msg.msg)
-		return waitExecCmd(msg.ch), true
 	case collationMsg:
 		if m.sess != nil && msg.id == m.sess.id {
-			m.sess.noCollation = !msg.ok
-			m.sess.engine = msg.engine
+			m.sess.noCollation, m.sess.engine = !msg.ok, msg.engine
 		}
 		return nil, true
 	case planColMsg:
 		m.onPlanCol(msg)
 		return nil, true
-	case planSavedMsg:
-		m.status = "Plan saved to " + msg.path
-		return m.review.Update(msg), true
+	case executeMsg:
+		if m.sess != nil {
+			p := msg.plan
+			m.sess.ran = &p
+		}
+		return m.rebase(msg), true
+	case runEndedMsg:
+		m.sess.executed = true
+		cmd := m.rebase(openDoneMsg{report: msg.report, err: msg.err, sess: m.sess})
+		if m.endAfter {
+			return m.exit(), true // a signal asked to end once the batch in flight was done
+		}
+		return cmd, true
+	case scanAgainMsg:
+		// The collection changed: its key screen loads it again.
+		m.sess = nil
+		return m.rebase(openKeyMsg{ns: msg.ns}), true
 	}
 	return nil, false
 }
 
-// startScan opens a new session: a scan on the key screen's collection.
-func (m *Model) startScan(k model.Key) tea.Cmd {
+// connected opens the collection list on the store, and above it what the command line asked
+// for: a saved plan, or a collection's key screen (which scans at once with a --key).
+func (m *Model) connected(msg connectedMsg) tea.Cmd {
+	m.deliver(scrConnect, msg)
+	// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
+	m.ctx.Store, m.ctx.Cfg.URI = msg.store, msg.uri
+	m.stack = m.stack[:0]
+	cmd := m.open(openCollectionsMsg{})
+	if p := m.ctx.Cfg.Plan; p != nil {
+		return tea.Batch(cmd, m.openPlan(*p))
+	}
+	if m.ctx.Cfg.NS == "" {
+		return cmd
+	}
+	ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
+	if err != nil {
+		m.setErr(err)
+		return cmd
+	}
+	var start *model.Key
+	if k := m.ctx.Cfg.Key; len(k.Fields) > 0 || k.Index != "" || k.WholeDocument {
+		start = &k
+	}
+	// The collection list stays underneath, so esc from the key screen leads somewhere.
+	return tea.Batch(cmd, m.open(openKeyMsg{ns: ns, start: start}))
+}
+
+// startScan opens a new session: a scan with the key the key screen chose.
+func (m *Model) startScan(c keyChosenMsg) tea.Cmd {
 	if m.sess != nil && m.sess.scanning {
 		m.sess.cancel()
 	}
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx.base)
-	s := &session{id: m.nextID, ns: m.key.ns, col: m.key.col, key: k, idx: m.key.all, flds: m.key.fields,
+	k := c.key
+	s := &session{id: m.nextID, ns: c.ns, col: c.col, key: k, flds: c.fields, target: c.target,
 		started: time.Now(), scanning: true, cancel: cancel, scanCtx: ctx}
-	if c, err := m.ctx.Store.ScanCommand(s.ns, k); err == nil {
-		s.command = c
+	if cmd, err := m.ctx.Store.ScanCommand(s.ns, k); err == nil {
+		s.command = cmd
 	} else {
 		s.command = "(" + err.Error() + ")"
 	}
 	m.sess = s
-	m.groups.open(s)
-	shard := shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns)
-	if m.active() == scrScan || m.active() == scrGroups {
-		m.replace(scrScan)
-	} else {
-		m.push(scrScan)
+	if m.active() == scrGroups {
+		m.stack = m.stack[:len(m.stack)-1] // a scan again replaces the list it came from
 	}
-	return tea.Batch(m.scan.open(s), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k), shard, collationCmd(m.ctx.base, m.ctx.Store, s.id))
+	return tea.Batch(m.open(openScanMsg{sess: s}), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k),
+		shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns), collationCmd(m.ctx.base, m.ctx.Store, s.id))
 }
 
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
@@ -163,49 +135,15 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 	} else {
 		next = nextGroupsCmd(s.ctx(), s.id, msg.cur)
 	}
-	m.scan.Update(msg)
-	m.groups.Update(msg)
+	// The scan screen counts them, the list (when the scan is browsed) shows them.
+	cmds := []tea.Cmd{next, m.deliver(scrScan, msg), m.deliver(scrGroups, msg)}
 	if msg.done && msg.err == nil && m.active() == scrScan {
-		m.replace(scrGroups)
+		cmds = append(cmds, m.replace(openGroupsMsg{sess: s}))
 		if s.target != nil {
-			return findKeyCmd(s.id, s.key.Spec(), s.groups, s.target)
+			cmds = append(cmds, findKeyCmd(s.id, s.key.Spec(), s.groups, s.target))
 		}
 	}
-	return next
-}
-
-// applyRule chooses keepers for the groups the list shows (the / filter's, else all), in a
-// Cmd over a snapshot. Hand choices still win where they were taken.
-func (m *Model) applyRule(r model.KeepRule) tea.Cmd {
-	s := m.sess
-	targets := m.groups.shownGroups()
-	n := len(s.groups)
-	if targets != nil {
-		n = len(targets)
-	}
-	m.status = "Applying rule " + r.String() + " to " + plural(n, "group", "groups") + "…"
-	paths := make([]string, 0, len(s.flds))
-	for _, f := range s.flds {
-		paths = append(paths, f.Path)
-	}
-	all := len(s.groups)
-	return keepersCmd(m.ctx.base, m.ctx.Store, s.id, s.ns, r, s.groups[:all:all], targets, paths)
-}
-
-// clearRule forgets the rule's choices in the groups the list shows: hand choices stay.
-func (m *Model) clearRule() {
-	s := m.sess
-	targets := m.groups.shownGroups()
-	before := s.nRule
-	s.clearRule(targets)
-	touched := before - s.nRule
-	if targets == nil {
-		s.ruleSet = false
-		m.status = "Rule cleared: " + plural(touched, "group", "groups") + " back to undecided (hand choices stay)."
-		return
-	}
-	m.status = fmt.Sprintf("Rule cleared in the %s the filter shows: %s back to undecided (hand choices stay).",
-		plural(len(targets), "group", "groups"), plural(touched, "group", "groups"))
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) onPreview(msg previewMsg) {
@@ -222,36 +160,4 @@ func (m *Model) onPreview(msg previewMsg) {
 		return // a newer one is on its way
 	}
 	s.preview, s.previewed = msg.res, msg.seq
-}
-
-func (m *Model) onKeepers(msg keepersMsg) {
-	s := m.sess
-	if s == nil || msg.id != s.id {
-		return
-	}
-	// Counted by what the rule changed: a group whose hand choice or skip wins is said apart,
-	// and the flagged group of documents lacking the key, left alone, is not counted at all.
-	applied, hand := 0, 0
-	for j, gi := range msg.groups {
-		s.decide(int(gi), msg.keep[j], byRule) // a hand choice, taken before or meanwhile, wins
-		if s.groups[gi].LacksKey() && !s.deleteMissing {
-			continue // decided, but left alone unless m includes it
-		}
-		switch s.how[gi] {
-		case byRule:
-			applied++
-		case byHand, skipped:
-			hand++
-		}
-	}
-	s.rule, s.ruleSet = msg.rule, true
-	scope := ""
-	if len(msg.groups) < len(s.groups) {
-		scope = " (the ones the filter shows)"
-	}
-	m.status = fmt.Sprintf("Rule %s applied to %s%s", msg.rule, plural(applied, "group", "groups"), scope)
-	if hand > 0 {
-		m.status += fmt.Sprintf("; %s kept the hand choice or skip", plural(hand, "group", "groups"))
-	}
-	m.status += "."
 }

@@ -40,6 +40,17 @@ type groupScreen struct {
 	w, h    int
 }
 
+// openGroupMsg opens the group view on the group at list position pos (group index gi) of a
+// list of total rows; an open group view takes it in place (n and p).
+type openGroupMsg struct {
+	sess           *session
+	pos, gi, total int
+}
+
+func (openGroupMsg) opens() screenID     { return scrGroup }
+func (docsMsg) target() screenID         { return scrGroup }
+func (mergePreviewMsg) target() screenID { return scrGroup }
+
 func newGroupScreen(ctx *Context) *groupScreen {
 	s := &groupScreen{ctx: ctx, call: newActivity()}
 	s.setKeys()
@@ -78,8 +89,9 @@ func (s *groupScreen) setKeys() {
 }
 
 // open shows the group at list position pos (group index gi) and fetches its documents.
-func (s *groupScreen) open(sess *session, pos, gi, total int) tea.Cmd {
-	s.sess, s.pos, s.gi, s.total = sess, pos, gi, total
+func (s *groupScreen) open(msg openGroupMsg) tea.Cmd {
+	sess, gi := msg.sess, msg.gi
+	s.sess, s.pos, s.gi, s.total = sess, msg.pos, gi, msg.total
 	s.docs, s.rows, s.gone, s.scroll, s.lay = nil, nil, nil, 0, nil
 	s.focus = 0
 	if sess.decidedAt(gi) {
@@ -105,6 +117,8 @@ func (s *groupScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openGroupMsg:
+		return s.open(msg)
 	case spinner.TickMsg:
 		return s.call.tick(msg)
 	case ErrorMsg:
@@ -143,7 +157,7 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 			if s.docs != nil {
 				d := s.docs[s.focus]
 				title := fmt.Sprintf("Member #%d of group %s", s.focus+1, keyText(s.sess.groups[s.gi]))
-				return s.ctx.intent(pushMsg{to: scrDoc, with: openDocMsg{doc: d, title: title}})
+				return s.ctx.intent(openDocMsg{doc: d, title: title})
 			}
 		case key.Matches(msg, k.Skip):
 			cmd := s.sess.skipGroup(s.gi)
@@ -176,15 +190,13 @@ func (s *groupScreen) update(msg tea.Msg) tea.Cmd {
 				return func() tea.Msg { return statusMsg("Kept by hand, but the group is skipped: s takes the skip back.") }
 			}
 		case key.Matches(msg, k.Next):
-			pos := s.pos + 1
-			return s.ctx.intent(openGroupMsg{pos: pos})
+			return s.ctx.intent(showGroupMsg{pos: s.pos + 1})
 		case key.Matches(msg, k.Prev):
-			pos := s.pos - 1
-			return s.ctx.intent(openGroupMsg{pos: pos})
+			return s.ctx.intent(showGroupMsg{pos: s.pos - 1})
 		case key.Matches(msg, k.Rules):
-			return s.ctx.intent(openRulesMsg{})
+			return s.ctx.intent(openRulesMsg{fields: s.sess.flds})
 		case key.Matches(msg, k.Review):
-			return s.ctx.intent(reviewMsg{})
+			return s.ctx.intent(openReviewMsg{sess: s.sess})
 		case key.Matches(msg, k.Merge):
 			return s.toggleMerge()
 		}

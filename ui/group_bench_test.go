@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -30,14 +31,12 @@ func groupModel(tb testing.TB, n, w int) *Model {
 		}}
 	}
 	s.add([]model.Group{g})
-	m.sess = s
-	m.groups.open(s)
-	m.stack = []screenID{scrGroups}
+	showSession(m, s)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: 40})
-	m.Update(openGroupMsg{pos: 0})
+	m.Update(keyMsg("enter"))
 	m.Update(docsMsg{group: 0, docs: docs})
-	if m.active() != scrGroup || m.group.lay == nil {
-		tb.Fatalf("not on a laid-out group screen (screen %d)", m.active())
+	if v := m.View(); m.active() != scrGroup || !strings.Contains(v, "address.city") {
+		tb.Fatalf("not on a laid-out group screen (screen %d):\n%s", m.active(), v)
 	}
 	return m
 }

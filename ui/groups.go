@@ -18,14 +18,25 @@ const filterDebounce = 150 * time.Millisecond
 // filterTickMsg fires when typing paused; seq says which edit it belongs to.
 type filterTickMsg struct{ seq int }
 
-// openGroupMsg opens the group at a position of the groups list (filtered order).
-type openGroupMsg struct{ pos int }
+// openGroupsMsg opens the groups list on a session's groups (a scan's, as they arrive, or a
+// saved plan's).
+type openGroupsMsg struct{ sess *session }
 
-// openRulesMsg opens the rule menu; reviewMsg the review screen.
-type (
-	openRulesMsg struct{}
-	reviewMsg    struct{}
-)
+func (openGroupsMsg) opens() screenID { return scrGroups }
+
+// showGroupMsg asks the list to open the group at a position of it (n and p in the group view).
+type showGroupMsg struct{ pos int }
+
+// leaveGroupsMsg is the confirmed way back from the groups list with a plan pending.
+type leaveGroupsMsg struct{}
+
+func (showGroupMsg) target() screenID   { return scrGroups }
+func (leaveGroupsMsg) target() screenID { return scrGroups }
+func (keyFoundMsg) target() screenID    { return scrGroups }
+func (filterTickMsg) target() screenID  { return scrGroups }
+func (filterDoneMsg) target() screenID  { return scrGroups }
+func (sortedMsg) target() screenID      { return scrGroups }
+func (resortMsg) target() screenID      { return scrGroups }
 
 // groupsScreen lists the groups: a summary line, one row per group (key values, members,
 // decision), a filter on the key values. Work per key press is independent of the number of
@@ -57,12 +68,7 @@ func newGroupsScreen(ctx *Context) *groupsScreen {
 
 func (s *groupsScreen) open(sess *session) {
 	s.sess = sess
-	s.query, s.hits, s.upto, s.filtering = "", nil, 0, false
-	s.order, s.sorted = byKey, nil
-	s.ask.input.SetValue("")
-	s.ask.close()
-	s.cursor = listCursor{h: s.cursor.h}
-	s.cursor.setLen(len(sess.groups))
+	s.cursor.setLen(s.len())
 	s.setKeys()
 }
 
@@ -142,10 +148,33 @@ func (s *groupsScreen) base(pos int) int {
 }
 
 func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(openGroupsMsg); ok {
+		s.open(m.sess)
+		return nil
+	}
 	if s.sess == nil {
 		return nil
 	}
 	switch msg := msg.(type) {
+	case keyFoundMsg:
+		if msg.id == s.sess.id && msg.gi >= 0 {
+			s.showGroup(msg.gi)
+		}
+	case showGroupMsg:
+		if msg.pos >= 0 && msg.pos < s.len() {
+			s.cursor.moveTo(msg.pos)
+			return s.openGroup()
+		}
+	case ruleChosenMsg:
+		if msg.none {
+			return s.clearRule()
+		}
+		return s.applyRule(msg.rule)
+	case keepersMsg:
+		return s.onKeepers(msg)
+	case leaveGroupsMsg:
+		s.sess.dropped = true // left on purpose: nothing pending any more
+		return s.leave()
 	case groupsMsg:
 		if s.query != "" && !s.filtering {
 			// New groups are filtered as they arrive: work proportional to the batch only.
@@ -213,20 +242,27 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 				s.clearFilter()
 				return nil
 			}
-			return s.ctx.intent(backMsg{})
+			if s.sess.pending() {
+				// Going back to the key screen drops the decisions: asked first, as q does.
+				return s.ctx.intent(askMsg{action: leaveGroupsMsg{}, question: fmt.Sprintf(
+					"A plan for %s is not executed. Leave the groups and lose it? y/n (w on the review saves it)", plural(s.sess.decided(), "group", "groups"))})
+			}
+			return s.leave()
 		case key.Matches(msg, s.keys.Open):
 			if s.cursor.n > 0 {
-				pos := s.cursor.pos
-				return s.ctx.intent(openGroupMsg{pos: pos})
+				return s.openGroup()
 			}
 		case key.Matches(msg, s.keys.Rules):
-			return s.ctx.intent(openRulesMsg{})
+			return s.ctx.intent(openRulesMsg{fields: s.sess.flds})
 		case key.Matches(msg, s.keys.Review):
-			return s.ctx.intent(reviewMsg{})
+			return s.ctx.intent(openReviewMsg{sess: s.sess})
 		case key.Matches(msg, s.keys.Missing):
-			cmd := s.ctx.intent(toggleMissingMsg{})
+			s.sess.setMissing(!s.sess.deleteMissing)
 			s.setKeys()
-			return cmd
+			if s.sess.deleteMissing {
+				return s.ctx.intent(statusMsg("Documents lacking " + s.sess.key.String() + " are included: the rule decides them like any group."))
+			}
+			return s.ctx.intent(statusMsg("Documents lacking " + s.sess.key.String() + " are left alone."))
 		case key.Matches(msg, s.keys.Skip):
 			if s.cursor.n > 0 {
 				return s.sess.skipGroup(s.at(s.cursor.pos))
@@ -242,6 +278,20 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// openGroup opens the group under the cursor.
+func (s *groupsScreen) openGroup() tea.Cmd {
+	pos := s.cursor.pos
+	return s.ctx.intent(openGroupMsg{sess: s.sess, pos: pos, gi: s.at(pos), total: s.len()})
+}
+
+// leave goes back to the key screen; a scan still running is stopped.
+func (s *groupsScreen) leave() tea.Cmd {
+	if s.sess.scanning {
+		s.sess.cancel()
+	}
+	return s.ctx.intent(backMsg{})
 }
 
 func (s *groupsScreen) clearFilter() {

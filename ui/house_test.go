@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -55,8 +54,8 @@ func TestFailedSampleWithKeyScansAndWarnsOnce(t *testing.T) {
 		t.Fatalf("the sample's error is shown %d times:\n%s", n, v)
 	}
 	h.keys("R")
-	if fs.tried != 2 || h.m.key.sampleErr != nil || len(h.m.key.fields) == 0 {
-		t.Fatalf("R: tried %d, err %v, %d fields", fs.tried, h.m.key.sampleErr, len(h.m.key.fields))
+	if fs.tried != 2 || on[*keyScreen](h.m, scrKey).sampleErr != nil || len(on[*keyScreen](h.m, scrKey).fields) == 0 {
+		t.Fatalf("R: tried %d, err %v, %d fields", fs.tried, on[*keyScreen](h.m, scrKey).sampleErr, len(on[*keyScreen](h.m, scrKey).fields))
 	}
 	if strings.Contains(h.m.View(), "Comparison method") {
 		t.Fatal("the warning outlived the retry")
@@ -79,46 +78,63 @@ func TestFailedSampleWithoutKeyLeavesTheIndexesAndWarns(t *testing.T) {
 func TestABurstOfKeysAppliesEachKey(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjjj")})
-	if got := h.m.groups.cursor.pos; got != 4 {
+	if got := on[*groupsScreen](h.m, scrGroups).cursor.pos; got != 4 {
 		t.Fatalf("jjjj moved to row %d, want 4", got)
 	}
 	// A burst that navigates: r opens the menu, j moves in it, enter applies.
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rj")})
 	h.wantScreen(scrRules)
-	if h.m.rules.cursor.pos != 1 {
-		t.Fatalf("rules cursor %d", h.m.rules.cursor.pos)
+	if on[*rulesScreen](h.m, scrRules).cursor.pos != 1 {
+		t.Fatalf("rules cursor %d", on[*rulesScreen](h.m, scrRules).cursor.pos)
 	}
 }
 
 func TestKeysTypedWhileLoadingWaitForTheScreen(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.NS = "shop.users" })
 	h.wantScreen(scrKey)
+	fields := fieldRows(h.m.View())
 	// Open the key screen again, holding its load.
-	cmd := h.m.key.open(ns("shop.users"), nil, nil, nil)
+	_, cmd := h.m.Update(openKeyMsg{ns: ns("shop.users")})
 	h.keys("j", "j", "space")
-	if h.m.key.cursor.pos != 0 || len(h.m.queued) != 3 {
-		t.Fatalf("keys applied to a loading screen: cursor %d, queued %d", h.m.key.cursor.pos, len(h.m.queued))
-	}
-	h.wantView("3 keys wait")
+	h.wantView("Sampling fields…", "3 keys wait")
 	h.run(cmd)
-	if h.m.key.cursor.pos != 2 || len(h.m.key.selected) != 1 || len(h.m.queued) != 0 {
-		t.Fatalf("held keys not applied: cursor %d, selected %v", h.m.key.cursor.pos, h.m.key.selected)
+	v := h.m.View()
+	if got := cursorLine(v); !strings.Contains(got, "[1] "+fields[2]) {
+		t.Fatalf("held keys not applied: the cursor is on %q, want the third field (%s) picked first\n%s", got, fields[2], v)
+	}
+	if strings.Contains(v, "keys wait") {
+		t.Fatalf("keys still wait:\n%s", v)
 	}
 }
 
+// ctxStore is the demo store that records whether the context of its last sample was
+// cancelled.
+type ctxStore struct {
+	*memstore.Store
+	sampled error
+}
+
+func (c *ctxStore) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error) {
+	c.sampled = ctx.Err()
+	return c.Store.SampleFields(ctx, ns, n)
+}
+
 func TestEscCancelsTheLoadInFlight(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.NS = "shop.users" })
+	st := &ctxStore{Store: memstore.Demo()}
+	h := newHarness(t, func(c *Config) {
+		c.NS = "shop.users"
+		c.Connect = func(context.Context, string) (Store, error) { return st, nil }
+	})
 	h.wantScreen(scrKey)
-	h.m.key.open(ns("shop.users"), nil, nil, nil)
-	cancel := h.m.key.call.cancel
-	if cancel == nil {
-		t.Fatal("no cancel carried for the call in flight")
-	}
-	ctxDone := false
-	h.m.key.call.cancel = func() { ctxDone = true; cancel() }
+	_, load := h.m.Update(openKeyMsg{ns: ns("shop.users")})
 	h.keys("j", "esc")
-	if !ctxDone || h.m.key.Busy() || len(h.m.queued) != 0 {
-		t.Fatalf("esc: cancelled %v, busy %v, queued %d", ctxDone, h.m.key.Busy(), len(h.m.queued))
+	h.wantScreen(scrCollections)
+	if v := h.m.View(); strings.Contains(v, "wait") {
+		t.Fatalf("a key typed for the cancelled load still waits:\n%s", v)
+	}
+	h.run(load)
+	if !errors.Is(st.sampled, context.Canceled) {
+		t.Fatalf("the load ran on after esc: its context says %v", st.sampled)
 	}
 	h.wantScreen(scrCollections)
 }
@@ -132,26 +148,44 @@ func TestQuitCancelsEveryCall(t *testing.T) {
 	}
 }
 
+// TestIdleSchedulesNoTicks: once every load is done, no screen is busy, and each spinner tick
+// that was on its way when its load ended comes back and ends its chain.
 func TestIdleSchedulesNoTicks(t *testing.T) {
-	h := openGroups(t, "shop.users", "email", nil)
-	for id, s := range h.m.screens {
-		if s.Busy() {
-			t.Fatalf("screen %d is busy when idle", id)
+	h := openGroups(t, "shop.users", "email", nil) // connect, databases, key data, scan
+	h.keys("enter")                                // the group's documents
+	h.wantScreen(scrGroup)
+	for _, l := range h.m.stack {
+		if l.Busy() {
+			t.Fatalf("screen %d is busy when idle", l.id)
 		}
 	}
-	// The ticks that were in flight when each load ended come back and end their chains.
-	for _, a := range []*activity{&h.m.connect.call, &h.m.colls.call, &h.m.key.call, &h.m.group.call, &h.m.exec.run, &h.m.done.build} {
-		if _, cmd := h.m.Update(a.spin.Tick()); cmd != nil {
-			if msg := cmd(); msg != nil {
-				if _, ok := msg.(tea.BatchMsg); !ok {
-					t.Fatalf("an idle spinner scheduled %T", msg)
-				}
-			}
+	if len(h.ticks) < 4 {
+		t.Fatalf("%d spinner ticks seen: the loads did not spin, the test tests nothing", len(h.ticks))
+	}
+	for _, tick := range h.ticks {
+		_, cmd := h.m.Update(tick)
+		if n := len(ticksOf(cmd)); n > 0 {
+			t.Fatalf("an idle spinner (%d) scheduled %d more ticks", tick.ID, n)
 		}
 	}
-	if _, cmd := h.m.Update(spinner.TickMsg{ID: h.m.scan.spin.ID()}); cmd != nil {
-		t.Fatal("the scan spinner ticks after the scan")
+}
+
+// ticksOf runs cmd and the batches it returns, and keeps the spinner ticks they schedule.
+func ticksOf(cmd tea.Cmd) []spinner.TickMsg {
+	if cmd == nil {
+		return nil
 	}
+	switch msg := cmd().(type) {
+	case spinner.TickMsg:
+		return []spinner.TickMsg{msg}
+	case tea.BatchMsg:
+		var out []spinner.TickMsg
+		for _, c := range msg {
+			out = append(out, ticksOf(c)...)
+		}
+		return out
+	}
+	return nil
 }
 
 func TestErrorWrapsInFullAndShowsOnce(t *testing.T) {
@@ -248,9 +282,7 @@ func TestWideKeysKeepTheCountColumn(t *testing.T) {
 	s := &session{id: 1, ns: ns("shop.users"), key: model.Key{Fields: []string{"name"}}}
 	ids := []model.Value{`{"$oid":"65ebad885f1c2a0000000007"}`, `{"$oid":"65ed1b285f1c2a0000000008"}`}
 	s.add([]model.Group{{Key: []model.Value{`"ascii name"`}, IDs: ids}, {Key: []model.Value{`"名前テスト🙂"`}, IDs: ids}})
-	m.sess = s
-	m.groups.open(s)
-	m.stack = []screenID{scrGroups}
+	showSession(m, s)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	var cols []int
 	for _, l := range strings.Split(m.View(), "\n") {
@@ -265,32 +297,10 @@ func TestWideKeysKeepTheCountColumn(t *testing.T) {
 
 func TestARegisteredScreenOpensByPushMsg(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
-	h.send(pushMsg{to: scrRules})
+	h.send(openRulesMsg{})
 	h.wantScreen(scrRules)
 	h.keys("esc")
 	h.wantScreen(scrGroups)
-}
-
-func TestExecuteClockMovesDuringTheFirstBatch(t *testing.T) {
-	h := newHarness(t, nil)
-	e := h.m.exec
-	e.plan = model.Plan{NS: ns("shop.orders")}
-	_, tick := e.run.start(context.Background())
-	defer e.run.stop()
-	e.run.started = e.run.started.Add(-3 * time.Second) // three seconds into a slow first batch
-	if cmd := e.Update(tick()); cmd == nil {
-		t.Fatal("the spinner stopped while the run goes on")
-	}
-	v := e.View()
-	for _, want := range []string{"first batch in flight", "elapsed 3."} {
-		if !strings.Contains(v, want) {
-			t.Fatalf("view lacks %q:\n%s", want, v)
-		}
-	}
-	e.finished()
-	if cmd := e.Update(e.run.spin.Tick()); cmd != nil {
-		t.Fatal("the spinner ticks after the report")
-	}
 }
 
 func TestACancelledCallReportsNothing(t *testing.T) {

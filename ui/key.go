@@ -45,6 +45,28 @@ type keyScreen struct {
 	w, h      int
 }
 
+// openKeyMsg opens the key screen on a collection: col and indexes as the collection list
+// described them (nil: read them); with a start key (--key) it scans at once.
+type openKeyMsg struct {
+	ns      model.Namespace
+	col     *model.Collection
+	indexes []model.Index
+	start   *model.Key
+}
+
+func (openKeyMsg) opens() screenID  { return scrKey }
+func (keyDataMsg) target() screenID { return scrKey }
+
+// keyChosenMsg is the key screen's answer: scan the collection by this key.
+type keyChosenMsg struct {
+	ns     model.Namespace
+	col    model.Collection
+	key    model.Key
+	fields []model.FieldInfo // the sampled fields, for the rule menu's field completion
+	// target, from a pasted E11000, is the key value of the group to open on once the scan ends.
+	target []model.Value
+}
+
 func newKeyScreen(ctx *Context) *keyScreen {
 	s := &keyScreen{ctx: ctx, ask: newPrompt(4096), call: newActivity()}
 	s.setKeys()
@@ -71,10 +93,10 @@ func (s *keyScreen) setKeys() {
 }
 
 // open loads the key screen's data for a collection; with a start key it scans at once.
-func (s *keyScreen) open(ns model.Namespace, col *model.Collection, indexes []model.Index, start *model.Key) tea.Cmd {
+func (s *keyScreen) open(msg openKeyMsg) tea.Cmd {
 	s.call.abort()
 	opts := s.ctx.Cfg.Key
-	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: ns, start: start, known: col, given: indexes,
+	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: msg.ns, start: msg.start, known: msg.col, given: msg.indexes,
 		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h},
 		ignoreCase: opts.IgnoreCase, trim: opts.Trim, filter: opts.Filter, collation: opts.Collation}
 	s.ask.close()
@@ -92,6 +114,8 @@ func (s *keyScreen) load() tea.Cmd {
 
 func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openKeyMsg:
+		return s.open(msg)
 	case spinner.TickMsg:
 		return s.call.tick(msg)
 	case ErrorMsg:
@@ -297,7 +321,7 @@ func (s *keyScreen) scanTo(k model.Key, target []model.Value) tea.Cmd {
 		s.note = err.Error()
 		return nil
 	}
-	return s.ctx.intent(startScanMsg{key: k, target: target})
+	return s.ctx.intent(keyChosenMsg{ns: s.ns, col: s.col, key: k, fields: s.fields, target: target})
 }
 
 func (s *keyScreen) toggle(path string) {

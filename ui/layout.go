@@ -17,7 +17,7 @@ func (m *Model) layout() {
 	m.footerH = m.footerHeight()
 	h := max(m.height-2-m.footerH, 1)
 	m.ctx.Width, m.ctx.Height = w, h
-	for _, s := range m.screens {
+	for _, s := range m.stack {
 		s.SetSize(w, h)
 	}
 	m.help.Width = w
@@ -29,7 +29,7 @@ func (m *Model) footerHeight() int {
 		n = lipgloss.Height(m.errorText())
 	}
 	if m.showHelp {
-		return n + lipgloss.Height(m.help.FullHelpView(m.screens[m.active()].FullHelp()))
+		return n + lipgloss.Height(m.help.FullHelpView(m.top().FullHelp()))
 	}
 	return n + 1
 }
@@ -44,7 +44,7 @@ func (m *Model) errRoom() int { return max(m.height/2-2, 2) }
 
 // errScrolls reports whether the footer's error is too long to show whole, and scrolls.
 func (m *Model) errScrolls() bool {
-	return !m.screens[m.active()].Typing() && m.err.scrolls(m.ctx.Width, m.errRoom())
+	return !m.top().Typing() && m.err.scrolls(m.ctx.Width, m.errRoom())
 }
 
 // scrollErr moves a long error a footer's height down (or up).
@@ -93,7 +93,7 @@ func (m *Model) View() string {
 			m.width, m.height, MinWidth, MinHeight)
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
-	cur := m.screens[m.active()]
+	cur := m.top()
 	body := frame(cur.View(), m.ctx.Width, m.ctx.Height)
 	var footer string
 	switch {

@@ -54,7 +54,7 @@ func TestGroupMerge(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", nil)
 	h.keys("enter")
 	h.wantScreen(scrGroup)
-	for i := 0; !strings.Contains(keyText(h.m.sess.groups[h.m.group.gi]), "alovelace"); i++ {
+	for i := 0; !strings.Contains(keyText(h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi]), "alovelace"); i++ {
 		if i > 30 {
 			t.Fatal("no alovelace group")
 		}
@@ -67,7 +67,7 @@ func TestGroupMerge(t *testing.T) {
 	h.wantView("⊕ merge: choose a keeper")
 	h.keys("space") // keep #1: it has the phone; #2 also has tags
 	h.wantView("merged keeper #1 gains 1 field", "+ tags", `["beta", "newsletter"]`)
-	if d := h.m.group.keys.Merge.Help().Desc; d != "merge arrays too" {
+	if d := on[*groupScreen](h.m, scrGroup).keys.Merge.Help().Desc; d != "merge arrays too" {
 		t.Fatalf("M's help after M: %q", d)
 	}
 	h.keys("M")

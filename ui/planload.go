@@ -75,9 +75,8 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 	}
 	s.previewSeq++
 	m.sess = s
-	m.groups.open(s)
-	m.stack = []screenID{scrCollections, scrKey, scrGroups}
-	m.layout()
+	// The key screen underneath, so esc leads to a scan of the collection.
+	open := m.rebase(openKeyMsg{ns: p.NS}, openGroupsMsg{sess: s})
 	m.status = fmt.Sprintf("Opened the plan for %s: %s as saved (%d by hand); groups it left undecided are not in it.",
 		p.NS, plural(len(p.Groups), "group", "groups"), hand)
 	switch {
@@ -88,10 +87,10 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 		s.prior = "a run of this plan did not finish (" + m.ctx.Cfg.Interrupted + "): running it goes on where it stopped"
 	}
 	if m.ctx.Cfg.Interrupted != "" {
-		m.quit = &confirmation{action: reviewMsg{}, question: "A run of this plan did not finish (" + m.ctx.Cfg.Interrupted +
+		m.quit = &confirmation{action: openReviewMsg{sess: s}, question: "A run of this plan did not finish (" + m.ctx.Cfg.Interrupted +
 			"). Review it to resume? y/n (the run goes on where it stopped, with the same backup)"}
 	}
-	return tea.Batch(m.key.open(p.NS, nil, nil, nil), planColCmd(m.ctx.base, m.ctx.Store, s.id, p.NS),
+	return tea.Batch(open, planColCmd(m.ctx.base, m.ctx.Store, s.id, p.NS),
 		shardCmd(m.ctx.base, m.ctx.Store, s.id, p.NS), collationCmd(m.ctx.base, m.ctx.Store, s.id))
 }
 

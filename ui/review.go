@@ -27,9 +27,6 @@ type confirmation struct {
 	question string
 }
 
-// leaveGroupsMsg is the confirmed way back from the groups list with a plan pending.
-type leaveGroupsMsg struct{}
-
 // reviewScreen shows what the plan deletes and where the backup goes; the user confirms by
 // typing the namespace, or saves the plan file with w. Read-only runs and collections dupes may
 // not delete from get no confirmation at all.
@@ -54,6 +51,20 @@ type reviewScreen struct {
 	backupErr error // why the backup directory cannot take the backup
 	w, h      int
 }
+
+// openReviewMsg opens the review of a session's decisions. Its answer is the confirmed
+// executeMsg, which carries the plan reviewed.
+type openReviewMsg struct{ sess *session }
+
+// executeMsg is the confirmed action: run this plan. Only a typed confirmation (the review's)
+// or the done screen's enter, which finishes the run it reports, creates it.
+type executeMsg struct{ plan model.Plan }
+
+func (openReviewMsg) opens() screenID     { return scrReview }
+func (planMsg) target() screenID          { return scrReview }
+func (sizeMsg) target() screenID          { return scrReview }
+func (backupCheckedMsg) target() screenID { return scrReview }
+func (planSavedMsg) target() screenID     { return scrReview }
 
 func newReviewScreen(ctx *Context) *reviewScreen {
 	s := &reviewScreen{ctx: ctx, ask: newPrompt(1024)}
@@ -174,6 +185,8 @@ func (s *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openReviewMsg:
+		return s.open(msg.sess)
 	case planMsg:
 		if s.sess != nil && msg.id == s.sess.id && s.preparing {
 			s.res = msg.res
@@ -187,6 +200,7 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	case planSavedMsg:
 		s.saved = msg.path
+		return s.ctx.intent(statusMsg("Plan saved to " + msg.path))
 	case sizeMsg:
 		if s.sess != nil && msg.id == s.sess.id {
 			s.avg, s.sizeErr = msg.avg, msg.err

@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
-	"github.com/dupes-tui/dupes/model"
 )
 
 // MinWidth and MinHeight are the smallest terminal the layout works in; below it the UI says
@@ -23,23 +22,12 @@ const (
 	MinHeight = 16
 )
 
-// Model is the root model: it owns the shared context and the session, routes messages to the
-// active screen, and moves between screens. It holds no screen logic of its own.
+// Model is the root model: it owns the shared context, the session and the stack of screens,
+// which it knows only through the registry (screens.go) and the screen contract: it opens
+// screens by their opener messages, routes result messages, and reads no screen's fields.
 type Model struct {
-	ctx     *Context
-	screens map[screenID]screen
-	connect *connectScreen
-	colls   *collectionsScreen
-	key     *keyScreen
-	scan    *scanScreen
-	groups  *groupsScreen
-	group   *groupScreen
-	rules   *rulesScreen
-	review  *reviewScreen
-	exec    *executeScreen
-	done    *doneScreen
-
-	stack    []screenID         // the way back; the last one is active
+	ctx      *Context
+	stack    []layer            // the way back; the last one is active
 	stop     context.CancelFunc // cancels every server call (ctx.base) on quit
 	queued   []tea.KeyMsg       // keys typed while the active screen was busy
 	sess     *session
@@ -55,34 +43,72 @@ type Model struct {
 	height   int
 }
 
+// layer is a screen on the stack, with the registry's name for it.
+type layer struct {
+	id screenID
+	screen
+}
+
 // New builds the UI for a configuration.
 func New(cfg Config) *Model {
 	base, stop := context.WithCancel(context.Background())
 	ctx := &Context{Styles: NewStyles(), Keys: keymap.DefaultKeyMap(), Cfg: cfg, base: base}
-	m := &Model{ctx: ctx, help: help.New(), stop: stop, screens: map[screenID]screen{}}
-	for id, build := range registry {
-		m.screens[screenID(id)] = build(ctx)
-	}
-	// The flow (flow.go) opens these screens with their own arguments.
-	m.connect, m.colls, m.key = m.screens[scrConnect].(*connectScreen), m.screens[scrCollections].(*collectionsScreen), m.screens[scrKey].(*keyScreen)
-	m.scan, m.groups, m.group = m.screens[scrScan].(*scanScreen), m.screens[scrGroups].(*groupsScreen), m.screens[scrGroup].(*groupScreen)
-	m.rules, m.review = m.screens[scrRules].(*rulesScreen), m.screens[scrReview].(*reviewScreen)
-	m.exec, m.done = m.screens[scrExecute].(*executeScreen), m.screens[scrDone].(*doneScreen)
-	m.stack = []screenID{scrConnect}
+	m := &Model{ctx: ctx, help: help.New(), stop: stop}
+	m.stack = []layer{m.build(scrConnect)}
 	m.help.Styles.ShortKey = ctx.Styles.Bold
 	m.help.Styles.FullKey = ctx.Styles.Bold
 	return m
 }
 
 // Init connects.
-func (m *Model) Init() tea.Cmd { return tea.Batch(tea.SetWindowTitle("dupes"), m.connect.start()) }
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.SetWindowTitle("dupes"), m.top().Update(openConnectMsg{}))
+}
 
-func (m *Model) active() screenID { return m.stack[len(m.stack)-1] }
+// build makes a screen of the registry, sized for the screens' area.
+func (m *Model) build(id screenID) layer {
+	s := registry[id](m.ctx)
+	s.SetSize(m.ctx.Width, m.ctx.Height)
+	return layer{id: id, screen: s}
+}
 
-func (m *Model) push(id screenID) { m.stack = append(m.stack, id); m.layout() }
+func (m *Model) top() layer       { return m.stack[len(m.stack)-1] }
+func (m *Model) active() screenID { return m.top().id }
 
-// replace swaps the active screen, so back skips the one left.
-func (m *Model) replace(id screenID) { m.stack[len(m.stack)-1] = id; m.layout() }
+// open shows the screen msg opens on top of the active one and hands it msg; an active screen
+// of that kind takes msg itself (n and p go from group to group in one group view).
+func (m *Model) open(msg opener) tea.Cmd {
+	if len(m.stack) == 0 || m.active() != msg.opens() {
+		m.stack = append(m.stack, m.build(msg.opens()))
+	}
+	return m.top().Update(msg)
+}
+
+// replace opens msg's screen instead of the active one, so back skips the one left.
+func (m *Model) replace(msg opener) tea.Cmd {
+	m.stack = m.stack[:len(m.stack)-1]
+	return m.open(msg)
+}
+
+// rebase keeps the bottom screen (the collection list) and opens msgs above it, in order.
+func (m *Model) rebase(msgs ...opener) tea.Cmd {
+	m.stack = m.stack[:1]
+	cmds := make([]tea.Cmd, len(msgs))
+	for i, msg := range msgs {
+		cmds[i] = m.open(msg)
+	}
+	return tea.Batch(cmds...)
+}
+
+// deliver hands msg to the topmost screen of kind id; none there: nobody waits for it.
+func (m *Model) deliver(id screenID, msg tea.Msg) tea.Cmd {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if m.stack[i].id == id {
+			return m.stack[i].Update(msg)
+		}
+	}
+	return nil
+}
 
 // Update routes a message, then the navigation the screens asked for, synchronously. A
 // burst of keys in one message (jjjj over SSH, a held key) is applied key by key, and keys
@@ -92,7 +118,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	for _, one := range m.split(msg) {
 		cmds = append(cmds, m.step(one))
 	}
-	for len(m.queued) > 0 && !m.screens[m.active()].Busy() {
+	for len(m.queued) > 0 && !m.top().Busy() {
 		k := m.queued[0]
 		m.queued = m.queued[1:]
 		cmds = append(cmds, m.step(k))
@@ -121,7 +147,7 @@ func (m *Model) step(msg tea.Msg) tea.Cmd {
 // split cuts a burst of runes into one key each. Text pasted into a field stays whole.
 func (m *Model) split(msg tea.Msg) []tea.Msg {
 	k, ok := msg.(tea.KeyMsg)
-	if !ok || k.Type != tea.KeyRunes || len(k.Runes) < 2 || (k.Paste && m.screens[m.active()].Typing()) {
+	if !ok || k.Type != tea.KeyRunes || len(k.Runes) < 2 || (k.Paste && m.top().Typing()) {
 		return []tea.Msg{msg}
 	}
 	out := make([]tea.Msg, len(k.Runes))
@@ -137,7 +163,7 @@ const maxQueued = 32
 // hold keeps a key for the busy active screen; it reports false when the key goes through
 // now (esc cancels the load, ctrl+c quits).
 func (m *Model) hold(msg tea.KeyMsg) bool {
-	cur := m.screens[m.active()]
+	cur := m.top()
 	k := m.ctx.Keys
 	if !cur.Busy() || key.Matches(msg, k.Back) || key.Matches(msg, k.ForceQuit) || (!cur.Typing() && key.Matches(msg, k.Quit)) {
 		if key.Matches(msg, k.Back) {
@@ -170,8 +196,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the user stopped it: nothing to report
 		}
 		// Shown once: in the screen's body when the screen shows it there, else in the footer.
-		cur := m.screens[m.active()]
-		if sh, ok := cur.(errorShower); !ok || !sh.showsError() {
+		cur := m.top()
+		if sh, ok := cur.screen.(errorShower); !ok || !sh.showsError() {
 			m.setErr(msg)
 		}
 		return m, cur.Update(msg)
@@ -179,68 +205,40 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = string(msg)
 		return m, nil
 	case TerminateMsg:
-		if m.active() == scrExecute && m.exec.run.on {
+		if m.active() == scrExecute {
 			// As the quit key during a run: the batch in flight finishes, the run is left
 			// cancelled and resumable, and the report's arrival ends the program.
-			m.endAfter, m.exec.ending = true, true
-			return m, m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
+			m.endAfter = true
+			return m, m.top().Update(stopRunMsg{signal: true})
 		}
 		return m, m.exit()
-	case connectedMsg:
-		// The URI that worked (perhaps edited on the connect screen) is the one shown from now on.
-		m.connect.Update(msg)
-		m.ctx.Store, m.ctx.Cfg.URI = msg.store, m.connect.uri
-		if p := m.ctx.Cfg.Plan; p != nil {
-			return m, tea.Batch(m.colls.load(), m.openPlan(*p))
-		}
-		if m.ctx.Cfg.NS != "" {
-			ns, err := model.ParseNamespace(m.ctx.Cfg.NS)
-			if err != nil {
-				m.setErr(err)
-				m.stack = []screenID{scrCollections}
-				return m, m.colls.load()
-			}
-			// The collection list sits underneath, so esc from the key screen leads somewhere.
-			m.stack = []screenID{scrCollections, scrKey}
-			m.layout()
-			var start *model.Key
-			if k := m.ctx.Cfg.Key; len(k.Fields) > 0 || k.Index != "" || k.WholeDocument {
-				start = &k
-			}
-			return m, tea.Batch(m.colls.load(), m.key.open(ns, nil, nil, start))
-		}
-		m.stack = []screenID{scrCollections}
-		m.layout()
-		return m, m.colls.load()
 	case backMsg:
-		return m, m.back()
-	case leaveGroupsMsg:
-		if m.active() == scrGroups {
-			if m.sess.scanning {
-				m.sess.cancel()
-			}
-			m.sess.dropped = true // left on purpose: nothing pending any more
-			m.pop()
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
 		}
+		return m, nil
+	case askMsg:
+		m.quit = &confirmation{action: msg.action, question: msg.question}
 		return m, nil
 	case spinner.TickMsg:
 		// Every spinner takes only its own ticks: a screen loading out of sight keeps spinning.
-		var cmds []tea.Cmd
-		for _, s := range m.screens {
-			cmds = append(cmds, s.Update(msg))
+		cmds := make([]tea.Cmd, len(m.stack))
+		for i, s := range m.stack {
+			cmds[i] = s.Update(msg)
 		}
 		return m, tea.Batch(cmds...)
-	case pushMsg:
-		m.push(msg.to)
-		return m, m.screens[msg.to].Update(msg.with)
-	case targeted:
-		// Results go to the screen that asked, whichever is showing.
-		return m, m.screens[msg.target()].Update(msg)
 	}
 	if cmd, ok := m.flow(msg); ok {
 		return m, cmd
 	}
-	return m, m.screens[m.active()].Update(msg)
+	switch msg := msg.(type) {
+	case opener:
+		return m, m.open(msg)
+	case targeted:
+		// Results go to the screen that asked, whichever is showing.
+		return m, m.deliver(msg.target(), msg)
+	}
+	return m, m.top().Update(msg)
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
@@ -266,12 +264,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	cur := m.screens[m.active()]
+	cur := m.top()
 	typing := cur.Typing()
 	if key.Matches(msg, k.ForceQuit) || (!typing && key.Matches(msg, k.Quit)) {
 		if m.active() == scrExecute {
 			// Quitting mid-run would leave a batch half done: stop cleanly instead.
-			return m.exec.Update(tea.KeyMsg{Type: tea.KeyEsc})
+			return cur.Update(stopRunMsg{})
 		}
 		if m.sess.pending() {
 			m.quit = &confirmation{action: tea.QuitMsg{}, question: fmt.Sprintf(
@@ -297,43 +295,4 @@ type TerminateMsg struct{}
 func (m *Model) exit() tea.Cmd {
 	m.stop()
 	return tea.Quit
-}
-
-// pop leaves the active screen.
-func (m *Model) pop() {
-	if len(m.stack) > 1 {
-		m.stack = m.stack[:len(m.stack)-1]
-	}
-	m.layout()
-}
-
-func (m *Model) back() tea.Cmd {
-	switch m.active() {
-	case scrDone:
-		// Scan again from the key screen: the collection changed, so reload its data.
-		ns := m.sess.ns
-		m.sess = nil
-		m.stack = []screenID{scrCollections, scrKey}
-		m.layout()
-		return m.key.open(ns, nil, nil, nil)
-	case scrGroups:
-		// Going back to the key screen drops the decisions: ask first, as q does.
-		if m.sess.pending() {
-			m.quit = &confirmation{action: leaveGroupsMsg{}, question: fmt.Sprintf(
-				"A plan for %s is not executed. Leave the groups and lose it? y/n (w on the review saves it)", plural(m.sess.decided(), "group", "groups"))}
-			return nil
-		}
-		if m.sess.scanning {
-			m.sess.cancel()
-		}
-	case scrScan:
-		if m.sess != nil && m.sess.scanning {
-			m.sess.cancel()
-		}
-	}
-	if len(m.stack) == 1 {
-		return nil
-	}
-	m.pop()
-	return nil
 }

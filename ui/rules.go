@@ -21,6 +21,12 @@ type rulesScreen struct {
 	w, h   int
 }
 
+// openRulesMsg opens the rule menu; fields are the sampled ones, which max and min complete.
+// It answers ruleChosenMsg.
+type openRulesMsg struct{ fields []model.FieldInfo }
+
+func (openRulesMsg) opens() screenID { return scrRules }
+
 func newRulesScreen(ctx *Context) *rulesScreen {
 	s := &rulesScreen{ctx: ctx, ask: newPrompt(512)}
 	s.ask.input.ShowSuggestions = true
@@ -57,6 +63,10 @@ func (s *rulesScreen) setKeys() {
 }
 
 func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(openRulesMsg); ok {
+		s.open(m.fields)
+		return nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		if mm, ok := msg.(tea.MouseMsg); ok && !s.ask.open() {
@@ -77,21 +87,27 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.ctx.intent(backMsg{})
 	case key.Matches(km, s.keys.Open):
 		if s.cursor.pos == len(model.Rules) {
-			return s.ctx.intent(ruleChosenMsg{none: true})
+			return s.choose(ruleChosenMsg{none: true})
 		}
 		r := model.KeepRule{Kind: model.RuleKind(s.cursor.pos)}
 		if r.NeedsField() {
 			kind := r.Kind
 			cmd := s.ask.ask(r.Def().Menu+": which field? (tab completes a sampled path)", "field › ", "", "",
 				model.CheckPath, func(f string) tea.Cmd {
-					return s.ctx.intent(ruleChosenMsg{rule: model.KeepRule{Kind: kind, Field: f}})
+					return s.choose(ruleChosenMsg{rule: model.KeepRule{Kind: kind, Field: f}})
 				})
 			s.setKeys()
 			return cmd
 		}
-		return s.ctx.intent(ruleChosenMsg{rule: r})
+		return s.choose(ruleChosenMsg{rule: r})
 	}
 	return nil
+}
+
+// choose closes the menu and answers: the groups list applies the rule.
+func (s *rulesScreen) choose(msg ruleChosenMsg) tea.Cmd {
+	s.ctx.intent(backMsg{})
+	return s.ctx.intent(msg)
 }
 
 func (s *rulesScreen) View() string {

@@ -60,7 +60,7 @@ func TestRuleLeavesDocumentsLackingTheKeyAlone(t *testing.T) {
 	h.keys("r", "enter", "D")
 	h.wantScreen(scrReview)
 	h.wantView("11 documents", "⚑ 3 documents lack email: left alone")
-	for _, g := range h.m.review.plan.Groups {
+	for _, g := range on[*reviewScreen](h.m, scrReview).plan.Groups {
 		if (model.Group{Key: g.Key}).LacksKey() {
 			t.Fatalf("the plan deletes documents lacking the key: %+v", g)
 		}
@@ -81,13 +81,13 @@ func TestRuleLeavesDocumentsLackingTheKeyAlone(t *testing.T) {
 	// The offered index is the partial one, and it builds while the three remain.
 	h.wantView("partial: documents lacking the key are left out")
 	h.keys("x", "y")
-	if h.m.done.built != "email_1_present" {
-		t.Fatalf("the partial index did not build: %v\n%s", h.m.done.indexErr, h.m.View())
+	if on[*doneScreen](h.m, scrDone).built != "email_1_present" {
+		t.Fatalf("the partial index did not build: %v\n%s", on[*doneScreen](h.m, scrDone).indexErr, h.m.View())
 	}
 
 	// Opted in with m: the lacking group is decided like the others.
 	h = openGroups(t, "shop.users", "email", nil)
-	if !h.m.groups.keys.Missing.Enabled() {
+	if !on[*groupsScreen](h.m, scrGroups).keys.Missing.Enabled() {
 		t.Fatal("m is not offered although documents lack the key")
 	}
 	h.keys("r", "enter", "m")
@@ -98,10 +98,10 @@ func TestRuleLeavesDocumentsLackingTheKeyAlone(t *testing.T) {
 	h.wantView("9 groups · 13 surplus")
 	h.keys("D")
 	h.wantView("13 documents", "are included")
-	if !h.m.review.plan.DeleteMissing || h.m.review.plan.Deletes() != 13 {
-		t.Fatalf("opted-in plan: deleteMissing %v, %d deletes", h.m.review.plan.DeleteMissing, h.m.review.plan.Deletes())
+	if !on[*reviewScreen](h.m, scrReview).plan.DeleteMissing || on[*reviewScreen](h.m, scrReview).plan.Deletes() != 13 {
+		t.Fatalf("opted-in plan: deleteMissing %v, %d deletes", on[*reviewScreen](h.m, scrReview).plan.DeleteMissing, on[*reviewScreen](h.m, scrReview).plan.Deletes())
 	}
-	if _, err := model.EncodePlan(h.m.review.plan); err != nil {
+	if _, err := model.EncodePlan(on[*reviewScreen](h.m, scrReview).plan); err != nil {
 		t.Fatalf("the opted-in plan does not encode: %v", err)
 	}
 }
@@ -134,13 +134,13 @@ func TestTUIPlanIsThePlannersPlan(t *testing.T) {
 		}
 		h.keys("r")
 		for range model.Rules {
-			if model.RuleKind(h.m.rules.cursor.pos) == mustRule(t, tc.rule).Kind {
+			if model.RuleKind(on[*rulesScreen](h.m, scrRules).cursor.pos) == mustRule(t, tc.rule).Kind {
 				break
 			}
 			h.keys("down")
 		}
 		h.keys("enter", "D")
-		p := h.m.review.plan
+		p := on[*reviewScreen](h.m, scrReview).plan
 		if p.Unprinted() != 0 {
 			t.Errorf("%s %s %s: %d groups of the TUI's plan record no fingerprints", tc.ns, tc.key, tc.rule, p.Unprinted())
 		}
@@ -224,10 +224,10 @@ func TestShardedCollectionIndexOffer(t *testing.T) {
 		h.wantScreen(scrDone)
 		if tc.shard.Fields[0] == "tenant" {
 			h.wantView("No unique index can be offered", "sharded on {tenant: 1}")
-			if h.m.done.keys.Index.Enabled() {
+			if on[*doneScreen](h.m, scrDone).keys.Index.Enabled() {
 				t.Fatal("x is offered although no index can be built")
 			}
-		} else if !h.m.done.keys.Index.Enabled() {
+		} else if !on[*doneScreen](h.m, scrDone).keys.Index.Enabled() {
 			t.Fatal("no index offered on a collection sharded on the key itself")
 		}
 	}

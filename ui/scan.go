@@ -26,14 +26,18 @@ type scanScreen struct {
 	w, h    int
 }
 
+// openScanMsg opens the scan screen on a session whose scan has started; the root hands it
+// the scan's batches (groupsMsg) as they arrive.
+type openScanMsg struct{ sess *session }
+
+func (openScanMsg) opens() screenID { return scrScan }
+
+// browseMsg is the scan screen's answer when enter is pressed: show the groups found so far,
+// while the scan goes on.
+type browseMsg struct{}
+
 func newScanScreen(ctx *Context) *scanScreen {
 	return &scanScreen{ctx: ctx, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-}
-
-func (s *scanScreen) open(sess *session) tea.Cmd {
-	s.sess, s.elapsed = sess, 0
-	s.setKeys()
-	return s.spin.Tick
 }
 
 func (s *scanScreen) setKeys() {
@@ -54,6 +58,10 @@ func (s *scanScreen) setKeys() {
 
 func (s *scanScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case openScanMsg:
+		s.sess, s.elapsed = msg.sess, 0
+		s.setKeys()
+		return s.spin.Tick
 	case spinner.TickMsg:
 		if s.sess == nil || !s.sess.scanning {
 			return nil
@@ -89,9 +97,6 @@ func (s *scanScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	return nil
 }
-
-// browseMsg opens the groups screen while the scan goes on.
-type browseMsg struct{}
 
 func (s *scanScreen) View() string {
 	st := s.ctx.Styles

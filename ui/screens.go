@@ -19,9 +19,9 @@ const (
 	scrDoc
 )
 
-// registry builds every screen. A new screen is its own file (the screen contract in
-// context.go), its screenID above and its line here: a screen asks to be shown with pushMsg,
-// and its Cmds' results reach it, shown or not, by implementing targeted.
+// registry builds every screen. A new screen is one file (its type, which keeps the screen
+// contract of context.go; the opener message that carries its arguments; the messages it
+// answers with), its screenID above and its line here.
 var registry = [...]func(*Context) screen{
 	scrConnect:     func(c *Context) screen { return newConnectScreen(c) },
 	scrCollections: func(c *Context) screen { return newCollectionsScreen(c) },
@@ -36,27 +36,20 @@ var registry = [...]func(*Context) screen{
 	scrDoc:         func(c *Context) screen { return newDocScreen(c) },
 }
 
-// pushMsg shows screen to on top of the active one and hands it with (its opening message).
-type pushMsg struct {
-	to   screenID
-	with tea.Msg
+// opener is a message that opens a screen: the root builds the screen from the registry, puts
+// it on the stack and hands it the message, its first, which carries the screen's arguments.
+type opener interface {
+	tea.Msg
+	opens() screenID
 }
 
-// targeted is a result message that belongs to one screen, whichever is showing.
+// targeted is a result message that belongs to one screen, shown or not: the root hands it to
+// the topmost screen of that kind on the stack (none there: the answer is no longer wanted).
 type targeted interface{ target() screenID }
 
-func (databasesMsg) target() screenID     { return scrCollections }
-func (collectionsMsg) target() screenID   { return scrCollections }
-func (keyDataMsg) target() screenID       { return scrKey }
-func (docsMsg) target() screenID          { return scrGroup }
-func (mergePreviewMsg) target() screenID  { return scrGroup }
-func (indexBuiltMsg) target() screenID    { return scrDone }
-func (buildIndexMsg) target() screenID    { return scrDone }
-func (filterTickMsg) target() screenID    { return scrGroups }
-func (filterDoneMsg) target() screenID    { return scrGroups }
-func (sortedMsg) target() screenID        { return scrGroups }
-func (resortMsg) target() screenID        { return scrGroups }
-func (sizeMsg) target() screenID          { return scrReview }
-func (backupCheckedMsg) target() screenID { return scrReview }
-func (fixIndexMsg) target() screenID      { return scrDone }
-func (dropConfirmedMsg) target() screenID { return scrDone }
+// askMsg asks the root to put a y/n question in the footer; y sends action (q and esc with a
+// plan pending ask this way).
+type askMsg struct {
+	question string
+	action   tea.Msg
+}

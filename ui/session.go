@@ -33,7 +33,6 @@ type session struct {
 	prior string
 	col   model.Collection
 	key   model.Key
-	idx   []model.Index
 	flds  []model.FieldInfo
 
 	command  string // the scan as a mongosh statement (Store.ScanCommand)

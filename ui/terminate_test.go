@@ -20,7 +20,7 @@ func TestTerminateDuringExecuteStopsAfterTheBatch(t *testing.T) {
 	if h.quit {
 		t.Fatal("a signal during a run quit before the run stopped")
 	}
-	if !h.m.exec.cancelling {
+	if !on[*executeScreen](h.m, scrExecute).cancelling {
 		t.Fatal("a signal during a run did not stop it")
 	}
 	h.wantView("Stopping: the batch in flight finishes", "dupes quits (signal received)")
@@ -28,7 +28,7 @@ func TestTerminateDuringExecuteStopsAfterTheBatch(t *testing.T) {
 	if !h.quit {
 		t.Fatal("the program did not end once the stopped run reported")
 	}
-	rep := h.m.done.rep
+	rep := on[*doneScreen](h.m, scrDone).rep
 	if !rep.Cancelled || rep.NotReached == 0 {
 		t.Fatalf("report %+v: want cancelled with groups not reached", rep)
 	}
@@ -71,13 +71,13 @@ func TestDoneFinishesAnInterruptedRun(t *testing.T) {
 	h.keys("esc") // stop after the batch in flight
 	h.run(run)
 	h.wantScreen(scrDone)
-	if h.m.done.rep.NotReached == 0 {
-		t.Fatalf("the stopped run reached every group: %+v", h.m.done.rep)
+	if on[*doneScreen](h.m, scrDone).rep.NotReached == 0 {
+		t.Fatalf("the stopped run reached every group: %+v", on[*doneScreen](h.m, scrDone).rep)
 	}
 	h.wantView("enter finishes the run, with the same backup", "enter finish the run")
 	h.keys("enter")
 	h.wantScreen(scrDone)
-	if rep := h.m.done.rep; rep.NotReached != 0 || rep.Cancelled {
+	if rep := on[*doneScreen](h.m, scrDone).rep; rep.NotReached != 0 || rep.Cancelled {
 		t.Fatalf("the second run did not finish: %+v", rep)
 	}
 	if after := len(h.store.Docs(ns("shop.users"))); after != before-plan.Deletes() {
