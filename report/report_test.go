@@ -279,7 +279,7 @@ func TestReportChangedSincePlan(t *testing.T) {
 	prints.Stamp(plan.Groups)
 	page := render(t, s, Input{NS: users, Key: key, Groups: groups, Plan: plan})
 	mustHave(t, "the report", page, `<th class="head id changed"`, "changed since the plan: not deleted",
-		"1 documents the plan deletes changed since the plan")
+		"1 document the plan deletes changed since the plan")
 	if strings.Count(page, `class="head id changed"`) != 1 {
 		t.Errorf("more than the one changed member is marked changed")
 	}
@@ -368,4 +368,39 @@ func TestDocsShowTheReport(t *testing.T) {
 	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 20_000 {
 		t.Errorf("docs/report.png is not a screenshot (%d bytes)", len(png))
 	}
+}
+
+// TestWideAndShrunkGroups: a group wider than MaxColumns shows MaxColumns members and counts
+// the rest; a member deleted since the scan is counted as not found; a whole-document key
+// lays out like any other.
+func TestWideAndShrunkGroups(t *testing.T) {
+	s := memstore.New()
+	ns := model.Namespace{DB: "shop", Coll: "events"}
+	s.AddCollection(model.Collection{NS: ns})
+	for i := 0; i < MaxColumns+3; i++ {
+		id := model.Value(`{"$numberInt":"` + thousands(i+1) + `"}`)
+		s.Insert(ns, model.Doc{ID: id, Fields: []model.Field{{Path: "_id", Value: id}, {Path: "k", Value: jsonString("same")},
+			{Path: "seq", Value: model.Value(`{"$numberInt":"` + thousands(i%2) + `"}`)}}})
+	}
+	key := model.Key{Fields: []string{"k"}}
+	groups := scan(t, s, ns, key)
+	s.Remove(ns, groups[0].IDs[0])
+	page := render(t, s, Input{NS: ns, Key: key, Groups: groups})
+	g := upTo(t, page, "group-1", "</section>")
+	if n := strings.Count(g, `<th class="head id`); n != MaxColumns {
+		t.Errorf("%d member columns, want %d", n, MaxColumns)
+	}
+	mustHave(t, "the group", g, "… and 2 more members, not shown side by side", "1 member the scan listed was not found")
+	mustHave(t, "the counts", page, `id="count-documents">`+thousands(MaxColumns+3)+`<`)
+
+	imports := model.Namespace{DB: "shop", Coll: "imports"}
+	demo := memstore.Demo()
+	wg := scan(t, demo, imports, model.Key{WholeDocument: true, Ignore: []string{"importedAt"}})
+	if len(wg) == 0 {
+		t.Fatal("the demo's imports have no whole-document duplicates")
+	}
+	page = render(t, demo, Input{NS: imports, Key: model.Key{WholeDocument: true, Ignore: []string{"importedAt"}}, Groups: wg})
+	selfContained(t, page)
+	mustHave(t, "the report", page, `id="count-groups">`+thousands(len(wg))+`<`,
+		`<tr class="diff"><td class="gutter">≠</td><td class="path mono">importedAt</td>`)
 }
