@@ -56,6 +56,12 @@ type Engine struct {
 	// 0.1). The scan then sends every member's key and splits groups by the key generator's
 	// equality.
 	GroupMerges bool
+	// GroupCodeWithScope: a $group after $unwind survives a CodeWithScope (JavaScript with
+	// scope) anywhere in its key. DocumentDB 0.106's backend dies of a segmentation fault on
+	// one (and on $addToSet of one), and PostgreSQL then restarts every backend, cutting every
+	// client of the server; so there dupes looks for such values before it groups
+	// (RefuseCodeWithScope, codewscope.go). mongo-java-server cannot store one at all.
+	GroupCodeWithScope bool
 }
 
 // The engines Engine.Name tells apart.
@@ -126,12 +132,12 @@ func probeEngine(ctx context.Context, mc *mongo.Client, comment string) (Engine,
 	}
 	e := Engine{Name: EngineMongoDB, Version: bi.Version, ServerVersion: bi.Version,
 		MaxWriteBatch: maxWriteBatch(ctx, mc, comment), Collation: true, Views: true, LazyCond: true, TypeOp: true,
-		TrimOp: true, ArrayGroupKeys: true}
+		TrimOp: true, ArrayGroupKeys: true, GroupCodeWithScope: true}
 	switch {
 	case bi.FerretDB != nil:
 		e.Name, e.Version = EngineFerretDB, bi.FerretDB.Version
 		e.Collation, e.Views, e.LazyCond = false, false, false
-		e.GroupSplits = true
+		e.GroupSplits, e.GroupCodeWithScope = true, false
 		e.MaxWriteBatch = min(e.MaxWriteBatch, ferretMaxWriteBatch)
 	case bi.GitVersion == "":
 		// Every MongoDB build reports its git commit; mongo-java-server answers only four
