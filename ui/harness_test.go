@@ -446,3 +446,20 @@ func backupPath(t *testing.T, view string) string {
 	}
 	return m[1]
 }
+
+// reviewedPlan is the plan the review of h's session confirms: a review screen of its own is
+// opened on the session, the namespace typed, and the run it answers with read.
+func reviewedPlan(h *harness) model.Plan {
+	h.t.Helper()
+	cfg := h.m.ctx.Cfg
+	cfg.ReadOnly = false
+	sh := openScreen(h.t, cfg, h.m.ctx.Store, openReviewMsg{sess: h.m.sess})
+	sh.keys("enter")
+	sh.typ(h.m.sess.ns.String())
+	sh.keys("enter")
+	run, ok := last[executeMsg](sh)
+	if !ok {
+		h.t.Fatalf("the review confirms no run:\n%s", sh.s.View())
+	}
+	return run.plan
+}
