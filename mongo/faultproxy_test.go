@@ -42,6 +42,10 @@ const (
 	cutAfterRun                // forward it, drop the server's reply: it ran, the driver never knows
 	cutMidReply                // forward it, pass half the reply, then cut
 	hookOnly                   // call hook, forward normally
+	// holdDetached cuts the client's side (the driver gives up on the command), calls hook,
+	// then sends the command on to the server and waits for its answer, which it drops: a
+	// write held up in the network that lands after its sender has moved on.
+	holdDetached
 )
 
 // faultRule fires once, at the nth command named cmd on collection coll.
@@ -54,6 +58,8 @@ type faultRule struct {
 	// connections work again (a blip).
 	kill bool
 	hook func()
+	// landed, with holdDetached, is called once the server has answered the held command.
+	landed func()
 	// inspect, if set, sees the command document when the rule fires.
 	inspect func(body bson.Raw)
 }
@@ -183,6 +189,10 @@ func (pc *proxied) up() {
 			return
 		}
 		mode, fire, kill, hook := pc.p.match(msg)
+		if fire && mode == holdDetached {
+			pc.detached(msg, hook)
+			return
+		}
 		if fire {
 			if hook != nil {
 				hook()
@@ -206,6 +216,24 @@ func (pc *proxied) up() {
 			// Let the reply path cut and kill.
 			continue
 		}
+	}
+}
+
+// detached forwards msg after its client has gone (holdDetached). The answer is read here,
+// or by down, which then cuts the connection: either way it has come when this returns.
+func (pc *proxied) detached(msg []byte, hook func()) {
+	pc.client.Close()
+	if hook != nil {
+		hook()
+	}
+	if _, err := pc.server.Write(msg); err == nil {
+		_, _ = readMsg(pc.server)
+	}
+	pc.p.mu.Lock()
+	landed := pc.p.rule.landed
+	pc.p.mu.Unlock()
+	if landed != nil {
+		landed()
 	}
 }
 
