@@ -30,8 +30,10 @@ const (
 
 // Shape is what a scan's duplicate groups look like, measured from their members' documents
 // (ShapeBuilder). The counts cover groups with a key value; the groups of documents lacking
-// the key are counted apart (LackingKey), as Summary counts them, but answer Differs and
-// Identical like any other.
+// the key are counted apart (LackingKey), as Summary counts them (MeasureShape does not even
+// read them; fed to AddGroup, they answer Differs and Identical like any other). Its JSON
+// (scan --format json) holds the figures; the per-group records behind Differs, Identical
+// and Groups stay in memory.
 type Shape struct {
 	// Total is the number of groups to measure, Measured how many were, from the first.
 	Total    int `json:"total"`
