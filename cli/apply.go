@@ -92,7 +92,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	c, err := mongo.Connect(ctx, uri, mongo.Options{LeaseDB: leaseDB})
+	c, err := mongo.Connect(ctx, uri, mongo.Options{LeaseDB: leaseDB, Command: "apply"})
 	if err != nil {
 		return err
 	}

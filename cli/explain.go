@@ -74,7 +74,7 @@ func runExplainError(args []string, stdout, stderr io.Writer) error {
 	// aggregation running after we are gone.
 	ctx, stop := signalContext()
 	defer stop()
-	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: true})
+	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: true, Command: "explain-error"})
 	if err != nil {
 		return err
 	}

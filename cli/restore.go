@@ -58,7 +58,7 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: *readOnly})
+	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: *readOnly, Command: "restore"})
 	if err != nil {
 		return err
 	}

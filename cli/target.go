@@ -6,22 +6,27 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/dupes-tui/dupes/model"
 	"github.com/dupes-tui/dupes/mongo"
 )
 
-// target holds the flags that say what to scan, shared by scan, plan and resolve.
+// target holds the flags that say what to scan, shared by scan, plan, resolve, report and
+// the TUI.
 type target struct {
 	uri, ns, key, index, filter string
 	collation                   string
 	ignoreCase, trim            bool
 	allowMissingField           bool
 	whole                       wholeFlags
+	read                        readFlags
 	leaseDB                     string // --lease-db, registered by the commands that delete
+	cmd                         string // the subcommand, for the comment its commands carry
 }
 
 func (t *target) register(fs *flag.FlagSet) {
+	t.cmd = fs.Name()
 	fs.StringVar(&t.uri, "uri", "", "MongoDB URI (default $MONGODB_URI, else "+mongo.DefaultURI+")")
 	fs.StringVar(&t.ns, "ns", "", "namespace DB.COLL")
 	fs.StringVar(&t.key, "key", "", "key fields F[,F...]")
@@ -34,6 +39,47 @@ func (t *target) register(fs *flag.FlagSet) {
 	fs.BoolVar(&t.allowMissingField, "allow-missing-field", false,
 		"go on when no sampled document has a --key field (or no group member has the max:/min: field)")
 	t.whole.register(fs)
+	t.read.register(fs)
+}
+
+// readFlags say how dupes reads: from which members (--read-preference) and for how long at
+// most (--max-time). Every command that reads documents registers them (target does).
+type readFlags struct {
+	pref    string
+	maxTime time.Duration
+}
+
+func (r *readFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.pref, "read-preference", "", "where the scan, samples and document reads go: "+
+		strings.Join(mongo.ReadModes, ", ")+" (default: the URI's readPreference, else primary); "+
+		"deletes and their checks always go to the primary")
+	fs.DurationVar(&r.maxTime, "max-time", 0, "stop a scan, sample or document read that runs longer (maxTimeMS on "+
+		"the server, and dupes' own deadline), with an error; 0: no limit")
+}
+
+// check refuses a mode or a duration that is no such thing, before anything connects.
+func (r *readFlags) check(cmd string) error {
+	if err := mongo.CheckReadPreference(r.pref); err != nil {
+		return usagef("%s: --read-preference: %v", cmd, err)
+	}
+	if r.maxTime < 0 {
+		return usagef("%s: --max-time %s: want a positive duration, or 0 for no limit", cmd, r.maxTime)
+	}
+	return nil
+}
+
+// options are the connection options of subcommand cmd reading as the flags say.
+func (r *readFlags) options(cmd string) mongo.Options {
+	return mongo.Options{Command: cmd, ReadPreference: r.pref, MaxTime: r.maxTime}
+}
+
+// command names the subcommand in the comment its commands carry: the TUI's flag set is
+// named after the program.
+func (t *target) command() string {
+	if t.cmd == "" || t.cmd == "dupes" {
+		return "tui"
+	}
+	return t.cmd
 }
 
 // scanRequest is a checked target: what to connect to and what to scan.
@@ -55,6 +101,9 @@ func (t *target) check(cmd string, positional []string) (scanRequest, error) {
 		return r, err
 	}
 	r.uri = uri
+	if err := t.read.check(cmd); err != nil {
+		return r, err
+	}
 	if t.ns == "" {
 		return r, usagef("%s: --ns DB.COLL is required", cmd)
 	}
@@ -140,7 +189,9 @@ func isURI(s string) bool {
 
 // open connects, checks the collection, and completes the key from --index.
 func (r *scanRequest) open(ctx context.Context, t *target, stderr io.Writer) (*mongo.Client, model.Collection, error) {
-	c, err := mongo.Connect(ctx, r.uri, mongo.Options{LeaseDB: t.leaseDB})
+	opt := t.read.options(t.command())
+	opt.LeaseDB = t.leaseDB
+	c, err := mongo.Connect(ctx, r.uri, opt)
 	if err != nil {
 		return nil, model.Collection{}, err
 	}

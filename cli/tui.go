@@ -58,7 +58,9 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	} else {
 		readOnly := cfg.ReadOnly
 		cfg.Connect = func(ctx context.Context, uri string) (ui.Store, error) {
-			c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: readOnly, LeaseDB: opt.leaseDB})
+			o := opt.read.options("tui")
+			o.ReadOnly, o.LeaseDB = readOnly, opt.leaseDB
+			c, err := mongo.Connect(ctx, uri, o)
 			if err != nil {
 				return nil, err
 			}
@@ -129,6 +131,7 @@ func setUpColours() {
 type tuiOptions struct {
 	mouse   bool
 	leaseDB string
+	read    readFlags // --read-preference, --max-time
 }
 
 // tuiFlags declares the TUI's flags: what to scan is the same flag group as dupes scan's
@@ -159,8 +162,11 @@ func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
 	demo := on("demo")
 	cfg := ui.Config{Redact: mongo.Redact, NS: t.ns, BackupDir: get("backup"), ReadOnly: on("read-only"),
 		Demo: demo, AllowMissingField: t.allowMissingField}
-	opt := tuiOptions{mouse: on("mouse"), leaseDB: t.leaseDB}
+	opt := tuiOptions{mouse: on("mouse"), leaseDB: t.leaseDB, read: t.read}
 	if err := checkLeaseDB("dupes", t.leaseDB); err != nil {
+		return cfg, opt, err
+	}
+	if err := t.read.check("dupes"); err != nil {
 		return cfg, opt, err
 	}
 	if demo && (len(pos) > 0 || t.uri != "") {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dupes-tui/dupes/model"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -40,6 +41,13 @@ type Options struct {
 	// Command names the subcommand ("scan", "apply", …; "tui" when empty) in the comment
 	// every command carries (run.go).
 	Command string
+	// ReadPreference is the mode of the reads that may go to a secondary (read.go): the scan,
+	// the sample, the members and their fingerprints. "" takes the URI's, else primary.
+	// Writes, the guard and restores always use the primary.
+	ReadPreference string
+	// MaxTime bounds each long read (the scan, the sample, the reads of members): it is sent
+	// as maxTimeMS, and dupes stops waiting a little later (read.go). 0: no limit.
+	MaxTime time.Duration
 }
 
 // Client is a connection to one deployment.
@@ -48,10 +56,12 @@ type Client struct {
 	uri      string  // redacted: safe to show
 	secret   secrets // the URI and its secrets, to scrub from any error text
 	readOnly bool
-	leaseDB  string      // Options.LeaseDB
-	engine   engineCache // what Engine found, asked once
-	command  string      // Options.Command
-	runID    string      // newRunID: this process's run, in every command's comment
+	leaseDB  string             // Options.LeaseDB
+	engine   engineCache        // what Engine found, asked once
+	command  string             // Options.Command
+	runID    string             // newRunID: this process's run, in every command's comment
+	readPref *readpref.ReadPref // of the long reads (read.go): Options.ReadPreference, else the URI's
+	maxTime  time.Duration      // Options.MaxTime
 }
 
 // Connect opens a connection and checks that the server answers (and that the credentials, if
@@ -61,7 +71,7 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 		opt.Timeout = ConnectTimeout
 	}
 	c := &Client{uri: Redact(uri), secret: secretsOf(uri), readOnly: opt.ReadOnly, leaseDB: opt.LeaseDB,
-		command: opt.Command, runID: newRunID()}
+		command: opt.Command, runID: newRunID(), maxTime: opt.MaxTime}
 	if !strings.HasPrefix(uri, "mongodb://") && !strings.HasPrefix(uri, "mongodb+srv://") {
 		return nil, fmt.Errorf("%q is not a MongoDB URI: it must start with mongodb:// or mongodb+srv://", c.uri)
 	}
@@ -69,6 +79,17 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 		SetServerSelectionTimeout(opt.Timeout).
 		SetConnectTimeout(opt.Timeout).
 		SetAppName("dupes")
+	if opt.MaxTime < 0 {
+		return nil, fmt.Errorf("--max-time %s: want a positive duration", opt.MaxTime)
+	}
+	rp, err := readPreference(opt.ReadPreference, co.ReadPreference)
+	if err != nil {
+		return nil, fmt.Errorf("--read-preference: %w", err)
+	}
+	// The client's default too, so that any other read (an estimated count, a preview) follows it; writes
+	// ignore it, and the guard names the primary (primary).
+	c.readPref = rp
+	co.SetReadPreference(rp)
 	// The driver takes a host it cannot dial ("[::1" without its bracket) and fails only at
 	// the dial, which would read as a server out of reach: say the URI is wrong instead.
 	for _, h := range co.Hosts {
@@ -86,7 +107,8 @@ func Connect(ctx context.Context, uri string, opt Options) (*Client, error) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, opt.Timeout+time.Second)
 	defer cancel()
-	if err := mc.Ping(pctx, readpref.PrimaryPreferred()); err != nil {
+	ping := c.withComment(bson.D{{Key: "ping", Value: 1}})
+	if err := mc.Database("admin").RunCommand(pctx, ping, options.RunCmd().SetReadPreference(readpref.PrimaryPreferred())).Err(); err != nil {
 		_ = mc.Disconnect(context.Background())
 		return nil, c.wrap("connect to "+c.uri, err)
 	}
@@ -120,6 +142,10 @@ var lastError = regexp.MustCompile(`Last error: ([^}]*?)\s*}`)
 func (c *Client) wrap(what string, err error) error {
 	// The driver's words are scrubbed before ours join them: a password that is an English
 	// word must not be masked out of the advice below.
+	var mt *MaxTimeError
+	if errors.As(err, &mt) {
+		return err // already one sentence, naming the read
+	}
 	msg := scrub(err.Error(), c.secret)
 	switch {
 	case errors.Is(err, context.Canceled):

@@ -53,11 +53,11 @@ func (c *Client) fetchRaw(ctx context.Context, ns model.Namespace, ids []model.V
 		if err != nil {
 			return err
 		}
-		opts := options.Find().SetBatchSize(int32(end - start)).SetComment(c.comment())
+		opts := options.Find().SetBatchSize(int32(end - start))
 		if projection != nil {
 			opts.SetProjection(projection)
 		}
-		cur, err := c.coll(ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}, opts)
+		cur, err := c.readFind(ctx, ns, "reading the documents of "+ns.String(), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}, opts)
 		if err != nil {
 			return c.wrap("read documents of "+ns.String(), err)
 		}

@@ -304,6 +304,9 @@ func MongoshCommand(ns model.Namespace, key model.Key) (string, error) {
 // scanError explains the server errors a scan meets on huge groups, which otherwise read as
 // internal limits.
 func (c *Client) scanError(ns model.Namespace, err error) error {
+	if errors.Is(err, ErrMaxTime) {
+		return err
+	}
 	wrapped := c.wrap("scan "+ns.String(), err)
 	var ce interface{ HasErrorCode(int) bool }
 	msg := err.Error()

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -25,10 +24,11 @@ func (c *Client) SampleFields(ctx context.Context, ns model.Namespace, n int) ([
 		n = DefaultSample
 	}
 	stats, sampled, err := c.samplePaths(ctx, ns, n, true)
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, ErrMaxTime) {
 		// $sample can fail where a plain read does not (mongo-java-server's random sort
 		// breaks its sort's contract now and then): the first n documents in natural order
-		// are a poorer sample, but enough to tell a misspelled key from a real one.
+		// are a poorer sample, but enough to tell a misspelled key from a real one. A sample
+		// past --max-time is not read again another way.
 		stats, sampled, err = c.samplePaths(ctx, ns, n, false)
 	}
 	if err != nil {
@@ -67,13 +67,13 @@ type pathStat struct {
 // samplePaths reads up to n documents, by $sample when random, else a plain find, and counts
 // their paths.
 func (c *Client) samplePaths(ctx context.Context, ns model.Namespace, n int, random bool) (map[string]*pathStat, int, error) {
-	var cur *mongo.Cursor
+	var cur *readCursor
 	var err error
+	what := "the sample of " + ns.String()
 	if random {
-		cur, err = c.coll(ns).Aggregate(ctx, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}},
-			options.Aggregate().SetComment(c.comment()))
+		cur, err = c.readAggregate(ctx, ns, what, bson.A{bson.D{{Key: "$sample", Value: bson.D{{Key: "size", Value: n}}}}}, nil)
 	} else {
-		cur, err = c.coll(ns).Find(ctx, bson.D{}, options.Find().SetLimit(int64(n)).SetComment(c.comment()))
+		cur, err = c.readFind(ctx, ns, what, bson.D{}, options.Find().SetLimit(int64(n)))
 	}
 	if err != nil {
 		return nil, 0, err
@@ -132,13 +132,15 @@ func walkPaths(doc bson.Raw, prefix string, depth int, fn func(string, bson.Type
 // into arrays of sub-documents, as in a query). It stops at the first such document, so a key
 // field that exists costs one short read; only a field no document has reads the collection.
 func (c *Client) HoldsField(ctx context.Context, ns model.Namespace, path string) (bool, error) {
-	err := c.coll(ns).FindOne(ctx, bson.D{{Key: path, Value: bson.D{{Key: "$exists", Value: true}}}},
-		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetComment(c.comment())).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
-	}
+	cur, err := c.readFind(ctx, ns, "the search for "+path+" in "+ns.String(), bson.D{{Key: path, Value: bson.D{{Key: "$exists", Value: true}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(-1))
 	if err != nil {
 		return false, c.wrap("look for "+path+" in "+ns.String(), err)
 	}
-	return true, nil
+	defer cur.Close(ctx)
+	found := cur.Next(ctx)
+	if err := cur.Err(); err != nil {
+		return false, c.wrap("look for "+path+" in "+ns.String(), err)
+	}
+	return found, nil
 }

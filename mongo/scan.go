@@ -10,7 +10,6 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // ScanBatchSize is the cursor batch size of a scan: groups per round trip.
@@ -22,7 +21,7 @@ type Cursor struct {
 	c           *Client
 	ns          model.Namespace
 	key         model.Key
-	cur         *mongo.Cursor
+	cur         *readCursor
 	plain       bool // the group _id is the value itself, not a tuple
 	plainInDoc  bool // a plain group _id may sit in {k: value} (see plainInDoc)
 	oversized   []Oversized
@@ -75,7 +74,7 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if _, err := c.Collection(ctx, ns); err != nil {
 		return nil, err
 	}
-	cur, err := c.coll(ns).Aggregate(ctx, p, aggregateOptions(key, ScanBatchSize).SetComment(c.comment()))
+	cur, err := c.readAggregate(ctx, ns, "the scan of "+ns.String(), p, aggregateOptions(key, ScanBatchSize))
 	if err != nil {
 		return nil, c.scanError(ns, err)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Where an engine's $group compares keys unlike MongoDB's unique index (Engine.GroupSplits,
@@ -351,8 +350,8 @@ func (cu *Cursor) splitNested(ctx context.Context, groups []*pendingGroup) ([]*p
 		if len(ids) == 0 {
 			return nil
 		}
-		cur, err := cu.c.coll(cu.ns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-			options.Find().SetComment(cu.c.comment()))
+		cur, err := cu.c.readFind(ctx, cu.ns, "the scan of "+cu.ns.String()+" (reading back members of groups holding null)",
+			bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil)
 		if err != nil {
 			return cu.c.wrap("scan "+cu.ns.String()+": read back the members of groups holding null", err)
 		}

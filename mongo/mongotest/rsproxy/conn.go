@@ -44,9 +44,15 @@ type conn struct {
 
 // pending says what to do with the reply to a request.
 type pending struct {
-	hello  bool          // rewrite it (hello, or legacy isMaster when legacy)
-	legacy bool          // the request was isMaster / ismaster: answer with ismaster
-	budget time.Duration // opens a cursor with maxTimeMS: what the cursor has left
+	hello  bool // rewrite it (hello, or legacy isMaster when legacy)
+	legacy bool // the request was isMaster / ismaster: answer with ismaster
+	// timed: the request opens (find, aggregate) or continues (getMore, cursor) a cursor
+	// under maxTimeMS, of which budget was left when it was sent: the time the backend takes
+	// to answer counts against it, as a server counts its processing time.
+	timed  bool
+	budget time.Duration
+	cursor int64
+	sent   time.Time
 }
 
 func (cn *conn) close() {
@@ -79,7 +85,7 @@ func (cn *conn) up() {
 			}
 			continue
 		}
-		budget, expired := p.hold(s, body)
+		pd, expired := p.hold(s, body)
 		if expired {
 			if !cn.send(reply(f, maxTimeExpired(s))) {
 				return
@@ -89,8 +95,9 @@ func (cn *conn) up() {
 		switch {
 		case isHello(s.Command):
 			cn.expect(f.requestID(), pending{hello: true, legacy: s.Command != "hello"})
-		case budget > 0 && (s.Command == "find" || s.Command == "aggregate"):
-			cn.expect(f.requestID(), pending{budget: budget})
+		case pd.timed:
+			pd.sent = time.Now()
+			cn.expect(f.requestID(), pd)
 		}
 		if _, err := cn.server.Write(f); err != nil {
 			return
@@ -112,10 +119,14 @@ func (cn *conn) down() {
 				switch {
 				case pd.hello:
 					f = f.withBody(p.hello(cn.m.i, pd.legacy, body))
-				case pd.budget > 0:
-					if id, ok := body.Lookup("cursor", "id").AsInt64OK(); ok && id != 0 {
+				case pd.timed:
+					id := pd.cursor
+					if id == 0 {
+						id, _ = body.Lookup("cursor", "id").AsInt64OK()
+					}
+					if id != 0 {
 						p.mu.Lock()
-						p.budgets[id] = pd.budget
+						p.budgets[id] = max(pd.budget-time.Since(pd.sent), 0)
 						p.mu.Unlock()
 					}
 				}
@@ -150,22 +161,22 @@ func (cn *conn) take(responseTo int32) (pending, bool) {
 }
 
 // hold applies a Slow rule to a command: it waits the rule's delay, or, when the command's
-// maxTimeMS runs out first and the rule honours it, that long and reports expired. budget is
-// what is left of the command's (or, for a getMore, its cursor's) maxTimeMS afterwards, 0
-// when it has none.
-func (p *Proxy) hold(s Seen, body bson.Raw) (budget time.Duration, expired bool) {
+// maxTimeMS (for a getMore, what its cursor has left) runs out first and the rule honours
+// it, that long and reports expired. pd says, for a command under maxTimeMS, what is left.
+func (p *Proxy) hold(s Seen, body bson.Raw) (pd pending, expired bool) {
 	p.mu.Lock()
 	rule := p.slow[s.Command]
-	budget = time.Duration(s.MaxTimeMS) * time.Millisecond
-	var cursor int64
-	if s.Command == "getMore" {
-		cursor, _ = body.Lookup("getMore").AsInt64OK()
-		budget = p.budgets[cursor]
+	switch s.Command {
+	case "find", "aggregate":
+		pd.budget, pd.timed = time.Duration(s.MaxTimeMS)*time.Millisecond, s.MaxTimeMS > 0
+	case "getMore":
+		pd.cursor, _ = body.Lookup("getMore").AsInt64OK()
+		pd.budget, pd.timed = p.budgets[pd.cursor]
 	}
 	p.mu.Unlock()
 	d := rule.d
-	if rule.honour && budget > 0 && budget < d {
-		d, expired = budget, true
+	if rule.honour && pd.timed && pd.budget < d {
+		d, expired = pd.budget, true
 	}
 	if d > 0 {
 		t := time.NewTimer(d)
@@ -175,15 +186,8 @@ func (p *Proxy) hold(s Seen, body bson.Raw) (budget time.Duration, expired bool)
 			t.Stop()
 		}
 	}
-	if budget > 0 {
-		budget = max(budget-d, 0)
-		if cursor != 0 {
-			p.mu.Lock()
-			p.budgets[cursor] = budget
-			p.mu.Unlock()
-		}
-	}
-	return budget, expired
+	pd.budget = max(pd.budget-d, 0)
+	return pd, expired
 }
 
 // isHello is true for the commands whose reply tells the driver what a server is.
