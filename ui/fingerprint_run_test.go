@@ -15,7 +15,7 @@ func TestTUIPlanHoldsTheVersionsShown(t *testing.T) {
 	h := openGroups(t, n.String(), "email", nil)
 	ruleFirst(h)
 	shown := openGroupOf(h, 3) // the groups before it were shown on the way
-	at := on[*groupScreen](h.m, scrGroup).gi
+	at := groupIndex(h, shown)
 	for _, id := range shown.IDs {
 		if h.m.sess.seen[id] == "" {
 			t.Fatalf("the group view showed %s, and the session did not record its version", id.Display())
@@ -41,9 +41,7 @@ func TestTUIPlanHoldsTheVersionsShown(t *testing.T) {
 		}
 	}
 	change(h, n, early.IDs[1], note)
-	h.keys("D")
-	h.wantScreen(scrReview)
-	plan := on[*reviewScreen](h.m, scrReview).plan
+	plan := reviewedPlan(h)
 	if plan.Unprinted() != 0 {
 		t.Fatalf("%d groups of the review's plan record no versions", plan.Unprinted())
 	}
@@ -51,7 +49,7 @@ func TestTUIPlanHoldsTheVersionsShown(t *testing.T) {
 	change(h, n, late.IDs[1], note)
 	h.send(executeMsg{plan: plan})
 	h.wantScreen(scrDone)
-	rep := on[*doneScreen](h.m, scrDone).rep
+	rep := runReport(h)
 	why := skipReasons(rep)
 	left := present(h, n)
 	for _, id := range []model.Value{shown.IDs[1], late.IDs[1]} {
@@ -84,14 +82,13 @@ func TestTUIMergeLeavesAGroupWhoseKeeperChanged(t *testing.T) {
 	gi := groupIndex(h, g)
 	keep := g.IDs[h.m.sess.keep[gi]]
 	before := change(h, n, keep, &model.Field{Path: "note", Value: `"edited"`})
-	h.keys("D")
-	plan := on[*reviewScreen](h.m, scrReview).plan
+	plan := reviewedPlan(h)
 	if plan.Merge == nil || plan.Unprinted() != 0 || len(plan.Groups) < 2 {
 		t.Fatalf("plan: merge %v, %d groups, %d unprinted", plan.Merge, len(plan.Groups), plan.Unprinted())
 	}
 	h.send(executeMsg{plan: plan})
 	h.wantScreen(scrDone)
-	rep := on[*doneScreen](h.m, scrDone).rep
+	rep := runReport(h)
 	left := present(h, n)
 	for _, id := range g.IDs {
 		if !left[id] {

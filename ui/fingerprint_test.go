@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/dupes-tui/dupes/model"
 )
@@ -44,18 +45,24 @@ func restore(h *harness, n model.Namespace, d model.Doc) {
 }
 
 // openGroupOf opens the group view and moves it on (n) to a group with the key and at least
-// min members.
+// min members, and returns that group.
 func openGroupOf(h *harness, min int) model.Group {
 	h.t.Helper()
 	h.keys("enter")
 	h.wantScreen(scrGroup)
-	for i := 0; h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi].Count() < min || h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi].LacksKey(); i++ {
+	for i := 0; number(h.t, h.m.View(), "members") < min || strings.Contains(h.m.View(), "null/missing"); i++ {
 		if i > 50 {
 			h.t.Fatalf("no group of %d members", min)
 		}
 		h.keys("n")
 	}
-	return h.m.sess.groups[on[*groupScreen](h.m, scrGroup).gi]
+	for _, g := range h.m.sess.groups {
+		if strings.Contains(h.m.View(), "email = "+keyText(g)) {
+			return g
+		}
+	}
+	h.t.Fatalf("the group on screen is none of the session's:\n%s", h.m.View())
+	return model.Group{}
 }
 
 func skipReasons(rep model.Report) map[model.Value]string {

@@ -40,6 +40,8 @@ type harness struct {
 	// them over later, so a test can act while an answer is on its way.
 	hold func(tea.Msg) bool
 	held []tea.Msg
+	// seen is every message the commands delivered to the model: the answers of the Store.
+	seen []tea.Msg
 }
 
 var fixedNow = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -83,6 +85,7 @@ func (h *harness) run(cmd tea.Cmd) {
 				h.held = append(h.held, msg)
 				return nil
 			}
+			h.seen = append(h.seen, msg)
 			_, next := h.m.Update(msg)
 			return next
 		}
@@ -206,17 +209,6 @@ func openGroups(t *testing.T, ns, key string, edit func(*Config)) *harness {
 func ns(s string) model.Namespace {
 	n, _ := model.ParseNamespace(s)
 	return n
-}
-
-// on is the topmost screen of kind id on the stack, or nil.
-func on[T screen](m *Model, id screenID) T {
-	for i := len(m.stack) - 1; i >= 0; i-- {
-		if m.stack[i].id == id {
-			return m.stack[i].screen.(T)
-		}
-	}
-	var none T
-	return none
 }
 
 // showSession puts a root model that never connected on the groups list of a session.
@@ -462,4 +454,19 @@ func reviewedPlan(h *harness) model.Plan {
 		h.t.Fatalf("the review confirms no run:\n%s", sh.s.View())
 	}
 	return run.plan
+}
+
+// runReport is the report of the last run, as the store answered it (the done screen shows
+// its counts; the test reads the skips per document).
+func runReport(h *harness) model.Report {
+	h.t.Helper()
+	for i := len(h.seen) - 1; i >= 0; i-- {
+		if ev, ok := h.seen[i].(execEvent); ok {
+			if rep, ok := ev.msg.(reportMsg); ok {
+				return rep.report
+			}
+		}
+	}
+	h.t.Fatal("no run reported")
+	return model.Report{}
 }
