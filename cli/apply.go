@@ -201,7 +201,7 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 		if g.Group < 0 || g.Group >= len(plan.Groups) {
 			continue
 		}
-		key := keyText(plan.Groups[g.Group].Key)
+		key := model.KeyText(plan.Groups[g.Group].Key)
 		for _, s := range g.Skipped {
 			if shown++; shown <= 20 {
 				fmt.Fprintf(w, "  group %s: kept %s: %s\n", key, s.ID.Display(), s.Reason)

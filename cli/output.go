@@ -151,7 +151,7 @@ func printGroupErrors(w io.Writer, plan model.Plan, rep model.Report, runErr err
 		if _, ok := groups[g.Error]; !ok {
 			order = append(order, g.Error)
 		}
-		groups[g.Error] = append(groups[g.Error], keyText(plan.Groups[g.Group].Key))
+		groups[g.Error] = append(groups[g.Error], model.KeyText(plan.Groups[g.Group].Key))
 	}
 	sort.SliceStable(order, func(i, j int) bool { return len(groups[order[i]]) > len(groups[order[j]]) })
 	for _, msg := range order {

@@ -75,7 +75,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, o := range res.oversized {
 		in.Notes = append(in.Notes, fmt.Sprintf("Group %s has %d documents, more than one scan lists: the report shows and "+
-			"counts the first %d. Narrow the scan with --filter to see them all.", keyText(o.Key), o.Count, o.Listed))
+			"counts the first %d. Narrow the scan with --filter to see them all.", model.KeyText(o.Key), o.Count, o.Listed))
 	}
 	prog := newProgress(stderr)
 	in.Progress = func(done, total int) { prog.printf("reading the members: %d/%d groups", done, total) }

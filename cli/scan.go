@@ -206,7 +206,7 @@ func writeScanTable(w io.Writer, ns model.Namespace, key model.Key, res scanResu
 	}
 	for _, o := range res.oversized {
 		fmt.Fprintf(w, "group %s: %d documents, only the first %d ids are listed (a result document is limited to 16 MB)\n",
-			keyText(o.Key), o.Count, o.Listed)
+			model.KeyText(o.Key), o.Count, o.Listed)
 	}
 }
 

@@ -94,8 +94,8 @@ func (res scanResult) whole(stderr io.Writer, deleteMissing bool) ([]model.Group
 				continue
 			}
 			fmt.Fprintf(stderr, "warning: group %s has %d documents, more than one scan lists (%d): it is left out of the plan; "+
-				"narrow the scan with --filter to clean it up\n", keyText(g.Key), n, g.Count())
-			left = append(left, fmt.Sprintf("%s (%d documents)", keyText(g.Key), n))
+				"narrow the scan with --filter to clean it up\n", model.KeyText(g.Key), n, g.Count())
+			left = append(left, fmt.Sprintf("%s (%d documents)", model.KeyText(g.Key), n))
 			continue
 		}
 		out = append(out, g)
@@ -129,16 +129,4 @@ func sameValues(a, b []model.Value) bool {
 		}
 	}
 	return true
-}
-
-// keyText renders a group's key values: "a@x.com" or ("Lee", "Oslo").
-func keyText(vals []model.Value) string {
-	parts := make([]string, len(vals))
-	for i, v := range vals {
-		parts[i] = v.Display()
-	}
-	if len(parts) == 1 {
-		return parts[0]
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }

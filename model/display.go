@@ -189,3 +189,16 @@ func displayBinary(sub byte, data []byte) string {
 	}
 	return "Binary('" + base64.StdEncoding.EncodeToString(data) + "', " + hex.EncodeToString([]byte{sub}) + ")"
 }
+
+// KeyText is a group's key values as the batch outputs and the report print them: the value
+// for a one-field key, "(a, b)" for a compound one.
+func KeyText(vals []Value) string {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = v.Display()
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

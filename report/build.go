@@ -119,7 +119,7 @@ func (b *builder) whyAlone(gi int) string {
 // layout lays out group gi: members as columns, fields as rows, marked as the TUI marks them.
 func (b *builder) layout(gi, pi int, docs []model.Doc) groupView {
 	g := b.in.Groups[gi]
-	v := groupView{N: gi + 1, Key: keyText(g.Key), Count: b.count(gi), Gone: len(g.IDs) - len(docs)}
+	v := groupView{N: gi + 1, Key: model.KeyText(g.Key), Count: b.count(gi), Gone: len(g.IDs) - len(docs)}
 	switch {
 	case pi >= 0:
 		pg := b.plan.p.Groups[pi]
@@ -233,13 +233,13 @@ func (b *builder) planView() *planView {
 	}
 	for i, g := range pl.Groups {
 		if g.Decision == model.ByHand {
-			v.Hand = append(v.Hand, handRow{Key: keyText(g.Key), Keep: g.Keep.Display()})
+			v.Hand = append(v.Hand, handRow{Key: model.KeyText(g.Key), Keep: g.Keep.Display()})
 		}
 		if !b.found[i] {
 			v.NotFound++
 		}
 		if i < MaxListed {
-			d := deleteRow{Key: keyText(g.Key), Keep: g.Keep.Display(), Decision: decisionText(g.Decision)}
+			d := deleteRow{Key: model.KeyText(g.Key), Keep: g.Keep.Display(), Decision: decisionText(g.Decision)}
 			for _, id := range g.Delete {
 				d.Delete = append(d.Delete, id.Display())
 			}
@@ -307,18 +307,6 @@ func barWidth(n, whole int) int {
 		return 0
 	}
 	return max(1, n*100/whole)
-}
-
-// keyText is a group's key values as the CLI writes them: "a@x.com" or ("Lee", "Oslo").
-func keyText(vals []model.Value) string {
-	parts := make([]string, len(vals))
-	for i, v := range vals {
-		parts[i] = v.Display()
-	}
-	if len(parts) == 1 {
-		return parts[0]
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 func decisionText(d model.Decision) string {

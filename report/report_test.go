@@ -178,7 +178,7 @@ func TestDemoReport(t *testing.T) {
 	if hand.Decision != model.ByHand {
 		t.Fatalf("the plan's first group is decided %q", hand.Decision)
 	}
-	mustHave(t, "the plan", pl, `id="rule">first<`, rule.Describe(), esc(keyText(groups[1].Key)),
+	mustHave(t, "the plan", pl, `id="rule">first<`, rule.Describe(), esc(model.KeyText(groups[1].Key)),
 		esc(hand.Keep.Display()), "every key field missing or null")
 	if strings.Count(upTo(t, pl, "hand", "</table>"), "<tr>") != 2 {
 		t.Errorf("the hand decisions are not one row:\n%s", upTo(t, pl, "hand", "</table>"))
