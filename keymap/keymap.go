@@ -1,6 +1,7 @@
 // Package keymap holds every key binding of dupes' terminal UI, so that help, tests and screens
-// agree on one set. Screens take a copy of DefaultKeyMap() and disable what does nothing there,
-// so the help never lists a key that does nothing.
+// agree on one set. Each screen takes a copy of DefaultKeyMap(), lists in its ShortHelp and
+// FullHelp exactly the bindings it matches, and turns off (SetEnabled) only a key it offers
+// some of the time, so the help never lists a key that does nothing.
 package keymap
 
 import "github.com/charmbracelet/bubbles/key"
@@ -100,13 +101,6 @@ func DefaultKeyMap() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-	}
-}
-
-// Disable turns bindings off, so help leaves them out and key.Matches ignores them.
-func Disable(bs ...*key.Binding) {
-	for _, b := range bs {
-		b.SetEnabled(false)
 	}
 }
 

@@ -43,8 +43,8 @@ func TestDesignDefaults(t *testing.T) {
 			t.Errorf("%s: keys %v, want %v", c.b.Help().Desc, c.b.Keys(), c.want)
 		}
 	}
-	Disable(&k.Up)
+	k.Up.SetEnabled(false)
 	if k.Up.Enabled() || !DefaultKeyMap().Up.Enabled() {
-		t.Error("Disable must change only the copy")
+		t.Error("a screen's copy of the keymap must change only that copy")
 	}
 }

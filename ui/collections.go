@@ -55,13 +55,10 @@ func newCollectionsScreen(ctx *Context) *collectionsScreen {
 func (s *collectionsScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
-		&k.Review, &k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Back.SetEnabled(s.db != "" || s.call.on)
 	k.Filter.SetEnabled(s.db != "" && !s.call.on)
 	k.Filter.SetHelp("/", "filter collections")
 	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Reload)
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
 		return
@@ -303,9 +300,15 @@ func (s *collectionsScreen) refilter() {
 func (s *collectionsScreen) Busy() bool { return s.call.on }
 func (s *collectionsScreen) ShortHelp() []key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return []key.Binding{k.Open, k.Back}
+	}
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Back, k.Help, k.Quit}
 }
 func (s *collectionsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return [][]key.Binding{s.ShortHelp()}
+	}
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back, k.Reload}, {k.Help, k.Quit}}
 }

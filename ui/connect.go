@@ -39,9 +39,6 @@ func newConnectScreen(ctx *Context) *connectScreen {
 func (s *connectScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right,
-		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
-		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Open.SetHelp("enter", "connect")
 	k.Back.SetHelp("esc", "stop editing")
 	if s.call.on {

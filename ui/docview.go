@@ -40,9 +40,6 @@ func newDocScreen(ctx *Context) *docScreen {
 func (s *docScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right, &k.Open, &k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules,
-		&k.Review, &k.Save, &k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index,
-		&k.Missing, &k.Skip, &k.Undo, &k.Sort, &k.DiffOnly, &k.ViewDoc)
 	k.Up.SetHelp("↑/k", "scroll")
 	k.Down.SetHelp("↓/j", "scroll")
 	k.Copy.SetHelp("c", "copy the document")

@@ -90,9 +90,6 @@ func newDoneScreen(ctx *Context) *doneScreen {
 func (s *doneScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right, &k.Open,
-		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
-		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Back.SetHelp("esc", "scan again")
 	k.Index.SetEnabled(s.canOfferIndex() || (s.fix != fixNone && !s.building))
 	switch s.fix {
@@ -101,13 +98,8 @@ func (s *doneScreen) setKeys() {
 	case fixDrop, fixDropYes:
 		k.Index.SetHelp("x", "drop it and build the unique index")
 	}
-	if s.canFinish() {
-		k.Open.SetEnabled(true)
-		k.Open.SetHelp("enter", "finish the run")
-	}
-	if s.ask != nil {
-		keymap.Disable(&k.Back, &k.Index, &k.Open, &k.Help, &k.Quit)
-	}
+	k.Open.SetEnabled(s.canFinish())
+	k.Open.SetHelp("enter", "finish the run")
 }
 
 // canFinish: the run stopped before its end (cancelled, or stopped by an error) with groups
@@ -182,7 +174,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			a := s.ask
 			s.ask = nil
 			s.setKeys()
-			if key.Matches(msg, s.ctx.Keys.Yes) {
+			if key.Matches(msg, s.keys.Yes) {
 				return s.ctx.intent(a.action)
 			}
 			return nil
@@ -344,6 +336,9 @@ func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *doneScreen) Typing() bool     { return false }
 func (s *doneScreen) Busy() bool       { return false }
 func (s *doneScreen) ShortHelp() []key.Binding {
+	if s.ask != nil {
+		return []key.Binding{s.keys.Yes} // any other key is no
+	}
 	return []key.Binding{s.keys.Open, s.keys.Index, s.keys.Back, s.keys.Help, s.keys.Quit}
 }
 func (s *doneScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

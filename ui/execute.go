@@ -50,9 +50,6 @@ func newExecuteScreen(ctx *Context) *executeScreen {
 func (s *executeScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right, &k.Open,
-		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy,
-		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index, &k.Quit)
 	k.Back.SetHelp("esc", "stop after this batch")
 	k.Back.SetEnabled(!s.cancelling)
 }

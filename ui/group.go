@@ -60,8 +60,6 @@ func newGroupScreen(ctx *Context) *groupScreen {
 func (s *groupScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Open, &k.Filter, &k.Select, &k.Save, &k.Copy, &k.Retry, &k.Reload, &k.Browse,
-		&k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index, &k.Sort)
 	k.Up.SetHelp("↑/k", "scroll")
 	k.Down.SetHelp("↓/j", "scroll")
 	k.Back.SetHelp("esc", "groups")

@@ -75,9 +75,6 @@ func (s *groupsScreen) open(sess *session) {
 func (s *groupsScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Save, &k.Copy,
-		&k.Retry, &k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
-	keymap.Disable(&k.DiffOnly, &k.ViewDoc)
 	k.Open.SetHelp("enter", "open group")
 	k.Missing.SetEnabled(s.sess != nil && len(s.sess.lacking) > 0)
 	k.Sort.SetHelp("o", "sort: "+s.order.next().String())
@@ -88,8 +85,6 @@ func (s *groupsScreen) setKeys() {
 		k.Review.SetHelp("D", "review plan")
 	}
 	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Filter, &k.Rules, &k.Review, &k.Missing,
-			&k.Skip, &k.Undo, &k.Sort)
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
 	} else if s.query != "" {
@@ -435,10 +430,16 @@ func (s *groupsScreen) Typing() bool { return s.ask.open() }
 func (s *groupsScreen) Busy() bool   { return false }
 func (s *groupsScreen) ShortHelp() []key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return []key.Binding{k.Open, k.Back}
+	}
 	// What matters most first: the footer drops keys from the end when it is narrow.
 	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Skip, k.Undo, k.Sort, k.Missing, k.Back, k.Up, k.Down, k.Quit}
 }
 func (s *groupsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return [][]key.Binding{s.ShortHelp()}
+	}
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Sort, k.Back}, {k.Rules, k.Skip, k.Undo, k.Missing, k.Review}, {k.Help, k.Quit}}
 }

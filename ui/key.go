@@ -76,8 +76,6 @@ func newKeyScreen(ctx *Context) *keyScreen {
 func (s *keyScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right, &k.Filter, &k.Keep, &k.Next, &k.Prev, &k.Rules, &k.Review,
-		&k.Save, &k.Copy, &k.Retry, &k.Browse, &k.Index, &k.Merge)
 	k.Open.SetHelp("enter", "scan")
 	k.Back.SetHelp("esc", "collections")
 	k.Reload.SetHelp("R", "sample again")
@@ -86,7 +84,6 @@ func (s *keyScreen) setKeys() {
 		k.Back.SetHelp("esc", "cancel")
 	}
 	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Select, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Reload, &k.WholeDoc, &k.AnyOrder)
 		k.Open.SetHelp("enter", "apply")
 		k.Back.SetHelp("esc", "cancel")
 	}
@@ -431,6 +428,9 @@ func viewText(c model.Collection) string {
 }
 func (s *keyScreen) ShortHelp() []key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return []key.Binding{k.Open, k.Back}
+	}
 	bs := []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Back, k.Help}
 	if s.err.scrolls(s.w, s.errRoom()) {
 		bs = append([]key.Binding{scrollHelp(k)}, bs...)
@@ -439,6 +439,9 @@ func (s *keyScreen) ShortHelp() []key.Binding {
 }
 func (s *keyScreen) FullHelp() [][]key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return [][]key.Binding{s.ShortHelp()}
+	}
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder}, {k.Reload, k.Help, k.Quit}}
 }
 

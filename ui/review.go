@@ -158,9 +158,6 @@ func (s *reviewScreen) setPlan(p model.Plan) {
 func (s *reviewScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right,
-		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Copy, &k.Retry,
-		&k.Reload, &k.Browse, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Up.SetHelp("↑/k", "scroll")
 	k.Down.SetHelp("↓/j", "scroll")
 	k.Save.SetHelp("w", "export the plan file")
@@ -169,7 +166,6 @@ func (s *reviewScreen) setKeys() {
 	k.Back.SetHelp("esc", "back")
 	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
 	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom)
 		k.Open.SetEnabled(true)
 		k.Open.SetHelp("enter", "confirm")
 		k.Back.SetHelp("esc", "cancel")
@@ -415,9 +411,15 @@ func (s *reviewScreen) Typing() bool     { return s.ask.open() }
 func (s *reviewScreen) Busy() bool       { return s.preparing }
 func (s *reviewScreen) ShortHelp() []key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return []key.Binding{k.Open, k.Back}
+	}
 	return []key.Binding{k.Open, k.Save, k.Down, k.Up, k.PageDown, k.Back, k.Help, k.Quit}
 }
 func (s *reviewScreen) FullHelp() [][]key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return [][]key.Binding{s.ShortHelp()}
+	}
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Save, k.Back, k.Help, k.Quit}}
 }

@@ -30,7 +30,9 @@ func (openRulesMsg) opens() screenID { return scrRules }
 func newRulesScreen(ctx *Context) *rulesScreen {
 	s := &rulesScreen{ctx: ctx, ask: newPrompt(512)}
 	s.ask.input.ShowSuggestions = true
-	s.setKeys()
+	s.keys = ctx.Keys
+	s.keys.Open.SetHelp("enter", "apply")
+	s.keys.Back.SetHelp("esc", "cancel")
 	return s
 }
 
@@ -46,20 +48,6 @@ func (s *rulesScreen) open(fields []model.FieldInfo) {
 	s.ask.close()
 	s.cursor = listCursor{h: len(model.Rules) + 1}
 	s.cursor.setLen(len(model.Rules) + 1) // the last row: none
-	s.setKeys()
-}
-
-func (s *rulesScreen) setKeys() {
-	s.keys = s.ctx.Keys
-	k := &s.keys
-	keymap.Disable(&k.Left, &k.Right, &k.PageUp, &k.PageDown, &k.Filter, &k.Keep, &k.Select, &k.Next,
-		&k.Prev, &k.Rules, &k.Review, &k.Save, &k.Copy, &k.Retry, &k.Reload, &k.Browse, &k.Case,
-		&k.Trim, &k.Query, &k.Paste, &k.Index)
-	k.Open.SetHelp("enter", "apply")
-	k.Back.SetHelp("esc", "cancel")
-	if s.ask.open() {
-		keymap.Disable(&k.Up, &k.Down, &k.Top, &k.Bottom)
-	}
 }
 
 func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
@@ -75,29 +63,31 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if s.ask.open() {
-		cmd := s.ask.update(km, s.keys)
-		s.setKeys()
-		return cmd
+		return s.ask.update(km, s.keys)
 	}
-	if s.cursor.navigate(km, s.keys) {
-		return nil
-	}
-	switch {
-	case key.Matches(km, s.keys.Back):
+	// A menu of six rows: no paging.
+	switch k := s.keys; {
+	case key.Matches(km, k.Up):
+		s.cursor.move(-1)
+	case key.Matches(km, k.Down):
+		s.cursor.move(1)
+	case key.Matches(km, k.Top):
+		s.cursor.moveTo(0)
+	case key.Matches(km, k.Bottom):
+		s.cursor.moveTo(s.cursor.n - 1)
+	case key.Matches(km, k.Back):
 		return s.ctx.intent(backMsg{})
-	case key.Matches(km, s.keys.Open):
+	case key.Matches(km, k.Open):
 		if s.cursor.pos == len(model.Rules) {
 			return s.choose(ruleChosenMsg{none: true})
 		}
 		r := model.KeepRule{Kind: model.RuleKind(s.cursor.pos)}
 		if r.NeedsField() {
 			kind := r.Kind
-			cmd := s.ask.ask(r.Def().Menu+": which field? (tab completes a sampled path)", "field › ", "", "",
+			return s.ask.ask(r.Def().Menu+": which field? (tab completes a sampled path)", "field › ", "", "",
 				model.CheckPath, func(f string) tea.Cmd {
 					return s.choose(ruleChosenMsg{rule: model.KeepRule{Kind: kind, Field: f}})
 				})
-			s.setKeys()
-			return cmd
 		}
 		return s.choose(ruleChosenMsg{rule: r})
 	}
@@ -133,8 +123,15 @@ func (s *rulesScreen) Typing() bool     { return s.ask.open() }
 func (s *rulesScreen) Busy() bool       { return false }
 func (s *rulesScreen) ShortHelp() []key.Binding {
 	k := s.keys
+	if s.ask.open() {
+		return []key.Binding{k.Open, k.Back}
+	}
 	return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Help}
 }
 func (s *rulesScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{s.ShortHelp(), {s.keys.Quit}}
+	k := s.keys
+	if s.ask.open() {
+		return [][]key.Binding{s.ShortHelp()}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Back, k.Help, k.Quit}}
 }

@@ -43,9 +43,6 @@ func newScanScreen(ctx *Context) *scanScreen {
 func (s *scanScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
-	keymap.Disable(&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Left, &k.Right, &k.Open,
-		&k.Filter, &k.Keep, &k.Select, &k.Next, &k.Prev, &k.Rules, &k.Review, &k.Save, &k.Retry,
-		&k.Reload, &k.Case, &k.Trim, &k.Query, &k.Paste, &k.Index)
 	k.Copy.SetEnabled(s.ctx.Cfg.Copy != nil)
 	scanning := s.sess != nil && s.sess.scanning
 	if scanning {

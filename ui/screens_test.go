@@ -558,7 +558,8 @@ func TestDoneOffersTheUniqueIndex(t *testing.T) {
 	h.wantView("Press x to build the unique index orderNo_1_present on orderNo (partial: documents lacking the key are left out of it)",
 		"x create unique index") // in the help line too, where a DBA looks for keys
 	h.keys("x")
-	h.wantView("Build the unique index orderNo_1_present on orderNo (partial: documents lacking the key are left out of it) of", "shop.orders now? y/n")
+	h.wantView("Build the unique index orderNo_1_present on orderNo (partial: documents lacking the key are left out of it) of", "shop.orders now? y/n",
+		"y yes (any other key: no)")
 	h.keys("n")
 	h.wantView("Press x to build the unique index")
 	if strings.Contains(h.m.View(), "now? y/n") {
