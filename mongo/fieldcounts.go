@@ -5,31 +5,39 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // DuplicateCount counts what a scan of key finds in ns: its duplicate groups and their
-// surplus documents, in one pass that returns no ids in the common case. It is the scan's
+// surplus documents, in one pass that returns no ids in the common case. It runs the scan's
 // pipeline (pipeline, with the multikey mark) up to and including its $match on groups, with
-// the $group's ids pushed only for the members whose count the server cannot settle, and a
-// last $group that sums the settled groups:
+// the $group listing _ids only of members that may enter a group twice:
 //
 //	… the scan's stages up to its $group, then
-//	{$group: {_id: KEY, n: {$sum: 1}, q: {$sum: NEED}, ids: {$push: {$cond: [NEED, "$_id", "$$REMOVE"]}}}}
+//	{$group: {_id: KEY, n: {$sum: 1}, q: {$sum: {$cond: [W, 1, 0]}}, ids: {$push: {$cond: [W, "$_id", "$$REMOVE"]}}}}
 //	{$match: the scan's}
-//	{$project: {ids: {$slice: ["$ids", MaxGroupIDs]}, n: 1, q: 1}}
-//	{$group: {_id: {$cond: [SETTLED, null, {g: "$_id"}]}, groups: …, surplus: …, rest: {$push: unsettled groups}}}
+//	{$project: {ids: {$slice: ["$ids", MaxGroupIDs]}, n: 1, q: 1, s: SETTLED}}
 //
-// A member needs its _id pushed when it may enter a group more than once (it gives more than
-// one index key: a repeated array value would count twice), when its key is one the engine's
-// $group may split from its equals (Engine.GroupSplits: the scan merges those groups in Go),
-// or when MongoDB cannot index it. Those groups come back as the scan's own output and go
-// through the scan's decoding and regrouping (scanexact.go), so the count is the scan's.
-// On an engine whose $group may merge any two keys (Engine.GroupMerges: mongo-java-server),
-// every group needs its members' keys, so the count runs the scan and counts its groups
-// (DupCount.ByScan); so does a rare group too large to list.
+// W marks a member that gives more than one index key (an array of several values: a value
+// repeated in it would count twice) or that MongoDB cannot index. A group is settled (s) when
+// it lists no member, holds two or more, and its key is not one the engine's $group may
+// split from an equal one (Engine.GroupSplits, as the scan's keepSuspect asks): its size is
+// then n. A whole-document key settles every group, and one more $group sums them on the
+// server. The groups stream in and are added up as they come; the others are counted as the
+// scan answers them (scanexact.go): a group is its unlisted members plus its distinct listed
+// ones, and the groups with suspect keys are held and merged at the end by the key
+// generator's equality, which adds their unlisted members (each in one group only) and unites
+// their listed ones. Where the scan must read members back (a key holding null inside a
+// document or an array, on DocumentDB), where a group is too large to list, and on an engine
+// whose $group may merge any two keys (Engine.GroupMerges: mongo-java-server), the count runs
+// the scan and counts its groups (DupCount.ByScan).
+//
+// A last $group summing the settled groups on the server was tried: on FerretDB it cost
+// more than sending one small document per group (BENCHMARKS.md, section 7), twice the
+// scan's time where most groups are unsettled.
 func (c *Client) DuplicateCount(ctx context.Context, ns model.Namespace, key model.Key) (model.DupCount, error) {
 	if err := ctx.Err(); err != nil {
 		return model.DupCount{}, c.wrap("count duplicates in "+ns.String(), err)
@@ -53,10 +61,10 @@ func (c *Client) DuplicateCount(ctx context.Context, ns model.Namespace, key mod
 		return model.DupCount{}, c.scanError(ns, err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
-	cu := &Cursor{c: c, ns: ns, key: key, plain: plainKey(key), plainInDoc: plainInDoc(key, e), regroup: newRegroup(key, e)}
-	var n model.DupCount
+	cc := &counter{cu: &Cursor{c: c, ns: ns, key: key, plain: plainKey(key), plainInDoc: plainInDoc(key, e)},
+		splits: e.GroupSplits && !key.WholeDocument, spec: key.Spec()}
 	for cur.Next(ctx) {
-		if err := cu.countDoc(cur.Current, &n); errors.Is(err, errCountByScan) {
+		if err := cc.doc(cur.Current); errors.Is(err, errCountByScan) {
 			return c.countByScan(ctx, ns, key)
 		} else if err != nil {
 			return model.DupCount{}, err
@@ -65,19 +73,11 @@ func (c *Client) DuplicateCount(ctx context.Context, ns model.Namespace, key mod
 	if err := cur.Err(); err != nil {
 		return model.DupCount{}, c.scanError(ns, err)
 	}
-	if u := cu.unindexable; u != nil {
+	if u := cc.unindexable; u != nil {
 		return model.DupCount{}, &UnindexableError{Key: key, Unindexable: *u}
 	}
-	if cu.regroup != nil {
-		held, err := cu.regroup.flush(func(ps []*pendingGroup) ([]*pendingGroup, error) { return cu.splitNested(ctx, ps) })
-		if err != nil {
-			return model.DupCount{}, err
-		}
-		for _, g := range held {
-			n.Add(len(g.IDs))
-		}
-	}
-	return n, nil
+	cc.flush()
+	return cc.n, nil
 }
 
 // errCountByScan says a group came back that only the scan can settle.
@@ -85,8 +85,7 @@ var errCountByScan = errors.New("count by scanning")
 
 // countPipeline is DuplicateCount's aggregation, built from the scan's (see DuplicateCount).
 func countPipeline(key model.Key, e Engine) (bson.A, error) {
-	mark := !key.WholeDocument
-	scan, err := pipeline(key, MaxGroupIDs, e, mark)
+	scan, err := pipeline(key, MaxGroupIDs, e, !key.WholeDocument)
 	if err != nil {
 		return nil, err
 	}
@@ -114,42 +113,27 @@ func countPipeline(key model.Key, e Engine) (bson.A, error) {
 				{Key: "surplus", Value: e1("$sum", e1("$subtract", bson.A{"$n", 1}))}}),
 		), nil
 	}
-	need := countNeed(key, e, id)
-	p = append(p,
-		e1("$group", bson.D{{Key: "_id", Value: id}, {Key: "n", Value: one},
-			{Key: "q", Value: e1("$sum", cond(need, 1, 0))},
-			{Key: "ids", Value: e1("$push", cond(need, "$_id", "$$REMOVE"))}}),
-		keep,
-		e1("$project", bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", MaxGroupIDs})}, {Key: "n", Value: 1}, {Key: "q", Value: 1}}))
-	// A settled group lists no member and has two or more: one entry each.
-	settled := e1("$and", bson.A{e1("$eq", bson.A{"$q", 0}), e1("$gt", bson.A{"$n", 1})})
-	return append(p, e1("$group", bson.D{
-		{Key: "_id", Value: cond(settled, nil, bson.D{{Key: "g", Value: "$_id"}})},
-		{Key: "groups", Value: e1("$sum", cond(settled, 1, 0))},
-		{Key: "surplus", Value: e1("$sum", cond(settled, e1("$subtract", bson.A{"$n", 1}), 0))},
-		{Key: "rest", Value: e1("$push", cond(settled, "$$REMOVE", "$$ROOT"))},
-	})), nil
-}
-
-// countNeed is true for a member whose _id the count needs (see DuplicateCount): it gives
-// more than one index key (the scan's multikey mark, m), it cannot be indexed (x), or, on an
-// engine that splits equal values, its key is suspect, as keepSuspect asks of a group's key.
-func countNeed(key model.Key, e Engine, id any) bson.D {
-	ors := bson.A{e1("$eq", bson.A{"$m", true})}
-	parts := []any{id}
+	w := bson.A{e1("$eq", bson.A{"$m", true})}
+	parts := []any{"$_id"} // the group key's values, as keepSuspect takes them
 	if !plainKey(key) {
-		ors = append(ors, e1("$eq", bson.A{"$k.x", true}))
+		w = append(w, e1("$eq", bson.A{"$k.x", true}))
 		parts = parts[:0]
 		for i := range key.Fields {
-			parts = append(parts, field(id.(bson.D), cell(i)))
+			parts = append(parts, "$_id."+cell(i))
 		}
 	}
+	listed := e1("$or", w)
+	settled := bson.A{e1("$eq", bson.A{"$q", 0}), e1("$gt", bson.A{"$n", 1})}
 	if e.GroupSplits {
-		for _, x := range parts {
-			ors = append(ors, suspect(x, e))
-		}
+		settled = append(settled, e1("$not", bson.A{keepSuspect(e, parts)[0].Value}))
 	}
-	return e1("$or", ors)
+	return append(p,
+		e1("$group", bson.D{{Key: "_id", Value: id}, {Key: "n", Value: one},
+			{Key: "q", Value: e1("$sum", cond(listed, 1, 0))},
+			{Key: "ids", Value: e1("$push", cond(listed, "$_id", "$$REMOVE"))}}),
+		keep,
+		e1("$project", bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", MaxGroupIDs})}, {Key: "n", Value: 1}, {Key: "q", Value: 1},
+			{Key: "s", Value: e1("$and", settled)}})), nil
 }
 
 // field is the value of a document's field, or nil.
@@ -162,70 +146,123 @@ func field(d bson.D, name string) any {
 	return nil
 }
 
-// countDoc adds what one of countPipeline's documents says to n: the settled groups' sums,
-// or the unsettled groups, decoded as the scan decodes its groups.
-func (cu *Cursor) countDoc(doc bson.Raw, n *model.DupCount) error {
-	if doc.Lookup("_id").Type == bson.TypeNull {
-		g, _ := doc.Lookup("groups").AsInt64OK()
-		s, _ := doc.Lookup("surplus").AsInt64OK()
-		n.Groups += g
-		n.Surplus += s
-		return nil
-	}
-	rest, ok := doc.Lookup("rest").ArrayOK()
-	if !ok {
-		return fmt.Errorf("count %s: unexpected result %s", cu.ns, doc)
-	}
-	groups, err := rest.Values()
-	if err != nil {
-		return err
-	}
-	for _, gv := range groups {
-		g, ok := gv.DocumentOK()
-		if !ok {
-			return fmt.Errorf("count %s: unexpected group %s", cu.ns, gv)
-		}
-		if err := cu.countGroup(g, n); err != nil {
-			return err
-		}
-	}
-	return nil
+// counter adds up countPipeline's documents as the scan answers its groups.
+type counter struct {
+	cu          *Cursor // reads group keys as the scan's cursor does
+	splits      bool    // the engine's $group may split equal keys: suspect ones are merged here
+	spec        model.KeySpec
+	n           model.DupCount
+	held        []countPart // groups with suspect keys, merged at the end
+	unindexable *Unindexable
 }
 
-// countGroup counts one unsettled group: q of its n entries are listed in ids, the other
-// n-q are members of one key each, counted but not listed.
-func (cu *Cursor) countGroup(g bson.Raw, n *model.DupCount) error {
-	ids, _ := g.Lookup("ids").ArrayOK()
+// countPart is a group whose key the engine may have split from an equal one: its key and
+// listed members, copied out of the cursor's batch (detach), and its unlisted members (one
+// key each, so in this group only).
+type countPart struct {
+	*pendingGroup
+	unlisted int64
+}
+
+// doc adds one of countPipeline's documents: a whole-document key's sums, a settled group,
+// or an unsettled one.
+func (cc *counter) doc(doc bson.Raw) error {
+	if doc.Lookup("_id").Type == bson.TypeNull {
+		if g, ok := doc.Lookup("groups").AsInt64OK(); ok {
+			s, _ := doc.Lookup("surplus").AsInt64OK()
+			cc.n.Groups += g
+			cc.n.Surplus += s
+			return nil
+		}
+	}
+	total, _ := doc.Lookup("n").AsInt64OK()
+	if settled, _ := doc.Lookup("s").BooleanOK(); settled {
+		cc.n.Add(int(total))
+		return nil
+	}
+	ids, _ := doc.Lookup("ids").ArrayOK()
 	vals, err := ids.Values()
 	if err != nil {
 		return err
 	}
-	total, _ := g.Lookup("n").AsInt64OK()
-	listed, _ := g.Lookup("q").AsInt64OK()
+	listed, _ := doc.Lookup("q").AsInt64OK()
 	if int64(len(vals)) < listed {
 		return errCountByScan // cut at MaxGroupIDs: only the scan's reading of it is the scan's
 	}
-	if total == listed {
-		gs, err := cu.decode(g)
-		if err != nil {
-			return err
+	id := doc.Lookup("_id")
+	if d, ok := id.DocumentOK(); ok && !cc.cu.plain {
+		if x, ok := d.Lookup("x").BooleanOK(); ok && x {
+			got := sortIDs(vals)
+			cc.unindexable = &Unindexable{Count: max(len(got), int(total)), IDs: got}
+			return nil
 		}
-		for _, grp := range gs {
-			n.Add(len(grp.IDs))
-		}
-		return nil
 	}
-	raw, err := cu.rawKeyOf(g.Lookup("_id"))
+	raw, err := cc.cu.rawKeyOf(id)
 	if err != nil {
 		return err
 	}
-	if cu.regroup != nil && suspectKey(raw) {
-		// A suspect key holding members that were not listed: the engine put a value
-		// the count took as settled with one it may split. Only the scan merges it.
-		return errCountByScan
+	if !cc.splits || !suspectKey(raw) {
+		cc.n.Add(int(total-listed) + distinctIDs(vals))
+		return nil
 	}
-	n.Add(int(total-listed) + len(sortIDs(vals)))
+	if nestedNull(raw) {
+		return errCountByScan // the scan reads these members back (splitNested)
+	}
+	cc.held = append(cc.held, countPart{detach(&pendingGroup{key: raw, ids: vals}), total - listed})
 	return nil
+}
+
+// flush counts the held groups, merged as the scan's regroup.flush merges them: sorted in
+// MongoDB's order, which finds equal at least the keys KeyID does, then parted by KeyID.
+func (cc *counter) flush() {
+	h := cc.held
+	cc.held = nil
+	sort.SliceStable(h, func(i, j int) bool { return compareKeys(h[i].key, h[j].key) < 0 })
+	for lo := 0; lo < len(h); {
+		hi := lo + 1
+		for hi < len(h) && compareKeys(h[lo].key, h[hi].key) == 0 {
+			hi++
+		}
+		if hi-lo == 1 {
+			cc.n.Add(int(h[lo].unlisted) + distinctIDs(h[lo].ids))
+			lo = hi
+			continue
+		}
+		type merged struct {
+			unlisted int64
+			ids      []bson.RawValue
+		}
+		byKey := map[string]*merged{}
+		var order []string
+		for _, p := range h[lo:hi] {
+			kid := cc.spec.KeyID(p.key.values())
+			m := byKey[kid]
+			if m == nil {
+				m = &merged{}
+				byKey[kid] = m
+				order = append(order, kid)
+			}
+			m.unlisted += p.unlisted
+			m.ids = append(m.ids, p.ids...)
+		}
+		for _, kid := range order {
+			cc.n.Add(int(byKey[kid].unlisted) + distinctIDs(byKey[kid].ids))
+		}
+		lo = hi
+	}
+}
+
+// distinctIDs counts distinct _ids: the same BSON value, type and bytes, is one document
+// (sortIDs' rule).
+func distinctIDs(vals []bson.RawValue) int {
+	if len(vals) < 2 {
+		return len(vals)
+	}
+	seen := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		seen[rawIdentity(v)] = true
+	}
+	return len(seen)
 }
 
 // countByScan counts the groups the scan streams.
