@@ -40,13 +40,22 @@ type SkippedDoc struct {
 	Reason string `json:"reason"`
 }
 
-// Progress is what a running plan reports after each batch.
+// Progress is what a running plan reports after each batch, and while it is paused.
 type Progress struct {
 	GroupsDone  int
 	GroupsTotal int
+	// DocsDeleted counts the documents deleted so far (in a restore's progress: put back).
 	DocsDeleted int
 	DocsTotal   int
-	Elapsed     time.Duration
+	// Elapsed is the time since the run started, pauses included.
+	Elapsed time.Duration
+	// Paused says why the run is paused now ("secondary db2:27017 is 14s behind"), "" while
+	// it runs.
+	Paused string
+	// Pauses are the run's pauses so far, the one in progress included.
+	Pauses Pauses
+	// MaxRate is the run's limit in documents written per second, 0 when it has none.
+	MaxRate float64
 }
 
 // Rate is documents deleted per second so far.
@@ -95,6 +104,10 @@ type Report struct {
 	// Notices are what the run did that the DBA must hear of besides the counts: a torn
 	// backup set aside, a crashed run's lease taken over.
 	Notices []string `json:"notices,omitempty"`
+	// RunID names the run on the server: every command it sent carried it in its comment.
+	RunID string `json:"runId,omitempty"`
+	// Pauses are the run's pauses between batches (--pause-file, SIGUSR1, --max-lag).
+	Pauses Pauses `json:"pauses,omitzero"`
 }
 
 // CountSkipped adds skipped documents to SkippedDocs and to SkippedBy under their reasons'
@@ -156,6 +169,10 @@ type RestoreReport struct {
 	Inserted int           `json:"inserted"` // or, in a dry run, would be inserted
 	Existing int           `json:"existing"`
 	Failed   int           `json:"failed"`
+	// Pauses are the restore's pauses between batches, as a run's (Report.Pauses).
+	Pauses Pauses `json:"pauses,omitzero"`
+	// Cancelled says a signal stopped the restore between batches: run it again to go on.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // RestoreFile is what a restore did with one backup file.
