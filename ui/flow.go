@@ -30,18 +30,8 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.onGroups(msg), true
 	case browseMsg:
 		return m.replace(openGroupsMsg{sess: m.sess}), true
-	case previewMsg:
-		m.onPreview(msg)
-		return nil, true
-	case shardMsg:
-		if m.sess != nil && msg.id == m.sess.id {
-			m.sess.shard, m.sess.shardErr = msg.key, msg.err
-		}
-		return nil, true
-	case collationMsg:
-		if m.sess != nil && msg.id == m.sess.id {
-			m.sess.noCollation, m.sess.engine = !msg.ok, msg.engine
-		}
+	case previewMsg, shardMsg, collationMsg:
+		m.sess.take(msg)
 		return nil, true
 	case planColMsg:
 		m.onPlanCol(msg)
@@ -144,20 +134,4 @@ func (m *Model) onGroups(msg groupsMsg) tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) onPreview(msg previewMsg) {
-	s := m.sess
-	if s == nil || msg.id != s.id {
-		return
-	}
-	// The surplus is asked for only when its inputs change: take it even from a preview
-	// whose decisions are stale, as long as it was computed from the current inputs.
-	if msg.surplus >= 0 && msg.of == s.surplusOf {
-		s.surplus = msg.surplus
-	}
-	if msg.seq != s.previewSeq {
-		return // a newer one is on its way
-	}
-	s.preview, s.previewed = msg.res, msg.seq
 }

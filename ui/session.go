@@ -112,6 +112,33 @@ func (s *session) previewIfStale() tea.Cmd {
 	return previewCmd(s.id, s.previewSeq, s.snapshot(), again, in)
 }
 
+// take records the answer of one of the session's Cmds: the planner's preview, the shard key,
+// whether the engine has collations. An answer for another session is dropped.
+func (s *session) take(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case previewMsg:
+		if s == nil || msg.id != s.id {
+			return
+		}
+		// The surplus is asked for only when its inputs change: take it even from a preview
+		// whose decisions are stale, as long as it was computed from the current inputs.
+		if msg.surplus >= 0 && msg.of == s.surplusOf {
+			s.surplus = msg.surplus
+		}
+		if msg.seq == s.previewSeq { // else a newer one is on its way
+			s.preview, s.previewed = msg.res, msg.seq
+		}
+	case shardMsg:
+		if s != nil && msg.id == s.id {
+			s.shard, s.shardErr = msg.key, msg.err
+		}
+	case collationMsg:
+		if s != nil && msg.id == s.id {
+			s.noCollation, s.engine = !msg.ok, msg.engine
+		}
+	}
+}
+
 // surplusInputs is what the surplus shown was computed from.
 type surplusInputs struct {
 	groups        int
