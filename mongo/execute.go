@@ -17,12 +17,26 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 )
 
-// DefaultExecBatch is how many groups one batch of a plan run covers.
-const DefaultExecBatch = 500
+// ExecBatchDocs is how many documents one batch writes unless told otherwise (--batch-size):
+// deleted, plus the keepers a merging plan updates. Measured (BENCHMARKS.md, "Batch sizes"):
+// fewer costs round trips and synced writes per document, more only lengthens the time a
+// batch holds the primary's attention and the run's memory.
+const ExecBatchDocs = 1000
 
-// ExecBatchDocs caps the documents (keepers and members) one batch re-reads, so a batch of
-// large groups still fits one find and one delete command.
-const ExecBatchDocs = 2000
+// DefaultExecBatch is the most groups a batch covers by default: ExecBatchDocs, since every
+// group deletes at least one document.
+const DefaultExecBatch = ExecBatchDocs
+
+// MaxBatchDocs is the most documents a batch may be asked to write: one write command
+// (maxWriteOps).
+const MaxBatchDocs = maxWriteOps
+
+// ExecBatchBytes caps the bytes of the documents one batch re-reads (the keepers and the
+// members), whatever their number: a batch holds them, backs them up and sends each in its
+// guarded delete, so a run's memory is a few times this, not a few times the batch's count of
+// 2 MB documents (BENCHMARKS.md, "Memory by batch bytes"). One group larger than this is still
+// read whole: a group is never split.
+const ExecBatchBytes = 16 << 20
 
 // ExecBatchTimeout bounds one batch once it has started. A batch in flight is finished even
 // after a cancel, so it runs on a context of its own; this keeps a dead network from holding
@@ -33,14 +47,35 @@ const ExecBatchTimeout = 2 * time.Minute
 type ExecOptions struct {
 	// BackupDir receives DB.COLL.TIMESTAMP.bson and its .json manifest.
 	BackupDir string
-	// BatchSize is groups per batch; DefaultExecBatch when 0.
+	// BatchSize caps the groups per batch; only BatchDocs when 0.
 	BatchSize int
-	// Progress, if set, is called after every batch (from the calling goroutine).
+	// BatchDocs caps the documents one batch writes (ExecBatchDocs when 0, at most
+	// MaxBatchDocs); ExecBatchBytes caps their bytes.
+	BatchDocs int
+	// Pace shares a busy primary: a rate, and pauses between batches (throttle.go).
+	Pace Pace
+	// Progress, if set, is called after every batch, and while the run is paused (from the
+	// calling goroutine).
 	Progress func(model.Progress)
 
 	// backupPath, set only by this package's tests, names the backup file (e.g. /dev/full)
 	// instead of a new one in BackupDir.
 	backupPath string
+	// batchBytes and leaseTTL, set only by this package's tests, replace ExecBatchBytes and
+	// LeaseTTL.
+	batchBytes int
+	leaseTTL   time.Duration
+}
+
+// defaults fills in what the caller left unset.
+func (o *ExecOptions) defaults() {
+	if o.BatchDocs <= 0 {
+		o.BatchDocs = ExecBatchDocs
+	}
+	o.BatchDocs = min(o.BatchDocs, MaxBatchDocs)
+	if o.batchBytes <= 0 {
+		o.batchBytes = ExecBatchBytes
+	}
 }
 
 // Reasons a planned delete is skipped: the words are model's (model/reasons.go), shared with
@@ -86,9 +121,7 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 	if err := plan.Validate(); err != nil {
 		return model.Report{}, fmt.Errorf("refusing the plan: %w", err)
 	}
-	if opt.BatchSize <= 0 {
-		opt.BatchSize = DefaultExecBatch
-	}
+	opt.defaults()
 	guard, err := newKeyGuard(plan.Key)
 	if err != nil {
 		return model.Report{}, fmt.Errorf("refusing the plan: %w", err)
@@ -132,12 +165,17 @@ func (c *Client) newRun(ctx context.Context, plan model.Plan, guard keyGuard, op
 	}
 	// One run at a time per namespace: two runs of different plans could each keep a member
 	// the other deletes, and leave a group with no document at all.
-	l, err := c.acquireLease(ctx, plan.NS, LeaseTTL)
+	ttl := LeaseTTL
+	if opt.leaseTTL > 0 {
+		ttl = opt.leaseTTL
+	}
+	l, err := c.acquireLease(ctx, plan.NS, ttl)
 	if err != nil {
 		return nil, err
 	}
 	r := &execRun{c: c, plan: plan, guard: guard, opt: opt, coll: c.primary(plan.NS), simple: simple,
-		lease: l, filtered: map[model.Value]bool{}}
+		lease: l, filtered: map[model.Value]bool{}, pacer: newPacer(c, opt.Pace)}
+	r.pacer.report = r.progress
 	if n := l.TookOverNotice(); n != "" {
 		r.rep.Notices = append(r.rep.Notices, n)
 	}
@@ -189,6 +227,12 @@ type execRun struct {
 	// simple: the collection has a default collation, which the guard must override.
 	simple bool
 	lease  *lease
+	pacer  *pacer
+	// at is the next group of plan.Groups to run.
+	at int
+	// read counts the documents re-read so far and their bytes: their mean sizes the re-reads
+	// of the batches to come (execute_batch.go).
+	read struct{ docs, bytes int64 }
 
 	backup       *backupFile
 	keepers      *backupFile // before-images of the keepers a merging plan updates (merge.go)
@@ -223,6 +267,7 @@ func (r *execRun) open(now time.Time) error {
 			}
 		}
 		if prev != "" {
+			m.RunID = r.c.runID
 			bsonPath, err := manifestBackup(prev, m)
 			if err != nil {
 				return err
@@ -260,12 +305,12 @@ func (r *execRun) open(now time.Time) error {
 
 // begin starts the report and the manifest of a run.
 func (r *execRun) begin(now time.Time, digest string) {
-	r.rep = model.Report{NS: r.plan.NS, StartedAt: now, PlanDigest: digest}
+	r.rep = model.Report{NS: r.plan.NS, StartedAt: now, PlanDigest: digest, RunID: r.c.runID}
 	r.manifest = Manifest{
 		Version: ManifestVersion, Tool: "dupes", NS: r.plan.NS, URI: r.c.URI(),
 		Key: r.plan.Key, Semantics: r.plan.Key.Semantics(), Rule: r.plan.Rule,
 		PlanDigest: digest, PlanCreatedAt: r.plan.CreatedAt,
-		StartedAt: now, Runs: 1,
+		StartedAt: now, Runs: 1, RunID: r.c.runID,
 	}
 	if r.plan.Semantics != "" {
 		r.manifest.Semantics = r.plan.Semantics
@@ -300,18 +345,26 @@ func (r *execRun) run(ctx context.Context) model.Report {
 	return r.finish()
 }
 
-// runGroups processes the batches of plan.Groups, stopping at a cancel (between batches) or
-// an error (r.err).
+// runGroups processes the batches of plan.Groups, stopping at a cancel (between batches, or
+// while the pacer holds the next one) or an error (r.err).
 func (r *execRun) runGroups(ctx context.Context) {
 	groups := r.plan.Groups
 	r.rep.Groups = make([]model.GroupResult, len(groups))
 	for i := range r.rep.Groups {
 		r.rep.Groups[i] = model.GroupResult{Group: r.done.groups + i, Outcome: model.NotReached}
 	}
-	total := r.done.deletes + r.plan.Deletes()
+	r.at = 0
 	for start := 0; start < len(groups); {
 		if ctx.Err() != nil {
 			r.rep.Cancelled = true
+			break
+		}
+		end := r.batchEnd(start)
+		planned := r.writes(start, end)
+		// Pauses and the rate come before the lease's deadline is taken: a batch that waited
+		// gets its whole time from the lease as last renewed, or none if it lapsed meanwhile.
+		if err := r.pacer.before(ctx, planned); err != nil {
+			r.rep.Cancelled = true // only ctx's end stops the pacer
 			break
 		}
 		deadline, err := r.lease.batchDeadline(ExecBatchTimeout)
@@ -319,20 +372,15 @@ func (r *execRun) runGroups(ctx context.Context) {
 			r.err = err
 			break
 		}
-		end := r.batchEnd(start)
 		// The batch in flight finishes even if ctx is cancelled meanwhile, but never past the
 		// lease: its deadline goes with every write, as the driver's maxTimeMS too.
 		bctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
-		err = r.batch(bctx, start, end)
+		end, err = r.batch(bctx, start, end)
 		cancel()
+		r.pacer.refund(planned - r.writes(start, end))
 		r.tally()
-		if r.opt.Progress != nil {
-			r.opt.Progress(model.Progress{
-				GroupsDone: r.done.groups + end, GroupsTotal: r.done.groups + len(groups),
-				DocsDeleted: r.rep.Deleted + r.rep.Earlier, DocsTotal: total,
-				Elapsed: time.Since(r.rep.StartedAt),
-			})
-		}
+		r.at = end
+		r.progress("")
 		if err == nil {
 			err = r.saveManifest(time.Now())
 		}
@@ -346,6 +394,18 @@ func (r *execRun) runGroups(ctx context.Context) {
 	if err := r.verifyKeepers(ctx); err != nil && r.err == nil {
 		r.err = err
 	}
+}
+
+// progress reports the run's counts to the caller; paused says why it waits, or "".
+func (r *execRun) progress(paused string) {
+	if r.opt.Progress == nil {
+		return
+	}
+	r.opt.Progress(model.Progress{
+		GroupsDone: r.done.groups + r.at, GroupsTotal: r.done.groups + len(r.plan.Groups),
+		DocsDeleted: r.rep.Deleted + r.rep.Earlier, DocsTotal: r.done.deletes + r.plan.Deletes(),
+		Elapsed: time.Since(r.rep.StartedAt), Paused: paused, Pauses: r.pacer.pauses, MaxRate: r.opt.Pace.MaxRate,
+	})
 }
 
 // finish records how the run ended, in the report and the manifest.
@@ -367,19 +427,34 @@ func (r *execRun) finish() model.Report {
 	return r.rep
 }
 
-// batchEnd takes whole groups from start until the batch holds BatchSize groups or about
-// ExecBatchDocs documents (always at least one group).
+// batchEnd takes whole groups from start until the batch writes BatchDocs documents, or a
+// rate slice's worth (throttle.go), or holds BatchSize groups (always at least one group).
+// The batch may end sooner once read, when its documents pass the byte cap (readBatch).
 func (r *execRun) batchEnd(start int) int {
+	limit := r.pacer.batchDocs(r.opt.BatchDocs)
 	end, n := start, 0
-	for end < len(r.plan.Groups) && end-start < r.opt.BatchSize {
-		m := 1 + len(r.plan.Groups[end].Delete)
-		if end > start && n+m > ExecBatchDocs {
+	for end < len(r.plan.Groups) && (r.opt.BatchSize <= 0 || end-start < r.opt.BatchSize) {
+		m := r.writes(end, end+1)
+		if end > start && n+m > limit {
 			break
 		}
 		n += m
 		end++
 	}
 	return end
+}
+
+// writes counts the documents groups [start, end) would write: their members, and their
+// keepers when the plan merges. What --batch-size and --max-rate count.
+func (r *execRun) writes(start, end int) int {
+	n := 0
+	for _, g := range r.plan.Groups[start:end] {
+		n += len(g.Delete)
+		if r.plan.Merge != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // tally sums the per-group results into the report and the manifest.
@@ -403,6 +478,9 @@ func (r *execRun) tally() {
 	m.BackedUp = r.backup.records
 	m.Deleted = rep.Deleted + rep.Earlier
 	m.Skipped, m.Failed, m.NotReached = rep.SkippedDocs, rep.FailedGroups, rep.NotReached
+	if r.pacer != nil {
+		rep.Pauses = r.pacer.pauses
+	}
 	r.setUndo()
 }
 

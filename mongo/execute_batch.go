@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"errors"
+	"maps"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,18 +17,15 @@ type work struct {
 	docs  []bson.Raw
 }
 
-// batch handles groups [start, end): re-read, decide, back up, delete, account.
-func (r *execRun) batch(ctx context.Context, start, end int) error {
-	var ids []model.Value
-	for _, g := range r.plan.Groups[start:end] {
-		ids = append(ids, g.Keep)
-		ids = append(ids, g.Delete...)
-	}
-	docs, err := r.reread(ctx, ids)
+// batch handles groups [start, end): re-read, decide, back up, delete, account. It returns
+// where the batch ended: sooner than end when the documents passed the byte cap (readBatch).
+func (r *execRun) batch(ctx context.Context, start, end int) (int, error) {
+	docs, cut, err := r.readBatch(ctx, start, end)
 	if err != nil {
 		r.failAll(start, end, "re-read failed, nothing deleted: "+err.Error())
-		return err
+		return end, err
 	}
+	end = cut
 
 	var todo []work
 	var toBackup []bson.Raw
@@ -38,41 +37,118 @@ func (r *execRun) batch(ctx context.Context, start, end int) error {
 		}
 	}
 	if len(todo) == 0 {
-		return nil
+		return end, nil
 	}
 	if err := r.backup.Append(toBackup); err != nil {
 		for _, w := range todo {
 			r.failGroup(w.group, err.Error())
 		}
-		return err
+		return end, err
 	}
 	r.rep.BackedUp += len(toBackup)
 	// A merging plan updates each keeper (guarded) before its members go.
 	if todo, err = r.mergeKeepers(ctx, todo, docs); err != nil || len(todo) == 0 {
-		return err
+		return end, err
 	}
-	return r.delete(ctx, todo)
+	return end, r.delete(ctx, todo)
 }
 
-// reread fetches a batch's documents by _id from the primary, keyed by canonical _id.
+// initialDocEstimate is the size a run assumes of a document before it has read any: a
+// guess that a batch of small documents is read in one find. Larger documents are found out
+// by the first read, which then stops at the byte cap (readBatch).
+const initialDocEstimate = 4 << 10
+
+// errOverBudget stops a re-read whose documents passed the bytes it was given.
+var errOverBudget = errors.New("the batch's documents passed its byte cap")
+
+// readBatch re-reads the documents of groups [start, end), keepers and members, in finds of
+// whole groups sized by the mean document read so far, and stops once they pass the byte cap
+// (ExecOptions.batchBytes). It returns them by canonical _id, and where the batch ends: the
+// groups read whole, at least the first one, which is read whole whatever its size.
+//
+// A find that passes the bytes left is abandoned mid-cursor: the batch then ends before its
+// groups, or, when they are the batch's first, its first group is read alone. So the batch
+// holds at most the cap, one cursor reply and one document more (or one group).
+func (r *execRun) readBatch(ctx context.Context, start, end int) (map[model.Value]bson.Raw, int, error) {
+	clear(r.filtered)
+	docs := map[model.Value]bson.Raw{}
+	size := 0
+	alone := false // the first group is read by itself, whole
+	for i := start; i < end; {
+		if i > start && size >= r.opt.batchBytes {
+			return docs, i, nil
+		}
+		j, limit := i+1, 0
+		if !alone {
+			j = r.chunkEnd(i, end, r.opt.batchBytes-size)
+			limit = r.opt.batchBytes - size
+		}
+		got, n, err := r.reread(ctx, r.groupIDs(i, j), limit)
+		switch {
+		case errors.Is(err, errOverBudget) && i > start:
+			return docs, i, nil
+		case errors.Is(err, errOverBudget):
+			alone = true
+			continue
+		case err != nil:
+			return nil, end, err
+		}
+		maps.Copy(docs, got)
+		size += n
+		alone = false
+		i = j
+	}
+	return docs, end, nil
+}
+
+// chunkEnd takes groups from i until their documents, at the mean size read so far, would
+// pass room (at least one group).
+func (r *execRun) chunkEnd(i, end, room int) int {
+	avg := float64(initialDocEstimate)
+	if r.read.docs > 0 {
+		avg = float64(r.read.bytes) / float64(r.read.docs)
+	}
+	j, n := i, 0.0
+	for j < end {
+		m := float64(1+len(r.plan.Groups[j].Delete)) * avg
+		if j > i && n+m > float64(room) {
+			break
+		}
+		n += m
+		j++
+	}
+	return j
+}
+
+// groupIDs lists the keepers and members of groups [i, j).
+func (r *execRun) groupIDs(i, j int) []model.Value {
+	var ids []model.Value
+	for _, g := range r.plan.Groups[i:j] {
+		ids = append(ids, g.Keep)
+		ids = append(ids, g.Delete...)
+	}
+	return ids
+}
+
+// reread fetches documents by _id from the primary, keyed by canonical _id, with their bytes.
+// With limit > 0 it stops with errOverBudget once they pass limit.
 //
 // Under a filter (the user's --filter, the index's partial filter), which only the server can
 // evaluate, the documents come from a read with that filter, and those that exist but no
 // longer pass it go into r.filtered (with only their _id). So the version the guard later
 // deletes is one the server saw pass the filter; as the guard deletes it only if it is still
 // exactly that version, the delete itself need not repeat the filter.
-func (r *execRun) reread(ctx context.Context, ids []model.Value) (map[model.Value]bson.Raw, error) {
-	clear(r.filtered)
+func (r *execRun) reread(ctx context.Context, ids []model.Value, limit int) (map[model.Value]bson.Raw, int, error) {
 	if len(r.guard.extra) == 0 {
-		return r.find(ctx, ids, nil, false)
+		return r.find(ctx, ids, nil, false, limit)
 	}
-	all, err := r.find(ctx, ids, nil, true)
+	all, _, err := r.find(ctx, ids, nil, true, 0)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	docs, err := r.find(ctx, ids, r.guard.extra, false)
+	docs, n, err := r.find(ctx, ids, r.guard.extra, false, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for id, d := range all {
 		if _, ok := docs[id]; !ok {
@@ -80,15 +156,17 @@ func (r *execRun) reread(ctx context.Context, ids []model.Value) (map[model.Valu
 			docs[id] = d
 		}
 	}
-	return docs, nil
+	return docs, n, nil
 }
 
-// find reads documents by _id, keyed by canonical _id; with a filter only those that pass it;
-// with idOnly only their _id.
-func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, idOnly bool) (map[model.Value]bson.Raw, error) {
+// find reads documents by _id, keyed by canonical _id, and counts their bytes; with a filter
+// only those that pass it; with idOnly only their _id; with limit > 0 it gives up with
+// errOverBudget once their bytes pass limit. Every whole document read counts towards the
+// mean size that sizes later reads.
+func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, idOnly bool, limit int) (map[model.Value]bson.Raw, int, error) {
 	in, err := rawValues(ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	q := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
 	if filter != nil {
@@ -100,18 +178,27 @@ func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, id
 	}
 	cur, err := r.coll.Find(ctx, q, opts)
 	if err != nil {
-		return nil, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
+		return nil, 0, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	docs := make(map[model.Value]bson.Raw, len(ids))
+	n := 0
 	for cur.Next(ctx) {
 		d := append(bson.Raw(nil), cur.Current...)
 		docs[value(d.Lookup("_id"))] = d
+		n += len(d)
+		if !idOnly {
+			r.read.docs++
+			r.read.bytes += int64(len(d))
+		}
+		if limit > 0 && n > limit {
+			return nil, 0, errOverBudget
+		}
 	}
 	if err := cur.Err(); err != nil {
-		return nil, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
+		return nil, 0, r.c.wrap("re-read documents of "+r.plan.NS.String(), err)
 	}
-	return docs, nil
+	return docs, n, nil
 }
 
 // decide compares one group with its re-read documents: what to delete, what to back up

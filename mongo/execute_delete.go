@@ -115,7 +115,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	for k, s := range stmts {
 		all[k] = idOf(s.doc)
 	}
-	left, verr := r.find(vctx, all, nil, false)
+	left, _, verr := r.find(vctx, all, nil, false, 0)
 	if verr != nil {
 		cause := stop
 		if cause == nil {

@@ -50,9 +50,7 @@ func (c *Client) StartStream(ctx context.Context, head model.Plan, opt ExecOptio
 	if err := head.Validate(); err != nil {
 		return nil, fmt.Errorf("refusing the plan: %w", err)
 	}
-	if opt.BatchSize <= 0 {
-		opt.BatchSize = DefaultExecBatch
-	}
+	opt.defaults()
 	guard, err := newKeyGuard(head.Key)
 	if err != nil {
 		return nil, fmt.Errorf("refusing the plan: %w", err)

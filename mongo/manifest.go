@@ -54,6 +54,9 @@ type Manifest struct {
 	// Streamed marks the run of a streamed resolve (execute_stream.go): it has no plan digest
 	// and is never resumed; running resolve again goes on where it stopped.
 	Streamed bool `json:"streamed,omitempty"`
+	// RunID is the latest run's id (Client.RunID): the comment of every command it sent
+	// carries it, so the server's logs and currentOp tell which run did what.
+	RunID string `json:"runId,omitempty"`
 }
 
 // ManifestCounts are the run's totals, across resumes.

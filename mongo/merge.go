@@ -276,7 +276,7 @@ func (r *execRun) replaceKeepers(ctx context.Context, todo []work, ups []keeperU
 	for i, u := range ups {
 		ids[i] = u.id
 	}
-	now, verr := r.find(vctx, ids, nil, false)
+	now, _, verr := r.find(vctx, ids, nil, false, 0)
 	if verr != nil {
 		cause := err
 		if cause == nil {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -31,7 +32,21 @@ type RestoreOptions struct {
 	// AllowShort restores what a backup holds although it is shorter than its manifest says
 	// (checkLength): the DBA has seen the damage and wants the intact records back.
 	AllowShort bool
+	// Pace shares a busy primary, as a plan run's (ExecOptions.Pace): documents inserted per
+	// second, pauses between batches. A dry run writes nothing and is not paced.
+	Pace Pace
+	// Progress, if set, is called after every batch and while the restore is paused:
+	// DocsDeleted counts the documents handled (put back, found in place or refused).
+	Progress func(model.Progress)
+
+	// batchBytes, set only by this package's tests, replaces ExecBatchBytes.
+	batchBytes int
 }
+
+// ErrRestoreInterrupted ends a restore stopped by a cancel between batches: what is back
+// stays, and the same restore run again puts back the rest (it never overwrites).
+var ErrRestoreInterrupted = errors.New("interrupted: the batch in flight finished, the rest was not restored; " +
+	"run the same restore again to go on (what is back is found in place and left alone)")
 
 // Restore re-inserts backed-up documents that are not in their collection. path is a backup
 // (.bson, or gzip such as mongodump --gzip's .bson.gz) or a directory of them, each with its
@@ -39,13 +54,16 @@ type RestoreOptions struct {
 // anywhere but in a torn last record, a file that is not BSON, and a file that yields no
 // document are refused before anything is inserted. A dry run only reads, so it is allowed
 // read-only; it predicts what the collection's unique indexes will refuse.
-func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (model.RestoreReport, error) {
-	rep := model.RestoreReport{DryRun: opt.DryRun}
+func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (rep model.RestoreReport, err error) {
+	rep = model.RestoreReport{DryRun: opt.DryRun}
 	if c.readOnly && !opt.DryRun {
 		return rep, ErrReadOnly
 	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = RestoreBatch
+	}
+	if opt.batchBytes <= 0 {
+		opt.batchBytes = ExecBatchBytes
 	}
 	if !opt.DryRun {
 		// One InsertMany per batch: the engine must take that many statements in a command.
@@ -73,13 +91,29 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 			return rep, err
 		}
 	}
+	rr := &restoreRun{c: c, opt: opt, started: time.Now()}
+	if !opt.DryRun {
+		rr.pacer = newPacer(c, opt.Pace)
+		rr.pacer.report = rr.progress
+	}
+	for _, s := range scans {
+		rr.total += len(s.last)
+	}
+	defer func() {
+		if rr.pacer != nil {
+			rep.Pauses = rr.pacer.pauses
+		}
+	}()
 	for _, s := range scans {
 		if s.nothing != "" {
 			s.fr.Nothing = s.nothing
 			rep.Files = append(rep.Files, s.fr)
 			continue
 		}
-		fr, err := c.restoreFile(ctx, s, opt)
+		fr, err := rr.file(ctx, s)
+		if errors.Is(err, ErrRestoreInterrupted) {
+			rep.Cancelled = true
+		}
 		if err == nil {
 			// The keepers a merging run updated get their before-images back (restore_merge.go).
 			fr.Keepers, err = c.restoreKeepers(ctx, s.fr.Path, s.fr.NS, opt)
@@ -337,30 +371,82 @@ func checkLength(path string, records int, torn int64) error {
 		"and documents it held are missing. Restore what it holds with --allow-short, and look for the rest in a copy of the file", what, m.Status)
 }
 
-// restoreFile is the second pass: it inserts the last copy of each document, in batches.
-func (c *Client) restoreFile(ctx context.Context, s *restoreScan, opt RestoreOptions) (model.RestoreFile, error) {
+// restoreRun is the second pass of a restore, over its files: batches, pace, progress.
+type restoreRun struct {
+	c       *Client
+	opt     RestoreOptions
+	pacer   *pacer // nil in a dry run
+	started time.Time
+	total   int // documents to put back (the last copy of each), over every file
+	done    int // of those, handled: inserted, found in place, refused
+}
+
+// file inserts the last copy of each document of one backup, in batches of at most BatchSize
+// documents (or a rate slice's worth) and ExecBatchBytes bytes. Between batches it pauses as
+// the Pace says, and stops at a cancel with ErrRestoreInterrupted; the batch in flight
+// finishes first, on a context of its own.
+func (rr *restoreRun) file(ctx context.Context, s *restoreScan) (model.RestoreFile, error) {
 	fr := s.fr
-	coll := c.primary(fr.NS)
+	coll := rr.c.primary(fr.NS)
+	limit := rr.opt.BatchSize
+	if rr.pacer != nil {
+		limit = rr.pacer.batchDocs(limit)
+	}
 	var batch []bson.Raw
+	size := 0
 	flush := func() error {
-		err := c.restoreBatch(ctx, coll, fr.NS, batch, s.dry, opt.DryRun, &fr)
-		batch = batch[:0]
+		if len(batch) == 0 {
+			return nil
+		}
+		if rr.pacer != nil {
+			if err := rr.pacer.before(ctx, len(batch)); err != nil {
+				return ErrRestoreInterrupted
+			}
+		}
+		if ctx.Err() != nil {
+			return ErrRestoreInterrupted
+		}
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
+		before := fr.Inserted + len(fr.Existing) + len(fr.Failed)
+		err := rr.c.restoreBatch(bctx, coll, fr.NS, batch, s.dry, rr.opt.DryRun, &fr)
+		cancel()
+		rr.done += fr.Inserted + len(fr.Existing) + len(fr.Failed) - before
+		rr.progress("")
+		batch, size = batch[:0], 0
 		return err
 	}
 	_, _, err := eachRecord(fr.Path, func(i int, doc bson.Raw) error {
 		if s.last[idKey(doc)] != i {
 			return nil
 		}
+		if len(batch) > 0 && size+len(doc) > rr.opt.batchBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 		batch = append(batch, doc)
-		if len(batch) >= opt.BatchSize {
+		size += len(doc)
+		if len(batch) >= limit {
 			return flush()
 		}
 		return nil
 	})
-	if err == nil && len(batch) > 0 {
+	if err == nil {
 		err = flush()
 	}
 	return fr, err
+}
+
+// progress reports the restore's counts; paused says why it waits, or "".
+func (rr *restoreRun) progress(paused string) {
+	if rr.opt.Progress == nil {
+		return
+	}
+	p := model.Progress{DocsDeleted: rr.done, DocsTotal: rr.total, Elapsed: time.Since(rr.started), Paused: paused, MaxRate: rr.opt.Pace.MaxRate}
+	if rr.pacer != nil {
+		p.Pauses = rr.pacer.pauses
+	}
+	rr.opt.Progress(p)
 }
 
 // restoreBatch inserts the documents of a batch whose _id is not in the collection. A dry run
