@@ -28,8 +28,13 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	merge := fs.Bool("merge", false, "consent to a plan that merges into its keepers (written by plan --merge)")
 	unprinted := fs.Bool("no-fingerprints", false, "accept a plan that records no fingerprints (written by a dupes "+
 		"before them): its members are checked only as they are re-read, so a change made after the plan is not seen")
+	var pf paceFlags
+	pf.register(fs, mongo.ExecBatchDocs)
 	positional, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := pf.check("apply"); err != nil {
 		return err
 	}
 	if err := checkLeaseDB("apply", leaseDB); err != nil {
@@ -92,11 +97,14 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	ctx, stop := signalContext()
 	defer stop()
+	pause := watchPause()
+	defer pause.stop()
 	c, err := mongo.Connect(ctx, uri, mongo.Options{LeaseDB: leaseDB, Command: "apply"})
 	if err != nil {
 		return err
 	}
 	defer closeClient(c)
+	sayRunID(stderr, "apply", c)
 	// As in resolve: the index is decided (or refused) before anything is deleted. A plan that
 	// did not opt into deleting documents lacking the key gets the partial index.
 	var offer model.IndexOffer
@@ -105,7 +113,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 			return err
 		}
 	}
-	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
+	rep, err := execute(ctx, c, plan, pf.exec(*backup, pause.hold), stdout, stderr)
 	if out.ran(rep); err != nil || !*createIndex {
 		return err
 	}
@@ -132,9 +140,10 @@ func checkFingerprints(path string, p model.Plan, accept bool, stderr io.Writer)
 	return nil
 }
 
-// execute checks that the collection may be written, runs the plan and prints its report.
-// It returns an error when a group failed or the run was cut short.
-func execute(ctx context.Context, c *mongo.Client, plan model.Plan, backupDir string, stdout, stderr io.Writer) (model.Report, error) {
+// execute checks that the collection may be written, runs the plan with opt (its backup
+// directory, batches and pace) and prints its report. It returns an error when a group failed
+// or the run was cut short.
+func execute(ctx context.Context, c *mongo.Client, plan model.Plan, opt mongo.ExecOptions, stdout, stderr io.Writer) (model.Report, error) {
 	col, err := c.Collection(ctx, plan.NS)
 	if err != nil {
 		return model.Report{}, err
@@ -146,13 +155,11 @@ func execute(ctx context.Context, c *mongo.Client, plan model.Plan, backupDir st
 		return model.Report{NS: plan.NS}, nil
 	}
 	prog := newProgress(stderr)
-	rep, err := c.Execute(ctx, plan, mongo.ExecOptions{
-		BackupDir: backupDir,
-		Progress: func(p model.Progress) {
-			prog.printf("deleting: %d/%d groups, %d/%d documents, %.0f docs/s",
-				p.GroupsDone, p.GroupsTotal, p.DocsDeleted, p.DocsTotal, p.Rate())
-		},
-	})
+	opt.Progress = func(p model.Progress) {
+		prog.run(fmt.Sprintf("deleting: %d/%d groups, %d/%d documents", p.GroupsDone, p.GroupsTotal, p.DocsDeleted, p.DocsTotal), p)
+	}
+	opt.Pace.Notice = func(s string) { prog.say("note: %s", s) }
+	rep, err := c.Execute(ctx, plan, opt)
 	prog.done()
 	printReport(stdout, plan, rep, err)
 	if err != nil {
@@ -195,6 +202,9 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 	fmt.Fprintln(w)
 	if rep.MergedKeepers > 0 {
 		fmt.Fprintf(w, "merged into %d keepers the fields they lacked (restore puts their before-images back)\n", rep.MergedKeepers)
+	}
+	if ps := rep.Pauses.String(); ps != "" {
+		fmt.Fprintf(w, "paused between batches: %s\n", ps)
 	}
 	shown := 0
 	for _, g := range rep.Groups {

@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dupes-tui/dupes/mongo"
 )
@@ -69,6 +71,48 @@ func emptyURI(fs *flag.FlagSet) error {
 func leaseDBFlag(fs *flag.FlagSet, v *string) {
 	fs.StringVar(v, "lease-db", "", "database for the lease that keeps runs on a namespace apart "+
 		"(collection "+mongo.LeaseCollection+"; default: the namespace's own database)")
+}
+
+// paceFlags are how a command that writes in batches (apply, resolve, restore) shares a busy
+// primary: the batch size, a rate, and pauses (mongo.Pace; docs/safety.md, "On a busy
+// primary").
+type paceFlags struct {
+	batchSize int
+	maxRate   float64
+	maxLag    time.Duration
+	pauseFile string
+}
+
+// register adds the flags; batch is the command's default batch size.
+func (p *paceFlags) register(fs *flag.FlagSet, batch int) {
+	fs.IntVar(&p.batchSize, "batch-size", batch, fmt.Sprintf("documents written per batch (deleted, keepers merged, or restored), 1 to %d; "+
+		"a batch also stops at %d MiB of documents", mongo.MaxBatchDocs, mongo.ExecBatchBytes>>20))
+	fs.Float64Var(&p.maxRate, "max-rate", 0, "write at most this many documents per second, spread evenly (0: no limit)")
+	fs.DurationVar(&p.maxLag, "max-lag", 0, "pause between batches while a secondary is further behind the primary than this, e.g. 10s (0: off)")
+	fs.StringVar(&p.pauseFile, "pause-file", "", "pause between batches while this file exists (SIGUSR1 also toggles a pause)")
+}
+
+// check refuses values no run can use.
+func (p *paceFlags) check(cmd string) error {
+	switch {
+	case p.batchSize < 1 || p.batchSize > mongo.MaxBatchDocs:
+		return usagef("%s: --batch-size %d: give 1 to %d documents", cmd, p.batchSize, mongo.MaxBatchDocs)
+	case p.maxRate < 0 || math.IsNaN(p.maxRate) || math.IsInf(p.maxRate, 0):
+		return usagef("%s: --max-rate %v: give documents per second, or 0 for no limit", cmd, p.maxRate)
+	case p.maxLag < 0:
+		return usagef("%s: --max-lag %s: give a duration such as 10s, or 0 for off", cmd, p.maxLag)
+	}
+	return nil
+}
+
+// pace is the mongo.Pace of a run; hold is the SIGUSR1 toggle's (userPause.hold).
+func (p *paceFlags) pace(hold func() string) mongo.Pace {
+	return mongo.Pace{MaxRate: p.maxRate, MaxLag: p.maxLag, PauseFile: p.pauseFile, Hold: hold}
+}
+
+// exec is a plan run's options: its backup directory, batches and pace.
+func (p *paceFlags) exec(backup string, hold func() string) mongo.ExecOptions {
+	return mongo.ExecOptions{BackupDir: backup, BatchDocs: p.batchSize, Pace: p.pace(hold)}
 }
 
 // checkLeaseDB refuses a --lease-db no database can be named.

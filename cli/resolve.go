@@ -23,8 +23,13 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	yes := fs.Bool("yes", false, "delete; without it, only print what would be done")
 	createIndex := fs.Bool("create-index", false, "build the unique index once the duplicates are gone")
 	format := formatFlag(fs)
+	var pace paceFlags
+	pace.register(fs, mongo.ExecBatchDocs)
 	req, rule, err := p.read("resolve", fs, args)
 	if err != nil {
+		return err
+	}
+	if err := pace.check("resolve"); err != nil {
 		return err
 	}
 	if err := checkLeaseDB("resolve", p.leaseDB); err != nil {
@@ -41,11 +46,14 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	defer func() { err = out.finish(err) }()
 	ctx, stop := signalContext()
 	defer stop()
+	pause := watchPause()
+	defer pause.stop()
 	c, col, err := req.open(ctx, &p.target, stderr)
 	if err != nil {
 		return err
 	}
 	defer closeClient(c)
+	sayRunID(stderr, "resolve", c)
 	if err := col.CanDelete(); err != nil {
 		return err
 	}
@@ -61,7 +69,7 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	apply := *yes && !*dryRun
 	// Streamed (cmd_stream.go), in memory that does not grow with the collection, unless the
 	// run must be decided whole.
-	s := newStreamResolve(c, &req, rule, pf, apply, *backup, stderr)
+	s := newStreamResolve(c, &req, rule, pf, apply, pace.exec(*backup, pause.hold), stderr)
 	if rep, err := s.run(ctx); !errors.Is(err, errWholePlan) {
 		if err != nil && !s.started() {
 			return err // stopped before anything ran: a failed scan, as plan reports it
@@ -93,7 +101,7 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 		printNothingChanged(stdout, *dryRun, plan.Deletes(), *backup, *createIndex, offer)
 		return left.err()
 	}
-	rep, err := execute(ctx, c, plan, *backup, stdout, stderr)
+	rep, err := execute(ctx, c, plan, pace.exec(*backup, pause.hold), stdout, stderr)
 	if err == nil {
 		err = left.err() // the rest ran; the index cannot be built over them
 	}

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
 
@@ -30,8 +28,13 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	readOnly := fs.Bool("read-only", false, "refuse to write (a dry run whatever --yes says)")
 	allowShort := fs.Bool("allow-short", false, "restore what a backup holds although it is shorter than its manifest says (cut or damaged)")
 	format := formatFlag(fs)
+	var pace paceFlags
+	pace.register(fs, mongo.RestoreBatch)
 	pos, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := pace.check("restore"); err != nil {
 		return err
 	}
 	if len(pos) > 0 {
@@ -56,14 +59,25 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM stops a restore between batches as ctrl+c does; SIGUSR1 pauses it.
+	ctx, stop := signalContext()
 	defer stop()
+	pause := watchPause()
+	defer pause.stop()
 	c, err := mongo.Connect(ctx, uri, mongo.Options{ReadOnly: *readOnly, Command: "restore"})
 	if err != nil {
 		return err
 	}
-	defer c.Close(context.Background())
-	rep, err := c.Restore(ctx, *backup, mongo.RestoreOptions{NS: ns, DryRun: !*yes, AllowShort: *allowShort})
+	defer closeClient(c)
+	sayRunID(stderr, "restore", c)
+	prog := newProgress(stderr)
+	opt := mongo.RestoreOptions{NS: ns, DryRun: !*yes, AllowShort: *allowShort, BatchSize: pace.batchSize, Pace: pace.pace(pause.hold),
+		Progress: func(p model.Progress) {
+			prog.run(fmt.Sprintf("restoring: %d/%d documents", p.DocsDeleted, p.DocsTotal), p)
+		}}
+	opt.Pace.Notice = func(n string) { prog.say("note: %s", n) }
+	rep, err := c.Restore(ctx, *backup, opt)
+	prog.done()
 	if err == nil && rep.Failed > 0 && !rep.DryRun {
 		err = fmt.Errorf("%d backed-up documents could not be restored (listed above)", rep.Failed)
 	}
@@ -152,6 +166,9 @@ func printRestore(w io.Writer, rep model.RestoreReport, uri, backup string) {
 		}
 	}
 	fmt.Fprintf(w, "Total: %s %d, %d already present, %d %s.\n", verb, rep.Inserted, rep.Existing, rep.Failed, refused)
+	if ps := rep.Pauses.String(); ps != "" {
+		fmt.Fprintf(w, "Paused between batches: %s.\n", ps)
+	}
 	if rep.Failed > 0 && len(rep.Files) > 0 {
 		printRefusalHelp(w, rep, indexes, uri, backup)
 	}

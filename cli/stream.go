@@ -35,8 +35,8 @@ type streamResolve struct {
 	req    *scanRequest
 	rule   model.KeepRule
 	flags  planFlags
-	apply  bool // delete; otherwise only count
-	backup string
+	apply  bool              // delete; otherwise only count
+	exec   mongo.ExecOptions // the run's backup directory, batches and pace
 	stderr io.Writer
 	prog   *progress
 
@@ -53,8 +53,8 @@ type streamResolve struct {
 	whole                     bool             // the whole scan was planned: groups and deletes are the plan's
 }
 
-func newStreamResolve(c *mongo.Client, req *scanRequest, rule model.KeepRule, flags planFlags, apply bool, backup string, stderr io.Writer) *streamResolve {
-	return &streamResolve{c: c, req: req, rule: rule, flags: flags, apply: apply, backup: backup, stderr: stderr,
+func newStreamResolve(c *mongo.Client, req *scanRequest, rule model.KeepRule, flags planFlags, apply bool, exec mongo.ExecOptions, stderr io.Writer) *streamResolve {
+	return &streamResolve{c: c, req: req, rule: rule, flags: flags, apply: apply, exec: exec, stderr: stderr,
 		prog: newProgress(stderr),
 		head: model.Plan{
 			Version: model.PlanVersion, NS: req.ns, Key: req.key, Semantics: req.key.Semantics(),
@@ -168,10 +168,16 @@ func (s *streamResolve) chunk(ctx context.Context, cur *mongo.Cursor, groups []m
 		return nil
 	}
 	if s.st == nil {
-		st, err := s.c.StartStream(ctx, s.head, mongo.ExecOptions{BackupDir: s.backup, Progress: func(p model.Progress) {
-			s.prog.printf("resolving %s: %d groups planned, %d/%d documents deleted, %.0f docs/s",
-				s.req.ns, p.GroupsTotal, p.DocsDeleted, p.DocsTotal, p.Rate())
-		}})
+		opt := s.exec
+		opt.Progress = func(p model.Progress) {
+			counts := fmt.Sprintf("resolving %s: %d groups planned, %d/%d documents deleted",
+				s.req.ns, p.GroupsTotal, p.DocsDeleted, p.DocsTotal)
+			// The totals grow as the scan goes on: no ETA can be told from them.
+			p.GroupsTotal, p.DocsTotal = 0, 0
+			s.prog.run(counts, p)
+		}
+		opt.Pace.Notice = func(n string) { s.prog.say("note: %s", n) }
+		st, err := s.c.StartStream(ctx, s.head, opt)
 		if err != nil {
 			return err
 		}
