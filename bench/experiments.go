@@ -56,13 +56,14 @@ func (b *bench) serverMem() procmem.Memory {
 	return m
 }
 
-// resolve runs `dupes resolve --keep first --yes` with a fresh backup directory.
-func (b *bench) resolve(ctx context.Context) (cmdResult, error) {
+// resolve runs `dupes resolve --keep first --yes` with a fresh backup directory, and extra
+// flags.
+func (b *bench) resolve(ctx context.Context, extra ...string) (cmdResult, error) {
 	b.runs++
 	dir := filepath.Join(b.tmp, "backup-"+strconv.Itoa(b.runs))
 	defer os.RemoveAll(dir)
-	return runMeasured(ctx, b.bin, "resolve", "--uri", b.uri, "--ns", benchNS.String(),
-		"--key", mongobench.KeyField, "--keep", "first", "--yes", "--backup", dir)
+	return runMeasured(ctx, b.bin, append([]string{"resolve", "--uri", b.uri, "--ns", benchNS.String(),
+		"--key", mongobench.KeyField, "--keep", "first", "--yes", "--backup", dir}, extra...)...)
 }
 
 // scan runs `dupes scan --format json`, its output discarded.

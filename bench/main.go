@@ -42,6 +42,10 @@ type config struct {
 	memSizes    []int
 	mongosh     string
 	goBaseline  bool
+	batchSizes  []int
+	rates       []int
+	dupes       string // a dupes binary to measure instead of building this module's
+	batchArgs   string // flags added to the batch commands of batchmem and rate
 }
 
 func main() {
@@ -59,8 +63,10 @@ func run() error {
 	flag.StringVar(&sizes, "sizes", "10000,20000,50000,100000,1000000", "document counts of the scaling curve")
 	flag.Float64Var(&cfg.ratio, "ratio", 0.15, "duplicate groups per document in the scaling curve (200 000 docs → 30 000 groups)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "interleaved rounds of each side-by-side comparison")
-	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs the mongosh script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server), memory (resolve's peak RSS at -memory-sizes; not in the default set), floor (resolve vs the engine's floor: bare scan, unguarded deleteMany by _id, backup write; not in the default set)")
+	flag.StringVar(&only, "only", "probe,compare,scan,phases,batches,curve,go", "experiments to run: probe (server lookups by shape), compare (resolve vs the mongosh script), scan (scan vs bare aggregation), phases (resolve by step), batches (batch-size trade-offs), curve (scan and resolve by size), go (UI and decode benchmarks, no server), memory (resolve's peak RSS at -memory-sizes; not in the default set), batchmem (peak RSS of resolve, restore and apply on 400 documents of 2 MiB and 2 000 of 1 KiB), batchsize (resolve by --batch-size at -docs), rate (the rate apply --max-rate achieves at -rates), pacecost (resolve with a throttle and lag checks that never pause, against plain, through rsproxy); the last four not in the default set, floor (resolve vs the engine's floor: bare scan, unguarded deleteMany by _id, backup write; not in the default set)")
 	flag.StringVar(&cfg.mongosh, "mongosh", "", "mongosh binary for the script baseline (default: the one ../shared/clients/install.sh pins, installed when missing)")
+	flag.StringVar(&cfg.dupes, "dupes", "", "measure this dupes binary (e.g. an older commit's, built in a git worktree) instead of building this module")
+	flag.StringVar(&cfg.batchArgs, "batch-args", "", "flags added to resolve, apply and restore in the batchmem experiment (e.g. \"--batch-size 200\")")
 	flag.BoolVar(&cfg.goBaseline, "go-baseline", true, "also run the script through the Go driver in the resolve comparison (a second line: no node start, no shell)")
 	flag.StringVar(&cfg.out, "out", "", "results file (default bench/results/TIMESTAMP.md)")
 	flag.IntVar(&cfg.cmpDocs, "docs", 200000, "documents of the scan comparison and the batch sweeps")
@@ -69,7 +75,9 @@ func run() error {
 	flag.IntVar(&cfg.resGroups, "resolve-groups", 30000, "duplicate groups of the resolve-vs-script comparison")
 	flag.IntVar(&cfg.baselineMax, "baseline-max", 200000, "largest size at which the curve also runs the mongosh script (0: never)")
 	flag.IntVar(&cfg.resolveMax, "resolve-max", 50000, "largest size at which the curve and the phases run resolve (on mongo-java-server its guarded deletes scan the collection: see BENCHMARKS.md)")
-	var fetchSizes, execBatches, memSizes string
+	var fetchSizes, execBatches, memSizes, batchSizes, rates string
+	flag.StringVar(&batchSizes, "batch-sizes", "100,250,500,1000,2000,5000", "--batch-size values of the batchsize experiment")
+	flag.StringVar(&rates, "rates", "500,1000,2000", "--max-rate values of the rate experiment")
 	flag.StringVar(&memSizes, "memory-sizes", "200000,1000000", "document counts of the memory experiment (groups = -ratio of them)")
 	flag.StringVar(&fetchSizes, "fetch-sizes", "10,100,200,500,1000,2000,5000", "ids per find in the batches experiment")
 	flag.StringVar(&execBatches, "exec-batches", "50,200,500,2000", "groups per executor batch in the batches experiment")
@@ -85,6 +93,12 @@ func run() error {
 		return err
 	}
 	if cfg.memSizes, err = ints("-memory-sizes", memSizes); err != nil {
+		return err
+	}
+	if cfg.batchSizes, err = ints("-batch-sizes", batchSizes); err != nil {
+		return err
+	}
+	if cfg.rates, err = ints("-rates", rates); err != nil {
 		return err
 	}
 	cfg.only = map[string]bool{}
@@ -112,9 +126,11 @@ func run() error {
 	defer rep.close()
 	rep.machine()
 
-	bin, err := buildDupes(tmp)
-	if err != nil {
-		return err
+	bin := cfg.dupes
+	if bin == "" {
+		if bin, err = buildDupes(tmp); err != nil {
+			return err
+		}
 	}
 	ctx := context.Background()
 	b := &bench{cfg: cfg, rep: rep, bin: bin, tmp: tmp, root: root}
@@ -146,6 +162,10 @@ func run() error {
 		{"batches", b.batches},
 		{"curve", b.curve},
 		{"memory", b.memory},
+		{"batchmem", b.batchMemory},
+		{"batchsize", b.batchSizes},
+		{"rate", b.rates},
+		{"pacecost", b.paceCost},
 		{"floor", b.floor},
 		{"go", b.goBenchmarks},
 	} {
