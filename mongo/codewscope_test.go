@@ -84,6 +84,10 @@ func TestCodeWithScopeKey(t *testing.T) {
 			if !strings.Contains(msg, filter) {
 				t.Fatalf("refusal %q does not suggest the filter %s", msg, filter)
 			}
+			// The scan itself asks first (ScanWith), so it never sends the $group that crashes.
+			if _, err := c.Scan(ctx, ns, key); !errors.Is(err, mongo.ErrCodeWithScope) {
+				t.Fatalf("the scan on %s was not refused: %v", e, err)
+			}
 			if err := mongotest.Client(t).Ping(ctx, nil); err != nil {
 				t.Fatalf("the server is down after the refusal: %v", err)
 			}

@@ -67,6 +67,9 @@ func (c *Client) ScanWith(ctx context.Context, ns model.Namespace, key model.Key
 	if err := refuse(key, e); err != nil {
 		return nil, fmt.Errorf("scan %s: %w", ns, err)
 	}
+	if err := c.RefuseCodeWithScope(ctx, ns, key); err != nil {
+		return nil, fmt.Errorf("scan %s: %w", ns, err)
+	}
 	p, err := pipeline(key, opt.MaxGroupIDs, e, opt.MarkMultikey)
 	if err != nil {
 		return nil, err
