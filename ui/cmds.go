@@ -316,20 +316,25 @@ type planSavedMsg struct{ path string }
 
 func savePlanCmd(path string, plan model.Plan) tea.Cmd {
 	return func() tea.Msg {
-		b, err := model.EncodePlan(plan)
-		if err == nil {
-			if dir := filepath.Dir(path); dir != "." {
-				err = os.MkdirAll(dir, 0o700)
-			}
-		}
-		if err == nil {
-			err = atomicfile.Write(path, b) // the plan file's one writer, as dupes plan's
-		}
-		if err != nil {
+		if err := writePlan(path, plan); err != nil {
 			return ErrorMsg{Where: "save the plan", Err: err}
 		}
 		return planSavedMsg{path: path}
 	}
+}
+
+// writePlan writes a plan file whole or not at all, making its directory if needed.
+func writePlan(path string, plan model.Plan) error {
+	b, err := model.EncodePlan(plan)
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	return atomicfile.Write(path, b) // the plan file's one writer, as dupes plan's
 }
 
 // progressMsg is one batch done.

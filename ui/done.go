@@ -25,6 +25,7 @@ type doneScreen struct {
 	key    model.Key
 	offer  model.IndexOffer // the unique index offered, or why none can be
 	plan   *model.Plan      // the plan the run executed: enter runs it again to finish it
+	kept   string           // where that plan was kept before the run
 	reason []reasonCount
 	// undecided counts the groups the plan left alone: their duplicates remain.
 	undecided int
@@ -40,11 +41,13 @@ type doneScreen struct {
 	w, h     int
 }
 
-// openDoneMsg opens the done screen on a run's report, for a session's plan.
+// openDoneMsg opens the done screen on a run's report, for a session's plan, kept at planPath
+// before the run ("" in the demo).
 type openDoneMsg struct {
-	report model.Report
-	err    error
-	sess   *session
+	report   model.Report
+	err      error
+	sess     *session
+	planPath string
 }
 
 // scanAgainMsg is the done screen's answer to esc: scan the collection again, from its key
@@ -118,7 +121,7 @@ func (s *doneScreen) canOfferIndex() bool {
 
 func (s *doneScreen) open(msg openDoneMsg) {
 	rep, sess := msg.report, msg.sess
-	s.rep, s.err, s.ns, s.key, s.plan = rep, msg.err, sess.ns, sess.key, sess.ran
+	s.rep, s.err, s.ns, s.key, s.plan, s.kept = rep, msg.err, sess.ns, sess.key, sess.ran, msg.planPath
 	s.offer = sess.offer()
 	s.ask, s.building, s.built, s.builtHow, s.indexErr, s.fix, s.clash = nil, false, "", "", nil, fixNone, ""
 	s.undecided = max(sess.summary().Groups-sess.decidedShown(), 0)
@@ -247,6 +250,13 @@ func (s *doneScreen) View() string {
 	}
 	if !r.FinishedAt.IsZero() && !r.StartedAt.IsZero() {
 		line("took", duration(r.FinishedAt.Sub(r.StartedAt)))
+	}
+	if s.kept != "" {
+		again := ""
+		if r.NotReached > 0 {
+			again = st.Muted.Render(" (after a restart, the next scan of " + s.ns.String() + " by " + s.key.String() + " offers to finish the run)")
+		}
+		line("plan", s.kept+again)
 	}
 	b.WriteString("\n")
 	// A backup that holds nothing (a run stopped before its first write) has nothing to undo.

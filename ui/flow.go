@@ -44,11 +44,16 @@ func (m *Model) flow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.rebase(msg), true
 	case runEndedMsg:
 		m.sess.executed = true
-		cmd := m.rebase(openDoneMsg{report: msg.report, err: msg.err, sess: m.sess})
+		cmd := m.rebase(openDoneMsg{report: msg.report, err: msg.err, sess: m.sess, planPath: msg.planPath})
 		if m.endAfter {
 			return m.exit(), true // a signal asked to end once the batch in flight was done
 		}
 		return cmd, true
+	case unfinishedRunMsg:
+		m.offerToFinish(msg)
+		return nil, true
+	case finishRunMsg:
+		return m.finishRun(msg), true
 	case scanAgainMsg:
 		// The collection changed: its key screen loads it again.
 		m.sess = nil
@@ -104,7 +109,8 @@ func (m *Model) startScan(c keyChosenMsg) tea.Cmd {
 		m.stack = m.stack[:len(m.stack)-1] // a scan again replaces the list it came from
 	}
 	return tea.Batch(m.open(openScanMsg{sess: s}), openScanCmd(ctx, m.ctx.Store, s.id, s.ns, k),
-		shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns), collationCmd(m.ctx.base, m.ctx.Store, s.id))
+		shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns), collationCmd(m.ctx.base, m.ctx.Store, s.id),
+		unfinishedRunCmd(s.id, m.ctx.Cfg.BackupDir, s.ns, k, m.ctx.Cfg.PriorRun))
 }
 
 func (m *Model) onGroups(msg groupsMsg) tea.Cmd {

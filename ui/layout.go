@@ -24,14 +24,30 @@ func (m *Model) layout() {
 }
 
 func (m *Model) footerHeight() int {
-	n := 1
-	if m.err.on() {
-		n = lipgloss.Height(m.errorText())
-	}
+	n := lipgloss.Height(m.footerText())
 	if m.showHelp {
 		return n + lipgloss.Height(m.help.FullHelpView(m.top().FullHelp()))
 	}
 	return n + 1
+}
+
+// footerText is the footer above the help: a y/n question (wrapped: it says what it
+// confirms), an error, or the status line.
+func (m *Model) footerText() string {
+	st := m.ctx.Styles
+	switch {
+	case m.quit != nil:
+		lines := strings.Split(para(m.quit.question, m.ctx.Width), "\n")
+		if room := m.errRoom(); len(lines) > room {
+			lines = append(lines[:room-1], fit(lines[room-1]+" …", m.ctx.Width))
+		}
+		return st.Warn.Render(strings.Join(lines, "\n"))
+	case m.err.on():
+		return st.Error.Render(m.errorText())
+	case m.status != "":
+		return st.Status.Render(fit(m.status, m.ctx.Width))
+	}
+	return ""
 }
 
 // errorText is the footer's error, wrapped in full (the operator's name at its end is what
@@ -95,15 +111,7 @@ func (m *Model) View() string {
 	}
 	cur := m.top()
 	body := frame(cur.View(), m.ctx.Width, m.ctx.Height)
-	var footer string
-	switch {
-	case m.quit != nil:
-		footer = st.Warn.Render(fit(m.quit.question, m.ctx.Width))
-	case m.err.on():
-		footer = st.Error.Render(m.errorText())
-	case m.status != "":
-		footer = st.Status.Render(fit(m.status, m.ctx.Width))
-	}
+	footer := m.footerText()
 	short, full := cur.ShortHelp(), cur.FullHelp()
 	if cur.Typing() {
 		// q and ? are letters while a field has the keys: do not advertise them.

@@ -36,6 +36,29 @@ func planColCmd(ctx context.Context, st Store, id int, ns model.Namespace) tea.C
 // again (same digest), and executing it resumes an interrupted run of it. Groups the plan
 // left undecided are not in the file: a new scan shows them.
 func (m *Model) openPlan(p model.Plan) tea.Cmd {
+	s, hand := m.planSession(p)
+	// The key screen underneath, so esc leads to a scan of the collection.
+	open := m.rebase(openKeyMsg{ns: p.NS}, openGroupsMsg{sess: s})
+	m.status = fmt.Sprintf("Opened the plan for %s: %s as saved (%d by hand); groups it left undecided are not in it.",
+		p.NS, plural(len(p.Groups), "group", "groups"), hand)
+	switch {
+	case m.ctx.Cfg.Applied != "":
+		s.prior = "this plan ran before (" + m.ctx.Cfg.Applied + "): running it again deletes only what is still there"
+		m.status += " It ran before: " + m.ctx.Cfg.Applied + "."
+	case m.ctx.Cfg.Interrupted != "":
+		s.prior = "a run of this plan did not finish (" + m.ctx.Cfg.Interrupted + "): running it goes on where it stopped"
+		s.resumes = true
+	}
+	if m.ctx.Cfg.Interrupted != "" {
+		m.quit = &confirmation{action: openReviewMsg{sess: s}, question: "A run of this plan did not finish (" + m.ctx.Cfg.Interrupted +
+			"). Review it to resume? y/n (the run goes on where it stopped, with the same backup)"}
+	}
+	return tea.Batch(open, m.planSessionCmds(s))
+}
+
+// planSession makes a plan's groups and decisions the session; it returns how many groups
+// were decided by hand.
+func (m *Model) planSession(p model.Plan) (*session, int) {
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx.base)
 	s := &session{id: m.nextID, ns: p.NS, key: p.Key, started: time.Now(), finished: time.Now(),
@@ -75,23 +98,14 @@ func (m *Model) openPlan(p model.Plan) tea.Cmd {
 	}
 	s.previewSeq++
 	m.sess = s
-	// The key screen underneath, so esc leads to a scan of the collection.
-	open := m.rebase(openKeyMsg{ns: p.NS}, openGroupsMsg{sess: s})
-	m.status = fmt.Sprintf("Opened the plan for %s: %s as saved (%d by hand); groups it left undecided are not in it.",
-		p.NS, plural(len(p.Groups), "group", "groups"), hand)
-	switch {
-	case m.ctx.Cfg.Applied != "":
-		s.prior = "this plan ran before (" + m.ctx.Cfg.Applied + "): running it again deletes only what is still there"
-		m.status += " It ran before: " + m.ctx.Cfg.Applied + "."
-	case m.ctx.Cfg.Interrupted != "":
-		s.prior = "a run of this plan did not finish (" + m.ctx.Cfg.Interrupted + "): running it goes on where it stopped"
-	}
-	if m.ctx.Cfg.Interrupted != "" {
-		m.quit = &confirmation{action: openReviewMsg{sess: s}, question: "A run of this plan did not finish (" + m.ctx.Cfg.Interrupted +
-			"). Review it to resume? y/n (the run goes on where it stopped, with the same backup)"}
-	}
-	return tea.Batch(open, planColCmd(m.ctx.base, m.ctx.Store, s.id, p.NS),
-		shardCmd(m.ctx.base, m.ctx.Store, s.id, p.NS), collationCmd(m.ctx.base, m.ctx.Store, s.id))
+	return s, hand
+}
+
+// planSessionCmds read what a plan's session needs from the server: its collection (can
+// dupes delete there?), the shard key and whether the engine has collations.
+func (m *Model) planSessionCmds(s *session) tea.Cmd {
+	return tea.Batch(planColCmd(m.ctx.base, m.ctx.Store, s.id, s.ns),
+		shardCmd(m.ctx.base, m.ctx.Store, s.id, s.ns), collationCmd(m.ctx.base, m.ctx.Store, s.id))
 }
 
 func (m *Model) onPlanCol(msg planColMsg) {

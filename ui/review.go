@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -79,17 +78,26 @@ type planMsg struct {
 	plan model.Plan
 	res  model.PlanResult
 	err  error // the members' versions could not be read: no plan
+	// prior says how the latest run of this very plan went ("" when none): confirming runs
+	// it again, which goes on with that run; finished says it ran to its end.
+	prior    string
+	finished bool
 }
 
 // planCmd builds the plan and records in it each member's version (fingerprintPlan); seen is
-// the session's, copied: the Cmd runs off the UI's goroutine.
-func planCmd(ctx context.Context, st Store, id int, snap planSnapshot, seen model.Fingerprints) tea.Cmd {
+// the session's, copied: the Cmd runs off the UI's goroutine. It looks in the backup
+// directory for an earlier run of the plan (prior, when given).
+func planCmd(ctx context.Context, st Store, id int, snap planSnapshot, seen model.Fingerprints, dir string, prior priorRunFunc) tea.Cmd {
 	return func() tea.Msg {
 		p, res := snap.build()
 		if err := fingerprintPlan(ctx, st, p, seen); err != nil {
 			return planMsg{id: id, res: res, err: err}
 		}
-		return planMsg{id: id, plan: p, res: res}
+		msg := planMsg{id: id, plan: p, res: res}
+		if prior != nil {
+			msg.prior, msg.finished, _ = prior(dir, p) // unreadable: the run itself refuses what it cannot read
+		}
+		return msg
 	}
 }
 
@@ -134,7 +142,8 @@ func (s *reviewScreen) open(sess *session) tea.Cmd {
 	s.avg, s.sizeErr, s.checking, s.backupErr = 0, nil, false, nil
 	s.list = listCursor{h: s.list.h}
 	s.setKeys()
-	return tea.Batch(planCmd(s.ctx.base, s.ctx.Store, sess.id, sess.snapshot(), maps.Clone(sess.seen)), sizeCmd(s.ctx.base, s.ctx.Store, sess.id, sess.ns))
+	return tea.Batch(planCmd(s.ctx.base, s.ctx.Store, sess.id, sess.snapshot(), maps.Clone(sess.seen), s.ctx.Cfg.BackupDir, s.ctx.Cfg.PriorRun),
+		sizeCmd(s.ctx.base, s.ctx.Store, sess.id, sess.ns))
 }
 
 func (s *reviewScreen) setPlan(p model.Plan) {
@@ -186,6 +195,7 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 	case planMsg:
 		if s.sess != nil && msg.id == s.sess.id && s.preparing {
 			s.res = msg.res
+			s.takePrior(msg)
 			s.setPlan(msg.plan)
 			if msg.err != nil {
 				s.confirm = nil
@@ -312,8 +322,8 @@ func (s *reviewScreen) top() string {
 	ss := s.sess
 	var b strings.Builder
 	done := "  — nothing has been deleted yet"
-	if s.sess != nil && s.sess.prior != "" {
-		done = ansi.Truncate("  — "+s.sess.prior, max(s.w-8, 10), "…") // a reopened plan that ran before
+	if ss.prior != "" {
+		done = "  — this plan has run before"
 	}
 	b.WriteString(st.Title.Render("Review") + st.Muted.Render(done) + "\n\n")
 	if s.preparing {
@@ -322,6 +332,9 @@ func (s *reviewScreen) top() string {
 	tall := s.h >= 34 // on short terminals the list and the confirmation matter more
 	line := func(label, value string) { b.WriteString(s.ctx.field(label, 16, value, s.w) + "\n") }
 	line("collection", st.Bold.Render(ss.ns.String())+st.Muted.Render("  key "+ss.key.String()+" ("+ss.key.Semantics()+")"))
+	if ss.prior != "" {
+		line("earlier run", st.Warn.Render(ss.prior))
+	}
 	rule := "none"
 	if ss.ruleSet {
 		rule = ss.rule.String() + st.Muted.Render(" — "+ss.rule.Describe())
@@ -383,8 +396,13 @@ func (s *reviewScreen) bottom() string {
 			"Start dupes with --backup DIR on a writable disk, or w to export the plan for dupes apply.", s.ctx.Cfg.BackupDir, s.backupErr), s.w)) + "\n")
 	case s.checking:
 		b.WriteString(st.Muted.Render("Checking that "+s.ctx.Cfg.BackupDir+" takes the backup…") + "\n")
+	case s.ask.open() && s.confirmng && s.sess.resumes:
+		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to finish that run: it deletes, of the %s in the plan, those it has not deleted yet%s, into the same backup.",
+			s.confirm.want, plural(s.plan.Deletes(), "document", "documents"), s.mergeText()), s.w)) + "\n")
 	case s.ask.open() && s.confirmng:
 		b.WriteString(st.Bold.Render(para(fmt.Sprintf("Type %s and press enter to delete %s%s.", s.confirm.want, plural(s.plan.Deletes(), "document", "documents"), s.mergeText()), s.w)) + "\n")
+	case s.sess.resumes:
+		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s and finish the run that did not, or w to export the plan file for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
 	default:
 		b.WriteString(para(fmt.Sprintf("Press enter to confirm by typing %s, or w to export the plan file for dupes apply.", st.Bold.Render(s.confirm.want)), s.w) + "\n")
 	}

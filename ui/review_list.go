@@ -146,3 +146,18 @@ func (s *reviewScreen) listLen() int {
 	}
 	return n
 }
+
+// takePrior says what an earlier run of the plan reviewed did, found in the backup directory:
+// confirming runs the plan again, which goes on with that run (the executor finds it by the
+// plan's digest), so the DBA is told before typing the namespace, never after.
+func (s *reviewScreen) takePrior(msg planMsg) {
+	switch {
+	case msg.prior == "":
+	case msg.finished:
+		s.sess.prior = "this plan ran before (" + msg.prior + "): running it again deletes only what is still there"
+		s.sess.resumes = false
+	default:
+		s.sess.prior = "a run of this plan did not finish (" + msg.prior + "): confirming goes on where it stopped, with its backup"
+		s.sess.resumes = true
+	}
+}

@@ -29,11 +29,13 @@ type session struct {
 	ns model.Namespace
 	// target is the key a pasted E11000 named: the list opens on its group.
 	target []model.Value
-	// prior, for a plan opened from a file, says what an earlier run of it did.
-	prior string
-	col   model.Collection
-	key   model.Key
-	flds  []model.FieldInfo
+	// prior says what an earlier run of the session's plan did (a plan opened from a file,
+	// or reviewed again); resumes says that run did not finish: confirming goes on with it.
+	prior   string
+	resumes bool
+	col     model.Collection
+	key     model.Key
+	flds    []model.FieldInfo
 
 	command  string // the scan as a mongosh statement (Store.ScanCommand)
 	started  time.Time

@@ -77,4 +77,9 @@ type Config struct {
 	Applied string
 	// Copy puts text on the user's clipboard (OSC 52 in a terminal); nil disables copying.
 	Copy func(string) error
+	// PriorRun finds in the backup directory the latest run of a plan (mongo.PriorRun): how
+	// it went ("" when none) and whether it ran to its end. With it the review says what an
+	// earlier run of the plan it confirms did, and a scan offers to finish an interrupted run
+	// of its collection and key; nil (--demo) looks for none.
+	PriorRun func(dir string, plan model.Plan) (desc string, finished bool, err error)
 }
