@@ -75,6 +75,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	cfg.Copy = func(s string) error { out.Copy(s); return nil }
 	if !cfg.Demo {
 		cfg.WithPassword = mongo.WithPassword
+		cfg.PriorRun = mongo.PriorRun // the review and the next scan say what an earlier run did
 	}
 
 	// The mouse is left to the terminal unless asked for: selecting text (an _id, an error)
