@@ -25,8 +25,10 @@ func TestRankCandidates(t *testing.T) {
 		{Path: "ssn", Present: 100, Sampled: 100},     // unique-looking
 		{Path: "nickname", Present: 20, Sampled: 100}, // distinct but rare
 		{Path: "addr.zip", Present: 100, Sampled: 100},
+		{Path: "ref", Present: 100, Sampled: 100},  // 70 distinct: a key with many copies
+		{Path: "city", Present: 100, Sampled: 100}, // 30 distinct: a category
 	}
-	distinct := map[string]int{"status": 3, "sku": 100, "phone": 60, "ssn": 99, "nickname": 20, "addr.zip": 95}
+	distinct := map[string]int{"status": 3, "sku": 100, "phone": 60, "ssn": 99, "nickname": 20, "addr.zip": 95, "ref": 70, "city": 30}
 	got := RankCandidates(ns, 1000, ixs, fields, distinct)
 	var names []string
 	for _, c := range got {
@@ -35,7 +37,7 @@ func TestRankCandidates(t *testing.T) {
 			t.Errorf("%s: docs %d ns %s", c.Key, c.Docs, c.NS)
 		}
 	}
-	want := []string{"index:sku", "index:(last, first)", "field:ssn", "field:addr.zip", "field:phone", "field:nickname", "field:status"}
+	want := []string{"index:sku", "index:(last, first)", "field:ssn", "field:addr.zip", "field:ref", "field:phone", "field:city", "field:nickname", "field:status"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("order\n got %v\nwant %v", names, want)
 	}
@@ -43,7 +45,7 @@ func TestRankCandidates(t *testing.T) {
 	for _, c := range got {
 		unique[c.Key.String()] = c.LooksUnique
 	}
-	if !unique["ssn"] || !unique["phone"] || unique["nickname"] || unique["status"] || !unique["sku"] {
+	if !unique["ssn"] || !unique["phone"] || !unique["ref"] || unique["city"] || unique["nickname"] || unique["status"] || !unique["sku"] {
 		t.Errorf("looks unique: %v", unique)
 	}
 	if got[0].Key.Index != "sku_1" || !strings.Contains(got[2].Why, "99 of 100") {
