@@ -49,7 +49,7 @@ func TestTUIResumesARunStoppedByCtrlC(t *testing.T) {
 		t.Fatalf("the run ended before ctrl+c reached it: nothing to resume; make the collection bigger\n%s", screen)
 	}
 	t.Logf("after ctrl+c:\n%s", screen)
-	mustContain(t, "done screen", screen, "enter finishes the run", "plan", "dupes-plan-", "offers to finish the run")
+	mustContain(t, "done screen", screen, "enter finishes the run", "plans/dupes-plan-")
 	deleted := 2*groups - int(f.count("big"))
 	if deleted == 0 || deleted == groups {
 		t.Fatalf("%d of %d documents deleted before the stop: want some, not all", deleted, groups)
@@ -81,15 +81,10 @@ func TestTUIResumesARunStoppedByCtrlC(t *testing.T) {
 	if n := f.count("big"); n != groups {
 		t.Fatalf("%d documents left, want one per group (%d)", n, groups)
 	}
-	var manifests []string
-	all, _ := filepath.Glob(filepath.Join(backup, "*.json"))
-	for _, p := range all {
-		if !strings.HasPrefix(filepath.Base(p), "dupes-plan-") {
-			manifests = append(manifests, p)
-		}
-	}
-	if len(manifests) != 1 || len(all) != 2 {
-		t.Fatalf("backup directory holds %v: want one manifest (the run resumed, not a second run) and the kept plan", all)
+	manifests, _ := filepath.Glob(filepath.Join(backup, "*.json"))
+	plans, _ := filepath.Glob(filepath.Join(backup, "plans", "dupes-plan-*.json"))
+	if len(manifests) != 1 || len(plans) != 1 {
+		t.Fatalf("backup directory holds manifests %v and plans %v: want one of each (the run resumed, not a second run)", manifests, plans)
 	}
 	var m mongo.Manifest
 	b, err := os.ReadFile(manifests[0])

@@ -16,8 +16,13 @@ import (
 // kept plan has a run that did not finish asks whether to finish it, and the review says what
 // an earlier run of the plan it confirms did: an old run is never taken up unsaid.
 
-// planFilePrefix names the plans kept before their run.
-const planFilePrefix = "dupes-plan-"
+// planFilePrefix names the plans kept before their run, in planDir of the backup directory:
+// a folder of their own, so that nothing reading the backups and their manifests (*.bson,
+// *.json) meets a plan among them.
+const (
+	planFilePrefix = "dupes-plan-"
+	planDir        = "plans"
+)
 
 // planKeptMsg says the plan about to run is on disk at path, or why it is not.
 type planKeptMsg struct {
@@ -25,10 +30,10 @@ type planKeptMsg struct {
 	err  error
 }
 
-// keptPlanPath is where a plan is kept before it runs: in the backup directory, named by its
-// digest alone (a collection's name never makes a file name).
+// keptPlanPath is where a plan is kept before it runs: in the backup directory's plans
+// folder, named by its digest alone (a collection's name never makes a file name).
 func keptPlanPath(dir string, p model.Plan) string {
-	return filepath.Join(dir, planFilePrefix+p.Digest()+".json")
+	return filepath.Join(dir, planDir, planFilePrefix+p.Digest()+".json")
 }
 
 func keepPlanCmd(dir string, plan model.Plan) tea.Cmd {
@@ -61,14 +66,15 @@ func unfinishedRunCmd(id int, dir string, ns model.Namespace, k model.Key, prior
 		return nil
 	}
 	return func() tea.Msg {
-		entries, _ := os.ReadDir(dir) // no directory yet: no run yet
+		plans := filepath.Join(dir, planDir)
+		entries, _ := os.ReadDir(plans) // no folder yet: no run yet
 		var found *unfinishedRunMsg
 		for _, e := range entries {
 			name := e.Name()
 			if !strings.HasPrefix(name, planFilePrefix) || !strings.HasSuffix(name, ".json") || !e.Type().IsRegular() {
 				continue
 			}
-			path := filepath.Join(dir, name)
+			path := filepath.Join(plans, name)
 			b, err := os.ReadFile(path)
 			if err != nil {
 				continue

@@ -43,7 +43,7 @@ func interruptedRun(t *testing.T, runs priorRuns) (*harness, model.Plan) {
 	if h.quit {
 		t.Fatal("ctrl+c during a run quit")
 	}
-	kept := filepath.Join(h.m.ctx.Cfg.BackupDir, "dupes-plan-")
+	kept := filepath.Join(h.m.ctx.Cfg.BackupDir, "plans", "dupes-plan-")
 	h.wantView("plan          " + kept)
 	paths, _ := filepath.Glob(kept + "*.json")
 	if len(paths) != 1 {
