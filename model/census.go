@@ -247,12 +247,14 @@ func (r *budgetRun) start() (context.Context, context.CancelFunc) {
 	return context.WithCancel(r.ctx)
 }
 
-// stopped says why the run must stop, or "".
+// stopped says why the run must stop, or "". The deadline is read from the clock too: a
+// driver cuts its read at the context's deadline, and returns before the context says so.
 func (r *budgetRun) stopped(ctx context.Context) string {
+	deadline, ok := ctx.Deadline()
 	switch {
 	case r.ctx.Err() != nil:
 		return NotDoneCancelled
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, ok && !time.Now().Before(deadline):
 		return NotDoneTime
 	}
 	return ""

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRankCandidates(t *testing.T) {
@@ -114,6 +115,12 @@ func TestCountCandidatesStops(t *testing.T) {
 	if len(done) != 1 || !reflect.DeepEqual(notDoneNames(nd), []string{"a:slow " + NotDoneTime, "a:y " + NotDoneTime}) {
 		t.Fatalf("done %v, not done %v", done, notDoneNames(nd))
 	}
+	// A driver cuts its read at the deadline and may fail before the context says it ended:
+	// the clock says so, and the count is not done, for want of time, not a failed result.
+	r := &budgetRun{ctx: context.Background()}
+	if why := r.stopped(pastDeadline{context.Background()}); why != NotDoneTime {
+		t.Fatalf("a context past its deadline that does not say so yet: %q, want %q", why, NotDoneTime)
+	}
 	// A cancelled context: nothing is counted, everything is not done, as cancelled.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -129,6 +136,11 @@ func TestCountCandidatesStops(t *testing.T) {
 		t.Fatalf("refusal: done %+v, not done %v", done, nd)
 	}
 }
+
+// pastDeadline is a context whose deadline has passed and whose Err has not caught up.
+type pastDeadline struct{ context.Context }
+
+func (pastDeadline) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
 
 // fakeSource is a database for TakeCensus.
 type fakeSource struct {
