@@ -48,6 +48,28 @@ func (s mongoStore) BackupSizeEstimate(ctx context.Context, ns model.Namespace, 
 	return s.c.BackupSizeEstimate(ctx, ns, ids)
 }
 
+// DuplicateCount counts a key's duplicate groups and surplus without listing them (the key
+// screen's counts column).
+func (s mongoStore) DuplicateCount(ctx context.Context, ns model.Namespace, key model.Key) (model.DupCount, error) {
+	return s.c.DuplicateCount(ctx, ns, key)
+}
+
+// CountCandidates counts candidate keys in turn within a budget (the key screen's column).
+func (s mongoStore) CountCandidates(ctx context.Context, cands []model.Candidate, b model.Budget,
+	report func(model.CandidateCount)) ([]model.CandidateCount, []model.NotDone) {
+	return s.c.CountCandidates(ctx, cands, b, report)
+}
+
+// Census counts every collection's candidate keys within a budget (the collections list).
+func (s mongoStore) Census(ctx context.Context, db string, opt model.CensusOptions, report func(model.CandidateCount)) (model.Census, error) {
+	return s.c.Census(ctx, db, opt, report)
+}
+
+// Shape measures the groups' sizes and the fields their members differ in (the groups screen).
+func (s mongoStore) Shape(ctx context.Context, ns model.Namespace, groups []model.Group, progress func(done, total int)) (model.Shape, error) {
+	return s.c.Shape(ctx, ns, groups, progress)
+}
+
 func (s mongoStore) ScanCommand(ns model.Namespace, key model.Key) (string, error) {
 	return mongo.MongoshCommand(ns, key)
 }
