@@ -123,9 +123,13 @@ func countPipeline(key model.Key, e Engine) (bson.A, error) {
 		}
 	}
 	listed := e1("$or", w)
-	settled := bson.A{e1("$eq", bson.A{"$q", 0}), e1("$gt", bson.A{"$n", 1})}
+	var settled any = e1("$and", bson.A{e1("$eq", bson.A{"$q", 0}), e1("$gt", bson.A{"$n", 1})})
 	if e.GroupSplits {
-		settled = append(settled, e1("$not", bson.A{keepSuspect(e, parts)[0].Value}))
+		// $switch, which every engine evaluates lazily: the suspect test only for a group
+		// that would otherwise be settled, not for the singletons the scan's $match kept.
+		settled = e1("$switch", bson.D{
+			{Key: "branches", Value: bson.A{bson.D{{Key: "case", Value: e1("$not", bson.A{settled})}, {Key: "then", Value: false}}}},
+			{Key: "default", Value: e1("$not", bson.A{keepSuspect(e, parts)[0].Value})}})
 	}
 	return append(p,
 		e1("$group", bson.D{{Key: "_id", Value: id}, {Key: "n", Value: one},
@@ -133,7 +137,7 @@ func countPipeline(key model.Key, e Engine) (bson.A, error) {
 			{Key: "ids", Value: e1("$push", cond(listed, "$_id", "$$REMOVE"))}}),
 		keep,
 		e1("$project", bson.D{{Key: "ids", Value: e1("$slice", bson.A{"$ids", MaxGroupIDs})}, {Key: "n", Value: 1}, {Key: "q", Value: 1},
-			{Key: "s", Value: e1("$and", settled)}})), nil
+			{Key: "s", Value: settled}})), nil
 }
 
 // field is the value of a document's field, or nil.

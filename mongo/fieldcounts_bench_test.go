@@ -91,11 +91,12 @@ func BenchmarkDuplicateCount(b *testing.B) {
 	}
 }
 
-// BenchmarkCensus measures dupes census of a database of CENSUS_BENCH_COLLS collections (50 by
+// BenchmarkCensus measures the census of a database of CENSUS_BENCH_COLLS collections (50 by
 // default) of CENSUS_BENCH_DOCS documents each (4 000 by default), each with a non-unique
-// index on n and the fields of countDocs: four candidates per collection (the index, email and
-// score, which look unique, and the whole document; tags, an array, looks unique too). It
-// runs without a budget, so every candidate is counted.
+// index on n and the fields of countDocs: five candidates per collection (the index; email,
+// score and tags, which look unique; the whole document). "all" runs without a budget, so
+// every candidate is counted; "60s" runs with the CLI's default budget and reports how many
+// counts fit in it.
 func BenchmarkCensus(b *testing.B) {
 	colls, per := benchSize("CENSUS_BENCH_COLLS", 50), benchSize("CENSUS_BENCH_DOCS", 4_000)
 	db := mongotest.DB(b)
@@ -114,26 +115,34 @@ func BenchmarkCensus(b *testing.B) {
 		}
 	}
 	b.Logf("seeded %d collections of %d documents in %s", colls, per, time.Since(t0).Round(time.Second))
-	var cs model.Census
-	for b.Loop() {
-		cs, err = c.Census(context.Background(), db.Name(), model.CensusOptions{}, nil)
-		if err != nil {
-			b.Fatal(err)
+	for _, budget := range []time.Duration{0, time.Minute} {
+		name := "all"
+		if budget > 0 {
+			name = budget.String()
 		}
+		b.Run(name, func(b *testing.B) {
+			var cs model.Census
+			for b.Loop() {
+				cs, err = c.Census(context.Background(), db.Name(), model.CensusOptions{Budget: model.Budget{Time: budget}}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if budget == 0 && (!cs.Complete() || cs.Collections != colls) {
+				b.Fatalf("census: complete %v, %d collections", cs.Complete(), cs.Collections)
+			}
+			byScan := 0
+			for _, r := range cs.Results {
+				if r.Err != nil {
+					b.Fatalf("%s %s: %v", r.NS, r.Key, r.Err)
+				}
+				if r.Count.ByScan {
+					byScan++
+				}
+			}
+			b.ReportMetric(float64(len(cs.Results)), "counts")
+			b.ReportMetric(float64(len(cs.NotDone)), "notdone")
+			b.ReportMetric(float64(byScan), "byscan")
+		})
 	}
-	if !cs.Complete() || cs.Collections != colls {
-		b.Fatalf("census: complete %v, %d collections", cs.Complete(), cs.Collections)
-	}
-	byScan := 0
-	for _, r := range cs.Results {
-		if r.Err != nil {
-			b.Fatalf("%s %s: %v", r.NS, r.Key, r.Err)
-		}
-		if r.Count.ByScan {
-			byScan++
-		}
-	}
-	b.ReportMetric(float64(len(cs.Results)), "counts")
-	b.ReportMetric(float64(byScan), "byscan")
-	b.ReportMetric(float64(colls*per), "docs")
 }
