@@ -28,6 +28,8 @@ func runCensus(args []string, stdout, stderr io.Writer) error {
 	maxDocs := fs.Int64("max-docs", 0, "documents the counts may read in all (each count reads its collection once; 0: no limit)")
 	sample := fs.Int("sample", mongo.DefaultSample, "documents sampled per collection to find its fields")
 	format := fs.String("format", "table", "output format: table or json (fields in docs/cli.md)")
+	var read readFlags
+	read.register(fs)
 	positional, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -42,6 +44,9 @@ func runCensus(args []string, stdout, stderr io.Writer) error {
 	case *budget < 0 || *maxDocs < 0 || *sample <= 0:
 		return usagef("census: --budget and --max-docs cannot be negative, --sample must be positive")
 	}
+	if err := read.check("census"); err != nil {
+		return err
+	}
 	uri, err := uriFrom("census", *uriFlag, positional)
 	if err != nil {
 		return err
@@ -50,7 +55,7 @@ func runCensus(args []string, stdout, stderr io.Writer) error {
 	// rest is named as not done, and the exit status is 1.
 	ctx, stop := signalContext()
 	defer stop()
-	req := censusRequest{uri: uri, db: *db, json: *format == "json",
+	req := censusRequest{uri: uri, db: *db, json: *format == "json", read: read,
 		opt: model.CensusOptions{Budget: model.Budget{Time: *budget, Docs: *maxDocs}, Sample: *sample}}
 	return req.run(ctx, stdout, stderr, nil)
 }
@@ -59,13 +64,16 @@ func runCensus(args []string, stdout, stderr io.Writer) error {
 type censusRequest struct {
 	uri, db string
 	json    bool
+	read    readFlags // --read-preference, --max-time
 	opt     model.CensusOptions
 }
 
 // run takes the census and prints it; counted, when set, hears of each result (the tests
 // cancel ctx from it, as Ctrl+C would).
 func (r censusRequest) run(ctx context.Context, stdout, stderr io.Writer, counted func(model.CandidateCount)) error {
-	c, err := mongo.Connect(ctx, r.uri, mongo.Options{ReadOnly: true, Command: "census"})
+	opt := r.read.options("census")
+	opt.ReadOnly = true
+	c, err := mongo.Connect(ctx, r.uri, opt)
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,12 @@ package mongo
 
 import (
 	"context"
+	"errors"
+	"sort"
 	"strconv"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // maxDistinctPaths caps the paths SampleDistinct counts in one aggregation: a collection with
@@ -14,9 +15,12 @@ import (
 const maxDistinctPaths = 200
 
 // SampleDistinct counts, for each path, the distinct values among a random sample of n
-// documents (DefaultSample when 0), as $addToSet finds them: an array counts as one value.
-// It is a hint for ordering candidates (model.RankCandidates), read in one aggregation; like
-// SampleFields, it falls back to the first n documents where $sample fails.
+// documents (DefaultSample when 0): an array counts as one value, and values MongoDB finds
+// equal (1 and 1.0) as one. It is a hint for ordering candidates (model.RankCandidates). The
+// sample is read, its paths only, and counted here rather than by $addToSet on the server:
+// DocumentDB's backend crashes grouping a CodeWithScope, which a sampled field may hold
+// (docs/engines.md). Like SampleFields, it falls back to the first n documents where $sample
+// fails.
 func (c *Client) SampleDistinct(ctx context.Context, ns model.Namespace, paths []string, n int) (map[string]int, error) {
 	if n <= 0 {
 		n = DefaultSample
@@ -26,38 +30,55 @@ func (c *Client) SampleDistinct(ctx context.Context, ns model.Namespace, paths [
 	if len(paths) == 0 {
 		return out, nil
 	}
-	group := bson.D{{Key: "_id", Value: nil}}
-	sizes := bson.D{{Key: "_id", Value: 0}}
+	proj := bson.D{{Key: "_id", Value: 0}}
 	for i, p := range paths {
-		f := "f" + strconv.Itoa(i)
-		group = append(group, bson.E{Key: f, Value: e1("$addToSet", "$"+p)})
-		sizes = append(sizes, bson.E{Key: f, Value: e1("$size", "$"+f)})
+		proj = append(proj, bson.E{Key: "f" + strconv.Itoa(i), Value: "$" + p})
 	}
-	read := func(first bson.D) (bson.Raw, error) {
-		cur, err := c.coll(ns).Aggregate(ctx, bson.A{first, e1("$group", group), e1("$project", sizes)},
-			options.Aggregate().SetComment(c.comment()))
+	what := "the sample of " + ns.String()
+	read := func(first bson.D) ([]bson.Raw, error) {
+		cur, err := c.readAggregate(ctx, ns, what, bson.A{first, e1("$project", proj)}, nil)
 		if err != nil {
 			return nil, err
 		}
 		defer cur.Close(context.WithoutCancel(ctx))
-		if !cur.Next(ctx) {
-			return nil, cur.Err()
+		var docs []bson.Raw
+		for cur.Next(ctx) {
+			docs = append(docs, append(bson.Raw(nil), cur.Current...))
 		}
-		return cur.Current, nil
+		return docs, cur.Err()
 	}
-	doc, err := read(e1("$sample", bson.D{{Key: "size", Value: n}}))
-	if err != nil && ctx.Err() == nil {
-		doc, err = read(e1("$limit", n)) // as SampleFields: $sample fails on mongo-java-server now and then
+	docs, err := read(e1("$sample", bson.D{{Key: "size", Value: n}}))
+	if err != nil && ctx.Err() == nil && !errors.Is(err, ErrMaxTime) {
+		docs, err = read(e1("$limit", n)) // as SampleFields: $sample fails on mongo-java-server now and then
 	}
 	if err != nil {
 		return nil, c.wrap("sample "+ns.String(), err)
 	}
 	for i, p := range paths {
-		if v, ok := doc.Lookup("f" + strconv.Itoa(i)).AsInt64OK(); ok {
-			out[p] = int(v)
+		var vals []bson.RawValue
+		for _, d := range docs {
+			if v, err := d.LookupErr("f" + strconv.Itoa(i)); err == nil {
+				vals = append(vals, v)
+			}
 		}
+		out[p] = distinct(vals)
 	}
 	return out, nil
+}
+
+// distinct counts the values MongoDB's comparison finds different (model.CompareRaw).
+func distinct(vals []bson.RawValue) int {
+	if len(vals) == 0 {
+		return 0
+	}
+	sort.Slice(vals, func(i, j int) bool { return model.CompareRaw(vals[i], vals[j]) < 0 })
+	n := 1
+	for i := 1; i < len(vals); i++ {
+		if model.CompareRaw(vals[i-1], vals[i]) != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // Candidates lists a collection's candidate keys in the order worth counting

@@ -88,6 +88,13 @@ func TestCodeWithScopeKey(t *testing.T) {
 			if _, err := c.Scan(ctx, ns, key); !errors.Is(err, mongo.ErrCodeWithScope) {
 				t.Fatalf("the scan on %s was not refused: %v", e, err)
 			}
+			if _, err := c.DuplicateCount(ctx, ns, key); !errors.Is(err, mongo.ErrCodeWithScope) {
+				t.Fatalf("the count on %s was not refused: %v", e, err)
+			}
+			// The census's sample counts distinct values on the client, never by $addToSet.
+			if _, err := c.SampleDistinct(ctx, ns, tc.fields, 0); err != nil {
+				t.Fatalf("sampling the fields: %v", err)
+			}
 			if err := mongotest.Client(t).Ping(ctx, nil); err != nil {
 				t.Fatalf("the server is down after the refusal: %v", err)
 			}

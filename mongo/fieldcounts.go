@@ -49,6 +49,9 @@ func (c *Client) DuplicateCount(ctx context.Context, ns model.Namespace, key mod
 	if err := refuse(key, e); err != nil {
 		return model.DupCount{}, fmt.Errorf("count duplicates in %s: %w", ns, err)
 	}
+	if err := c.RefuseCodeWithScope(ctx, ns, key); err != nil {
+		return model.DupCount{}, fmt.Errorf("count duplicates in %s: %w", ns, err)
+	}
 	if e.GroupMerges && !key.WholeDocument {
 		return c.countByScan(ctx, ns, key)
 	}
@@ -56,7 +59,7 @@ func (c *Client) DuplicateCount(ctx context.Context, ns model.Namespace, key mod
 	if err != nil {
 		return model.DupCount{}, err
 	}
-	cur, err := c.coll(ns).Aggregate(ctx, p, aggregateOptions(key, 0).SetComment(c.comment()))
+	cur, err := c.readAggregate(ctx, ns, "the count of "+key.String()+" in "+ns.String(), p, aggregateOptions(key, 0))
 	if err != nil {
 		return model.DupCount{}, c.scanError(ns, err)
 	}
