@@ -46,6 +46,7 @@ type KeyMap struct {
 	WholeDoc  key.Binding // W: whole-document key (fields to ignore asked for)
 	AnyOrder  key.Binding // A: whole-document key: top-level field order does not count
 	Merge     key.Binding // M: merge the deleted members into the keeper (off, merge, with arrays)
+	Count     key.Binding // C: key screen: count each candidate's duplicates (again)
 	Yes       key.Binding // y: answer a y/n question
 	ErrUp     key.Binding // [: scroll an error too long for the footer up
 	ErrDown   key.Binding // ]: and down
@@ -95,6 +96,7 @@ func DefaultKeyMap() KeyMap {
 		WholeDoc:  key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "whole-document key")),
 		AnyOrder:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "any field order")),
 		Merge:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "merge into keeper: off/on/arrays")),
+		Count:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "count duplicates per key")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
 		ErrUp:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll the error up")),
 		ErrDown:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "scroll the error down")),
@@ -116,6 +118,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
 		{k.Keep, k.Skip, k.Undo, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
 		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge},
-		{k.Retry, k.Reload, k.Yes, k.ErrUp, k.ErrDown, k.Help, k.Quit},
+		{k.Retry, k.Reload, k.Count, k.Yes, k.ErrUp, k.ErrDown, k.Help, k.Quit},
 	}
 }

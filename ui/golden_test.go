@@ -30,7 +30,7 @@ func TestGolden(t *testing.T) {
 		steps []step
 	}{
 		{"collections", "", []step{{wait: "shop"}, {keys: []string{"down", "enter"}, wait: "page_views"}}},
-		{"key", "shop.products", []step{{wait: "name_ci"}, {keys: []string{"space", "i"}, wait: "[x] ignore case"}}},
+		{"key", "shop.products", []step{{wait: "duplicates counted"}, {keys: []string{"space", "i"}, wait: "[x] ignore case"}}},
 		{"groups", "shop.users", groups},
 		{"group", "shop.users", append(groups[:1:1], step{keys: []string{"down", "down", "down", "enter"}, wait: "created 2024-03-09"})},
 		{"document", "shop.users", append(groups[:1:1],

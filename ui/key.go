@@ -23,7 +23,8 @@ type keyScreen struct {
 	given []model.Index
 
 	col      model.Collection
-	indexes  []model.Index // unique ones, _id left out
+	indexes  []model.Index // unique ones, then the others (not _id's, not text indexes)
+	nUnique  int           // how many of indexes are unique
 	all      []model.Index
 	fields   []model.FieldInfo
 	selected []string
@@ -42,7 +43,10 @@ type keyScreen struct {
 	// collation is --collation: it applies to the fields picked here, not to an index's key
 	// (which brings its own) nor to the whole document.
 	collation *model.Collation
-	w, h      int
+	// counts is the GROUPS and SURPLUS columns' run (key_counts.go), within budget.
+	counts keyCounts
+	budget model.Budget
+	w, h   int
 }
 
 // openKeyMsg opens the key screen on a collection: col and indexes as the collection list
@@ -52,6 +56,8 @@ type openKeyMsg struct {
 	col     *model.Collection
 	indexes []model.Index
 	start   *model.Key
+	// budget bounds the counts of the GROUPS and SURPLUS columns; zero: defaultCountBudget.
+	budget model.Budget
 }
 
 func (openKeyMsg) opens() screenID  { return scrKey }
@@ -80,6 +86,11 @@ func (s *keyScreen) setKeys() {
 	k.Back.SetHelp("esc", "collections")
 	k.Reload.SetHelp("R", "sample again")
 	k.Reload.SetEnabled(!s.call.on && (s.sampleErr != nil || s.err.on()))
+	k.Count.SetHelp("C", "count duplicates again")
+	k.Count.SetEnabled(!s.call.on && !s.counts.on && s.canCount())
+	if s.countsCounting() {
+		k.Back.SetHelp("esc", "stop counting")
+	}
 	if s.call.on {
 		k.Back.SetHelp("esc", "cancel")
 	}
@@ -92,8 +103,14 @@ func (s *keyScreen) setKeys() {
 // open loads the key screen's data for a collection; with a start key it scans at once.
 func (s *keyScreen) open(msg openKeyMsg) tea.Cmd {
 	s.call.abort()
+	s.stopCounts()
+	budget := msg.budget
+	if budget == (model.Budget{}) {
+		budget = defaultCountBudget()
+	}
 	opts := s.ctx.Cfg.Key
 	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: msg.ns, start: msg.start, known: msg.col, given: msg.indexes,
+		counts: keyCounts{gen: s.counts.gen}, budget: budget,
 		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h},
 		ignoreCase: opts.IgnoreCase, trim: opts.Trim, filter: opts.Filter, collation: opts.Collation}
 	s.ask.close()
@@ -110,6 +127,9 @@ func (s *keyScreen) load() tea.Cmd {
 }
 
 func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := s.countsUpdate(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case openKeyMsg:
 		return s.open(msg)
@@ -143,6 +163,17 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 				s.indexes = append(s.indexes, ix)
 			}
 		}
+		s.nUnique = len(s.indexes)
+		// The non-unique ones are candidates too (model.RankCandidates says which: not a text
+		// index): their key, with the index's semantics, is what a unique index built in their
+		// place would enforce.
+		for _, c := range model.RankCandidates(s.ns, 0, msg.indexes, nil, nil) {
+			for _, ix := range msg.indexes {
+				if ix.Name == c.Key.Index {
+					s.indexes = append(s.indexes, ix)
+				}
+			}
+		}
 		s.cursor.setLen(len(s.fields) + len(s.indexes))
 		if st := s.start; st != nil {
 			s.start = nil
@@ -161,6 +192,7 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return s.scan(*st)
 		}
+		return s.startCounts()
 	case tea.MouseMsg:
 		if !s.ask.open() {
 			s.cursor.navigate(msg, s.keys)
@@ -186,8 +218,13 @@ func (s *keyScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		switch {
+		case key.Matches(msg, s.keys.Back) && s.countsCounting():
+			s.stopCounts()
 		case key.Matches(msg, s.keys.Back):
+			s.stopCounts()
 			return s.ctx.intent(backMsg{})
+		case key.Matches(msg, s.keys.Count):
+			return s.startCounts()
 		case key.Matches(msg, s.keys.Reload):
 			return s.load()
 		case key.Matches(msg, s.keys.Select):
@@ -318,6 +355,7 @@ func (s *keyScreen) scanTo(k model.Key, target []model.Value) tea.Cmd {
 		s.note = err.Error()
 		return nil
 	}
+	s.stopCounts() // the scan reads the collection: the counts would compete with it
 	return s.ctx.intent(keyChosenMsg{ns: s.ns, col: s.col, key: k, fields: s.fields, target: target})
 }
 
@@ -364,7 +402,11 @@ func (s *keyScreen) View() string {
 	if len(s.selected) > 0 {
 		sel = model.Key{Fields: s.selected}.String()
 	}
-	b.WriteString(st.Muted.Render("key: ") + st.Bold.Render(sel) + "\n\n")
+	b.WriteString(st.Muted.Render("key: ") + st.Bold.Render(sel) + "\n")
+	if line := s.countsLine(); line != "" {
+		b.WriteString(st.Muted.Render(fit(line, s.w)))
+	}
+	b.WriteString("\n")
 
 	switch {
 	case s.sampleErr != nil:
@@ -379,11 +421,18 @@ func (s *keyScreen) View() string {
 	}
 	from, to := s.cursor.window()
 	if from < len(s.fields) {
-		b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("      %-28s %-18s %5s", "FIELD", "TYPES", "FILL"), s.w)) + "\n")
+		b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("      %-28s %5s %7s %8s  %s", "FIELD", "FILL", "GROUPS", "SURPLUS", "TYPES"), s.w)) + "\n")
 	}
 	for i := from; i < to; i++ {
-		if i == len(s.fields) {
-			b.WriteString("\n" + st.List.Header.Render("  START FROM A UNIQUE INDEX (index-exact semantics)") + "\n")
+		switch i - len(s.fields) {
+		case 0:
+			if s.nUnique > 0 {
+				b.WriteString("\n" + st.List.Header.Render(fit("  START FROM A UNIQUE INDEX (index-exact semantics)", s.w)) + "\n")
+				break
+			}
+			fallthrough
+		case s.nUnique:
+			b.WriteString("\n" + st.List.Header.Render(fit("  OR A NON-UNIQUE INDEX'S KEY (index-exact semantics)", s.w)) + "\n")
 		}
 		if f, ok := s.fieldAt(i); ok {
 			mark := "[ ]"
@@ -392,16 +441,32 @@ func (s *keyScreen) View() string {
 					mark = fmt.Sprintf("[%d]", n+1)
 				}
 			}
-			line := mark + " " + fitMiddle(model.DisplayPath(f.Path), 28) + " " + fit(strings.Join(f.Types, ","), 18) + fmt.Sprintf(" %5.0f%%", f.FillRate()*100)
+			line := mark + " " + fitMiddle(model.DisplayPath(f.Path), 28) + fmt.Sprintf(" %4.0f%%", f.FillRate()*100) + " " +
+				s.countColumn(keyFieldRow(f.Path)) + "  " + strings.Join(f.Types, ",")
 			b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
 			continue
 		}
-		ix := s.indexes[i-len(s.fields)]
-		line := "    " + ix.Name + "  " + st.Muted.Render(ix.Key().Semantics())
+		j := i - len(s.fields)
+		ix := s.indexes[j]
+		cells := s.countColumn(keyIndexRow(ix.Name))
+		if j < s.nUnique {
+			cells = fmt.Sprintf("%16s", "unique")
+		}
+		// The header says index-exact, and the name is in its column.
+		sem := strings.TrimPrefix(ix.Key().Semantics(), "index-exact ("+ix.Name+"); ")
+		line := "    " + fitMiddle(ix.Name, 28) + "      " + cells + "  " + st.Muted.Render(sem)
 		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
+	}
+	failure := ""
+	if f, ok := s.fieldAt(s.cursor.pos); ok {
+		failure = s.countFailure(keyFieldRow(f.Path))
+	} else if j := s.cursor.pos - len(s.fields); j >= 0 && j < len(s.indexes) {
+		failure = s.countFailure(keyIndexRow(s.indexes[j].Name))
 	}
 	if s.ask.open() {
 		b.WriteString("\n" + s.ask.view(st, s.w))
+	} else if failure != "" {
+		b.WriteString("\n" + st.Warn.Render(fit(model.SafeText(failure), s.w)))
 	} else if s.note != "" {
 		b.WriteString("\n" + st.Warn.Render(fit(model.SafeText(s.note), s.w)))
 	}
@@ -410,7 +475,7 @@ func (s *keyScreen) View() string {
 
 func (s *keyScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.cursor.setHeight(h - 10)
+	s.cursor.setHeight(h - 11)
 	s.ask.setWidth(w)
 }
 func (s *keyScreen) Typing() bool { return s.ask.open() }
@@ -431,7 +496,7 @@ func (s *keyScreen) ShortHelp() []key.Binding {
 	if s.ask.open() {
 		return []key.Binding{k.Open, k.Back}
 	}
-	bs := []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Back, k.Help}
+	bs := []key.Binding{k.Reload, k.Select, k.Open, k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Count, k.Back, k.Help}
 	if s.err.scrolls(s.w, s.errRoom()) {
 		bs = append([]key.Binding{scrollHelp(k)}, bs...)
 	}
@@ -442,7 +507,7 @@ func (s *keyScreen) FullHelp() [][]key.Binding {
 	if s.ask.open() {
 		return [][]key.Binding{s.ShortHelp()}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder}, {k.Reload, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Select, k.Open, k.Back}, {k.Case, k.Trim, k.Query, k.Paste, k.WholeDoc, k.AnyOrder, k.Count}, {k.Reload, k.Help, k.Quit}}
 }
 
 func (s *keyScreen) showsError() bool { return s.call.on }
