@@ -46,6 +46,8 @@ type KeyMap struct {
 	WholeDoc  key.Binding // W: whole-document key (fields to ignore asked for)
 	AnyOrder  key.Binding // A: whole-document key: top-level field order does not count
 	Merge     key.Binding // M: merge the deleted members into the keeper (off, merge, with arrays)
+	Shape     key.Binding // tab: the groups list's shape panel, whose lines filter the list
+	Report    key.Binding // H: write the HTML report of the review
 	Count     key.Binding // C: key screen: count each candidate's duplicates (again)
 	Yes       key.Binding // y: answer a y/n question
 	ErrUp     key.Binding // [: scroll an error too long for the footer up
@@ -96,6 +98,8 @@ func DefaultKeyMap() KeyMap {
 		WholeDoc:  key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "whole-document key")),
 		AnyOrder:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "any field order")),
 		Merge:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "merge into keeper: off/on/arrays")),
+		Shape:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "shape: filter by field, size")),
+		Report:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "write the HTML report")),
 		Count:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "count duplicates per key")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
 		ErrUp:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll the error up")),
@@ -117,7 +121,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
 		{k.Keep, k.Skip, k.Undo, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
-		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge},
+		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge, k.Shape, k.Report},
 		{k.Retry, k.Reload, k.Count, k.Yes, k.ErrUp, k.ErrDown, k.Help, k.Quit},
 	}
 }

@@ -275,7 +275,7 @@ func TestReviewEstimatesTheBackupSize(t *testing.T) {
 	h := openGroups(t, "shop.users", "email", func(c *Config) { c.Demo = false })
 	ruleFirst(h)
 	h.keys("D")
-	h.wantView("on disk (11 documents × average document")
+	h.wantView("~", "(11 documents, each sized)")
 }
 
 func TestEscOnGroupsAsksWhenAPlanIsPendingAndCtrlCTwiceQuits(t *testing.T) {

@@ -57,6 +57,7 @@ type groupsScreen struct {
 	sorted    []int32 // group indexes in display order while order != byKey (sort.go)
 	sortSeq   int
 	cursor    listCursor
+	shape     shapePanel // groups_shape.go
 	w, h      int
 }
 
@@ -84,18 +85,29 @@ func (s *groupsScreen) setKeys() {
 	if s.ctx.Cfg.ReadOnly {
 		k.Review.SetHelp("D", "review plan")
 	}
-	if s.ask.open() {
+	k.Shape.SetEnabled(s.shape.have)
+	switch {
+	case s.shape.focus:
+		k.Open.SetHelp("enter", "show these groups")
+		k.Back.SetHelp("esc", "back to the list")
+		k.Shape.SetHelp("tab", "back to the list")
+	case s.ask.open():
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
-	} else if s.query != "" {
+	case s.query != "" || s.shape.filter != nil:
 		k.Back.SetHelp("esc", "clear filter")
-	} else {
+	case s.shape.measuring:
+		k.Back.SetHelp("esc", "stop measuring the shape")
+	default:
 		k.Back.SetHelp("esc", "back to key")
 	}
 }
 
 // len is the number of rows shown (filtered or not).
 func (s *groupsScreen) len() int {
+	if s.shape.filter != nil {
+		return len(s.shape.shown)
+	}
 	if s.query != "" {
 		return len(s.hits)
 	}
@@ -124,6 +136,9 @@ func (s *groupsScreen) showGroup(gi int) {
 
 // base is the group index at a position of the unsorted list.
 func (s *groupsScreen) base(pos int) int {
+	if s.shape.filter != nil {
+		return int(s.shape.shown[pos])
+	}
 	if s.query != "" {
 		return int(s.hits[pos])
 	}
@@ -143,12 +158,22 @@ func (s *groupsScreen) base(pos int) int {
 }
 
 func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := s.update(msg)
+	s.fitList()
+	return cmd
+}
+
+func (s *groupsScreen) update(msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(openGroupsMsg); ok {
 		s.open(m.sess)
-		return nil
+		return s.startShape()
 	}
 	if s.sess == nil {
 		return nil
+	}
+	if cmd, ok := s.shapeUpdate(msg); ok {
+		s.setKeys()
+		return cmd
 	}
 	switch msg := msg.(type) {
 	case keyFoundMsg:
@@ -179,8 +204,8 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.cursor.setLen(s.len())
 		s.setKeys() // m appears with the first group lacking the key
-		if msg.done && s.order != byKey {
-			return s.resort()
+		if msg.done {
+			return tea.Batch(s.startShape(), s.resort())
 		}
 	case resortMsg:
 		return s.resort()
@@ -195,6 +220,7 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		q := strings.ToLower(s.ask.value())
 		if q == "" {
 			s.query, s.hits, s.filtering = "", nil, false
+			s.refilter()
 			s.cursor.setLen(s.len())
 			return s.resort()
 		}
@@ -210,6 +236,7 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 		n := len(s.sess.groups)
 		s.hits = filterGroups(s.sess.groups[s.upto:n], s.upto, s.query, s.hits)
 		s.upto = n
+		s.refilter()
 		s.cursor = listCursor{h: s.cursor.h}
 		s.cursor.setLen(s.len())
 		return s.resort()
@@ -233,8 +260,13 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 			s.setKeys()
 			return cmd
 		case key.Matches(msg, s.keys.Back):
-			if s.query != "" || s.ask.input.Value() != "" {
+			if s.query != "" || s.ask.input.Value() != "" || s.shape.filter != nil {
 				s.clearFilter()
+				return nil
+			}
+			if s.shape.measuring {
+				s.shape.stopped = true
+				s.stopShape()
 				return nil
 			}
 			if s.sess.pending() {
@@ -270,6 +302,9 @@ func (s *groupsScreen) Update(msg tea.Msg) tea.Cmd {
 			s.order = s.order.next()
 			s.setKeys()
 			return s.resort()
+		case key.Matches(msg, s.keys.Shape):
+			s.shape.focus = true
+			s.setKeys()
 		}
 	}
 	return nil
@@ -283,6 +318,7 @@ func (s *groupsScreen) openGroup() tea.Cmd {
 
 // leave goes back to the key screen; a scan still running is stopped.
 func (s *groupsScreen) leave() tea.Cmd {
+	s.stopShape()
 	if s.sess.scanning {
 		s.sess.cancel()
 	}
@@ -294,6 +330,7 @@ func (s *groupsScreen) clearFilter() {
 	s.ask.input.SetValue("")
 	s.ask.close()
 	s.query, s.hits, s.filtering = "", nil, false
+	s.shape.filter, s.shape.shown = nil, nil
 	s.cursor.setLen(s.len())
 	s.setKeys()
 	s.sorted = nil // the sort of the filtered list no longer applies
@@ -305,10 +342,13 @@ func (s *groupsScreen) clearFilter() {
 // shownGroups is the group indexes the list shows when a filter narrows it (a copy, for a
 // Cmd), nil when it shows every group: what a rule applies to.
 func (s *groupsScreen) shownGroups() []int32 {
-	if s.query == "" {
-		return nil
+	switch {
+	case s.shape.filter != nil:
+		return append([]int32{}, s.shape.shown...)
+	case s.query != "":
+		return append([]int32(nil), s.hits...)
 	}
-	return append([]int32(nil), s.hits...)
+	return nil
 }
 
 // filterChanged schedules the filter for when typing pauses.
@@ -361,16 +401,24 @@ func (s *groupsScreen) View() string {
 		}
 		b.WriteString(st.Warn.Render(fit(note, s.w)) + "\n")
 	}
+	if panel := s.shapeView(); panel != "" {
+		b.WriteString(panel + "\n")
+	}
 
 	switch {
 	case s.ask.open() || s.ask.input.Value() != "":
 		line := s.ask.input.View()
 		if s.filtering {
 			line += st.Muted.Render("  filtering…")
-		} else if s.query != "" {
+		} else if s.query != "" && s.shape.filter == nil {
 			line += st.Muted.Render(fmt.Sprintf("  %s of %s", count(int64(len(s.hits))), count(int64(ss.sum.Groups))))
 		}
+		if s.shape.filter != nil {
+			line += st.Muted.Render("  · " + s.shapeFilterText())
+		}
 		b.WriteString(line + "\n")
+	case s.shape.filter != nil:
+		b.WriteString(st.Muted.Render(fit(s.shapeFilterText(), s.w)) + "\n")
 	default:
 		b.WriteString("\n")
 	}
@@ -381,7 +429,7 @@ func (s *groupsScreen) View() string {
 	b.WriteString(st.List.Header.Render(fit(head, s.w)) + "\n")
 	if s.cursor.n == 0 {
 		switch {
-		case s.query != "":
+		case s.query != "" || s.shape.filter != nil:
 			b.WriteString(st.Muted.Render("  No group matches the filter. esc clears it."))
 		case ss.scanning:
 			b.WriteString(st.Muted.Render("  No duplicates yet…"))
@@ -423,8 +471,14 @@ func (s *groupsScreen) View() string {
 
 func (s *groupsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.cursor.setHeight(h - 5) // summary, decisions, lacking note, filter, header
-	s.ask.setWidth(w - 28)    // room for "12 of 1,000,000" after it
+	s.ask.setWidth(w - 28) // room for "12 of 1,000,000" after it
+	s.fitList()
+}
+
+// fitList gives the list the lines the summary, the shape panel and the filter leave.
+func (s *groupsScreen) fitList() {
+	s.cursor.setHeight(s.h - 5 - s.layoutShape(s.w, s.h)) // summary, decisions, lacking note, filter, header
+	s.setKeys()
 }
 func (s *groupsScreen) Typing() bool { return s.ask.open() }
 func (s *groupsScreen) Busy() bool   { return false }
@@ -433,13 +487,16 @@ func (s *groupsScreen) ShortHelp() []key.Binding {
 	if s.ask.open() {
 		return []key.Binding{k.Open, k.Back}
 	}
+	if s.shape.focus {
+		return []key.Binding{k.Up, k.Down, k.Open, k.Back, k.Shape}
+	}
 	// What matters most first: the footer drops keys from the end when it is narrow.
-	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Skip, k.Undo, k.Sort, k.Missing, k.Back, k.Up, k.Down, k.Quit}
+	return []key.Binding{k.Open, k.Rules, k.Review, k.Filter, k.Shape, k.Skip, k.Undo, k.Sort, k.Missing, k.Back, k.Up, k.Down, k.Quit}
 }
 func (s *groupsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
-	if s.ask.open() {
+	if s.ask.open() || s.shape.focus {
 		return [][]key.Binding{s.ShortHelp()}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Sort, k.Back}, {k.Rules, k.Skip, k.Undo, k.Missing, k.Review}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Shape, k.Sort, k.Back}, {k.Rules, k.Skip, k.Undo, k.Missing, k.Review}, {k.Help, k.Quit}}
 }

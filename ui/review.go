@@ -43,11 +43,11 @@ type reviewScreen struct {
 	ask       prompt
 	confirmng bool // the prompt open is the typed confirmation (not the plan file's name)
 	saved     string
-	list      listCursor // over what will be deleted (reviewlist.go)
-	avg       int64      // the collection's average document size, for the backup estimate
-	sizeErr   error
-	checking  bool  // the backup directory is being checked
-	backupErr error // why the backup directory cannot take the backup
+	list      listCursor  // over what will be deleted (reviewlist.go)
+	size      sizeMsg     // the backup estimate (review_list.go)
+	report    reportState // the HTML report (review_report.go)
+	checking  bool        // the backup directory is being checked
+	backupErr error       // why the backup directory cannot take the backup
 	w, h      int
 }
 
@@ -139,11 +139,10 @@ func (s *reviewScreen) open(sess *session) tea.Cmd {
 	s.saved, s.confirm = "", nil
 	s.ask.close()
 	s.blocked = ""
-	s.avg, s.sizeErr, s.checking, s.backupErr = 0, nil, false, nil
+	s.size, s.report, s.checking, s.backupErr = sizeMsg{}, reportState{}, false, nil
 	s.list = listCursor{h: s.list.h}
 	s.setKeys()
-	return tea.Batch(planCmd(s.ctx.base, s.ctx.Store, sess.id, sess.snapshot(), maps.Clone(sess.seen), s.ctx.Cfg.BackupDir, s.ctx.Cfg.PriorRun),
-		sizeCmd(s.ctx.base, s.ctx.Store, sess.id, sess.ns))
+	return planCmd(s.ctx.base, s.ctx.Store, sess.id, sess.snapshot(), maps.Clone(sess.seen), s.ctx.Cfg.BackupDir, s.ctx.Cfg.PriorRun)
 }
 
 func (s *reviewScreen) setPlan(p model.Plan) {
@@ -174,11 +173,13 @@ func (s *reviewScreen) setKeys() {
 	k.Open.SetHelp("enter", "type the namespace to delete")
 	k.Back.SetHelp("esc", "back")
 	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
+	k.Report.SetEnabled(!s.preparing && !s.report.writing)
 	if s.ask.open() {
 		k.Open.SetEnabled(true)
 		k.Open.SetHelp("enter", "confirm")
 		k.Back.SetHelp("esc", "cancel")
 		k.Save.SetEnabled(false)
+		k.Report.SetEnabled(false)
 	}
 }
 
@@ -202,15 +203,19 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 				s.blocked = "Cannot read the members' current versions, which the plan records: " + msg.err.Error() +
 					". Nothing will be deleted: press esc, then review again."
 				s.setKeys()
+				return nil
 			}
+			return sizeCmd(s.ctx.base, s.ctx.Store, s.sess.id, msg.plan)
 		}
 	case planSavedMsg:
 		s.saved = msg.path
 		return s.ctx.intent(statusMsg("Plan saved to " + msg.path))
 	case sizeMsg:
 		if s.sess != nil && msg.id == s.sess.id {
-			s.avg, s.sizeErr = msg.avg, msg.err
+			s.size = msg
 		}
+	case htmlReportMsg:
+		return s.onReport(msg)
 	case backupCheckedMsg:
 		if !s.checking {
 			return nil
@@ -250,6 +255,9 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 			s.checking = true
 			s.setKeys()
 			return checkBackupCmd(s.ctx.Cfg.BackupDir)
+		case key.Matches(msg, s.keys.Report):
+			s.confirmng = false
+			cmd = s.askReport()
 		case key.Matches(msg, s.keys.Save):
 			name := fmt.Sprintf("dupes-plan-%s-%s.json", s.sess.ns, time.Now().UTC().Format("20060102-150405"))
 			plan := s.plan
@@ -409,6 +417,9 @@ func (s *reviewScreen) bottom() string {
 	if s.ask.open() {
 		b.WriteString(s.ask.view(st, s.w) + "\n")
 	}
+	if r := s.reportLine(); r != "" {
+		b.WriteString(r + "\n")
+	}
 	if s.saved != "" {
 		b.WriteString(st.OK.Render("✓ Plan saved to "+s.saved) + st.Muted.Render("  (dupes apply --plan "+s.saved+", or dupes --plan "+s.saved+")") + "\n")
 	}
@@ -432,12 +443,12 @@ func (s *reviewScreen) ShortHelp() []key.Binding {
 	if s.ask.open() {
 		return []key.Binding{k.Open, k.Back}
 	}
-	return []key.Binding{k.Open, k.Save, k.Down, k.Up, k.PageDown, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Open, k.Save, k.Down, k.Up, k.Report, k.PageDown, k.Back, k.Help, k.Quit}
 }
 func (s *reviewScreen) FullHelp() [][]key.Binding {
 	k := s.keys
 	if s.ask.open() {
 		return [][]key.Binding{s.ShortHelp()}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Save, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Save, k.Report, k.Back, k.Help, k.Quit}}
 }

@@ -13,28 +13,52 @@ import (
 	"github.com/dupes-tui/dupes/model"
 )
 
-// SizeEstimator is what a Store offers when it can tell the average size of a collection's
-// documents (the server's avgObjSize); the review multiplies it by the documents to delete to
-// estimate the backup's size on disk. A Store without it gets no estimate.
+// SizeEstimator is what a Store offers when it can size the documents a backup would hold
+// (the adapter reads them, the demo store measures them); the review asks it about a sample
+// of the plan's deletes and scales that to all of them. A Store without it gets no estimate.
 type SizeEstimator interface {
-	AvgDocSize(ctx context.Context, ns model.Namespace) (int64, error)
+	BackupSizeEstimate(ctx context.Context, ns model.Namespace, ids []model.Value) (int64, error)
 }
 
-// sizeMsg is a collection's average document size, for the review's backup estimate.
+// sizeSample is the most documents the review's estimate reads: one round trip, and an
+// average within a few per cent on all but the most uneven collections.
+const sizeSample = 200
+
+// sizeMsg is the review's backup estimate: of the plan's docs deletes, sampled were read and
+// held bytes.
 type sizeMsg struct {
-	id  int
-	avg int64
-	err error
+	id      int
+	bytes   int64
+	sampled int
+	docs    int
+	err     error
 }
 
-func sizeCmd(ctx context.Context, st Store, id int, ns model.Namespace) tea.Cmd {
+// sizeCmd sizes up to sizeSample of the plan's deletes, evenly spread over them, so the
+// estimate says exactly what it read.
+func sizeCmd(ctx context.Context, st Store, id int, p model.Plan) tea.Cmd {
 	se, ok := st.(SizeEstimator)
 	if !ok {
 		return nil
 	}
+	var ids []model.Value
+	for _, g := range p.Groups {
+		ids = append(ids, g.Delete...)
+	}
+	n := len(ids)
+	if n == 0 {
+		return nil
+	}
+	sample := ids
+	if n > sizeSample {
+		sample = make([]model.Value, sizeSample)
+		for i := range sample {
+			sample[i] = ids[i*n/sizeSample]
+		}
+	}
 	return func() tea.Msg {
-		avg, err := se.AvgDocSize(ctx, ns)
-		return sizeMsg{id: id, avg: avg, err: err}
+		b, err := se.BackupSizeEstimate(ctx, p.NS, sample)
+		return sizeMsg{id: id, bytes: b, sampled: len(sample), docs: n, err: err}
 	}
 }
 
@@ -75,16 +99,21 @@ func checkBackupCmd(dir string) tea.Cmd {
 	}
 }
 
-// backupEstimate says how much the backup will take: avgObjSize × the documents to delete.
+// backupEstimate says how much the backup will take, from the documents sized.
 func (s *reviewScreen) backupEstimate() string {
-	n := int64(s.plan.Deletes())
+	z := s.size
 	switch {
-	case s.sizeErr != nil:
-		return "size unknown (" + s.sizeErr.Error() + ")"
-	case s.avg <= 0:
+	case s.plan.Deletes() == 0:
+		return "nothing to back up"
+	case z.err != nil:
+		return "size unknown (" + z.err.Error() + ")"
+	case z.sampled == 0:
 		return "size: estimating…"
+	case z.sampled == z.docs:
+		return fmt.Sprintf("~%s (%s, each sized)", size(z.bytes), plural(z.docs, "document", "documents"))
 	}
-	return fmt.Sprintf("~%s on disk (%s × average document %s, the server's avgObjSize)", size(s.avg*n), plural(int(n), "document", "documents"), size(s.avg))
+	return fmt.Sprintf("~%s (%s, sized from %s of them)", size(z.bytes*int64(z.docs)/int64(z.sampled)),
+		plural(z.docs, "document", "documents"), count(int64(z.sampled)))
 }
 
 // reviewRow is one line of the list of what will be deleted: a plan group, or the line of the
