@@ -65,6 +65,12 @@ func (s mongoStore) Census(ctx context.Context, db string, opt model.CensusOptio
 	return s.c.Census(ctx, db, opt, report)
 }
 
+// SampleDistinct counts distinct sampled values per path: the key screen counts the fields
+// that look unique first.
+func (s mongoStore) SampleDistinct(ctx context.Context, ns model.Namespace, paths []string, n int) (map[string]int, error) {
+	return s.c.SampleDistinct(ctx, ns, paths, n)
+}
+
 // Shape measures the groups' sizes and the fields their members differ in (the groups screen).
 func (s mongoStore) Shape(ctx context.Context, ns model.Namespace, groups []model.Group, progress func(done, total int)) (model.Shape, error) {
 	return s.c.Shape(ctx, ns, groups, progress)

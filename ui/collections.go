@@ -58,6 +58,8 @@ func (s *collectionsScreen) setKeys() {
 	k.Back.SetEnabled(s.db != "" || s.call.on)
 	k.Filter.SetEnabled(s.db != "" && !s.call.on)
 	k.Filter.SetHelp("/", "filter collections")
+	_, census := s.ctx.Store.(censusTaker)
+	k.Census.SetEnabled(census && s.db != "" && !s.call.on)
 	if s.ask.open() {
 		k.Open.SetHelp("enter", "keep filter")
 		k.Back.SetHelp("esc", "clear filter")
@@ -138,6 +140,8 @@ func (s *collectionsScreen) Update(msg tea.Msg) tea.Cmd {
 			s.ask.cancel = func() tea.Cmd { s.ask.input.SetValue(""); s.refilter(); return nil }
 			s.setKeys()
 			return cmd
+		case key.Matches(msg, s.keys.Census):
+			return s.ctx.intent(openCensusMsg{db: s.db, opt: defaultCensusOptions()})
 		case key.Matches(msg, s.keys.Reload):
 			if s.db != "" {
 				return s.loadDB(s.db)
@@ -303,12 +307,12 @@ func (s *collectionsScreen) ShortHelp() []key.Binding {
 	if s.ask.open() {
 		return []key.Binding{k.Open, k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Back, k.Census, k.Help, k.Quit}
 }
 func (s *collectionsScreen) FullHelp() [][]key.Binding {
 	k := s.keys
 	if s.ask.open() {
 		return [][]key.Binding{s.ShortHelp()}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Back, k.Reload}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Census, k.Back, k.Reload}, {k.Help, k.Quit}}
 }

@@ -33,7 +33,12 @@ func shownCounts(view string) map[string][2]string {
 // list does: groups of two documents or more, and the surplus beyond one per group.
 func scanCount(t *testing.T, st Store, n model.Namespace, path string) [2]string {
 	t.Helper()
-	cur, err := st.Scan(context.Background(), n, model.Key{Fields: []string{path}})
+	return scanCountKey(t, st, n, model.Key{Fields: []string{path}})
+}
+
+func scanCountKey(t *testing.T, st Store, n model.Namespace, k model.Key) [2]string {
+	t.Helper()
+	cur, err := st.Scan(context.Background(), n, k)
 	if err != nil {
 		t.Fatal(err)
 	}

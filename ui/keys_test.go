@@ -35,6 +35,7 @@ func TestKeysOutsideTheHelpDoNothing(t *testing.T) {
 		{"databases", func(t *testing.T) *harness { return newHarness(t, nil) }},
 		{"collections", func(t *testing.T) *harness { h := newHarness(t, nil); h.keys("down", "enter"); return h }},
 		{"key", func(t *testing.T) *harness { return newHarness(t, func(c *Config) { c.NS = "shop.users" }) }},
+		{"census", func(t *testing.T) *harness { h := newHarness(t, nil); h.keys("down", "enter", "c"); return h }},
 		{"scan", func(t *testing.T) *harness {
 			h := newHarness(t, func(c *Config) { c.NS = "shop.users" })
 			h.hold = func(msg tea.Msg) bool { _, ok := msg.(scanOpenedMsg); return ok }

@@ -17,6 +17,7 @@ const (
 	scrExecute
 	scrDone
 	scrDoc
+	scrCensus
 )
 
 // registry builds every screen. A new screen is one file (its type, which keeps the screen
@@ -34,6 +35,7 @@ var registry = [...]func(*Context) screen{
 	scrExecute:     func(c *Context) screen { return newExecuteScreen(c) },
 	scrDone:        func(c *Context) screen { return newDoneScreen(c) },
 	scrDoc:         func(c *Context) screen { return newDocScreen(c) },
+	scrCensus:      func(c *Context) screen { return newCensusScreen(c) },
 }
 
 // opener is a message that opens a screen: the root builds the screen from the registry, puts
