@@ -152,7 +152,7 @@ func tuiCalls(t *testing.T, s mongoStore, ns model.Namespace, backup string) {
 	if err := os.MkdirAll(backup, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Execute(ctx, plan, backup, nil)
+	_, err = s.Execute(ctx, plan, backup, model.Pace{}, nil)
 	must("Execute", err)
 	_, err = s.CreateUniqueIndex(ctx, ns, key)
 	if err != nil && !strings.Contains(err.Error(), "partial") {

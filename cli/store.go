@@ -135,6 +135,10 @@ func (s mongoStore) Collations(ctx context.Context) (bool, string, error) {
 	return e.Collation, e.String(), err
 }
 
-func (s mongoStore) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
-	return s.c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: backupDir, Progress: progress})
+// Execute runs the plan with the TUI's pace: the flags' batch size, rate and pauses, and the
+// execute screen's p as the Hold. A pause keeps the lease (the adapter renews it meanwhile).
+func (s mongoStore) Execute(ctx context.Context, plan model.Plan, backupDir string, pace model.Pace,
+	progress func(model.Progress)) (model.Report, error) {
+	return s.c.Execute(ctx, plan, mongo.ExecOptions{BackupDir: backupDir, BatchDocs: pace.BatchSize, Progress: progress,
+		Pace: mongo.Pace{MaxRate: pace.MaxRate, MaxLag: pace.MaxLag, PauseFile: pace.PauseFile, Hold: pace.Hold, Notice: pace.Notice}})
 }

@@ -26,8 +26,8 @@ import (
 const demoDelay = 600 * time.Millisecond
 
 // runTUI starts the terminal UI: dupes [URI] [--ns DB.COLL] [--key F[,F...] | --index NAME]
-// [--ignore-case] [--trim] [--filter Q] [--plan FILE] [--backup DIR] [--read-only] [--mouse]
-// [--demo].
+// [--ignore-case] [--trim] [--filter Q] [--plan FILE] [--backup DIR] [--batch-size N]
+// [--max-rate N] [--max-lag D] [--pause-file F] [--read-only] [--mouse] [--demo].
 func runTUI(args []string, stdout, stderr io.Writer) error {
 	cfg, opt, err := tuiConfig(args)
 	if err != nil {
@@ -50,6 +50,11 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 			cfg.Interrupted = desc
 		}
 	}
+	// SIGUSR1 toggles a pause as in apply and resolve (the --pause-file flag's help says so);
+	// the execute screen's p is the other way, and says which one holds the run.
+	pause := watchPause()
+	defer pause.stop()
+	cfg.Pace.Hold = pause.hold
 	var opened []*mongo.Client
 	var mu sync.Mutex
 	if cfg.Demo {
@@ -135,12 +140,22 @@ type tuiOptions struct {
 	read    readFlags // --read-preference, --max-time
 }
 
+// tuiFlagSet is the TUI's command line as declared: the scan's flags (target) and a run's pace
+// (the same group as apply's and resolve's), the rest read by name from the set.
+type tuiFlagSet struct {
+	target
+	pace paceFlags
+}
+
 // tuiFlags declares the TUI's flags: what to scan is the same flag group as dupes scan's
-// (target), so every scan flag works here too; the rest are the TUI's own. Its help text is
-// what dupes --help prints.
-func tuiFlags(t *target) *flag.FlagSet {
+// (target), and how a run shares a busy primary the same as apply's (paceFlags), so every
+// scan and pace flag works here too; the rest are the TUI's own. Its help text is what
+// dupes --help prints.
+func tuiFlags(f *tuiFlagSet) *flag.FlagSet {
 	fs := newFlags("dupes")
+	t := &f.target
 	t.register(fs)
+	f.pace.register(fs, mongo.ExecBatchDocs)
 	leaseDBFlag(fs, &t.leaseDB)
 	fs.String("plan", "", "open on a saved plan file and its decisions (offers to resume an interrupted run)")
 	fs.String("backup", defaultBackupDir(), "directory for the run's backup")
@@ -152,8 +167,9 @@ func tuiFlags(t *target) *flag.FlagSet {
 
 // tuiConfig reads the TUI's command line.
 func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
-	var t target
-	fs := tuiFlags(&t)
+	var f tuiFlagSet
+	fs := tuiFlags(&f)
+	t := &f.target
 	pos, err := parse(fs, args)
 	if err != nil {
 		return ui.Config{}, tuiOptions{}, err
@@ -170,6 +186,10 @@ func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
 	if err := t.read.check("dupes"); err != nil {
 		return cfg, opt, err
 	}
+	if err := f.pace.check("dupes"); err != nil {
+		return cfg, opt, err
+	}
+	cfg.Pace = model.Pace{BatchSize: f.pace.batchSize, MaxRate: f.pace.maxRate, MaxLag: f.pace.maxLag, PauseFile: f.pace.pauseFile}
 	if demo && (len(pos) > 0 || t.uri != "") {
 		return cfg, opt, usagef("--demo uses built-in data: it takes no URI")
 	}

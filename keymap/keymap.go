@@ -49,6 +49,8 @@ type KeyMap struct {
 	Shape     key.Binding // tab: the groups list's shape panel, whose lines filter the list
 	Report    key.Binding // H: write the HTML report of the review
 	Count     key.Binding // C: key screen: count each candidate's duplicates (again)
+	Pause     key.Binding // p: pause a run between batches, or resume it (execute screen)
+	Census    key.Binding // c: collection list: where the database's duplicates are
 	Yes       key.Binding // y: answer a y/n question
 	ErrUp     key.Binding // [: scroll an error too long for the footer up
 	ErrDown   key.Binding // ]: and down
@@ -98,9 +100,11 @@ func DefaultKeyMap() KeyMap {
 		WholeDoc:  key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "whole-document key")),
 		AnyOrder:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "any field order")),
 		Merge:     key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "merge into keeper: off/on/arrays")),
+		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause / resume the run")),
+		Count:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "count duplicates per key")),
+		Census:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "census")),
 		Shape:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "shape: filter by field, size")),
 		Report:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "write the HTML report")),
-		Count:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "count duplicates per key")),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes (any other key: no)")),
 		ErrUp:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll the error up")),
 		ErrDown:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "scroll the error down")),
@@ -121,7 +125,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Browse, k.Back, k.Filter, k.Select, k.Case, k.Trim, k.Query, k.Paste},
 		{k.Keep, k.Skip, k.Undo, k.Next, k.Prev, k.Rules, k.Missing, k.Review, k.Save, k.Copy, k.Index},
-		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge, k.Shape, k.Report},
-		{k.Retry, k.Reload, k.Count, k.Yes, k.ErrUp, k.ErrDown, k.Help, k.Quit},
+		{k.Sort, k.DiffOnly, k.ViewDoc, k.WholeDoc, k.AnyOrder, k.Merge, k.Pause, k.Shape, k.Report},
+		{k.Retry, k.Reload, k.Count, k.Census, k.Yes, k.ErrUp, k.ErrDown, k.Help, k.Quit},
 	}
 }

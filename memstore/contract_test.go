@@ -25,7 +25,7 @@ func (s contractStore) Groups(t *testing.T, ns model.Namespace, key model.Key) [
 }
 
 func (s contractStore) Execute(t *testing.T, plan model.Plan) (model.Report, error) {
-	return s.Store.Execute(ctx, plan, t.TempDir(), nil)
+	return s.Store.Execute(ctx, plan, t.TempDir(), model.Pace{}, nil)
 }
 
 func (s contractStore) Set(t *testing.T, ns model.Namespace, id model.Value, field string, v model.Value) {

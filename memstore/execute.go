@@ -13,8 +13,11 @@ import (
 // Execute runs a plan with the real executor's guarantees, in memory: per batch of groups it
 // checks that the keeper still exists with the group's key and that each planned delete still
 // has it, backs the documents up (kept in memory under Report.BackupPath), then deletes them.
-// What changed is skipped and reported. Cancelling ctx stops before the next batch.
-func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error) {
+// What changed is skipped and reported. Between batches it pauses while pace says so (Hold, the
+// pause file) and keeps to pace.MaxRate by sleeping (pace.go). Cancelling ctx stops before the
+// next batch, or during a pause.
+func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, pace model.Pace,
+	progress func(model.Progress)) (model.Report, error) {
 	if err := plan.Validate(); err != nil {
 		return model.Report{}, err
 	}
@@ -38,9 +41,20 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 	if batch <= 0 {
 		batch = 500
 	}
-	prog := model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes()}
-	for from := 0; from < len(plan.Groups); from += batch {
-		if ctx.Err() != nil {
+	prog := model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes(), MaxRate: pace.MaxRate}
+	report := func() {
+		prog.Elapsed = now().Sub(start)
+		if progress != nil {
+			progress(prog)
+		}
+	}
+	pc := newPacer(pace)
+	for from := 0; from < len(plan.Groups); {
+		err := pc.hold(ctx, func(why string, p model.Pauses) { prog.Paused, prog.Pauses = why, p; report() })
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
 			rep.Cancelled = true
 			for i := from; i < len(plan.Groups); i++ {
 				rep.Groups = append(rep.Groups, model.GroupResult{Group: i, Outcome: model.NotReached})
@@ -48,10 +62,13 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 			}
 			break
 		}
+		to := pc.batchEnd(plan, from, batch)
+		if err := pc.take(ctx, plan, from, to); err != nil {
+			continue // cancelled while waiting for the rate: the next turn reports it
+		}
 		if s.Delay > 0 {
 			time.Sleep(s.Delay)
 		}
-		to := min(from+batch, len(plan.Groups))
 		s.mu.Lock()
 		for i := from; i < to; i++ {
 			res := s.runGroup(c, plan, plan.Groups[i], rep.BackupPath)
@@ -69,11 +86,10 @@ func (s *Store) Execute(ctx context.Context, plan model.Plan, backupDir string, 
 		}
 		s.mu.Unlock()
 		prog.GroupsDone = to
-		prog.Elapsed = now().Sub(start)
-		if progress != nil {
-			progress(prog)
-		}
+		report()
+		from = to
 	}
+	rep.Pauses = pc.pauses
 	rep.FinishedAt = now().UTC()
 	return rep, nil
 }

@@ -105,7 +105,7 @@ func TestExecuteGuardsAndBacksUp(t *testing.T) {
 	}
 	s.mu.Unlock()
 	var prog []model.Progress
-	rep, err := s.Execute(ctx, plan, "", func(p model.Progress) { prog = append(prog, p) })
+	rep, err := s.Execute(ctx, plan, "", model.Pace{}, func(p model.Progress) { prog = append(prog, p) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestExecuteRefusesViewsAndStopsOnCancel(t *testing.T) {
 	view := model.Namespace{DB: "shop", Coll: "active_users"}
 	p := model.Plan{Version: model.PlanVersion, NS: view, Key: model.Key{Fields: []string{"x"}},
 		Groups: []model.PlanGroup{{Key: []model.Value{model.Null}, Keep: "1", Delete: []model.Value{"2"}}}}
-	if _, err := s.Execute(ctx, p, "", nil); err == nil {
+	if _, err := s.Execute(ctx, p, "", model.Pace{}, nil); err == nil {
 		t.Fatal("executed against a view")
 	}
 	users := model.Namespace{DB: "shop", Coll: "users"}
@@ -137,7 +137,7 @@ func TestExecuteRefusesViewsAndStopsOnCancel(t *testing.T) {
 	}
 	s.ExecBatch = 1
 	c, cancel := context.WithCancel(ctx)
-	rep, err := s.Execute(c, p, "", func(model.Progress) { cancel() })
+	rep, err := s.Execute(c, p, "", model.Pace{}, func(model.Progress) { cancel() })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestExecuteMerges(t *testing.T) {
 	if err != nil || !pre.Gained("phone") || !pre.Gained("address") || !pre.Gained("tags") || pre.Gained("email") {
 		t.Fatalf("preview: %+v, %v", pre, err)
 	}
-	rep, err := s.Execute(context.Background(), plan, "", nil)
+	rep, err := s.Execute(context.Background(), plan, "", model.Pace{}, nil)
 	if err != nil || rep.Deleted != 2 || rep.MergedKeepers != 1 {
 		t.Fatalf("run: %+v, %v", rep, err)
 	}

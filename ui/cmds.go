@@ -348,11 +348,11 @@ type reportMsg struct {
 
 // execCmd starts the run in its own goroutine and returns its first event; waitExecCmd reads
 // the next ones, so progress arrives one message at a time.
-func execCmd(ctx context.Context, st Store, plan model.Plan, backupDir string) tea.Cmd {
+func execCmd(ctx context.Context, st Store, plan model.Plan, backupDir string, pace model.Pace) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan tea.Msg, 8)
 		go func() {
-			rep, err := st.Execute(ctx, plan, backupDir, func(p model.Progress) {
+			rep, err := st.Execute(ctx, plan, backupDir, pace, func(p model.Progress) {
 				select {
 				case ch <- progressMsg(p):
 				default: // the screen is behind: skip a frame, the next one carries the totals

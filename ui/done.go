@@ -251,6 +251,9 @@ func (s *doneScreen) View() string {
 	if !r.FinishedAt.IsZero() && !r.StartedAt.IsZero() {
 		line("took", duration(r.FinishedAt.Sub(r.StartedAt)))
 	}
+	if ps := r.Pauses.String(); ps != "" {
+		line("paused", ps+st.Muted.Render(" (between batches, included in the time it took)"))
+	}
 	if s.kept != "" {
 		again := ""
 		if r.NotReached > 0 {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
+	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
@@ -15,7 +15,8 @@ import (
 )
 
 // executeScreen runs the confirmed plan: a progress bar with rate and ETA; esc cancels, which
-// lets the batch in flight finish (backed up and deleted, or not started) and stops.
+// lets the batch in flight finish (backed up and deleted, or not started) and stops; p pauses
+// the run between batches and resumes it (the store's Hold), keeping its lease.
 type executeScreen struct {
 	ctx        *Context
 	keys       keymap.KeyMap
@@ -28,8 +29,17 @@ type executeScreen struct {
 	ending     bool   // a signal stopped the run: the program ends with it
 	saving     bool   // the plan is being written, before the run starts
 	planPath   string // where the plan was kept before the run, "" in the demo
-	w, h       int
+	// held is the p toggle, read by the run's goroutine through the pace's Hold; notice is
+	// what the pacing said it cannot do here (--max-lag without a replica set). Both are
+	// new for each run: a run still ending never reads the next one's.
+	held   *atomic.Bool
+	notice *atomic.Pointer[string]
+	w, h   int
 }
+
+// pausedByYou is why a run the user paused with p is paused: the store reports it back in
+// Progress.Paused, which tells the user's pause from a pause file's or a lagging secondary's.
+const pausedByYou = "you pressed p"
 
 func (executeMsg) opens() screenID   { return scrExecute }
 func (execEvent) target() screenID   { return scrExecute }
@@ -48,7 +58,8 @@ type runEndedMsg struct {
 }
 
 func newExecuteScreen(ctx *Context) *executeScreen {
-	s := &executeScreen{ctx: ctx, bar: progress.New(progress.WithDefaultGradient()), run: newActivity()}
+	s := &executeScreen{ctx: ctx, bar: progress.New(progress.WithDefaultGradient()), run: newActivity(),
+		held: new(atomic.Bool), notice: new(atomic.Pointer[string])}
 	s.setKeys()
 	return s
 }
@@ -57,7 +68,32 @@ func (s *executeScreen) setKeys() {
 	s.keys = s.ctx.Keys
 	k := &s.keys
 	k.Back.SetHelp("esc", "stop after this batch")
+	if s.prog.Paused != "" {
+		k.Back.SetHelp("esc", "stop the run") // no batch is in flight
+	}
 	k.Back.SetEnabled(!s.cancelling)
+	k.Pause.SetHelp("p", "pause after this batch")
+	if s.held.Load() {
+		k.Pause.SetHelp("p", "resume")
+	}
+	k.Pause.SetEnabled(!s.cancelling)
+}
+
+// pace is the run's: the command line's, with the p toggle as the first Hold.
+func (s *executeScreen) pace() model.Pace {
+	pace := s.ctx.Cfg.Pace
+	held, also, notice := s.held, pace.Hold, s.notice
+	pace.Hold = func() string {
+		if held.Load() {
+			return pausedByYou
+		}
+		if also != nil {
+			return also()
+		}
+		return ""
+	}
+	pace.Notice = func(n string) { notice.Store(&n) }
+	return pace
 }
 
 // start keeps the plan in the backup directory, then runs it (the demo keeps nothing on disk).
@@ -67,10 +103,11 @@ func (s *executeScreen) start(plan model.Plan) tea.Cmd {
 	ctx, tick := s.run.start(context.Background())
 	s.runCtx = ctx
 	s.plan, s.cancelling, s.ending, s.planPath = plan, false, false, ""
-	s.prog = model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes()}
+	s.held, s.notice = new(atomic.Bool), new(atomic.Pointer[string])
+	s.prog = model.Progress{GroupsTotal: len(plan.Groups), DocsTotal: plan.Deletes(), MaxRate: s.ctx.Cfg.Pace.MaxRate}
 	s.setKeys()
 	if s.ctx.Cfg.Demo {
-		return tea.Batch(tick, execCmd(ctx, s.ctx.Store, plan, s.ctx.Cfg.BackupDir))
+		return tea.Batch(tick, execCmd(ctx, s.ctx.Store, plan, s.ctx.Cfg.BackupDir, s.pace()))
 	}
 	s.saving = true
 	return tea.Batch(tick, keepPlanCmd(s.ctx.Cfg.BackupDir, plan))
@@ -91,7 +128,7 @@ func (s *executeScreen) planKept(msg planKeptMsg) tea.Cmd {
 		return s.ctx.intent(runEndedMsg{report: notStarted(p), planPath: msg.path})
 	}
 	s.planPath = msg.path
-	return execCmd(s.runCtx, s.ctx.Store, p, s.ctx.Cfg.BackupDir)
+	return execCmd(s.runCtx, s.ctx.Store, p, s.ctx.Cfg.BackupDir, s.pace())
 }
 
 // notStarted is the report of a run stopped before its first batch: every group not reached.
@@ -118,14 +155,19 @@ func (s *executeScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		if p, ok := msg.msg.(progressMsg); ok {
 			s.prog = model.Progress(p)
+			s.setKeys()
 		}
 		return waitExecCmd(msg.ch)
 	case stopRunMsg:
 		s.ending = s.ending || msg.signal
 		s.stopRun()
 	case tea.KeyMsg:
-		if key.Matches(msg, s.keys.Back) {
+		switch {
+		case key.Matches(msg, s.keys.Back):
 			s.stopRun()
+		case key.Matches(msg, s.keys.Pause):
+			s.held.Store(!s.held.Load())
+			s.setKeys()
 		}
 	}
 	return nil
@@ -155,18 +197,29 @@ func (s *executeScreen) View() string {
 	b.WriteString(s.bar.ViewAs(min(pct, 1)) + "\n\n")
 	b.WriteString(fmt.Sprintf("%s of %s documents deleted · %s of %s groups\n",
 		count(int64(p.DocsDeleted)), count(int64(p.DocsTotal)), count(int64(p.GroupsDone)), count(int64(p.GroupsTotal))))
-	rate := p.Rate()
-	eta := "—"
-	if rate > 0 && p.DocsTotal > p.DocsDeleted {
-		eta = duration(time.Duration(float64(p.DocsTotal-p.DocsDeleted) / rate * float64(time.Second)))
-	}
 	// The clock is the screen's own, so it moves during a first batch that takes minutes;
 	// the rate waits for a batch to be done.
 	rateText := "first batch in flight"
 	if p.DocsDeleted > 0 || p.GroupsDone > 0 {
-		rateText = fmt.Sprintf("%.0f docs/s", rate)
+		rateText = fmt.Sprintf("%.0f docs/s", p.Rate())
+	}
+	if p.MaxRate > 0 {
+		rateText += fmt.Sprintf(" (max %g/s)", p.MaxRate)
+	}
+	eta := "—"
+	if d := p.ETA(); d > 0 {
+		eta = duration(d) // at the pace so far, pauses included
 	}
 	b.WriteString(st.Muted.Render(fmt.Sprintf("%s · elapsed %s · ETA %s", rateText, duration(s.run.elapsed()), eta)) + "\n")
+	if ps := p.Pauses.String(); ps != "" {
+		b.WriteString(st.Muted.Render("paused so far: "+ps) + "\n")
+	}
+	if n := s.notice.Load(); n != nil {
+		b.WriteString(st.Warn.Render(para(model.SafeText(*n), s.w)) + "\n")
+	}
+	if t := s.pauseText(); t != "" {
+		b.WriteString("\n" + t + "\n")
+	}
 	switch {
 	case s.saving:
 		b.WriteString("\n" + st.Muted.Render("Keeping the plan in "+s.ctx.Cfg.BackupDir+" before the first delete…") + "\n")
@@ -179,7 +232,11 @@ func (s *executeScreen) View() string {
 		if s.ending {
 			then = "the run stops and dupes quits (signal received)."
 		}
-		b.WriteString("\n" + st.Warn.Render("Stopping: the batch in flight finishes, then "+then))
+		if p.Paused != "" {
+			b.WriteString("\n" + st.Warn.Render("Stopping: the run was paused, no batch is in flight; "+then))
+		} else {
+			b.WriteString("\n" + st.Warn.Render("Stopping: the batch in flight finishes, then "+then))
+		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -190,5 +247,41 @@ func (s *executeScreen) SetSize(w, h int) {
 }
 func (s *executeScreen) Typing() bool              { return false }
 func (s *executeScreen) Busy() bool                { return false }
-func (s *executeScreen) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Back} }
+func (s *executeScreen) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Pause, s.keys.Back} }
 func (s *executeScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// pauseText says whether the run is paused and why, as the store last reported it, beside what
+// p asked for: a pause asked for while a batch is in flight begins after it, and a resume is
+// seen at the store's next look (at most a second on a server).
+func (s *executeScreen) pauseText() string {
+	st, why, held := s.ctx.Styles, s.prog.Paused, s.held.Load()
+	if s.cancelling {
+		return ""
+	}
+	switch {
+	case why == "" && held:
+		return st.Warn.Render("pausing after the batch in flight (p resumes)")
+	case why == "":
+		return ""
+	case why == pausedByYou && !held:
+		return st.Warn.Render("resuming…")
+	case why == pausedByYou:
+		return st.Warn.Render("⏸ paused (p resumes): "+why) + "\n" + st.Muted.Render(para(s.whilePaused(), s.w))
+	}
+	more := ""
+	if held {
+		more = "; then paused by you (p resumes)"
+	}
+	return st.Warn.Render(para("⏸ paused: "+model.SafeText(why)+more, s.w)) + "\n" + st.Muted.Render(
+		para("it resumes when that ends; "+s.whilePaused(), s.w))
+}
+
+// whilePaused says what holds during a pause: no batch, the lease (a server's: the demo has
+// none), and how to stop.
+func (s *executeScreen) whilePaused() string {
+	lease := ""
+	if !s.ctx.Cfg.Demo {
+		lease = "the run keeps its lease on " + s.plan.NS.String() + "; "
+	}
+	return "no batch is in flight; " + lease + "esc stops the run, resumable"
+}

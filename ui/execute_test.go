@@ -19,7 +19,7 @@ type slowRun struct {
 	progress model.Progress
 }
 
-func (s slowRun) Execute(ctx context.Context, plan model.Plan, _ string, progress func(model.Progress)) (model.Report, error) {
+func (s slowRun) Execute(ctx context.Context, plan model.Plan, _ string, _ model.Pace, progress func(model.Progress)) (model.Report, error) {
 	progress(s.progress)
 	<-ctx.Done()
 	return model.Report{NS: plan.NS, Cancelled: true, NotReached: len(plan.Groups)}, nil

@@ -25,9 +25,11 @@ type Store interface {
 	// merged keeper and the fields it gains, members taken in the rule's order (model.Merged).
 	MergePreview(ctx context.Context, ns model.Namespace, rule model.KeepRule, opt model.MergeOptions,
 		keep model.Value, members []model.Value) (model.Merged, error)
-	// Execute runs a plan: backup, guarded deletes, report. progress is called after each batch.
-	// Cancelling ctx finishes the batch in flight and stops.
-	Execute(ctx context.Context, plan model.Plan, backupDir string, progress func(model.Progress)) (model.Report, error)
+	// Execute runs a plan: backup, guarded deletes, report. progress is called after each batch,
+	// and while the run is paused (Progress.Paused says why). pace sets the batches, the rate
+	// and what pauses the run between batches (its Hold is the execute screen's p). Cancelling
+	// ctx finishes the batch in flight, or ends a pause, and stops.
+	Execute(ctx context.Context, plan model.Plan, backupDir string, pace model.Pace, progress func(model.Progress)) (model.Report, error)
 	// CreateUniqueIndex builds the unique index the key describes and returns its name; it
 	// fails, saying so, when duplicates remain.
 	CreateUniqueIndex(ctx context.Context, ns model.Namespace, key model.Key) (string, error)
@@ -61,7 +63,10 @@ type Config struct {
 	// fills it with the same flags as dupes scan.
 	Key       model.Key
 	BackupDir string
-	ReadOnly  bool
+	// Pace is a run's batch size, rate and pauses (--batch-size, --max-rate, --max-lag,
+	// --pause-file); the execute screen adds its p toggle as the Hold, before Pace.Hold's own.
+	Pace     model.Pace
+	ReadOnly bool
 	// AllowMissingField scans a --key field that no sampled document has (refused otherwise,
 	// with a did-you-mean: a misspelled key makes the whole collection one group).
 	AllowMissingField bool
