@@ -280,7 +280,7 @@ func (s *groupsScreen) update(msg tea.Msg) tea.Cmd {
 				return s.openGroup()
 			}
 		case key.Matches(msg, s.keys.Rules):
-			return s.ctx.intent(openRulesMsg{fields: s.sess.flds})
+			return s.ctx.intent(openRulesMsg{fields: s.sess.flds, suggest: s.suggested()})
 		case key.Matches(msg, s.keys.Review):
 			return s.ctx.intent(openReviewMsg{sess: s.sess})
 		case key.Matches(msg, s.keys.Missing):

@@ -294,7 +294,7 @@ func (s *groupsScreen) shapeView() string {
 		head = fmt.Sprintf("SHAPE (partial: %s of %s groups measured) · members differ in", count(int64(sh.Measured)), count(int64(sh.Total)))
 	}
 	histW := 38
-	leftW := w - histW - 2
+	leftW := min(w-histW-2, 56) // the bars beside the fields, not across the screen
 	if sp.compact {
 		leftW = w
 		var sizes []string
@@ -330,7 +330,7 @@ func (s *groupsScreen) shapeView() string {
 		if len(sh.Fields) > 1 {
 			text += ", nothing else in more than " + model.SharePercent(model.SuggestOtherShare)
 		}
-		b.WriteString(st.OK.Render(fit(text+" · r applies it", w)) + "\n")
+		b.WriteString(st.OK.Render(fit(text+" · r offers it", w)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -397,10 +397,19 @@ func (s *groupsScreen) histogram(w int) []string {
 		if most > 0 {
 			n = (bk.Groups*barW + most - 1) / most // a bucket with groups shows at least one cell
 		}
-		text := fmt.Sprintf("%-6s %s%s %7s", bk.Label, bar.Render(strings.Repeat("█", n)), strings.Repeat(" ", barW-n), count(int64(bk.Groups)))
+		text := fmt.Sprintf("%-6s %s%s %7s", bk.Label, bar.Render(strings.Repeat("▇", n)), strings.Repeat(" ", barW-n), count(int64(bk.Groups)))
 		out = append(out, s.shapeLine(first+i, text, w))
 	}
 	return out
+}
+
+// suggested is the rule the shape suggests, for the rule menu to open on; nil for none.
+func (s *groupsScreen) suggested() *model.KeepRule {
+	if !s.shape.have || s.shape.shape.Suggestion == nil {
+		return nil
+	}
+	r := s.shape.shape.Suggestion.Rule()
+	return &r
 }
 
 // shapeFilterText says which shape filter narrows the list, for the filter line.

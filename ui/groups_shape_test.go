@@ -86,7 +86,7 @@ func scanned(t *testing.T, st Store, n model.Namespace, k model.Key) []model.Gro
 
 var (
 	fieldLine = regexp.MustCompile(`^ [ ›•] (\S+)\s+(<?>?\d+ %)\s+(\d+) groups?`)
-	sizeLine  = regexp.MustCompile(`[ ›•] (2|3|4-9|10-99|100\+)\s+█*\s+(\d+)$`)
+	sizeLine  = regexp.MustCompile(`[ ›•] (2|3|4-9|10-99|100\+)\s+▇*\s+(\d+)$`)
 )
 
 // panelOf reads the shape panel of a frame: each field line's share and groups (the identical
@@ -288,7 +288,11 @@ func TestShapeSuggestionWhenModelSuggests(t *testing.T) {
 			v := h.m.View()
 			if sg := sh.Suggestion; sg != nil {
 				suggested++
-				h.wantView("suggested: "+sg.Keep+" — "+sg.Field+" differs in "+model.SharePercent(sh.Fields[0].Share)+" of groups", "r applies it")
+				h.wantView("suggested: "+sg.Keep+" — "+sg.Field+" differs in "+model.SharePercent(sh.Fields[0].Share)+" of groups", "r offers it")
+				h.keys("r", "enter")
+				h.wantView("field › " + sg.Field)
+				h.keys("enter")
+				h.wantView("Rule " + sg.Keep + " applied to")
 			} else if strings.Contains(v, "suggested:") {
 				t.Fatalf("the model suggests nothing, the screen does:\n%s", v)
 			}
@@ -347,4 +351,17 @@ func TestShapeWholeInTheBackground(t *testing.T) {
 		c.Connect = func(context.Context, string) (Store, error) { return st, nil }
 	})
 	h.wantView("SHAPE · 1,500 groups compared · members differ in", "100 %  1,500 groups")
+}
+
+// TestShapePanelKeysOutsideTheHelpDoNothing: with the panel focused, its help lists every key
+// that acts; the list's keys (r, D, /, s…) wait until tab or esc gives the list back.
+func TestShapePanelKeysOutsideTheHelpDoNothing(t *testing.T) {
+	h := openGroups(t, "shop.users", "email", nil)
+	h.keys("tab")
+	h.wantView("› address.city")
+	onlyHelpKeysAct(t, h)
+	h.keys("esc")
+	if strings.Contains(h.m.View(), "› address.city") {
+		t.Fatal("esc leaves the panel focused")
+	}
 }

@@ -17,13 +17,19 @@ type rulesScreen struct {
 	keys   keymap.KeyMap
 	cursor listCursor
 	fields []string
-	ask    prompt
-	w, h   int
+	// suggest is the rule the groups' shape suggests (model.Suggestion), nil for none: the
+	// menu opens on it, its field typed in.
+	suggest *model.KeepRule
+	ask     prompt
+	w, h    int
 }
 
-// openRulesMsg opens the rule menu; fields are the sampled ones, which max and min complete.
-// It answers ruleChosenMsg.
-type openRulesMsg struct{ fields []model.FieldInfo }
+// openRulesMsg opens the rule menu; fields are the sampled ones, which max and min complete;
+// suggest, when set, is the rule the menu opens on. It answers ruleChosenMsg.
+type openRulesMsg struct {
+	fields  []model.FieldInfo
+	suggest *model.KeepRule
+}
 
 func (openRulesMsg) opens() screenID { return scrRules }
 
@@ -36,8 +42,8 @@ func newRulesScreen(ctx *Context) *rulesScreen {
 	return s
 }
 
-// open shows the menu with first highlighted.
-func (s *rulesScreen) open(fields []model.FieldInfo) {
+// open shows the menu with first highlighted, or the suggested rule.
+func (s *rulesScreen) open(fields []model.FieldInfo, suggest *model.KeepRule) {
 	s.fields = s.fields[:0]
 	for _, f := range fields {
 		if f.Path != "_id" {
@@ -48,11 +54,15 @@ func (s *rulesScreen) open(fields []model.FieldInfo) {
 	s.ask.close()
 	s.cursor = listCursor{h: len(model.Rules) + 1}
 	s.cursor.setLen(len(model.Rules) + 1) // the last row: none
+	s.suggest = suggest
+	if suggest != nil {
+		s.cursor.moveTo(int(suggest.Kind))
+	}
 }
 
 func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(openRulesMsg); ok {
-		s.open(m.fields)
+		s.open(m.fields, m.suggest)
 		return nil
 	}
 	km, ok := msg.(tea.KeyMsg)
@@ -84,7 +94,11 @@ func (s *rulesScreen) Update(msg tea.Msg) tea.Cmd {
 		r := model.KeepRule{Kind: model.RuleKind(s.cursor.pos)}
 		if r.NeedsField() {
 			kind := r.Kind
-			return s.ask.ask(r.Def().Menu+": which field? (tab completes a sampled path)", "field › ", "", "",
+			field := ""
+			if s.suggest != nil && s.suggest.Kind == kind {
+				field = s.suggest.Field
+			}
+			return s.ask.ask(r.Def().Menu+": which field? (tab completes a sampled path)", "field › ", "", field,
 				model.CheckPath, func(f string) tea.Cmd {
 					return s.choose(ruleChosenMsg{rule: model.KeepRule{Kind: kind, Field: f}})
 				})
