@@ -87,7 +87,7 @@ func (s *keyScreen) setKeys() {
 	k.Reload.SetHelp("R", "sample again")
 	k.Reload.SetEnabled(!s.call.on && (s.sampleErr != nil || s.err.on()))
 	k.Count.SetHelp("C", "count duplicates again")
-	k.Count.SetEnabled(!s.call.on && !s.counts.on && s.canCount())
+	k.Count.SetEnabled(!s.call.on && !s.counts.on && s.canCount() && s.countsLeft())
 	if s.countsCounting() {
 		k.Back.SetHelp("esc", "stop counting")
 	}

@@ -63,9 +63,9 @@ type keyCounts struct {
 	elapsed   time.Duration // as of the last message (View reads no clock)
 	order     []string      // the rows in counting order
 	cells     map[string]countCell
-	total     int
-	counted   int
-	read      int64
+	total     int    // the rows counted, by this run or an earlier one, or to be
+	counted   int    // of those, the ones with a count or a failure
+	read      int64  // documents this run read
 	stopped   string // why the last run left keys uncounted, "" when it did not
 }
 
@@ -153,7 +153,7 @@ func (s *keyScreen) startCounts() tea.Cmd {
 	c.gen++
 	c.on, c.cancelled, c.cancel, c.stopped = true, false, cancel, ""
 	c.budget = s.budget
-	c.started, c.elapsed, c.read, c.counted, c.total = time.Now(), 0, 0, 0, 0
+	c.started, c.elapsed, c.read = time.Now(), 0, 0
 	if c.cells == nil {
 		c.cells = map[string]countCell{}
 	}
@@ -244,7 +244,6 @@ func (s *keyScreen) countsUpdate(msg tea.Msg) (tea.Cmd, bool) {
 				c.cells[id] = countCell{state: cellCut, why: model.NotDoneCancelled}
 			}
 		}
-		c.total = len(msg.cands)
 		s.countsMoved()
 		return msg.st.next(), true
 	case keyCountMsg:
@@ -256,7 +255,6 @@ func (s *keyScreen) countsUpdate(msg tea.Msg) (tea.Cmd, bool) {
 			cell = countCell{state: cellFailed, why: msg.res.Err.Error()}
 		}
 		c.cells[candidateRow(msg.res.Candidate)] = cell
-		c.counted++
 		c.read += msg.res.Docs
 		s.countsMoved()
 		return msg.st.next(), true
@@ -270,25 +268,31 @@ func (s *keyScreen) countsUpdate(msg tea.Msg) (tea.Cmd, bool) {
 				c.stopped = nd.Reason
 			}
 		}
-		if c.cancelled && c.stopped == "" && c.counted < c.total {
-			c.stopped = model.NotDoneCancelled
-		}
 		c.on = false
 		if c.cancel != nil {
 			c.cancel()
 		}
 		s.countsMoved()
+		if c.cancelled && c.stopped == "" && c.counted < c.total {
+			c.stopped = model.NotDoneCancelled
+		}
 		s.setKeys()
 		return nil, true
 	}
 	return nil, false
 }
 
-// countsMoved marks the key being counted (the first waiting one: the model counts in order)
-// and the time spent.
+// countsMoved marks the key being counted (the first waiting one: the model counts in order),
+// and tallies the rows and the time spent.
 func (s *keyScreen) countsMoved() {
 	c := &s.counts
 	c.elapsed = time.Since(c.started)
+	c.total, c.counted = len(c.cells), 0
+	for _, cell := range c.cells {
+		if cell.state == cellDone || cell.state == cellFailed {
+			c.counted++
+		}
+	}
 	first := true
 	for _, id := range c.order {
 		switch cell := c.cells[id]; cell.state {
@@ -318,6 +322,19 @@ func (s *keyScreen) stopCounts() {
 	}
 	c.elapsed = time.Since(c.started)
 	s.setKeys()
+}
+
+// countsLeft tells whether some row has no count yet: C has work to do.
+func (s *keyScreen) countsLeft() bool {
+	if len(s.counts.cells) == 0 {
+		return true
+	}
+	for _, cell := range s.counts.cells {
+		if cell.state != cellDone {
+			return true
+		}
+	}
+	return false
 }
 
 // countsCounting tells whether esc stops the counts rather than leaving.

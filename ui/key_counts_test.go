@@ -128,6 +128,18 @@ func TestKeyCountsBudgetCut(t *testing.T) {
 	if cut == 0 || cut == len(shown) {
 		t.Fatalf("%d of %d rows cut by a budget of two counts:\n%s", cut, len(shown), h.m.View())
 	}
+	// C counts the rest within a new budget: two more, the first two kept.
+	h.keys("C")
+	h.wantView("counted 4 of", "not counted: "+model.NotDoneDocs)
+	for i := 0; i < len(shown); i++ {
+		h.keys("C")
+	}
+	h.wantView("duplicates counted for")
+	for path, c := range shownCounts(h.m.View()) {
+		if want := scanCount(t, h.store, ns("shop.users"), path); c != want {
+			t.Errorf("%s after C: %v, a scan finds %v", path, c, want)
+		}
+	}
 }
 
 // slowCounts counts as the demo store does, but fails on one path and blocks on its third
