@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/memstore"
@@ -141,11 +142,11 @@ func TestCtrlCDuringAPauseStopsTheRunResumably(t *testing.T) {
 
 // TestRunGetsTheCommandLinesPaceAndShowsTheRate: the flags' pace reaches the store with the p
 // toggle as its Hold, before the command line's own (SIGUSR1), whose reason the screen shows
-// as not the user's p; the rate limit and the ETA are on screen.
+// as not the user's p; the rate limit, the ETA and what the pace cannot do here are on screen.
 func TestRunGetsTheCommandLinesPaceAndShowsTheRate(t *testing.T) {
 	sig := false
 	h, g, wait := startGatedRun(t, func(c *Config) {
-		c.Pace = model.Pace{BatchSize: 7, MaxRate: 1000, PauseFile: "/nonexistent/pause",
+		c.Pace = model.Pace{BatchSize: 7, MaxRate: 1000, MaxLag: 10 * time.Second, PauseFile: "/nonexistent/pause",
 			Hold: func() string {
 				if sig {
 					return "SIGUSR1 (send SIGUSR1 again to resume)"
@@ -156,7 +157,7 @@ func TestRunGetsTheCommandLinesPaceAndShowsTheRate(t *testing.T) {
 	if g.pace.BatchSize != 7 || g.pace.MaxRate != 1000 || g.pace.PauseFile != "/nonexistent/pause" || g.pace.Hold == nil {
 		t.Fatalf("the store was given %+v", *g.pace)
 	}
-	h.wantView("docs/s (max 1000/s)", "ETA ")
+	h.wantView("docs/s (max 1000/s)", "ETA ", "--max-lag 10s does nothing here: the demo's data is no replica set")
 	if strings.Contains(h.m.View(), "ETA —") {
 		t.Fatalf("no ETA after a batch:\n%s", h.m.View())
 	}
