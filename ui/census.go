@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
@@ -46,6 +47,7 @@ type censusScreen struct {
 	done      *model.Census // the end, once it came
 	err       error         // listing the collections failed
 	rows      []model.Candidate
+	spin      spinner.Model // turns, and moves the elapsed time, while the census runs
 	cursor    listCursor
 	w, h      int
 }
@@ -76,7 +78,7 @@ func (censusCountMsg) target() screenID { return scrCensus }
 func (censusEndMsg) target() screenID   { return scrCensus }
 
 func newCensusScreen(ctx *Context) *censusScreen {
-	s := &censusScreen{ctx: ctx}
+	s := &censusScreen{ctx: ctx, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	s.setKeys()
 	return s
 }
@@ -107,7 +109,7 @@ func (s *censusScreen) start() tea.Cmd {
 	s.relist()
 	s.setKeys()
 	taker, _ := s.ctx.Store.(censusTaker)
-	return censusCmd(ctx, s.gen, taker, s.db, s.opt)
+	return tea.Batch(s.spin.Tick, censusCmd(ctx, s.gen, taker, s.db, s.opt))
 }
 
 // censusCmd takes the census in a goroutine, streaming each count.
@@ -144,6 +146,14 @@ func (s *censusScreen) Update(msg tea.Msg) tea.Cmd {
 		s.db, s.opt = msg.db, msg.opt
 		s.cursor = listCursor{h: s.cursor.h}
 		return s.start()
+	case spinner.TickMsg:
+		if msg.ID != s.spin.ID() || !s.on {
+			return nil // the census ended: so does the chain
+		}
+		s.elapsed = time.Since(s.started)
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
 	case censusCountMsg:
 		if msg.gen != s.gen {
 			return nil // an earlier census, cancelled: its sends give up
@@ -245,12 +255,12 @@ func (s *censusScreen) View() string {
 		var cells, why string
 		if i < len(s.results) {
 			r := s.results[i]
-			cells, why = fmt.Sprintf("%7s %8s", count(r.Count.Groups), count(r.Count.Surplus)), r.Why
+			cells, why = countCells(r.Count), r.Why
 			if r.Err != nil {
-				cells, why = fmt.Sprintf("%16s", "✗"), model.SafeText(r.Err.Error())
+				cells, why = rjust("✗", 16), model.SafeText(r.Err.Error())
 			}
 		} else {
-			cells, why = fmt.Sprintf("%7s %8s", "…", "…"), s.done.NotDone[i-len(s.results)].Reason
+			cells, why = cutCells(), s.done.NotDone[i-len(s.results)].Reason
 		}
 		line := fitMiddle(model.SafeText(c.NS.Coll), collW) + " " + fitMiddle(model.SafeText(candidateName(c)), keyW) + " " + cells + "  " + why
 		b.WriteString(s.ctx.row(line, i == s.cursor.pos, s.w) + "\n")
@@ -269,7 +279,7 @@ func (s *censusScreen) statusLine() string {
 	budget := "budget " + budgetText(s.opt.Budget)
 	switch {
 	case s.running():
-		return fmt.Sprintf("counting: %s · %s (%s) · esc stops", plural(len(s.results), "key counted", "keys counted"), duration(s.elapsed), budget)
+		return s.spin.View() + fmt.Sprintf("counting: %s · %s (%s) · esc stops", plural(len(s.results), "key counted", "keys counted"), duration(s.elapsed), budget)
 	case s.on:
 		return fmt.Sprintf("stopping: %s", plural(len(s.results), "key counted", "keys counted"))
 	case s.done == nil:

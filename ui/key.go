@@ -74,7 +74,7 @@ type keyChosenMsg struct {
 }
 
 func newKeyScreen(ctx *Context) *keyScreen {
-	s := &keyScreen{ctx: ctx, ask: newPrompt(4096), call: newActivity()}
+	s := &keyScreen{ctx: ctx, ask: newPrompt(4096), call: newActivity(), counts: newKeyCounts()}
 	s.setKeys()
 	return s
 }
@@ -110,7 +110,7 @@ func (s *keyScreen) open(msg openKeyMsg) tea.Cmd {
 	}
 	opts := s.ctx.Cfg.Key
 	*s = keyScreen{ctx: s.ctx, ask: s.ask, call: s.call, ns: msg.ns, start: msg.start, known: msg.col, given: msg.indexes,
-		counts: keyCounts{gen: s.counts.gen}, budget: budget,
+		counts: keyCounts{gen: s.counts.gen, spin: s.counts.spin}, budget: budget,
 		w: s.w, h: s.h, cursor: listCursor{h: s.cursor.h},
 		ignoreCase: opts.IgnoreCase, trim: opts.Trim, filter: opts.Filter, collation: opts.Collation}
 	s.ask.close()
@@ -450,7 +450,7 @@ func (s *keyScreen) View() string {
 		ix := s.indexes[j]
 		cells := s.countColumn(keyIndexRow(ix.Name))
 		if j < s.nUnique {
-			cells = fmt.Sprintf("%16s", "unique")
+			cells = rjust("unique", 16)
 		}
 		// The header says index-exact, and the name is in its column.
 		sem := strings.TrimPrefix(ix.Key().Semantics(), "index-exact ("+ix.Name+"); ")

@@ -13,7 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/dupes-tui/dupes/model"
 )
 
@@ -67,7 +69,12 @@ type keyCounts struct {
 	counted   int    // of those, the ones with a count or a failure
 	read      int64  // documents this run read
 	stopped   string // why the last run left keys uncounted, "" when it did not
+	// spin turns beside the key being counted, and its ticks move the elapsed time, while
+	// the run is on: a count of a large collection takes a while.
+	spin spinner.Model
 }
+
+func newKeyCounts() keyCounts { return keyCounts{spin: spinner.New(spinner.WithSpinner(spinner.Dot))} }
 
 // keyCandidatesMsg is a run's first message: the candidates, in the order they are counted.
 type keyCandidatesMsg struct {
@@ -164,8 +171,8 @@ func (s *keyScreen) startCounts() tea.Cmd {
 		}
 	}
 	s.setKeys()
-	return keyCountsCmd(ctx, c.gen, s.ctx.Store, s.col, s.ns, append([]model.Index(nil), s.all...),
-		append([]model.FieldInfo(nil), s.fields...), skip, c.budget)
+	return tea.Batch(c.spin.Tick, keyCountsCmd(ctx, c.gen, s.ctx.Store, s.col, s.ns, append([]model.Index(nil), s.all...),
+		append([]model.FieldInfo(nil), s.fields...), skip, c.budget))
 }
 
 // keyCountsCmd ranks the candidates (sampling distinct values where the store can) and counts
@@ -231,6 +238,17 @@ func keyCandidates(col model.Collection, ns model.Namespace, indexes []model.Ind
 func (s *keyScreen) countsUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	c := &s.counts
 	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if msg.ID != c.spin.ID() {
+			return nil, false
+		}
+		if !c.on {
+			return nil, true // the run ended: so does the chain
+		}
+		c.elapsed = time.Since(c.started)
+		var cmd tea.Cmd
+		c.spin, cmd = c.spin.Update(msg)
+		return cmd, true
 	case keyCandidatesMsg:
 		if msg.gen != c.gen {
 			return nil, true // an earlier run, cancelled: its sends give up
@@ -344,19 +362,35 @@ func (s *keyScreen) countsCounting() bool { return s.counts.on && !s.counts.canc
 func (s *keyScreen) countColumn(id string) string {
 	cell, ok := s.counts.cells[id]
 	if !ok {
-		return fmt.Sprintf("%16s", "")
+		return rjust("", 16)
 	}
 	switch cell.state {
 	case cellCounting:
-		return fmt.Sprintf("%16s", "counting…")
+		return rjust(s.counts.spin.View()+"counting", 16)
 	case cellDone:
-		return fmt.Sprintf("%7s %8s", count(cell.count.Groups), count(cell.count.Surplus))
+		return countCells(cell.count)
 	case cellCut:
-		return fmt.Sprintf("%7s %8s", "…", "…")
+		return cutCells()
 	case cellFailed:
 		return " " + fit("✗ "+model.SafeText(cell.why), 15)
 	}
-	return fmt.Sprintf("%16s", "")
+	return rjust("", 16)
+}
+
+// countCells are a count's GROUPS and SURPLUS cells, 16 columns wide; cutCells stand for a
+// count the budget or esc left undone.
+func countCells(c model.DupCount) string {
+	return rjust(count(c.Groups), 7) + " " + rjust(count(c.Surplus), 8)
+}
+
+func cutCells() string { return rjust("…", 7) + " " + rjust("…", 8) }
+
+// rjust pads s on the left to w cells (fmt's widths count bytes: "…" is three).
+func rjust(s string, w int) string {
+	if pad := w - lipgloss.Width(s); pad > 0 {
+		return strings.Repeat(" ", pad) + s
+	}
+	return s
 }
 
 // countsLine says where the run is and what bounds it.

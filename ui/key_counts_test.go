@@ -211,7 +211,7 @@ func TestKeyCountsStop(t *testing.T) {
 		t.Fatalf("held %d messages, candidates %+v", len(h.held), order)
 	}
 	counted, blocked := order[1].Key.Fields[0], order[2].Key.Fields[0]
-	h.wantView("counting duplicates:", "esc stops", "counting…")
+	h.wantView("counting duplicates:", "esc stops", " counting  ")
 	h.keys("esc")
 	h.wantScreen(scrKey)
 	h.wantView("stopping:")
