@@ -113,7 +113,7 @@ func TestPPausesTheRunBetweenBatchesAndResumes(t *testing.T) {
 	if rep.Cancelled || rep.NotReached != 0 || rep.Pauses.Count != 1 || len(g.Docs(orders)) >= left {
 		t.Fatalf("report %+v, %d documents left (%d at the pause)", rep, len(g.Docs(orders)), left)
 	}
-	h.wantView("paused", "1 pause")
+	h.wantView("1 pause, ", "(between batches, included in the time it took)")
 }
 
 // TestCtrlCDuringAPauseStopsTheRunResumably: ctrl+c while paused ends the pause at once, with
