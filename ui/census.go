@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/dupes-tui/dupes/keymap"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -48,6 +49,8 @@ type censusScreen struct {
 	err       error         // listing the collections failed
 	rows      []model.Candidate
 	spin      spinner.Model // turns, and moves the elapsed time, while the census runs
+	collW     int           // the columns' widths, as wide as the rows need (relist)
+	keyW      int
 	cursor    listCursor
 	w, h      int
 }
@@ -222,6 +225,16 @@ func (s *censusScreen) relist() {
 		}
 	}
 	s.cursor.setLen(len(s.rows))
+	s.collW, s.keyW = 10, 14
+	for _, c := range s.rows {
+		s.collW = max(s.collW, min(lipgloss.Width(model.SafeText(c.NS.Coll)), 20))
+		s.keyW = max(s.keyW, min(lipgloss.Width(model.SafeText(candidateName(c))), 30))
+	}
+	if s.done != nil {
+		for _, u := range s.done.Unscanned {
+			s.collW = max(s.collW, min(lipgloss.Width(model.SafeText(u.NS.Coll)), 20))
+		}
+	}
 }
 
 // candidateName is a candidate's key as the census lists it.
@@ -244,7 +257,7 @@ func (s *censusScreen) View() string {
 		return b.String() + "\n" + st.Error.Render(para(model.SafeLines(s.err.Error()), s.w)) + "\n\n" +
 			st.Muted.Render("R tries again; esc goes to the collection list.")
 	}
-	const collW, keyW = 20, 30
+	collW, keyW := s.collW, s.keyW
 	b.WriteString(st.List.Header.Render(fit(fmt.Sprintf("  %-*s %-*s %7s %8s  %s", collW, "COLLECTION", keyW, "KEY", "GROUPS", "SURPLUS", "WHY"), s.w)) + "\n")
 	from, to := s.cursor.window()
 	for i := from; i < to; i++ {
@@ -288,7 +301,7 @@ func (s *censusScreen) statusLine() string {
 		return fmt.Sprintf("%s in %s; %d not counted (%s)", plural(len(s.results), "key counted", "keys counted"),
 			plural(s.done.Collections, "collection", "collections"), len(s.done.NotDone), budget)
 	}
-	return fmt.Sprintf("every candidate counted: %s in %s (%s)", plural(len(s.results), "key", "keys"),
+	return fmt.Sprintf("all counted: %s in %s (%s)", plural(len(s.results), "key", "keys"),
 		plural(s.done.Collections, "collection", "collections"), budget)
 }
 

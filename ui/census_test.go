@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/dupes-tui/dupes/memstore"
 	"github.com/dupes-tui/dupes/model"
 )
@@ -62,7 +66,7 @@ func TestCensusListsCandidatesBySurplus(t *testing.T) {
 	onShop(t, h)
 	h.keys("c")
 	h.wantScreen(scrCensus)
-	h.wantView("Census of shop", "every candidate counted", "NOT SCANNED",
+	h.wantView("Census of shop", "all counted", "NOT SCANNED",
 		"active_users", "view on users", "page_views", "time-series collection", "system.views", "system collection")
 	rows := censusRows(h.m.View())
 	if len(rows) < 5 {
@@ -200,4 +204,28 @@ func TestCensusStopsWithEsc(t *testing.T) {
 	}
 	h.keys("esc")
 	h.wantScreen(scrCollections)
+}
+
+// TestGoldenCensus is the census of the demo's shop database at 80 columns
+// (testdata/TestGoldenCensus.golden; -update rewrites it).
+func TestGoldenCensus(t *testing.T) {
+	st := memstore.Demo()
+	m := New(Config{URI: "demo", Demo: true, BackupDir: "/backups",
+		Connect: func(context.Context, string) (Store, error) { return st, nil }})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 30))
+	wait := func(s string) {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	}
+	wait("shop")
+	tm.Send(keyMsg("down"))
+	tm.Send(keyMsg("enter"))
+	wait("page_views")
+	tm.Send(keyMsg("c"))
+	wait("all counted")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	golden.RequireEqual(t, []byte(final.View()))
 }
