@@ -122,6 +122,14 @@ func TestCensusListsCandidatesBySurplus(t *testing.T) {
 	h.wantScreen(scrKey)
 	h.keys("esc")
 	h.wantScreen(scrCensus)
+	// A field's row and the whole document's scan too.
+	for _, row := range []string{"phone", "whole document"} {
+		h.cursorTo(row)
+		h.keys("enter")
+		h.wantScreen(scrGroups)
+		h.keys("esc", "esc")
+		h.wantScreen(scrCensus)
+	}
 	h.keys("esc")
 	h.wantScreen(scrCollections)
 }
