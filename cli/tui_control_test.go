@@ -134,7 +134,7 @@ func driveControl(t *testing.T, s *tmuxSession, ns, plan, same string, live bool
 	})
 	mustContain(t, "review", screen, "keep ", "first — keep the smallest _id", " rule")
 	if live {
-		s.waitFor("on disk (") // the estimate arrives after the plan: the server's avgObjSize
+		s.waitFor("on disk (") // the estimate arrives after the plan: a sample of its deletes, sized
 	}
 	s.send("w")
 	s.waitFor("save plan to")

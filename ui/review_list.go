@@ -110,9 +110,9 @@ func (s *reviewScreen) backupEstimate() string {
 	case z.sampled == 0:
 		return "size: estimating…"
 	case z.sampled == z.docs:
-		return fmt.Sprintf("~%s (%s, each sized)", size(z.bytes), plural(z.docs, "document", "documents"))
+		return fmt.Sprintf("~%s on disk (%s, each sized)", size(z.bytes), plural(z.docs, "document", "documents"))
 	}
-	return fmt.Sprintf("~%s (%s, sized from %s of them)", size(z.bytes*int64(z.docs)/int64(z.sampled)),
+	return fmt.Sprintf("~%s on disk (%s, sized from %s of them)", size(z.bytes*int64(z.docs)/int64(z.sampled)),
 		plural(z.docs, "document", "documents"), count(int64(z.sampled)))
 }
 
