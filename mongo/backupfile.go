@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -60,14 +59,21 @@ func (br *BackupReader) Next() (bson.Raw, error) {
 	if size < minRecord || size > MaxBackupRecord {
 		return nil, br.errorf(nil, "record length %d is impossible (a BSON document is %d to %d bytes): not a BSON backup, or corrupt", size, minRecord, MaxBackupRecord)
 	}
-	// Grow with what actually arrives, so a corrupt length does not allocate 16 MiB.
-	var buf bytes.Buffer
-	buf.Grow(int(min(size, 1<<16)))
-	buf.Write(head[:])
-	if n, err := io.CopyN(&buf, br.r, size-4); err != nil {
-		return nil, br.errorf(ErrTruncated, "record of %d bytes has only %d", size, n+4)
+	// Grow with what actually arrives, so a corrupt length does not allocate 16 MiB, and
+	// never past the record: a 2 MiB document is held in 2 MiB, not in a doubled buffer.
+	doc := make([]byte, 4, min(size, 1<<16))
+	copy(doc, head[:])
+	for int64(len(doc)) < size {
+		if len(doc) == cap(doc) {
+			grown := make([]byte, len(doc), min(size, 2*int64(cap(doc))))
+			doc = grown[:copy(grown, doc)]
+		}
+		n, err := io.ReadFull(br.r, doc[len(doc):min(int64(cap(doc)), size)])
+		doc = doc[:len(doc)+n]
+		if err != nil {
+			return nil, br.errorf(ErrTruncated, "record of %d bytes has only %d", size, len(doc))
+		}
 	}
-	doc := buf.Bytes()
 	if err := bson.Raw(doc).Validate(); err != nil {
 		return nil, br.errorf(nil, "record of %d bytes is not a valid BSON document: %v", size, err)
 	}
@@ -378,11 +384,20 @@ func (b *backupFile) Append(docs []bson.Raw) error {
 			return fmt.Errorf("%w (nothing of this batch was deleted)", err)
 		}
 	}
-	var buf bytes.Buffer
+	// Through a small buffer, not one copy of the whole batch: a batch of large documents
+	// would otherwise hold its bytes twice (issue 20's memory bound).
+	w := bufio.NewWriterSize(b.f, 1<<20)
+	written := int64(0)
+	var err error
 	for _, d := range docs {
-		buf.Write(d)
+		if _, err = w.Write(d); err != nil {
+			break
+		}
+		written += int64(len(d))
 	}
-	_, err := b.f.Write(buf.Bytes())
+	if err == nil {
+		err = w.Flush()
+	}
 	if err == nil {
 		err = b.f.Sync()
 	}
@@ -400,7 +415,7 @@ func (b *backupFile) Append(docs []bson.Raw) error {
 		}
 		return fmt.Errorf("write the backup %s: %w (nothing of this batch was deleted)", b.path, err)
 	}
-	b.size += int64(buf.Len())
+	b.size += written
 	b.records += len(docs)
 	if b.held != nil { // nil in a streamed run, which never resumes (execute_stream.go)
 		for _, d := range docs {

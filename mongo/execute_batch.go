@@ -159,6 +159,21 @@ func (r *execRun) reread(ctx context.Context, ids []model.Value, limit int) (map
 	return docs, n, nil
 }
 
+// replyBytes bounds one cursor reply of a re-read, by asking for fewer documents per batch
+// when they are large: the driver holds a whole reply while the run copies its documents out,
+// so a reply of 16 MiB would double a batch's bytes for a moment.
+const replyBytes = 2 << 20
+
+// replyDocs is the cursor batch size for a find of n documents: all of them, unless the mean
+// document read so far says they would pass replyBytes.
+func (r *execRun) replyDocs(n int) int {
+	if r.read.docs == 0 {
+		return n
+	}
+	avg := r.read.bytes / r.read.docs
+	return int(max(1, min(int64(n), replyBytes/max(avg, 1))))
+}
+
 // find reads documents by _id, keyed by canonical _id, and counts their bytes; with a filter
 // only those that pass it; with idOnly only their _id; with limit > 0 it gives up with
 // errOverBudget once their bytes pass limit. Every whole document read counts towards the
@@ -172,7 +187,14 @@ func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, id
 	if filter != nil {
 		q = bson.D{{Key: "$and", Value: bson.A{q, filter}}}
 	}
-	opts := options.Find().SetBatchSize(int32(len(ids))).SetComment(r.c.comment())
+	// The run's first read asks for one document first: its size then sizes the replies to
+	// come (replyDocs), where the server would otherwise fill its first reply up to 16 MiB.
+	first := r.read.docs == 0 && !idOnly
+	batch := r.replyDocs(len(ids))
+	if first {
+		batch = 1
+	}
+	opts := options.Find().SetBatchSize(int32(batch)).SetComment(r.c.comment())
 	if idOnly {
 		opts.SetProjection(bson.D{{Key: "_id", Value: 1}})
 	}
@@ -190,6 +212,10 @@ func (r *execRun) find(ctx context.Context, ids []model.Value, filter bson.D, id
 		if !idOnly {
 			r.read.docs++
 			r.read.bytes += int64(len(d))
+		}
+		if first {
+			first = false
+			cur.SetBatchSize(int32(r.replyDocs(len(ids))))
 		}
 		if limit > 0 && n > limit {
 			return nil, 0, errOverBudget

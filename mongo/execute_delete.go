@@ -15,9 +15,9 @@ import (
 // split a larger bulk write by itself.
 const maxWriteOps = 25000
 
-// A batch of ExecBatchDocs documents fits one write command: one round trip per batch. (This
-// line does not compile if ExecBatchDocs ever exceeds maxWriteOps.) Only a single group larger
-// than that takes more than one command.
+// A batch of ExecBatchDocs small documents fits one write command: one round trip per batch.
+// (This line does not compile if ExecBatchDocs ever exceeds maxWriteOps.) A batch of large
+// documents, or a single group larger than that, takes more than one command (writeBytes).
 const _ = uint(maxWriteOps - ExecBatchDocs)
 
 // maxStatement is the largest delete statement the guard sends: MongoDB's document limit. A
@@ -64,31 +64,50 @@ func tooLargeToGuard(doc bson.Raw) bool {
 	return err != nil || len(stmt) > maxStatement
 }
 
-// delete sends one guarded deleteOne per document, all in one unordered bulk write (one round
-// trip for a batch), and accounts for what went.
+// writeBytes bounds the documents one delete command carries. The driver holds a command's
+// statements twice while it sends it (marshalled, then in the wire message), so a batch of
+// large documents goes in commands of a few MiB rather than one of the batch's 16 MiB; a batch
+// of small documents still goes in one.
+const writeBytes = 2 << 20
+
+// delete sends one guarded deleteOne per document, in unordered bulk writes of at most
+// maxWriteOps statements and writeBytes of documents (one round trip for a batch of small
+// documents), and accounts for what went.
 func (r *execRun) delete(ctx context.Context, todo []work) error {
 	type stmt struct {
-		w   int // index in todo
-		doc bson.Raw
+		w, j int // todo[w].docs[j]
+		doc  bson.Raw
+		// done: its command deleted every one of its statements' documents, so this one is
+		// deleted, and its bytes are let go (of a batch of large documents, the rest are held).
+		done bool
 	}
 	var stmts []stmt
 	var models []mongo.WriteModel
 	for k, w := range todo {
-		for _, d := range w.docs {
+		for j, d := range w.docs {
 			models = append(models, guardedDelete(d, r.simple))
-			stmts = append(stmts, stmt{k, d})
+			stmts = append(stmts, stmt{w: k, j: j, doc: d})
 		}
 	}
-	var deleted int64
 	failed := map[int]string{} // statement index -> its error
 	var stop error
-	for lo := 0; lo < len(models); lo += maxWriteOps {
-		hi := min(lo+maxWriteOps, len(models))
+	for lo := 0; lo < len(models); {
+		hi := lo + 1
+		size := len(stmts[lo].doc)
+		for hi < len(models) && hi-lo < maxWriteOps && size+len(stmts[hi].doc) <= writeBytes {
+			size += len(stmts[hi].doc)
+			hi++
+		}
 		res, err := r.coll.BulkWrite(ctx, models[lo:hi], options.BulkWrite().SetOrdered(false).SetComment(r.c.comment()))
 		var bwe mongo.BulkWriteException
 		switch {
+		case err == nil && res.DeletedCount == int64(hi-lo):
+			for k := lo; k < hi; k++ {
+				s := &stmts[k]
+				s.done, s.doc, models[k], todo[s.w].docs[s.j] = true, nil, nil, nil
+			}
 		case err == nil:
-			deleted += res.DeletedCount
+			// Fewer deleted than sent: the check below finds which.
 		case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
 			// Errors of single statements: those groups failed, the run goes on.
 			for _, we := range bwe.WriteErrors {
@@ -100,8 +119,15 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 		if stop != nil {
 			break
 		}
+		lo = hi
 	}
-	if stop == nil && len(failed) == 0 && deleted == int64(len(stmts)) {
+	undecided := 0
+	for _, s := range stmts {
+		if !s.done {
+			undecided++
+		}
+	}
+	if undecided == 0 {
 		for _, w := range todo {
 			r.rep.Groups[w.group].Deleted += len(w.docs)
 			r.outcome(w.group, 0)
@@ -111,11 +137,13 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	// Something differs from the plan: find out which documents are still there.
 	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ExecBatchTimeout)
 	defer cancel()
-	all := make([]model.Value, len(stmts))
-	for k, s := range stmts {
-		all[k] = idOf(s.doc)
+	ids := make([]model.Value, 0, undecided)
+	for _, s := range stmts {
+		if !s.done {
+			ids = append(ids, idOf(s.doc))
+		}
 	}
-	left, _, verr := r.find(vctx, all, nil, false, 0)
+	left, _, verr := r.find(vctx, ids, nil, false, 0)
 	if verr != nil {
 		cause := stop
 		if cause == nil {
@@ -130,7 +158,12 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	}
 	for k, s := range stmts {
 		res := &r.rep.Groups[todo[s.w].group]
-		now, still := left[all[k]]
+		if s.done {
+			res.Deleted++
+			continue
+		}
+		id := idOf(s.doc)
+		now, still := left[id]
 		msg, bad := failed[k]
 		switch {
 		case !still:
@@ -144,9 +177,9 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 			res.Error = r.c.wrap("delete", stop).Error()
 		case string(now) == string(s.doc):
 			// As read, yet the guard did not match it: the server's comparison failed.
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: all[k], Reason: ReasonUnequal})
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonUnequal})
 		default:
-			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: all[k], Reason: ReasonChanged})
+			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonChanged})
 		}
 	}
 	for _, w := range todo {

@@ -1,6 +1,9 @@
 package mongo
 
 import (
+	"encoding/binary"
+	"strings"
+
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -36,11 +39,37 @@ func newKeyGuard(key model.Key) (keyGuard, error) {
 // keys are a re-read document's index keys, or an error where MongoDB would not index it
 // (parallel arrays...) or the collation cannot decide one of its strings.
 func (g keyGuard) keys(doc bson.Raw) ([]model.IndexKey, error) {
-	js, err := bson.MarshalExtJSON(doc, true, false)
+	js, err := bson.MarshalExtJSON(g.keyFields(doc), true, false)
 	if err != nil {
 		return nil, err
 	}
 	return model.IndexKeys(js, g.spec)
+}
+
+// keyFields is the part of doc the key generator reads: every top-level field a key path
+// starts with, as it is, in order; the whole document for a whole-document key. So a 2 MB
+// document whose key is a short field is not written out and read back whole for each check,
+// which held several times its size for a moment (BENCHMARKS.md, "Memory by batch bytes").
+func (g keyGuard) keyFields(doc bson.Raw) bson.Raw {
+	if g.spec.WholeDocument {
+		return doc
+	}
+	elems, err := doc.Elements()
+	if err != nil {
+		return doc // the generator says what is wrong with it
+	}
+	out := make([]byte, 4, 64)
+	for _, e := range elems {
+		for _, f := range g.spec.Fields {
+			if name, _, _ := strings.Cut(f, "."); e.Key() == name {
+				out = append(out, e...)
+				break
+			}
+		}
+	}
+	out = append(out, 0)
+	binary.LittleEndian.PutUint32(out, uint32(len(out)))
+	return out
 }
 
 // holds reports whether a document's keys include the group's key.

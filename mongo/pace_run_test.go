@@ -313,3 +313,38 @@ func TestCancelWhilePausedResumes(t *testing.T) {
 		t.Fatalf("%d documents left, want 20", n)
 	}
 }
+
+// A restore's batches stop at their byte cap too, and it paces its inserts: every document
+// comes back, in batches of at most the cap and one document, and at --max-rate it waits its
+// share (the clock is virtual).
+func TestRestoreBatchesByBytesAndRate(t *testing.T) {
+	db := mongotest.DB(t)
+	const pad, cap = 8 << 10, 40 << 10
+	plan := pairsPlan(t, db.Name(), 30, pad)
+	c := connectTest(t, mongotest.URI(t))
+	rep, err := c.Execute(context.Background(), plan, ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 30 {
+		t.Fatalf("run: %v, deleted %d", err, rep.Deleted)
+	}
+	clk := newFakeClock()
+	var done []int
+	res, err := c.Restore(context.Background(), rep.BackupPath, RestoreOptions{batchBytes: cap, Pace: Pace{MaxRate: 100, clock: clk},
+		Progress: func(p model.Progress) { done = append(done, p.DocsDeleted) }})
+	if err != nil || res.Inserted != 30 || countDocs(t, db.Name()) != 60 {
+		t.Fatalf("restore: %v, inserted %d", err, res.Inserted)
+	}
+	prev := 0
+	for _, d := range done {
+		if n := d - prev; n*pad > cap+pad+100 {
+			t.Errorf("a restore batch of %d documents (%d KiB), past the %d KiB cap by more than one", n, n*pad>>10, cap>>10)
+		}
+		prev = d
+	}
+	var waited time.Duration
+	for _, s := range clk.sleeps {
+		waited += s
+	}
+	if len(done) < 30*pad/cap || waited != 300*time.Millisecond {
+		t.Errorf("%d batches, waited %v: want at least %d batches, and 30 documents at 100/s: 300ms", len(done), waited, 30*pad/cap)
+	}
+}

@@ -20,6 +20,11 @@ import (
 // RestoreBatch is how many backed-up documents one restore round trip checks and inserts.
 const RestoreBatch = 1000
 
+// RestoreBatchBytes caps the bytes of the documents one restore batch holds. Smaller than a
+// plan run's (ExecBatchBytes): a restore checks and inserts its batch but never needs it
+// whole at once, so large documents cost it round trips rather than memory.
+const RestoreBatchBytes = 4 << 20
+
 // RestoreOptions tune a restore.
 type RestoreOptions struct {
 	// NS, when set, overrides the namespace recorded in the manifest beside each backup
@@ -39,7 +44,7 @@ type RestoreOptions struct {
 	// DocsDeleted counts the documents handled (put back, found in place or refused).
 	Progress func(model.Progress)
 
-	// batchBytes, set only by this package's tests, replaces ExecBatchBytes.
+	// batchBytes, set only by this package's tests, replaces RestoreBatchBytes.
 	batchBytes int
 }
 
@@ -63,7 +68,7 @@ func (c *Client) Restore(ctx context.Context, path string, opt RestoreOptions) (
 		opt.BatchSize = RestoreBatch
 	}
 	if opt.batchBytes <= 0 {
-		opt.batchBytes = ExecBatchBytes
+		opt.batchBytes = RestoreBatchBytes
 	}
 	if !opt.DryRun {
 		// One InsertMany per batch: the engine must take that many statements in a command.
@@ -382,7 +387,7 @@ type restoreRun struct {
 }
 
 // file inserts the last copy of each document of one backup, in batches of at most BatchSize
-// documents (or a rate slice's worth) and ExecBatchBytes bytes. Between batches it pauses as
+// documents (or a rate slice's worth) and RestoreBatchBytes bytes. Between batches it pauses as
 // the Pace says, and stops at a cancel with ErrRestoreInterrupted; the batch in flight
 // finishes first, on a context of its own.
 func (rr *restoreRun) file(ctx context.Context, s *restoreScan) (model.RestoreFile, error) {
@@ -507,7 +512,25 @@ func (c *Client) restoreBatch(ctx context.Context, coll *mongo.Collection, ns mo
 
 // insertBatch inserts documents unordered, so one refusal does not stop the others, and
 // accounts for each refusal with the server's reason.
+// A batch of large documents goes in commands of at most writeBytes, as the executor's deletes:
+// the driver holds a command's documents twice while it sends it.
 func (c *Client) insertBatch(ctx context.Context, coll *mongo.Collection, ns model.Namespace, todo []bson.Raw, fr *model.RestoreFile) error {
+	for len(todo) > 0 {
+		n, size := 1, len(todo[0])
+		for n < len(todo) && size+len(todo[n]) <= writeBytes {
+			size += len(todo[n])
+			n++
+		}
+		if err := c.insertChunk(ctx, coll, ns, todo[:n], fr); err != nil {
+			return err
+		}
+		todo = todo[n:]
+	}
+	return nil
+}
+
+// insertChunk is one InsertMany of insertBatch.
+func (c *Client) insertChunk(ctx context.Context, coll *mongo.Collection, ns model.Namespace, todo []bson.Raw, fr *model.RestoreFile) error {
 	docs := make([]any, len(todo))
 	for i, d := range todo {
 		docs[i] = d
