@@ -113,6 +113,7 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 			return err
 		}
 	}
+	boundMemory()
 	rep, err := execute(ctx, c, plan, pf.exec(*backup, pause.hold), stdout, stderr)
 	if out.ran(rep); err != nil || !*createIndex {
 		return err

@@ -86,7 +86,7 @@ type paceFlags struct {
 // register adds the flags; batch is the command's default batch size.
 func (p *paceFlags) register(fs *flag.FlagSet, batch int) {
 	fs.IntVar(&p.batchSize, "batch-size", batch, fmt.Sprintf("documents written per batch (deleted, keepers merged, or restored), 1 to %d; "+
-		"a batch also stops at %d MiB of documents", mongo.MaxBatchDocs, mongo.ExecBatchBytes>>20))
+		"a batch also stops at %d MiB of documents (restore: %d MiB)", mongo.MaxBatchDocs, mongo.ExecBatchBytes>>20, mongo.RestoreBatchBytes>>20))
 	fs.Float64Var(&p.maxRate, "max-rate", 0, "write at most this many documents per second, spread evenly (0: no limit)")
 	fs.DurationVar(&p.maxLag, "max-lag", 0, "pause between batches while a secondary is further behind the primary than this, e.g. 10s (0: off)")
 	fs.StringVar(&p.pauseFile, "pause-file", "", "pause between batches while this file exists (SIGUSR1 also toggles a pause)")

@@ -67,6 +67,9 @@ func runResolve(args []string, stdout, stderr io.Writer) (err error) {
 	}
 	pf := p.options()
 	apply := *yes && !*dryRun
+	if apply {
+		boundMemory()
+	}
 	// Streamed (cmd_stream.go), in memory that does not grow with the collection, unless the
 	// run must be decided whole.
 	s := newStreamResolve(c, &req, rule, pf, apply, pace.exec(*backup, pause.hold), stderr)

@@ -76,6 +76,9 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 			prog.run(fmt.Sprintf("restoring: %d/%d documents", p.DocsDeleted, p.DocsTotal), p)
 		}}
 	opt.Pace.Notice = func(n string) { prog.say("note: %s", n) }
+	if *yes {
+		boundMemory()
+	}
 	rep, err := c.Restore(ctx, *backup, opt)
 	prog.done()
 	if err == nil && rep.Failed > 0 && !rep.DryRun {
