@@ -35,33 +35,17 @@ type shapeMsg struct {
 func (shapeProgressMsg) target() screenID { return scrGroups }
 func (shapeMsg) target() screenID         { return scrGroups }
 
-// shapeCmd measures the groups' shape in a goroutine and hands over its progress one message
-// at a time, then the shape. A progress report waits until the screen reads it: a screen no
-// longer on the stack reads none, so its measurement stops at its next batch (costing the
-// server nothing) instead of reading every member for nobody. The shape itself never waits.
+// shapeCmd measures the groups' shape in the background, its progress reported as it goes.
 func shapeCmd(ctx context.Context, sm ShapeMeasurer, seq int, ns model.Namespace, groups []model.Group) tea.Cmd {
-	progress, final := make(chan tea.Msg), make(chan tea.Msg, 1)
-	wait := func() tea.Msg {
-		select {
-		case m := <-final:
-			return m
-		case m := <-progress:
-			return m
-		}
-	}
-	go func() {
-		sh, err := sm.Shape(ctx, ns, groups, func(done, total int) {
-			select {
-			case progress <- shapeProgressMsg{seq: seq, done: done, total: total, next: wait}:
-			case <-ctx.Done():
-			}
-		})
+	return backgroundCmd(ctx, func(progress func(done, total int)) tea.Msg {
+		sh, err := sm.Shape(ctx, ns, groups, progress)
 		if err == nil && ctx.Err() != nil && sh.Measured < len(groups) {
 			err = ctx.Err()
 		}
-		final <- shapeMsg{seq: seq, shape: sh, err: err}
-	}()
-	return wait
+		return shapeMsg{seq: seq, shape: sh, err: err}
+	}, func(done, total int, next tea.Cmd) tea.Msg {
+		return shapeProgressMsg{seq: seq, done: done, total: total, next: next}
+	})
 }
 
 // shapeKind is what a line of the shape panel picks.

@@ -139,6 +139,7 @@ func (s *reviewScreen) open(sess *session) tea.Cmd {
 	s.saved, s.confirm = "", nil
 	s.ask.close()
 	s.blocked = ""
+	s.stopReport()
 	s.size, s.report, s.checking, s.backupErr = sizeMsg{}, reportState{}, false, nil
 	s.list = listCursor{h: s.list.h}
 	s.setKeys()
@@ -172,6 +173,9 @@ func (s *reviewScreen) setKeys() {
 	k.Open.SetEnabled(s.confirm != nil && !s.preparing && !s.checking)
 	k.Open.SetHelp("enter", "type the namespace to delete")
 	k.Back.SetHelp("esc", "back")
+	if s.report.writing {
+		k.Back.SetHelp("esc", "stop the report")
+	}
 	k.Save.SetEnabled(len(s.plan.Groups) > 0 && !s.preparing)
 	k.Report.SetEnabled(!s.preparing && !s.report.writing)
 	if s.ask.open() {
@@ -216,6 +220,8 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	case htmlReportMsg:
 		return s.onReport(msg)
+	case reportProgressMsg:
+		return s.onReportProgress(msg)
 	case backupCheckedMsg:
 		if !s.checking {
 			return nil
@@ -243,6 +249,10 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		switch {
 		case key.Matches(msg, s.keys.Back):
+			if s.report.writing {
+				s.stopReport()
+				return nil
+			}
 			s.checking = false
 			return s.ctx.intent(backMsg{})
 		case key.Matches(msg, s.keys.Open):

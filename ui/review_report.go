@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,12 +15,24 @@ import (
 	"github.com/dupes-tui/dupes/report"
 )
 
-// reportState is the review's HTML report: being written to path, or written there.
+// reportState is the review's HTML report: being written to path (done of total groups read;
+// cancel stops it), or written there, or not (err).
 type reportState struct {
-	writing bool
-	path    string
-	err     error
+	writing     bool
+	path        string
+	err         error
+	cancel      context.CancelFunc
+	done, total int
 }
+
+// reportProgressMsg says how many groups the report has read; next waits for more.
+type reportProgressMsg struct {
+	id          int
+	done, total int
+	next        tea.Cmd
+}
+
+func (reportProgressMsg) target() screenID { return scrReview }
 
 // htmlReportMsg says the HTML report was written to path, or why not.
 type htmlReportMsg struct {
@@ -42,9 +55,10 @@ func (s *reviewScreen) askReport() tea.Cmd {
 		}
 		return nil
 	}, func(v string) tea.Cmd {
-		s.report = reportState{writing: true, path: v}
+		ctx, cancel := context.WithCancel(s.ctx.base)
+		s.report = reportState{writing: true, path: v, cancel: cancel, total: len(s.sess.groups)}
 		s.setKeys()
-		return reportCmd(s.ctx.base, s.ctx.Store, s.sess.id, v, s.reportInput())
+		return reportCmd(ctx, s.ctx.Store, s.sess.id, v, s.reportInput())
 	})
 }
 
@@ -73,11 +87,16 @@ func (s *reviewScreen) reportInput() report.Input {
 	return in
 }
 
-// reportCmd reads the groups' members and writes the report whole or not at all.
+// reportCmd reads the groups' members in the background, saying how far it has come, and
+// writes the report whole or not at all.
 func reportCmd(ctx context.Context, st Store, id int, path string, in report.Input) tea.Cmd {
-	return func() tea.Msg {
+	return backgroundCmd(ctx, func(progress func(done, total int)) tea.Msg {
+		in.Progress = progress
 		var buf bytes.Buffer
 		err := report.Write(ctx, &buf, st, in)
+		if err == nil {
+			err = ctx.Err() // stopped after its last read: nothing is written all the same
+		}
 		if err == nil && filepath.Dir(path) != "." {
 			err = os.MkdirAll(filepath.Dir(path), 0o700)
 		}
@@ -85,13 +104,31 @@ func reportCmd(ctx context.Context, st Store, id int, path string, in report.Inp
 			err = atomicfile.Write(path, buf.Bytes())
 		}
 		return htmlReportMsg{id: id, path: path, err: err}
+	}, func(done, total int, next tea.Cmd) tea.Msg {
+		return reportProgressMsg{id: id, done: done, total: total, next: next}
+	})
+}
+
+// stopReport cancels the report being written: nothing is written.
+func (s *reviewScreen) stopReport() {
+	if s.report.cancel != nil {
+		s.report.cancel()
 	}
+}
+
+func (s *reviewScreen) onReportProgress(msg reportProgressMsg) tea.Cmd {
+	if s.sess == nil || msg.id != s.sess.id || !s.report.writing {
+		return nil
+	}
+	s.report.done, s.report.total = msg.done, msg.total
+	return msg.next
 }
 
 func (s *reviewScreen) onReport(msg htmlReportMsg) tea.Cmd {
 	if s.sess == nil || msg.id != s.sess.id || !s.report.writing || msg.path != s.report.path {
 		return nil
 	}
+	s.report.cancel()
 	s.report = reportState{path: msg.path, err: msg.err}
 	s.setKeys()
 	if msg.err != nil {
@@ -106,11 +143,14 @@ func (s *reviewScreen) reportLine() string {
 	r := s.report
 	switch {
 	case r.writing:
-		return st.Muted.Render("Writing the report to " + r.path + "…")
+		return st.Muted.Render(para(fmt.Sprintf("Writing the report to %s… %s of %s groups read · esc stops it",
+			r.path, count(int64(r.done)), count(int64(r.total))), s.w))
+	case errors.Is(r.err, context.Canceled):
+		return st.Muted.Render(para("Report stopped (esc): nothing written to "+r.path+".", s.w))
 	case r.err != nil:
 		return st.Error.Render(para("The report was not written to "+r.path+": "+model.SafeText(r.err.Error()), s.w))
 	case r.path != "":
-		return st.OK.Render("✓ Report written to "+r.path) + st.Muted.Render("  (open it in a browser: one HTML file, nothing fetched)")
+		return st.OK.Render(para("✓ Report written to "+r.path+"  (open it in a browser: one HTML file, nothing fetched)", s.w))
 	}
 	return ""
 }
