@@ -62,6 +62,11 @@ type Engine struct {
 	// client of the server; so there dupes looks for such values before it groups
 	// (RefuseCodeWithScope, codewscope.go). mongo-java-server cannot store one at all.
 	GroupCodeWithScope bool
+	// NowInWrites: a write's filter may test $$NOW in $expr, so the guard fences each write
+	// to its batch's deadline on the server (fence, execute_delete.go): a write held up in the
+	// network past it matches nothing when it lands. DocumentDB refuses $$NOW in deletes and
+	// updates ("not supported in this context"), so there a late write is only reported.
+	NowInWrites bool
 }
 
 // The engines Engine.Name tells apart.
@@ -132,12 +137,12 @@ func probeEngine(ctx context.Context, mc *mongo.Client, comment string) (Engine,
 	}
 	e := Engine{Name: EngineMongoDB, Version: bi.Version, ServerVersion: bi.Version,
 		MaxWriteBatch: maxWriteBatch(ctx, mc, comment), Collation: true, Views: true, LazyCond: true, TypeOp: true,
-		TrimOp: true, ArrayGroupKeys: true, GroupCodeWithScope: true}
+		TrimOp: true, ArrayGroupKeys: true, GroupCodeWithScope: true, NowInWrites: true}
 	switch {
 	case bi.FerretDB != nil:
 		e.Name, e.Version = EngineFerretDB, bi.FerretDB.Version
 		e.Collation, e.Views, e.LazyCond = false, false, false
-		e.GroupSplits, e.GroupCodeWithScope = true, false
+		e.GroupSplits, e.GroupCodeWithScope, e.NowInWrites = true, false, false
 		e.MaxWriteBatch = min(e.MaxWriteBatch, ferretMaxWriteBatch)
 	case bi.GitVersion == "":
 		// Every MongoDB build reports its git commit; mongo-java-server answers only four

@@ -139,14 +139,34 @@ func (c *Client) Execute(ctx context.Context, plan model.Plan, opt ExecOptions) 
 	if err != nil {
 		return model.Report{}, err
 	}
-	defer r.lease.release()
 	if err := r.open(time.Now()); err != nil {
+		r.lease.release()
 		return model.Report{}, err
 	}
 	defer r.backup.Close()
 	defer r.closeKeepers()
 	rep := r.run(ctx)
+	rep.Notices = append(rep.Notices, r.endLease()...)
 	return rep, r.err
+}
+
+// endLease ends the run's hold on the namespace. A write of the run that went unanswered, and
+// that the engine cannot fence, may still reach the server: the lease is then left to expire
+// at its time, past the write's deadline, instead of being released, so no other run starts
+// meanwhile; the notice says until when.
+func (r *execRun) endLease() []string {
+	if !r.inFlight {
+		r.lease.release()
+		return nil
+	}
+	until := r.lease.leave()
+	late := "it cannot be carried out past its batch's deadline, which comes first"
+	if r.unfenced {
+		late = "this engine cannot refuse it once late, so it may land even after then"
+	}
+	return []string{fmt.Sprintf("a write of this run went unanswered and may still reach the server: the lease on %s is "+
+		"left to expire at %s rather than released, so no other run starts before then (%s); the documents it names "+
+		"are in %s", r.plan.NS, until.UTC().Format("15:04:05 UTC"), late, r.backup.path)}
 }
 
 // newRun checks that the collection may be written and takes the namespace's lease (the
@@ -240,6 +260,10 @@ type execRun struct {
 	manifestPath string
 	rep          model.Report
 	err          error // what stopped the run, if anything
+	// inFlight: a write went unanswered, so it may still land, until its batch's deadline
+	// where the guard fences it (fence), at any time where it cannot (unfenced). The lease is
+	// then left to expire, after that deadline, rather than released (endLease).
+	inFlight, unfenced bool
 	// filtered holds the _ids that no longer pass the key's filter (set at each re-read).
 	filtered map[model.Value]bool
 	// A streamed run (execute_stream.go) gets its plan a chunk at a time: plan.Groups and

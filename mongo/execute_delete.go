@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -32,21 +33,37 @@ const maxStatement = 16 * 1024 * 1024
 // repeating here: the document was checked against them as read, and is deleted only unchanged.
 // A plain {_id: x} is safe: an _id is never an array or a regular expression, nor a document
 // of $-prefixed fields, the only values that would not mean equality. $eq finds numbers of
-// one value equal whatever their type: numberTypes adds what tells them apart.
-func guardFilter(doc bson.Raw) bson.D {
-	types := numberTypes(doc)
-	return append(bson.D{
-		{Key: "_id", Value: doc.Lookup("_id")},
-		{Key: "$expr", Value: bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: doc}}}}}},
-	}, types...)
+// one value equal whatever their type: numberTypes adds what tells them apart. A fence, when
+// not zero, is the latest the statement may match (fence).
+func guardFilter(doc bson.Raw, fence time.Time) bson.D {
+	same := bson.D{{Key: "$eq", Value: bson.A{"$$ROOT", bson.D{{Key: "$literal", Value: doc}}}}}
+	expr := same
+	if !fence.IsZero() {
+		expr = bson.D{{Key: "$and", Value: bson.A{same, bson.D{{Key: "$lt", Value: bson.A{"$$NOW", fence}}}}}}
+	}
+	return append(bson.D{{Key: "_id", Value: doc.Lookup("_id")}, {Key: "$expr", Value: expr}}, numberTypes(doc)...)
+}
+
+// fence is the time after which a write of the batch running under ctx must not happen: the
+// batch's deadline (lease.batchDeadline), which ends before another run may take the lease.
+// The server's maxTimeMS counts from when a command arrives, so it cannot stop a write held
+// up in the network; the guard's $$NOW test does, where the engine has it (NowInWrites).
+// Zero where it does not: a write cut off in the network is then reported as in flight and
+// the lease left to expire (execRun.inFlight).
+func (r *execRun) fence(ctx context.Context) time.Time {
+	d, ok := ctx.Deadline()
+	if e, err := r.c.Engine(ctx); !ok || err != nil || !e.NowInWrites {
+		return time.Time{}
+	}
+	return d
 }
 
 // guardedDelete is the statement that deletes doc under the guard. simple: the collection
 // has a default collation, under which $eq would find "A" equal to "a"; the statement then
 // asks for binary comparison. (Only then: FerretDB refuses any collation on a delete, and
 // has no default collations.)
-func guardedDelete(doc bson.Raw, simple bool) *mongo.DeleteOneModel {
-	m := mongo.NewDeleteOneModel().SetFilter(guardFilter(doc))
+func guardedDelete(doc bson.Raw, simple bool, fence time.Time) *mongo.DeleteOneModel {
+	m := mongo.NewDeleteOneModel().SetFilter(guardFilter(doc, fence))
 	if simple {
 		m.SetCollation(&options.Collation{Locale: "simple"})
 	}
@@ -60,7 +77,7 @@ func tooLargeToGuard(doc bson.Raw) bool {
 	if types, err := bson.Marshal(numberTypes(doc)); err == nil && len(doc)+len(types) < maxStatement-64*1024 {
 		return false
 	}
-	stmt, err := bson.Marshal(bson.D{{Key: "q", Value: guardFilter(doc)}, {Key: "limit", Value: 1}})
+	stmt, err := bson.Marshal(bson.D{{Key: "q", Value: guardFilter(doc, time.Now())}, {Key: "limit", Value: 1}})
 	return err != nil || len(stmt) > maxStatement
 }
 
@@ -83,9 +100,10 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 	}
 	var stmts []stmt
 	var models []mongo.WriteModel
+	fence := r.fence(ctx)
 	for k, w := range todo {
 		for j, d := range w.docs {
-			models = append(models, guardedDelete(d, r.simple))
+			models = append(models, guardedDelete(d, r.simple, fence))
 			stmts = append(stmts, stmt{w: k, j: j, doc: d})
 		}
 	}
@@ -114,7 +132,9 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 				failed[lo+we.Index] = r.c.wrap("delete", we).Error()
 			}
 		default:
-			stop = err
+			// No answer (the network, the deadline): the command may still reach the server,
+			// at once or, unfenced, whenever the network lets it go.
+			stop, r.inFlight, r.unfenced = err, true, r.unfenced || fence.IsZero()
 		}
 		if stop != nil {
 			break
@@ -149,8 +169,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 		if cause == nil {
 			cause = errors.New("some statements failed")
 		}
-		msg := "delete sent but its outcome is unknown (" + r.c.wrap("delete", cause).Error() +
-			"): every document it may have deleted is in the backup; re-run the plan to finish"
+		msg := "delete sent but its outcome is unknown (" + r.c.wrap("delete", cause).Error() + "): " + r.unanswered()
 		for _, w := range todo {
 			r.failGroup(w.group, msg)
 		}
@@ -174,7 +193,7 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 		case bad:
 			res.Error = msg
 		case stop != nil:
-			res.Error = r.c.wrap("delete", stop).Error()
+			res.Error = r.c.wrap("delete", stop).Error() + ": " + r.unanswered()
 		case string(now) == string(s.doc):
 			// As read, yet the guard did not match it: the server's comparison failed.
 			res.Skipped = append(res.Skipped, model.SkippedDoc{ID: id, Reason: ReasonUnequal})
@@ -193,3 +212,14 @@ func (r *execRun) delete(ctx context.Context, todo []work) error {
 
 // idOf is a document's _id as the model writes it.
 func idOf(doc bson.Raw) model.Value { return value(doc.Lookup("_id")) }
+
+// unanswered says what a delete sent without an answer means for the documents it names.
+func (r *execRun) unanswered() string {
+	where := "the backup " + r.backup.path
+	if r.unfenced {
+		return "not answered, so the server may still carry it out later; every document it may delete is in " +
+			where + "; re-run the plan to finish, once this run's lease has expired"
+	}
+	return "every document it may have deleted is in " + where + "; it cannot be carried out past its batch's " +
+		"deadline (the guard refuses it), and this run's lease is held until then; re-run the plan to finish"
+}

@@ -118,12 +118,11 @@ func (s *Stream) Run(ctx context.Context, groups []model.PlanGroup, disjoint boo
 // Cancelled reports a run stopped by a cancel.
 func (s *Stream) Cancelled() bool { return s.r.rep.Cancelled }
 
-// Finish ends the run: its status in the manifest, the files closed, the lease released. cause
+// Finish ends the run: its status in the manifest, the files closed, the lease ended (endLease). cause
 // is what stopped the caller before the end (a failed scan), if anything; a cancelled ctx
 // marks the run cancelled. It returns the report and the error that stopped the run.
 func (s *Stream) Finish(ctx context.Context, cause error) (model.Report, error) {
 	r := s.r
-	defer r.lease.release()
 	defer r.backup.Close()
 	defer r.closeKeepers()
 	switch {
@@ -134,6 +133,7 @@ func (s *Stream) Finish(ctx context.Context, cause error) (model.Report, error) 
 		r.err = cause
 	}
 	rep := r.finish()
+	rep.Notices = append(rep.Notices, r.endLease()...)
 	return rep, r.err
 }
 

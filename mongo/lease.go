@@ -74,8 +74,9 @@ type lease struct {
 	expires time.Time // as last written
 	lost    error
 
-	stop chan struct{}
-	done chan struct{}
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
 }
 
 // acquireLease takes the namespace's lease, or refuses with a *LeaseHeldError. One document per
@@ -222,8 +223,7 @@ func (l *lease) batchDeadline(max time.Duration) (time.Time, error) {
 // release stops the renewals and removes the lease if it is still ours. A failure is not the
 // run's failure: the lease expires by itself.
 func (l *lease) release() {
-	close(l.stop)
-	<-l.done
+	l.leave()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, _ = l.coll.DeleteOne(ctx, l.mine(), options.DeleteOne().SetComment(l.comment))
@@ -245,4 +245,13 @@ func (l *lease) mine() bson.D {
 
 func (l *lease) update() options.Lister[options.UpdateOneOptions] {
 	return options.UpdateOne().SetComment(l.comment)
+}
+
+// leave stops the renewals and leaves the lease to expire by itself, returning when.
+func (l *lease) leave() time.Time {
+	l.stopOnce.Do(func() { close(l.stop) })
+	<-l.done
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.expires
 }

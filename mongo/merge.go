@@ -256,8 +256,9 @@ func (r *execRun) leaveGroup(todo []work, k int, reason string) {
 // groups is replaced twice, in turn), then finds out which took when not all did.
 func (r *execRun) replaceKeepers(ctx context.Context, todo []work, ups []keeperUpdate) error {
 	models := make([]mongo.WriteModel, len(ups))
+	fence := r.fence(ctx)
 	for i, u := range ups {
-		m := mongo.NewReplaceOneModel().SetFilter(guardFilter(u.before)).SetReplacement(u.merged)
+		m := mongo.NewReplaceOneModel().SetFilter(guardFilter(u.before, fence)).SetReplacement(u.merged)
 		if r.simple {
 			m.SetCollation(&options.Collation{Locale: "simple"})
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/dupes-tui/dupes/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -72,7 +73,7 @@ func (c *Client) restoreKeepers(ctx context.Context, bsonPath string, ns model.N
 		if simple {
 			o.SetCollation(&options.Collation{Locale: "simple"})
 		}
-		res, err := coll.ReplaceOne(ctx, guardFilter(merged), before, o)
+		res, err := coll.ReplaceOne(ctx, guardFilter(merged, time.Time{}), before, o)
 		if err != nil {
 			return kr, c.wrap("restore keeper "+id.Display()+" in "+ns.String(), err)
 		}
