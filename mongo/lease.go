@@ -201,9 +201,10 @@ const minBatchTime = 5 * time.Second
 
 // batchDeadline is when the next batch must be done: at most max from now, and a renewal
 // period before the lease, as last renewed, expires. Every write of the batch carries it, on
-// the client (the context) and on the server (the driver's maxTimeMS), so no write of this
-// run can start after another run may take the lease. It refuses a lease that is lost, or
-// too near its end for a batch.
+// the client (the context), on the server (the driver's maxTimeMS, counted from when the
+// server receives it) and in the guard's $$NOW test where the engine has it (fence,
+// execute_delete.go), which refuses a write the network held past it. It refuses a lease that
+// is lost, or too near its end for a batch.
 func (l *lease) batchDeadline(max time.Duration) (time.Time, error) {
 	if err := l.check(); err != nil {
 		return time.Time{}, err
