@@ -34,6 +34,7 @@ func (p *pacer) hold(ctx context.Context) error {
 		why, next = p.why(ctx)
 		switch {
 		case next == running:
+			p.tat = time.Time{} // the rate's schedule starts afresh: a pause earns no burst
 			p.report("")
 			return nil
 		case next != cause:

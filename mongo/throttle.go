@@ -35,6 +35,12 @@ type Pace struct {
 // a synced backup write, the manifest) stay small beside the writes.
 const rateSlice = time.Second / 4
 
+// rateCatchUp is how far behind its schedule a run may fall and still catch up: a batch slowed
+// by a stall (a long fsync, a busy server) is made up by the next batches going without their
+// wait, up to this much; a run further behind (a server slower than the rate) keeps its own
+// pace and never bursts to catch up more. A pause starts the schedule afresh.
+const rateCatchUp = time.Second
+
 // pauseCheck is how often a paused run looks again at what holds it.
 const pauseCheck = time.Second
 
@@ -78,8 +84,8 @@ type pacer struct {
 
 	// tat is when the documents sent so far are paid for at the rate (the "theoretical
 	// arrival time" of GCRA, the generic cell rate algorithm): a batch of n documents may
-	// start once tat, moved on by n/rate, is reached. A slow batch makes no debt to catch up
-	// later: tat never lags now by more than one batch.
+	// start once tat, moved on by n/rate, is reached. It never lags now by more than
+	// rateCatchUp: what a stall lost beyond that is not made up later.
 	tat time.Time
 
 	lagAt  time.Time // when the lag was last read
@@ -135,7 +141,7 @@ func (p *pacer) take(ctx context.Context, n int) error {
 	if p.tat.IsZero() {
 		p.tat = now // the first batch waits for its own share too: a run of N takes N/rate
 	}
-	p.tat = later(p.tat, now.Add(-cost)).Add(cost)
+	p.tat = later(p.tat, now.Add(-rateCatchUp)).Add(cost)
 	return p.clock.Sleep(ctx, p.tat.Sub(now))
 }
 

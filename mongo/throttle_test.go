@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -80,7 +81,7 @@ func TestPacerScheduleAtTheRate(t *testing.T) {
 
 // A server slower than the rate sets the pace: no wait after the first, and no burst later to
 // catch up on the time it lost.
-func TestPacerSlowServerMakesNoDebt(t *testing.T) {
+func TestPacerSlowServerSetsThePace(t *testing.T) {
 	d, _, clk := runPaced(t, 200, 2000, 400*time.Millisecond)
 	if want := 250*time.Millisecond + 40*400*time.Millisecond; d != want {
 		t.Errorf("the run took %v, want %v (the first share, then the server's pace)", d, want)
@@ -90,17 +91,46 @@ func TestPacerSlowServerMakesNoDebt(t *testing.T) {
 	}
 }
 
-// After a pause (the clock jumps), the next batch goes at once, and the one after it waits its
-// share again: a pause earns no burst.
+// A stall shorter than rateCatchUp is made up: the batches after it go without their wait
+// until the run is back on its schedule, so the run still takes its 10 s.
+func TestPacerCatchesUpAStall(t *testing.T) {
+	clk := newFakeClock()
+	p := newPacer(nil, Pace{MaxRate: 200, clock: clk})
+	start := clk.Now()
+	for i := range 40 {
+		if err := p.before(context.Background(), 50); err != nil {
+			t.Fatal(err)
+		}
+		work := 50 * time.Millisecond
+		if i == 10 {
+			work = 800 * time.Millisecond // a slow fsync
+		}
+		clk.work(work)
+	}
+	if d, want := clk.Now().Sub(start), 10*time.Second+50*time.Millisecond; d != want {
+		t.Errorf("the run took %v, want %v: the stall made up", d, want)
+	}
+}
+
+// After a pause the schedule starts afresh: the next batch waits its share, as at the start,
+// and the ones after it theirs: a pause earns no burst.
 func TestPacerAfterAPause(t *testing.T) {
 	clk := newFakeClock()
-	p := newPacer(nil, Pace{MaxRate: 100, clock: clk})
+	held := false
+	p := newPacer(nil, Pace{MaxRate: 100, clock: clk, Hold: func() string {
+		if held {
+			held = false
+			return "SIGUSR1"
+		}
+		return ""
+	}})
 	ctx := context.Background()
 	for range 3 {
 		if err := p.before(ctx, 25); err != nil {
 			t.Fatal(err)
 		}
 	}
+	held = true
 	clk.work(time.Minute)
 	clk.sleeps = nil
 	for range 3 {
@@ -108,9 +138,9 @@ func TestPacerAfterAPause(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []time.Duration{250 * time.Millisecond, 250 * time.Millisecond}
-	if len(clk.sleeps) != 2 || clk.sleeps[0] != want[0] || clk.sleeps[1] != want[1] {
-		t.Errorf("waits after the pause %v, want none then %v", clk.sleeps, want)
+	want := []time.Duration{pauseCheck, 250 * time.Millisecond, 250 * time.Millisecond, 250 * time.Millisecond}
+	if !reflect.DeepEqual(clk.sleeps, want) {
+		t.Errorf("waits after the pause %v, want the pause's check, then each batch's share: %v", clk.sleeps, want)
 	}
 }
 
