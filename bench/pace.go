@@ -7,14 +7,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dupes-tui/dupes/mongo/mongobench"
 	"github.com/dupes-tui/dupes/mongo/mongotest/rsproxy"
 )
 
-// batchSizes is resolve's time and peak RSS by --batch-size on -docs documents: what the
-// default (mongo.ExecBatchDocs) is chosen from. Rounds are interleaved, each on a fresh seed.
+// batchSizes is the plan run's time and peak RSS by --batch-size on -docs documents: what the
+// default (mongo.ExecBatchDocs) is chosen from. It times `dupes apply` alone (the report's
+// startedAt to finishedAt), since the batch size changes nothing before the writes. Rounds are
+// interleaved, each on a fresh seed and plan.
 func (b *bench) batchSizes(ctx context.Context) error {
 	c, err := b.open(ctx)
 	if err != nil {
@@ -27,25 +30,44 @@ func (b *bench) batchSizes(ctx context.Context) error {
 	for round := range b.cfg.rounds {
 		for _, n := range b.cfg.batchSizes {
 			var res cmdResult
-			err := b.cleanup(ctx, c, spec, "resolve --batch-size", func(mongobench.Stats) (err error) {
-				res, err = b.resolve(ctx, "--batch-size", strconv.Itoa(n))
+			var run time.Duration
+			err := b.cleanup(ctx, c, spec, "apply --batch-size", func(mongobench.Stats) (err error) {
+				res, err = b.applyPlanned(ctx, "--batch-size", strconv.Itoa(n))
+				if err == nil {
+					_, run, err = reportSpan(res.Head)
+				}
 				return err
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(os.Stderr, "  round %d, --batch-size %d: %s, %s\n", round+1, n, sec(res.Time), mib(res.PeakRSS))
-			times[n] = append(times[n], res.Time)
+			fmt.Fprintf(os.Stderr, "  round %d, --batch-size %d: %s, %s\n", round+1, n, sec(run), mib(res.PeakRSS))
+			times[n] = append(times[n], run)
 			rss[n] = max(rss[n], res.PeakRSS)
 		}
 	}
-	b.rep.printf("## Batch sizes: `dupes resolve --batch-size N` (%d docs, %d groups, median of %d rounds)\n\n", spec.Docs, spec.Groups, b.cfg.rounds)
-	b.rep.printf("| --batch-size | resolve (median) | rounds | peak RSS (max) |\n|---:|---:|---|---:|\n")
+	b.rep.printf("## Batch sizes: `dupes apply --batch-size N`, the run's own time (%d docs, %d groups, median of %d rounds)\n\n", spec.Docs, spec.Groups, b.cfg.rounds)
+	b.rep.printf("| --batch-size | apply run (median) | rounds | peak RSS (max) |\n|---:|---:|---|---:|\n")
 	for _, n := range b.cfg.batchSizes {
 		b.rep.printf("| %d | %s | %s | %s |\n", n, sec(median(times[n])), secs(times[n]), mib(rss[n]))
 	}
 	b.rep.printf("\n")
 	return c.Drop(ctx)
+}
+
+// applyPlanned writes the keep-first plan of the seeded collection and runs `dupes apply
+// --format json` on it with extra flags, in a fresh backup directory.
+func (b *bench) applyPlanned(ctx context.Context, extra ...string) (cmdResult, error) {
+	plan := filepath.Join(b.tmp, "plan.json")
+	if _, err := runMeasured(ctx, b.bin, "plan", "--uri", b.uri, "--ns", benchNS.String(),
+		"--key", mongobench.KeyField, "--keep", "first", "--out", plan); err != nil {
+		return cmdResult{}, err
+	}
+	b.runs++
+	dir := filepath.Join(b.tmp, "backup-"+strconv.Itoa(b.runs))
+	defer os.RemoveAll(dir)
+	return runMeasured(ctx, b.bin, append([]string{"apply", "--uri", b.uri, "--plan", plan, "--yes", "--backup", dir,
+		"--format", "json"}, extra...)...)
 }
 
 // rates is the rate `dupes apply --max-rate R` achieves on -docs documents, at each of -rates:
@@ -64,16 +86,7 @@ func (b *bench) rates(ctx context.Context) error {
 		var run time.Duration
 		var res cmdResult
 		err := b.cleanup(ctx, c, spec, "apply --max-rate", func(mongobench.Stats) (err error) {
-			plan := filepath.Join(b.tmp, "plan.json")
-			if _, err := runMeasured(ctx, b.bin, "plan", "--uri", b.uri, "--ns", benchNS.String(),
-				"--key", mongobench.KeyField, "--keep", "first", "--out", plan); err != nil {
-				return err
-			}
-			b.runs++
-			dir := filepath.Join(b.tmp, "backup-"+strconv.Itoa(b.runs))
-			defer os.RemoveAll(dir)
-			res, err = runMeasured(ctx, b.bin, "apply", "--uri", b.uri, "--plan", plan, "--yes", "--backup", dir,
-				"--format", "json", "--max-rate", strconv.Itoa(rate))
+			res, err = b.applyPlanned(ctx, "--max-rate", strconv.Itoa(rate))
 			if err != nil {
 				return err
 			}
@@ -94,13 +107,16 @@ func (b *bench) rates(ctx context.Context) error {
 var (
 	reportStart    = regexp.MustCompile(`"startedAt":\s*"([^"]+)"`)
 	reportFinish   = regexp.MustCompile(`"finishedAt":\s*"([^"]+)"`)
-	reportDeleted  = regexp.MustCompile(`"report":\s*\{[^{}]*?"deleted":\s*(\d+)`)
+	reportDeleted  = regexp.MustCompile(`"deleted":\s*(\d+)`)
 	reportPausesAt = regexp.MustCompile(`"pauses"`)
 )
 
 // reportSpan reads, from the head of apply's --format json, the documents deleted and the
 // run's time.
 func reportSpan(head string) (int, time.Duration, error) {
+	if i := strings.Index(head, `"report"`); i >= 0 {
+		head = head[i:]
+	}
 	s, f, d := reportStart.FindStringSubmatch(head), reportFinish.FindStringSubmatch(head), reportDeleted.FindStringSubmatch(head)
 	if s == nil || f == nil || d == nil {
 		return 0, 0, fmt.Errorf("no report in apply's output: %.300s", head)
