@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -131,4 +132,25 @@ func writeHex(b *strings.Builder, c byte) {
 	b.WriteString(`\x`)
 	b.WriteByte(digits[c>>4])
 	b.WriteByte(digits[c&0xf])
+}
+
+// JSONSafe writes, as \uXXXX escapes, the characters of a JSON text that SafeText would
+// escape and JSON leaves raw (DEL, C1 controls, bidi overrides and marks, line separators):
+// they can only stand inside its strings, where the escape means the same character, so
+// the text stays the same JSON, and the same JavaScript when pasted into mongosh, while a
+// screen shows it without reordering a line.
+func JSONSafe(s string) string {
+	unsafe := func(r rune) bool { return r >= 0x7f && r != utf8.RuneError && NeedsEscape(r) }
+	if !strings.ContainsFunc(s, unsafe) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unsafe(r) {
+			b.WriteString(`\u` + fmt.Sprintf("%04x", r))
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -125,5 +127,23 @@ func TestDisplayTyped(t *testing.T) {
 	}
 	if got := Value(`{"$code":"f()","$scope":{}}`).TypeName(); got != "javascriptWithScope" {
 		t.Fatalf("code with scope: %s", got)
+	}
+}
+
+func TestJSONSafe(t *testing.T) {
+	in := `{"$project": {"k": "$e` + "\u202e" + `liam", "d": "x` + "\x7f" + `y", "c": "a` + "\u0085" + `b", "ok": "é"}}`
+	want := `{"$project": {"k": "$e\u202eliam", "d": "x\u007fy", "c": "a\u0085b", "ok": "é"}}`
+	if got := JSONSafe(in); got != want {
+		t.Fatalf("JSONSafe\n got %s\nwant %s", got, want)
+	}
+	var a, b any
+	if err := json.Unmarshal([]byte(in), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(want), &b); err != nil || !reflect.DeepEqual(a, b) {
+		t.Fatalf("the escaped text is not the same JSON: %v", err)
+	}
+	if s := "plain \"text\"\n"; JSONSafe(s) != s {
+		t.Fatal("JSONSafe changed a clean text")
 	}
 }

@@ -296,9 +296,10 @@ func MongoshCommand(ns model.Namespace, key model.Key) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// JSON string escapes are valid in JavaScript, so hostile names stay quoted.
-	db, coll, err := model.QuoteJSON(ns.DB), model.QuoteJSON(ns.Coll), nil
-	return fmt.Sprintf("db.getSiblingDB(%s).getCollection(%s).aggregate(%s, %s)", db, coll, p, o), err
+	// JSON string escapes are valid in JavaScript, so hostile names stay quoted; JSONSafe
+	// escapes what JSON leaves raw and a screen would obey (a bidi override in a field name).
+	db, coll := model.QuoteJSON(ns.DB), model.QuoteJSON(ns.Coll)
+	return model.JSONSafe(fmt.Sprintf("db.getSiblingDB(%s).getCollection(%s).aggregate(%s, %s)", db, coll, p, o)), nil
 }
 
 // scanError explains the server errors a scan meets on huge groups, which otherwise read as

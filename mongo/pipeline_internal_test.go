@@ -50,3 +50,21 @@ func TestScanErrorExplainsHugeGroups(t *testing.T) {
 		t.Errorf("an unrelated error got the huge-group hint: %s", got)
 	}
 }
+
+// TestMongoshCommandIsScreenSafe: the command the scan screen shows and copies escapes what a
+// terminal would obey in a hostile field or collection name, and stays the same command.
+func TestMongoshCommandIsScreenSafe(t *testing.T) {
+	ns := model.Namespace{DB: "d", Coll: "c\u0085"}
+	cmd, err := MongoshCommand(ns, model.Key{Fields: []string{"e\u202eliam\x7f"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(cmd, "\u202e\u0085\x7f") {
+		t.Fatalf("raw control or bidi character in %q", cmd)
+	}
+	for _, want := range []string{`"$e\u202eliam\u007f"`, `getCollection("c\u0085")`} {
+		if !strings.Contains(cmd, want) {
+			t.Errorf("%q lacks %s", cmd, want)
+		}
+	}
+}
