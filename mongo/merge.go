@@ -252,8 +252,10 @@ func (r *execRun) leaveGroup(todo []work, k int, reason string) {
 	r.outcome(w.group, 0)
 }
 
-// replaceKeepers sends the guarded replacements in one ordered bulk write (a keeper of two
-// groups is replaced twice, in turn), then finds out which took when not all did.
+// replaceKeepers sends the guarded replacements in ordered bulk writes of at most writeBytes
+// of documents each (a statement carries its keeper twice, as read and merged), one after the
+// other, so a keeper of two groups is replaced twice, in turn; it stops at the first that
+// fails, then finds out which took when not all did.
 func (r *execRun) replaceKeepers(ctx context.Context, todo []work, ups []keeperUpdate) error {
 	models := make([]mongo.WriteModel, len(ups))
 	fence := r.fence(ctx)
@@ -264,8 +266,22 @@ func (r *execRun) replaceKeepers(ctx context.Context, todo []work, ups []keeperU
 		}
 		models[i] = m
 	}
-	res, err := r.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true).SetComment(r.c.comment()))
-	if err == nil && res.MatchedCount == int64(len(ups)) {
+	var matched int64
+	var err error
+	for lo := 0; lo < len(ups) && err == nil; {
+		hi, size := lo+1, len(ups[lo].before)+len(ups[lo].merged)
+		for hi < len(ups) && hi-lo < maxWriteOps && size+len(ups[hi].before)+len(ups[hi].merged) <= writeBytes {
+			size += len(ups[hi].before) + len(ups[hi].merged)
+			hi++
+		}
+		var res *mongo.BulkWriteResult
+		res, err = r.coll.BulkWrite(ctx, models[lo:hi], options.BulkWrite().SetOrdered(true).SetComment(r.c.comment()))
+		if err == nil {
+			matched += res.MatchedCount
+		}
+		lo = hi
+	}
+	if err == nil && matched == int64(len(ups)) {
 		r.merged(todo, ups, len(ups))
 		return nil
 	}

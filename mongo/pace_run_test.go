@@ -348,3 +348,30 @@ func TestRestoreBatchesByBytesAndRate(t *testing.T) {
 		t.Errorf("%d batches, waited %v: want at least %d batches, and 30 documents at 100/s: 300ms", len(done), waited, 30*pad/cap)
 	}
 }
+
+// A merging run whose keepers are large sends their replacements in several commands, in
+// order: every keeper takes its merge, and every member goes.
+func TestLargeKeepersMergeInSeveralCommands(t *testing.T) {
+	db := mongotest.DB(t)
+	const pad = 1500 << 10 // a statement carries its keeper twice: one per command
+	plan := pairsPlan(t, db.Name(), 3, pad)
+	users := db.Collection("users")
+	for i := range 3 {
+		if _, err := users.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: int32(2*i + 1)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "phone", Value: fmt.Sprintf("555-%d", i)}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan.Merge = &model.MergeOptions{}
+	c := connectTest(t, mongotest.URI(t))
+	rep, err := c.Execute(context.Background(), plan, ExecOptions{BackupDir: t.TempDir()})
+	if err != nil || rep.Deleted != 3 || rep.MergedKeepers != 3 {
+		t.Fatalf("run: %v, deleted %d, merged %d; want 3 and 3", err, rep.Deleted, rep.MergedKeepers)
+	}
+	for i := range 3 {
+		var k bson.M
+		if err := users.FindOne(context.Background(), bson.D{{Key: "_id", Value: int32(2 * i)}}).Decode(&k); err != nil || k["phone"] != fmt.Sprintf("555-%d", i) {
+			t.Fatalf("keeper %d: %v, phone %v", 2*i, err, k["phone"])
+		}
+	}
+}
