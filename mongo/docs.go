@@ -47,13 +47,22 @@ func (c *Client) fetch(ctx context.Context, ns model.Namespace, ids []model.Valu
 // fetchRaw reads documents by _id, batch ids per find, and hands each to fn as the driver
 // holds it (valid only during the call).
 func (c *Client) fetchRaw(ctx context.Context, ns model.Namespace, ids []model.Value, batch int, projection bson.D, fn func(bson.Raw) error) error {
+	// The replies are sized as a run's re-reads are (replyDocs): the first asks for one
+	// document, whose size then bounds the rest to about replyBytes, where the server would
+	// fill each reply up to 16 MiB of large documents.
+	var docs, bytes int64
 	for start := 0; start < len(ids); start += batch {
 		end := min(start+batch, len(ids))
 		in, err := rawValues(ids[start:end])
 		if err != nil {
 			return err
 		}
-		opts := options.Find().SetBatchSize(int32(end - start))
+		first := docs == 0
+		size := replyDocs(end-start, docs, bytes)
+		if first {
+			size = 1
+		}
+		opts := options.Find().SetBatchSize(int32(size))
 		if projection != nil {
 			opts.SetProjection(projection)
 		}
@@ -62,6 +71,11 @@ func (c *Client) fetchRaw(ctx context.Context, ns model.Namespace, ids []model.V
 			return c.wrap("read documents of "+ns.String(), err)
 		}
 		for cur.Next(ctx) {
+			docs, bytes = docs+1, bytes+int64(len(cur.Current))
+			if first {
+				first = false
+				cur.SetBatchSize(int32(replyDocs(end-start, docs, bytes)))
+			}
 			if err := fn(cur.Current); err != nil {
 				cur.Close(ctx)
 				return err

@@ -166,11 +166,15 @@ const replyBytes = 2 << 20
 
 // replyDocs is the cursor batch size for a find of n documents: all of them, unless the mean
 // document read so far says they would pass replyBytes.
-func (r *execRun) replyDocs(n int) int {
-	if r.read.docs == 0 {
+func (r *execRun) replyDocs(n int) int { return replyDocs(n, r.read.docs, r.read.bytes) }
+
+// replyDocs is the cursor batch size for a find of n documents after docs documents of bytes
+// in all were read: all n, unless at their mean size they would pass replyBytes.
+func replyDocs(n int, docs, bytes int64) int {
+	if docs == 0 {
 		return n
 	}
-	avg := r.read.bytes / r.read.docs
+	avg := bytes / docs
 	return int(max(1, min(int64(n), replyBytes/max(avg, 1))))
 }
 
