@@ -33,13 +33,9 @@ func (s *Store) DuplicateCount(ctx context.Context, ns model.Namespace, k model.
 func (s *Store) SampleDistinct(ctx context.Context, ns model.Namespace, paths []string, n int) (map[string]int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.coll(ns)
+	docs, err := s.firstDocs(ns, n)
 	if err != nil {
 		return nil, err
-	}
-	docs := c.docs
-	if n > 0 && len(docs) > n {
-		docs = docs[:n]
 	}
 	want := map[string]map[model.Value]bool{}
 	for _, p := range paths {

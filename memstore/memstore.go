@@ -189,17 +189,26 @@ func (s *Store) Indexes(ctx context.Context, ns model.Namespace) ([]model.Index,
 	return append([]model.Index{{Name: "_id_", Fields: []string{"_id"}, Unique: true}}, c.indexes...), nil
 }
 
-// SampleFields reports the paths of the first n documents with their types and fill rate.
-func (s *Store) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// firstDocs is the store's sample of a collection: its first n documents (all when n is 0).
+// Called with s.mu held.
+func (s *Store) firstDocs(ns model.Namespace, n int) ([]model.Doc, error) {
 	c, err := s.coll(ns)
 	if err != nil {
 		return nil, err
 	}
-	docs := c.docs
-	if n > 0 && len(docs) > n {
-		docs = docs[:n]
+	if n > 0 && len(c.docs) > n {
+		return c.docs[:n], nil
+	}
+	return c.docs, nil
+}
+
+// SampleFields reports the paths of the first n documents with their types and fill rate.
+func (s *Store) SampleFields(ctx context.Context, ns model.Namespace, n int) ([]model.FieldInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	docs, err := s.firstDocs(ns, n)
+	if err != nil {
+		return nil, err
 	}
 	type stat struct {
 		present, order int
