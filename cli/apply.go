@@ -59,13 +59,9 @@ func runApply(args []string, stdout, stderr io.Writer) (err error) {
 			return usagef("apply: --ns: %v", err)
 		}
 	}
-	data, err := readPlanFile(*planPath)
+	plan, err := loadPlan(*planPath)
 	if err != nil {
-		return fmt.Errorf("cannot read the plan: %w", err)
-	}
-	plan, err := model.DecodePlan(data)
-	if err != nil {
-		return fmt.Errorf("%s: %w; nothing was changed", *planPath, err)
+		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	if *nsFlag != "" && plan.NS != want {
 		return fmt.Errorf("%s is a plan for %s, not %s: refusing to apply it; nothing was changed", *planPath, plan.NS, want)
@@ -224,6 +220,20 @@ func printReport(w io.Writer, plan model.Plan, rep model.Report, runErr error) {
 	}
 	printGroupErrors(w, plan, rep, runErr)
 	printUndo(w, rep)
+}
+
+// loadPlan reads and decodes a plan file (apply, report and the TUI's --plan), canonically
+// (model.DecodePlan).
+func loadPlan(path string) (model.Plan, error) {
+	data, err := readPlanFile(path)
+	if err != nil {
+		return model.Plan{}, fmt.Errorf("cannot read the plan: %w", err)
+	}
+	p, err := model.DecodePlan(data)
+	if err != nil {
+		return model.Plan{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
 }
 
 // readPlanFile reads a plan file, refusing what is not a regular file: a FIFO or a device

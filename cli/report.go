@@ -37,13 +37,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	}
 	var plan *model.Plan
 	if *planPath != "" {
-		data, err := readPlanFile(*planPath)
+		p, err := loadPlan(*planPath)
 		if err != nil {
-			return fmt.Errorf("cannot read the plan: %w", err)
-		}
-		p, err := model.DecodePlan(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *planPath, err)
+			return err
 		}
 		plan = &p
 	}

@@ -214,13 +214,9 @@ func tuiConfig(args []string) (ui.Config, tuiOptions, error) {
 		if t.ns != "" || t.hasKey() {
 			return cfg, opt, usagef("--plan names its namespace and key: give it without --ns, --key or --index")
 		}
-		b, err := readPlanFile(path)
+		p, err := loadPlan(path)
 		if err != nil {
-			return cfg, opt, fmt.Errorf("read the plan: %w", err)
-		}
-		p, err := model.DecodePlan(b)
-		if err != nil {
-			return cfg, opt, fmt.Errorf("plan %s: %w", path, err)
+			return cfg, opt, err
 		}
 		cfg.Plan = &p
 	}
